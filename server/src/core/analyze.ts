@@ -1,0 +1,549 @@
+// Smoothness of blocks and of the network. A block's W_l is a sum over its gradient paths, done
+// by dynamic programming over the block DAG in topological order (equal to enumerating every
+// path, without the exponential cost); everything is a base-10 logarithm, and repeat counts
+// multiply logarithms instead of being unrolled.
+import { GAIN_MODELS, type GainModel } from './gain';
+import { LOG_ZERO, log10Abs, log10Add, log10Times } from './logmath';
+import { INPUT_NODE, OUTPUT_NODE, type BlockNode, type EdgeNode, type LayerNode, type ModelIR, type OpNode } from './model';
+import { MODEL_NAMES, type ModelName } from './schema';
+import type { Problem } from './source';
+
+/** At most this many paths are listed per block; W_l always covers all of them. */
+export const MAX_LISTED_PATHS = 256;
+/** Exact network spectra are computed up to this total path length; beyond it, moments only. */
+export const MAX_SPECTRUM_DEGREE = 1024;
+/** Block spectra are computed for blocks with at most this many edges. */
+const MAX_SPECTRUM_EDGES = 5000;
+
+export interface PathResult {
+  name: string;
+  /** log10 of w_p, the absolute product of the gains on the path (afterSum included). */
+  log10w: number;
+  /** Number of edges on the path that carry an op other than identity or scale. */
+  length: number;
+  /** Labels of the ops along the path, afterSum last. */
+  ops: string[];
+}
+
+/** A block's smoothness under one gain model. */
+export interface BlockResult {
+  log10Wl: number;
+  /** log10 of the product of the afterSum gains. */
+  log10AfterSum: number;
+  paths: PathResult[];
+  /** True when the block has more paths than MAX_LISTED_PATHS. */
+  pathsTruncated: boolean;
+  /**
+   * Path-length spectrum: entry m is log10 of sum over paths of length m of w_p^power (power 2
+   * in the variance model). Undefined for blocks too large to expand.
+   */
+  spectrum?: number[];
+}
+
+export interface Band {
+  log10Min: number;
+  log10Max: number;
+}
+
+export interface LayerResult {
+  layer: LayerNode;
+  block: BlockNode;
+  /** Results under every model, for hovers that show them side by side. */
+  byModel: Record<ModelName, BlockResult>;
+  /** log10 of W_l^repeat under the selected model. */
+  log10Layer: number;
+  /** log10 of the running product W after this layer. */
+  log10Running: number;
+  /** Largest repeat count that stays inside the band on its own; null when W_l = 1 (unbounded). */
+  maxStableDepth: number | null;
+}
+
+export interface BandExit {
+  layerIndex: number;
+  /** How many repeats of that layer had been applied when W left the band (1-based). */
+  repeat: number;
+  side: 'low' | 'high';
+  log10W: number;
+}
+
+export interface SpectrumResult {
+  /** log10 of the network spectrum coefficients, when the total length is small enough. */
+  coefficients?: number[];
+  /** Weighted mean and standard deviation of path length, exact from per-block moments. */
+  meanLength: number;
+  stdLength: number;
+}
+
+export interface NetworkResult {
+  model: GainModel;
+  band: Band;
+  log10W: number;
+  layers: LayerResult[];
+  /** Layers that could not be analysed (invalid, unknown block, cycle); W excludes them. */
+  skippedLayers: number[];
+  bandExit?: BandExit;
+  spectrum?: SpectrumResult;
+}
+
+/** Computes block smoothness with memoisation; structural problems are reported once. */
+export class BlockAnalyzer {
+  readonly problems: Problem[] = [];
+  private readonly orders = new Map<BlockNode, string[] | undefined>();
+  private readonly memo = new Map<ModelName, Map<BlockNode, BlockResult | undefined>>();
+  private readonly inProgress = new Set<BlockNode>();
+  private readonly reportedCycles = new Set<OpNode>();
+
+  constructor(private readonly model: ModelIR) {}
+
+  /** The block's results under one model, or undefined when it cannot be analysed. */
+  analyze(block: BlockNode, gainModel: GainModel): BlockResult | undefined {
+    let cache = this.memo.get(gainModel.name);
+    if (!cache) {
+      cache = new Map();
+      this.memo.set(gainModel.name, cache);
+    }
+    if (cache.has(block)) return cache.get(block);
+    this.inProgress.add(block);
+    const result = this.compute(block, gainModel);
+    this.inProgress.delete(block);
+    cache.set(block, result);
+    return result;
+  }
+
+  /** Topological order of the block's nodes; undefined (and a problem) when it has a cycle. */
+  order(block: BlockNode): string[] | undefined {
+    if (this.orders.has(block)) return this.orders.get(block);
+    const order = topologicalOrder(block, this.problems);
+    this.orders.set(block, order);
+    return order;
+  }
+
+  /** log10 gain of one edge raised to the model's power; undefined when a nested block fails. */
+  edgeLog(edge: EdgeNode, gainModel: GainModel, blockName: string): number | undefined {
+    let log = log10Abs(edge.scale);
+    for (const op of edge.ops) {
+      const opLog = this.opLog(op, gainModel, blockName);
+      if (opLog === undefined) return undefined;
+      log += opLog;
+    }
+    return gainModel.power * log;
+  }
+
+  /** log10 gain of one op (not raised to the power). */
+  opLog(op: OpNode, gainModel: GainModel, blockName: string): number | undefined {
+    if (op.kind !== 'block') return gainModel.opGain(op, { blockName }).log10;
+    const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
+    if (!nested) return undefined;
+    if (this.inProgress.has(nested)) {
+      if (!this.reportedCycles.has(op)) {
+        this.reportedCycles.add(op);
+        this.problems.push({
+          code: 'cycle',
+          message: `Block "${blockName}" contains block "${nested.name}", which contains "${blockName}" again; a block cannot contain itself. Remove the nested reference.`,
+          span: op.span,
+        });
+      }
+      return undefined;
+    }
+    const result = this.analyze(nested, gainModel);
+    if (!result) return undefined;
+    let log = log10Times(op.repeat, result.log10Wl);
+    if (op.scale !== undefined) log += log10Abs(op.scale);
+    return log;
+  }
+
+  private compute(block: BlockNode, gainModel: GainModel): BlockResult | undefined {
+    const order = this.order(block);
+    if (!order) return undefined;
+    const edgeLogs: number[] = [];
+    for (const edge of block.edges) {
+      const log = this.edgeLog(edge, gainModel, block.name);
+      if (log === undefined) return undefined;
+      edgeLogs.push(log);
+    }
+    let log10AfterSum = 0;
+    for (const op of block.afterSum) {
+      const log = this.opLog(op, gainModel, block.name);
+      if (log === undefined) return undefined;
+      log10AfterSum += log;
+    }
+
+    const forward = forwardSums(block, order, edgeLogs);
+    const total = forward.get(OUTPUT_NODE) ?? LOG_ZERO;
+    const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10AfterSum + total / gainModel.power;
+    const { paths, truncated } = listPaths(block, order, edgeLogs, gainModel.power, log10AfterSum, afterSumLabels(block));
+    const spectrum =
+      block.edges.length <= MAX_SPECTRUM_EDGES
+        ? blockSpectrum(block, order, edgeLogs, gainModel.power * log10AfterSum)
+        : undefined;
+    return { log10Wl, log10AfterSum, paths, pathsTruncated: truncated, spectrum };
+  }
+}
+
+function afterSumLabels(block: BlockNode): string[] {
+  return block.afterSum.map((op) => op.label);
+}
+
+/** Kahn's algorithm; reports a cycle and nodes that no in-to-out path uses. */
+function topologicalOrder(block: BlockNode, problems: Problem[]): string[] | undefined {
+  const nodes = new Set<string>([INPUT_NODE, OUTPUT_NODE]);
+  const outgoing = new Map<string, EdgeNode[]>();
+  const indegree = new Map<string, number>();
+  for (const edge of block.edges) {
+    nodes.add(edge.from);
+    nodes.add(edge.to);
+    const list = outgoing.get(edge.from) ?? [];
+    list.push(edge);
+    outgoing.set(edge.from, list);
+    indegree.set(edge.to, (indegree.get(edge.to) ?? 0) + 1);
+  }
+  const queue = [...nodes].filter((node) => (indegree.get(node) ?? 0) === 0);
+  const order: string[] = [];
+  while (queue.length > 0) {
+    const node = queue.pop() as string;
+    order.push(node);
+    for (const edge of outgoing.get(node) ?? []) {
+      const remaining = (indegree.get(edge.to) ?? 0) - 1;
+      indegree.set(edge.to, remaining);
+      if (remaining === 0) queue.push(edge.to);
+    }
+  }
+  if (order.length < nodes.size) {
+    const inCycle = [...nodes].filter((node) => (indegree.get(node) ?? 0) > 0);
+    const edge = block.edges.find((candidate) => inCycle.includes(candidate.from) && inCycle.includes(candidate.to));
+    problems.push({
+      code: 'cycle',
+      message: `The graph of block "${block.name}" has a cycle through ${inCycle.slice(0, 6).map((n) => `"${n}"`).join(', ')}; a block graph must be acyclic. Remove one of the edges between these nodes.`,
+      span: edge?.span ?? block.span,
+    });
+    return undefined;
+  }
+  checkReachability(block, outgoing, problems);
+  return order;
+}
+
+function checkReachability(block: BlockNode, outgoing: Map<string, EdgeNode[]>, problems: Problem[]): void {
+  if (block.form !== 'graph') return;
+  const reached = new Set<string>([INPUT_NODE]);
+  const stack = [INPUT_NODE];
+  while (stack.length > 0) {
+    const node = stack.pop() as string;
+    for (const edge of outgoing.get(node) ?? []) {
+      if (!reached.has(edge.to)) {
+        reached.add(edge.to);
+        stack.push(edge.to);
+      }
+    }
+  }
+  if (!reached.has(OUTPUT_NODE)) {
+    problems.push({
+      code: 'graph-shape',
+      message: `Block "${block.name}" has no path from "in" to "out", so no gradient passes through it. Add edges that connect "in" to "out".`,
+      span: block.span,
+    });
+    return;
+  }
+  for (const edge of block.edges) {
+    if (!reached.has(edge.from)) {
+      problems.push({
+        code: 'graph-shape',
+        message: `Edge ${edge.name} of block "${block.name}" starts at "${edge.from}", which no path from "in" reaches; it carries no gradient. Connect "${edge.from}" to "in" or remove the edge.`,
+        span: edge.span,
+      });
+    } else if (edge.to !== OUTPUT_NODE && !(outgoing.get(edge.to)?.length)) {
+      problems.push({
+        code: 'graph-shape',
+        message: `Edge ${edge.name} of block "${block.name}" ends at "${edge.to}", which has no way on to "out"; it carries no gradient. Connect "${edge.to}" to "out" or remove the edge.`,
+        span: edge.span,
+      });
+    }
+  }
+}
+
+/** log10 of the sum over paths from "in" to each node of the product of edge terms. */
+export function forwardSums(block: BlockNode, order: string[], edgeLogs: number[], skipEdge = -1): Map<string, number> {
+  const incoming = incomingEdges(block);
+  const values = new Map<string, number>([[INPUT_NODE, 0]]);
+  for (const node of order) {
+    if (node === INPUT_NODE) continue;
+    let sum = LOG_ZERO;
+    for (const index of incoming.get(node) ?? []) {
+      if (index === skipEdge) continue;
+      const source = values.get(block.edges[index].from) ?? LOG_ZERO;
+      sum = log10Add(sum, source + edgeLogs[index]);
+    }
+    values.set(node, sum);
+  }
+  return values;
+}
+
+/** log10 of the sum over paths from each node to "out" of the product of edge terms. */
+export function backwardSums(block: BlockNode, order: string[], edgeLogs: number[]): Map<string, number> {
+  const outgoing = new Map<string, number[]>();
+  block.edges.forEach((edge, index) => {
+    const list = outgoing.get(edge.from) ?? [];
+    list.push(index);
+    outgoing.set(edge.from, list);
+  });
+  const values = new Map<string, number>([[OUTPUT_NODE, 0]]);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    if (node === OUTPUT_NODE) continue;
+    let sum = LOG_ZERO;
+    for (const index of outgoing.get(node) ?? []) {
+      const target = values.get(block.edges[index].to) ?? LOG_ZERO;
+      sum = log10Add(sum, target + edgeLogs[index]);
+    }
+    values.set(node, sum);
+  }
+  return values;
+}
+
+function incomingEdges(block: BlockNode): Map<string, number[]> {
+  const incoming = new Map<string, number[]>();
+  block.edges.forEach((edge, index) => {
+    const list = incoming.get(edge.to) ?? [];
+    list.push(index);
+    incoming.set(edge.to, list);
+  });
+  return incoming;
+}
+
+function edgeLength(edge: EdgeNode): number {
+  return edge.ops.some((op) => !op.trivial) ? 1 : 0;
+}
+
+/** Lists up to MAX_LISTED_PATHS paths, following only edges that can still reach "out". */
+function listPaths(
+  block: BlockNode,
+  order: string[],
+  edgeLogs: number[],
+  power: number,
+  log10AfterSum: number,
+  afterSum: string[],
+): { paths: PathResult[]; truncated: boolean } {
+  const reachesOut = backwardSums(
+    block,
+    order,
+    edgeLogs.map(() => 0),
+  );
+  const outgoing = new Map<string, number[]>();
+  block.edges.forEach((edge, index) => {
+    if ((reachesOut.get(edge.to) ?? LOG_ZERO) === LOG_ZERO) return;
+    const list = outgoing.get(edge.from) ?? [];
+    list.push(index);
+    outgoing.set(edge.from, list);
+  });
+  const paths: PathResult[] = [];
+  let truncated = false;
+  const stack: number[] = [];
+  const visit = (node: string): void => {
+    if (truncated) return;
+    if (node === OUTPUT_NODE) {
+      if (paths.length >= MAX_LISTED_PATHS) {
+        truncated = true;
+        return;
+      }
+      paths.push(describePath(block, stack, edgeLogs, power, log10AfterSum, afterSum));
+      return;
+    }
+    for (const index of outgoing.get(node) ?? []) {
+      stack.push(index);
+      visit(block.edges[index].to);
+      stack.pop();
+      if (truncated) return;
+    }
+  };
+  visit(INPUT_NODE);
+  return { paths, truncated };
+}
+
+function describePath(
+  block: BlockNode,
+  edgeIndices: number[],
+  edgeLogs: number[],
+  power: number,
+  log10AfterSum: number,
+  afterSum: string[],
+): PathResult {
+  const edges = edgeIndices.map((index) => block.edges[index]);
+  let name: string;
+  if (block.form === 'graph') {
+    const nodes = [INPUT_NODE, ...edges.map((edge) => edge.to)];
+    const parallel = edgeIndices.some((index) =>
+      block.edges.some((other, j) => j !== index && other.from === block.edges[index].from && other.to === block.edges[index].to),
+    );
+    name = nodes.join(' -> ') + (parallel ? ` (edges ${edgeIndices.join(', ')})` : '');
+  } else {
+    name = edges[0]?.name ?? 'path';
+  }
+  const log = edgeIndices.reduce((sum, index) => sum + edgeLogs[index], 0) / power;
+  const ops = edges.flatMap((edge) => [
+    ...edge.ops.map((op) => op.label),
+    ...(edge.scale !== 1 ? [`scale ${edge.scale}`] : []),
+  ]);
+  return {
+    name,
+    log10w: log === LOG_ZERO ? LOG_ZERO : log + log10AfterSum,
+    length: edges.reduce((sum, edge) => sum + edgeLength(edge), 0),
+    ops: [...ops, ...afterSum],
+  };
+}
+
+/** Polynomial DP: coefficient m at a node sums the terms of paths of length m reaching it. */
+function blockSpectrum(block: BlockNode, order: string[], edgeLogs: number[], logFactor: number): number[] {
+  const incoming = incomingEdges(block);
+  const values = new Map<string, number[]>([[INPUT_NODE, [0]]]);
+  for (const node of order) {
+    if (node === INPUT_NODE) continue;
+    const poly: number[] = [];
+    for (const index of incoming.get(node) ?? []) {
+      const source = values.get(block.edges[index].from) ?? [];
+      const shift = edgeLength(block.edges[index]);
+      source.forEach((coefficient, m) => {
+        while (poly.length <= m + shift) poly.push(LOG_ZERO);
+        poly[m + shift] = log10Add(poly[m + shift], coefficient + edgeLogs[index]);
+      });
+    }
+    values.set(node, poly);
+  }
+  const out = values.get(OUTPUT_NODE) ?? [];
+  return out.map((coefficient) => (coefficient === LOG_ZERO ? LOG_ZERO : coefficient + logFactor));
+}
+
+/** Analyses every layer of the network under the selected model. */
+export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainModel: GainModel, band: Band): NetworkResult {
+  const layers: LayerResult[] = [];
+  const skippedLayers: number[] = [];
+  let running = 0;
+  let bandExit: BandExit | undefined;
+  for (const [index, layer] of model.layers.entries()) {
+    const block = layer?.block;
+    if (!layer || !block) {
+      skippedLayers.push(index);
+      continue;
+    }
+    const byModel = {} as Record<ModelName, BlockResult>;
+    let complete = true;
+    for (const name of MODEL_NAMES) {
+      const result = analyzer.analyze(block, GAIN_MODELS[name]);
+      if (!result) complete = false;
+      else byModel[name] = result;
+    }
+    if (!complete) {
+      skippedLayers.push(index);
+      continue;
+    }
+    const log10Wl = byModel[gainModel.name].log10Wl;
+    const log10Layer = log10Times(layer.repeat, log10Wl);
+    if (!bandExit) bandExit = findBandExit(index, layer.repeat, running, log10Wl, band);
+    running += log10Layer;
+    layers.push({
+      layer,
+      block,
+      byModel,
+      log10Layer,
+      log10Running: running,
+      maxStableDepth: maxStableDepth(log10Wl, band),
+    });
+  }
+  return {
+    model: gainModel,
+    band,
+    log10W: running,
+    layers,
+    skippedLayers,
+    bandExit,
+    spectrum: networkSpectrum(layers, gainModel),
+  };
+}
+
+/** Where the running product, starting at `running`, first leaves the band within n repeats of W_l. */
+export function findBandExit(layerIndex: number, repeat: number, running: number, log10Wl: number, band: Band): BandExit | undefined {
+  const end = running + log10Times(repeat, log10Wl);
+  if (log10Wl > 0 && end > band.log10Max) {
+    const steps = Math.max(1, Math.min(repeat, Math.floor((band.log10Max - running) / log10Wl) + 1));
+    return { layerIndex, repeat: steps, side: 'high', log10W: running + steps * log10Wl };
+  }
+  if (log10Wl < 0 && end < band.log10Min) {
+    const steps =
+      log10Wl === LOG_ZERO ? 1 : Math.max(1, Math.min(repeat, Math.floor((band.log10Min - running) / log10Wl) + 1));
+    return { layerIndex, repeat: steps, side: 'low', log10W: log10Wl === LOG_ZERO ? LOG_ZERO : running + steps * log10Wl };
+  }
+  return undefined;
+}
+
+/**
+ * Largest depth L with W_l^L inside the band: floor(ln W_max / ln W_l) for W_l > 1 and
+ * floor(ln W_min / ln W_l) for W_l < 1; null (unbounded) for W_l = 1, 0 for W_l = 0.
+ */
+export function maxStableDepth(log10Wl: number, band: Band): number | null {
+  if (log10Wl === 0) return null;
+  if (log10Wl === LOG_ZERO) return 0;
+  const limit = log10Wl > 0 ? band.log10Max : band.log10Min;
+  return Math.max(0, Math.floor(limit / log10Wl));
+}
+
+function networkSpectrum(layers: LayerResult[], gainModel: GainModel): SpectrumResult | undefined {
+  let mean = 0;
+  let variance = 0;
+  let degree = 0;
+  for (const entry of layers) {
+    const spectrum = entry.byModel[gainModel.name].spectrum;
+    if (!spectrum) return undefined;
+    const moments = spectrumMoments(spectrum);
+    if (!moments) continue;
+    mean += entry.layer.repeat * moments.mean;
+    variance += entry.layer.repeat * moments.variance;
+    degree += entry.layer.repeat * (spectrum.length - 1);
+  }
+  const result: SpectrumResult = { meanLength: mean, stdLength: Math.sqrt(variance) };
+  if (degree <= MAX_SPECTRUM_DEGREE) {
+    let product = [0];
+    for (const entry of layers) {
+      const spectrum = entry.byModel[gainModel.name].spectrum as number[];
+      product = multiplyPolynomials(product, powerPolynomial(spectrum, entry.layer.repeat));
+    }
+    result.coefficients = product;
+  }
+  return result;
+}
+
+/** Mean and variance of path length, weighting each length by its share of the spectrum. */
+export function spectrumMoments(spectrum: number[]): { mean: number; variance: number } | undefined {
+  const total = spectrum.reduce(log10Add, LOG_ZERO);
+  if (total === LOG_ZERO || !Number.isFinite(total)) return undefined;
+  let mean = 0;
+  let second = 0;
+  spectrum.forEach((coefficient, m) => {
+    const share = coefficient === LOG_ZERO ? 0 : Math.pow(10, coefficient - total);
+    mean += share * m;
+    second += share * m * m;
+  });
+  return { mean, variance: Math.max(0, second - mean * mean) };
+}
+
+/** Product of two polynomials whose coefficients are log10 values. */
+export function multiplyPolynomials(a: number[], b: number[]): number[] {
+  const result = new Array<number>(a.length + b.length - 1).fill(LOG_ZERO);
+  a.forEach((x, i) => {
+    if (x === LOG_ZERO) return;
+    b.forEach((y, j) => {
+      if (y !== LOG_ZERO) result[i + j] = log10Add(result[i + j], x + y);
+    });
+  });
+  return result;
+}
+
+/** p^n by repeated squaring, so the work grows with log n, not n. */
+export function powerPolynomial(p: number[], n: number): number[] {
+  let result = [0];
+  let base = p;
+  let exponent = n;
+  while (exponent > 0) {
+    if (exponent % 2 === 1) result = multiplyPolynomials(result, base);
+    exponent = Math.floor(exponent / 2);
+    if (exponent > 0) base = multiplyPolynomials(base, base);
+  }
+  return result;
+}

@@ -1,0 +1,91 @@
+// The gain models: each turns an op into a scalar gain and says how path gains combine. A model
+// sees the op and its place in the network (GainContext), so a model whose gains depend on depth,
+// such as one that tracks the forward variance along the residual stream, fits the same interface.
+import { activationStats, type ActivationStats } from './catalog';
+import { log10Abs } from './logmath';
+import type { OpNode } from './model';
+import type { ModelName } from './schema';
+
+/** Where an op sits; the three current models ignore it, but a depth-aware model would not. */
+export interface GainContext {
+  /** Index of the layer in "layers" whose block contains the op, if known. */
+  layerIndex?: number;
+  /** Name of the block that contains the op. */
+  blockName?: string;
+}
+
+/** A gain as a base-10 logarithm of its magnitude, with a note on where the number comes from. */
+export interface OpGain {
+  log10: number;
+  source: string;
+}
+
+export interface GainModel {
+  name: ModelName;
+  /** Which statistic of |sigma'(z)| activations use. */
+  statistic: keyof ActivationStats;
+  /**
+   * How paths combine: W_l = (sum_p w_p^power)^(1/power), so 1 is the plain sum (triangle
+   * bound) and 2 is quadrature (independent branches at random initialisation).
+   */
+  power: 1 | 2;
+  /** One-line reading of the model for hovers and reports. */
+  summary: string;
+  /** The gain of a non-block op; block ops are resolved by the analysis, which knows nested W. */
+  opGain(op: OpNode, context: GainContext): OpGain;
+}
+
+const STATISTIC_NAMES: Record<keyof ActivationStats, string> = {
+  mean: "mean E|s'|",
+  rms: "rms sqrt(E s'^2)",
+  peak: "peak sup|s'|",
+};
+
+class StatisticGainModel implements GainModel {
+  constructor(
+    readonly name: ModelName,
+    readonly statistic: keyof ActivationStats,
+    readonly power: 1 | 2,
+    readonly summary: string,
+  ) {}
+
+  opGain(op: OpNode, _context: GainContext): OpGain {
+    const { value, source } = this.baseGain(op);
+    let log10 = log10Abs(value);
+    const notes = [source];
+    if (op.initFactor !== undefined) {
+      log10 += log10Abs(op.initFactor);
+      notes.push(`init ${op.initLabel} x${formatFactor(op.initFactor)}`);
+    }
+    if (op.scale !== undefined && op.kind !== 'scale') {
+      log10 += log10Abs(op.scale);
+      notes.push(`scale x${op.scale}`);
+    }
+    return { log10, source: notes.join(', ') };
+  }
+
+  private baseGain(op: OpNode): { value: number; source: string } {
+    if (op.kind === 'scale') return { value: op.scale ?? 1, source: 'scale' };
+    if (op.gain !== undefined) return { value: op.gain, source: 'explicit gain' };
+    if (op.user) {
+      if ('gain' in op.user) return { value: op.user.gain, source: 'user-defined gain' };
+      return { value: op.user[this.statistic], source: `user-defined ${this.statistic}` };
+    }
+    if (op.catalog) {
+      const stats = activationStats(op.catalog, op.parameters);
+      if (stats) return { value: stats[this.statistic], source: `${STATISTIC_NAMES[this.statistic]} under N(0, 1)` };
+      return { value: 1, source: `${op.catalog.kind} op, gain 1` };
+    }
+    return { value: 1, source: 'gain 1' };
+  }
+}
+
+function formatFactor(value: number): string {
+  return value === Math.SQRT2 ? 'sqrt(2)' : String(value);
+}
+
+export const GAIN_MODELS: Readonly<Record<ModelName, GainModel>> = {
+  seed: new StatisticGainModel('seed', 'mean', 1, 'mean activation derivative, paths summed (the proposal metric)'),
+  variance: new StatisticGainModel('variance', 'rms', 2, 'rms activation derivative, paths in quadrature (expected gain at random initialisation)'),
+  bound: new StatisticGainModel('bound', 'peak', 1, 'peak activation derivative, paths summed (worst case)'),
+};

@@ -1,0 +1,67 @@
+// Arithmetic on magnitudes stored as base-10 logarithms, so that products over 10^12 repeats or
+// gains near 1e308 never overflow. A magnitude of 0 is -Infinity; NaN never comes out.
+
+export const LOG_ZERO = -Infinity;
+
+/** log10(10^a + 10^b), exact for zeros on either side. */
+export function log10Add(a: number, b: number): number {
+  if (a === LOG_ZERO) return b;
+  if (b === LOG_ZERO) return a;
+  const high = Math.max(a, b);
+  const low = Math.min(a, b);
+  return high + Math.log10(1 + Math.pow(10, low - high));
+}
+
+/** log10 of |x|; -Infinity for 0. */
+export function log10Abs(x: number): number {
+  return Math.log10(Math.abs(x));
+}
+
+/** Multiplies a log magnitude by a count; 0 * -Infinity (a zero gain applied no times) is 1. */
+export function log10Times(count: number, log: number): number {
+  if (count === 0) return 0;
+  return count * log;
+}
+
+/** The linear value of a log magnitude, or null when a double cannot hold it (overflow, or underflow of a non-zero value). */
+export function linearOrNull(log: number): number | null {
+  if (log === LOG_ZERO) return 0;
+  if (!Number.isFinite(log)) return null;
+  const value = Math.pow(10, log);
+  if (value === 0 || !Number.isFinite(value)) return null;
+  return value;
+}
+
+/**
+ * Formats a magnitude given as log10 for people: fixed notation between 1e-3 and 1e6, otherwise
+ * scientific notation computed from the logarithm, so 10^(4e12) prints as "1.0e+4000000000000".
+ */
+export function formatLog10(log: number, significant = 3): string {
+  if (log === LOG_ZERO) return '0';
+  if (Number.isNaN(log)) return 'undefined';
+  if (log === Infinity) return 'overflow (beyond 1e+9007199254740991)';
+  if (log >= -3 && log < 6) {
+    const value = Math.pow(10, log);
+    const decimals = Math.max(0, significant - 1 - Math.floor(log));
+    return value.toFixed(Math.min(decimals, 20));
+  }
+  let exponent = Math.floor(log);
+  let mantissa = Math.pow(10, log - exponent);
+  let text = mantissa.toFixed(significant - 1);
+  if (text.startsWith('10')) {
+    exponent += 1;
+    mantissa /= 10;
+    text = mantissa.toFixed(significant - 1);
+  }
+  const sign = exponent < 0 ? '-' : '+';
+  return `${text}e${sign}${Math.abs(exponent)}`;
+}
+
+/** Formats an ordinary finite number compactly, for gains, scales and bands. */
+export function formatNumber(value: number, significant = 4): string {
+  if (value === 0) return '0';
+  if (!Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-3 && magnitude < 1e6) return String(Number(value.toPrecision(significant)));
+  return value.toExponential(significant - 1);
+}

@@ -1,0 +1,298 @@
+// The analysed form of a model file: blocks as DAGs of edges carrying resolved ops, layers that
+// point at blocks, every part with its text range and its location in the source value. Named
+// paths become edges from "in" to "out"; a plain layer becomes an anonymous one-edge block.
+import { CATALOG, INIT_GAINS, type CatalogOp } from './catalog';
+import type { AnalysisSettings, Block, Layer, Op, PathSpec, UserOp } from './schema';
+import { locateNearest, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
+import { closest, type ValidFile } from './validate';
+
+export const INPUT_NODE = 'in';
+export const OUTPUT_NODE = 'out';
+
+export interface OpNode {
+  span: Span;
+  path: ValuePath;
+  /** How the op reads in hovers and tables: "relu", "conv (init he)", "gain 0.3", "block inner x2". */
+  label: string;
+  kind: 'catalog' | 'user' | 'anonymous' | 'scale' | 'block';
+  name?: string;
+  catalog?: CatalogOp;
+  user?: UserOp;
+  parameters: Record<string, number | undefined>;
+  /** Explicit gain that replaces the op's statistic. */
+  gain?: number;
+  /** Factor from the weight initialisation (he: sqrt 2, zero: 0, or a number). */
+  initFactor?: number;
+  initLabel?: string;
+  scale?: number;
+  repeat: number;
+  /** True for ops that only multiply (identity, scale): they do not count toward path length. */
+  trivial: boolean;
+}
+
+export interface EdgeNode {
+  /** The path's key for named paths; "from -> to" for graph edges. */
+  name: string;
+  from: string;
+  to: string;
+  ops: OpNode[];
+  scale: number;
+  /** Range of the path's key, or of the edge object. */
+  span: Span;
+  /** Location of the path value or edge object in the source value. */
+  path: ValuePath;
+  /** How the source writes it, which decides how a quick fix adds a scale. */
+  form: 'op-list' | 'path-object' | 'edge';
+  /** An identity-like path: the shortcut of a residual block. */
+  shortcut: boolean;
+}
+
+export interface BlockNode {
+  name: string;
+  span: Span;
+  path: ValuePath;
+  form: 'paths' | 'graph' | 'plain';
+  edges: EdgeNode[];
+  afterSum: OpNode[];
+}
+
+export interface LayerNode {
+  index: number;
+  span: Span;
+  path: ValuePath;
+  /** The block this layer applies; undefined when the layer or its block is invalid. */
+  block?: BlockNode;
+  blockName?: string;
+  repeat: number;
+  plain: boolean;
+}
+
+export interface ModelIR {
+  name?: string;
+  settings: AnalysisSettings;
+  blocks: Map<string, BlockNode>;
+  /** Blocks that were named in the file but failed validation; references to them are not "unknown". */
+  invalidBlocks: Set<string>;
+  /** One entry per element of "layers", valid or not, so that layers[i] is index i. */
+  layers: (LayerNode | undefined)[];
+  layersSpan?: Span;
+  /** Whether the file has a valid "layers" list at all. */
+  hasLayers: boolean;
+}
+
+const SHORTCUT_NAMES = new Set(['shortcut', 'skip', 'identity', 'residual_shortcut']);
+
+export function buildModel(doc: SourceDocument, file: ValidFile): { model: ModelIR; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const userOps = new Map(Object.entries(file.ops ?? {}));
+  const declaredBlocks = new Set(Object.keys(file.blocks ?? {}));
+  const rawBlocks = (doc.value as { blocks?: Record<string, unknown> } | undefined)?.blocks;
+  const invalidBlocks = new Set(
+    rawBlocks && typeof rawBlocks === 'object' ? Object.keys(rawBlocks).filter((name) => !declaredBlocks.has(name)) : [],
+  );
+  const knownBlocks = new Set([...declaredBlocks, ...invalidBlocks]);
+  const resolver = new OpResolver(doc, userOps, knownBlocks, problems);
+
+  const blocks = new Map<string, BlockNode>();
+  for (const [name, block] of Object.entries(file.blocks ?? {})) {
+    blocks.set(name, buildBlock(doc, resolver, name, block, ['blocks', name]));
+  }
+
+  const layers = (file.layers ?? []).map((layer, index) =>
+    layer === undefined ? undefined : buildLayer(doc, resolver, blocks, knownBlocks, layer, index, problems),
+  );
+
+  const model: ModelIR = {
+    name: file.name,
+    settings: file.settings ?? {},
+    blocks,
+    invalidBlocks,
+    layers,
+    layersSpan: doc.locate(['layers'], 'key'),
+    hasLayers: file.layers !== undefined,
+  };
+  return { model, problems };
+}
+
+function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, block: Block, path: ValuePath): BlockNode {
+  const edges: EdgeNode[] = [];
+  if (block.paths) {
+    for (const [pathName, spec] of Object.entries(block.paths)) {
+      edges.push(buildNamedPath(doc, resolver, pathName, spec, [...path, 'paths', pathName]));
+    }
+  }
+  if (block.graph) {
+    block.graph.forEach((edge, index) => {
+      const edgePath = [...path, 'graph', index];
+      const ops = resolver.resolveList(edge.ops ?? [], [...edgePath, 'ops']);
+      edges.push({
+        name: `${edge.from} -> ${edge.to}`,
+        from: edge.from,
+        to: edge.to,
+        ops,
+        scale: edge.scale ?? 1,
+        span: locateNearest(doc, edgePath),
+        path: edgePath,
+        form: 'edge',
+        shortcut: edge.from === INPUT_NODE && edge.to === OUTPUT_NODE && ops.every((op) => op.trivial),
+      });
+    });
+  }
+  return {
+    name,
+    span: locateNearest(doc, path, 'key'),
+    path,
+    form: block.paths ? 'paths' : 'graph',
+    edges,
+    afterSum: resolver.resolveList(block.afterSum ?? [], [...path, 'afterSum']),
+  };
+}
+
+function buildNamedPath(doc: SourceDocument, resolver: OpResolver, name: string, spec: PathSpec, path: ValuePath): EdgeNode {
+  const isList = Array.isArray(spec);
+  const opSpecs = isList ? spec : spec.ops;
+  const ops = resolver.resolveList(opSpecs, isList ? path : [...path, 'ops']);
+  return {
+    name,
+    from: INPUT_NODE,
+    to: OUTPUT_NODE,
+    ops,
+    scale: isList ? 1 : spec.scale ?? 1,
+    span: locateNearest(doc, path, 'key'),
+    path,
+    form: isList ? 'op-list' : 'path-object',
+    shortcut: SHORTCUT_NAMES.has(name.toLowerCase()) || ops.every((op) => op.trivial),
+  };
+}
+
+function buildLayer(
+  doc: SourceDocument,
+  resolver: OpResolver,
+  blocks: Map<string, BlockNode>,
+  knownBlocks: Set<string>,
+  layer: Layer,
+  index: number,
+  problems: Problem[],
+): LayerNode {
+  const path: ValuePath = ['layers', index];
+  const span = locateNearest(doc, path);
+  if (Array.isArray(layer) || 'ops' in layer) {
+    const opSpecs = Array.isArray(layer) ? layer : layer.ops;
+    const opsPath = Array.isArray(layer) ? path : [...path, 'ops'];
+    const ops = resolver.resolveList(opSpecs, opsPath);
+    const block: BlockNode = {
+      name: `layers[${index}]`,
+      span,
+      path,
+      form: 'plain',
+      edges: [
+        { name: 'layer', from: INPUT_NODE, to: OUTPUT_NODE, ops, scale: 1, span, path: opsPath, form: 'op-list', shortcut: false },
+      ],
+      afterSum: [],
+    };
+    return { index, span, path, block, repeat: Array.isArray(layer) ? 1 : layer.repeat ?? 1, plain: true };
+  }
+  const block = blocks.get(layer.block);
+  if (!block && !knownBlocks.has(layer.block)) {
+    problems.push(unknownBlockProblem(doc, layer.block, [...path, 'block'], knownBlocks));
+  }
+  return { index, span, path, block, blockName: layer.block, repeat: layer.repeat ?? 1, plain: false };
+}
+
+function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath, knownBlocks: Set<string>): Problem {
+  const suggestion = closest(name, knownBlocks);
+  const hint = suggestion
+    ? ` Did you mean "${suggestion}"?`
+    : knownBlocks.size > 0
+      ? ` Defined blocks: ${[...knownBlocks].slice(0, 8).join(', ')}.`
+      : ' Define it under "blocks".';
+  return { code: 'unknown-block', message: `Unknown block "${name}".${hint}`, span: locateNearest(doc, path) };
+}
+
+/** Turns op specs into resolved ops, reporting names that are neither in the catalog nor user ops. */
+class OpResolver {
+  constructor(
+    private readonly doc: SourceDocument,
+    private readonly userOps: Map<string, UserOp>,
+    private readonly knownBlocks: Set<string>,
+    private readonly problems: Problem[],
+  ) {}
+
+  resolveList(specs: Op[], path: ValuePath): OpNode[] {
+    const ops: OpNode[] = [];
+    specs.forEach((spec, index) => {
+      const op = this.resolve(spec, [...path, index]);
+      if (op) ops.push(op);
+    });
+    return ops;
+  }
+
+  /** Returns the resolved op, or undefined (with a problem) when it names nothing known. */
+  private resolve(spec: Op, path: ValuePath): OpNode | undefined {
+    const span = locateNearest(this.doc, path);
+    const object = typeof spec === 'string' ? { op: spec } : spec;
+    const base: OpNode = {
+      span,
+      path,
+      label: '',
+      kind: 'anonymous',
+      parameters: { slope: object.slope, alpha: object.alpha },
+      gain: object.gain,
+      scale: object.scale,
+      repeat: object.repeat ?? 1,
+      trivial: false,
+    };
+    if (object.init !== undefined) {
+      base.initFactor = typeof object.init === 'number' ? object.init : INIT_GAINS[object.init];
+      base.initLabel = String(object.init);
+    }
+
+    if (object.block !== undefined) {
+      if (!this.knownBlocks.has(object.block)) {
+        this.problems.push(unknownBlockProblem(this.doc, object.block, [...path, 'block'], this.knownBlocks));
+        return undefined;
+      }
+      const repeat = base.repeat > 1 ? ` x${base.repeat}` : '';
+      return { ...base, kind: 'block', name: object.block, label: `block ${object.block}${repeat}` };
+    }
+
+    if (object.op !== undefined) {
+      const name = object.op;
+      const user = this.userOps.get(name);
+      const catalog = CATALOG[name];
+      if (!user && !catalog) {
+        const problemPath = typeof spec === 'string' ? path : [...path, 'op'];
+        const suggestion = closest(name, [...Object.keys(CATALOG), ...this.userOps.keys()]);
+        const hint = suggestion
+          ? ` Did you mean "${suggestion}"?`
+          : ' Define it under "ops" with a "gain", or use {"gain": g} for an anonymous op.';
+        this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, problemPath) });
+        return undefined;
+      }
+      const trivial = catalog?.kind === 'identity' || name === 'identity';
+      return {
+        ...base,
+        kind: user ? 'user' : 'catalog',
+        name,
+        user,
+        catalog: user ? undefined : catalog,
+        label: labelFor(name, object),
+        trivial: trivial && object.gain === undefined && base.initFactor === undefined,
+      };
+    }
+
+    if (object.gain !== undefined) return { ...base, kind: 'anonymous', label: labelFor('gain', object) };
+    return { ...base, kind: 'scale', label: `scale ${object.scale}`, trivial: true };
+  }
+}
+
+function labelFor(name: string, object: { gain?: number; init?: unknown; slope?: number; alpha?: number; scale?: number }): string {
+  const details: string[] = [];
+  if (name === 'gain') return object.scale !== undefined ? `gain ${object.gain} scale ${object.scale}` : `gain ${object.gain}`;
+  if (object.slope !== undefined) details.push(`slope ${object.slope}`);
+  if (object.alpha !== undefined) details.push(`alpha ${object.alpha}`);
+  if (object.init !== undefined) details.push(`init ${String(object.init)}`);
+  if (object.gain !== undefined) details.push(`gain ${object.gain}`);
+  if (object.scale !== undefined) details.push(`scale ${object.scale}`);
+  return details.length > 0 ? `${name} (${details.join(', ')})` : name;
+}

@@ -1,0 +1,41 @@
+// What a front end (JSON with comments, or the TypeScript DSL) hands to the core: the plain value
+// it read, a way to find the text range of any part of it, and the problems it met while reading.
+import type { Code, Severity } from './codes';
+
+/** A half-open range of UTF-16 code unit offsets into the document text, as LSP and JS strings count. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A location inside the value: object keys and array indices, outermost first. */
+export type ValuePath = readonly (string | number)[];
+
+/** A problem found while reading, validating or analysing, before severities are settled. */
+export interface Problem {
+  code: Code;
+  message: string;
+  span: Span;
+  /** Overrides the code's default severity for this one problem. */
+  severity?: Severity;
+}
+
+export interface SourceDocument {
+  /** The value read from the document; undefined where nothing could be read. */
+  value: unknown;
+  /** Range of the value at a path, or of its key when part is 'key'; undefined when absent. */
+  locate(path: ValuePath, part?: 'key' | 'value'): Span | undefined;
+  /** Problems met while reading (syntax errors, duplicate keys, expressions not evaluated). */
+  problems: Problem[];
+  /** Length of the document text. */
+  length: number;
+}
+
+/** Finds the range of a path, falling back to the nearest enclosing value that has one. */
+export function locateNearest(doc: SourceDocument, path: ValuePath, part: 'key' | 'value' = 'value'): Span {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const span = doc.locate(path.slice(0, depth), depth === path.length ? part : 'key');
+    if (span) return span;
+  }
+  return { start: 0, end: Math.min(doc.length, 1) };
+}

@@ -1,0 +1,289 @@
+// Validation of a read value against the model schema, piece by piece: each top-level key, each
+// block, op and layer is checked on its own, so one bad block leaves the rest of the model usable.
+import type { z } from 'zod';
+import type { Code } from './codes';
+import { ModelFileShape, type ModelFile } from './schema';
+import { locateNearest, type Problem, type SourceDocument, type ValuePath } from './source';
+
+type Issue = z.core.$ZodIssue;
+
+/** The parts of a model file that passed validation; a part that failed is absent. */
+export type ValidFile = Partial<ModelFile>;
+
+export function validateModelFile(doc: SourceDocument): { file: ValidFile; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const raw = doc.value;
+  if (raw === undefined) return { file: {}, problems };
+  if (!isPlainObject(raw)) {
+    problems.push({
+      code: 'schema',
+      message: `A model file must be a JSON object with "reslint": 1, "blocks" and "layers"; found ${describeValue(raw)}.`,
+      span: locateNearest(doc, []),
+    });
+    return { file: {}, problems };
+  }
+
+  const file: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    if (!(key in ModelFileShape)) {
+      problems.push({
+        code: 'unknown-key',
+        message: `Unknown top-level key "${key}"; it is ignored. Known keys: ${Object.keys(ModelFileShape).join(', ')}.`,
+        span: locateNearest(doc, [key], 'key'),
+      });
+    }
+  }
+
+  for (const [key, schema] of Object.entries(ModelFileShape)) {
+    const value = raw[key];
+    if (value === undefined) {
+      if (!schema.safeParse(undefined).success) {
+        problems.push({ code: 'schema', message: missingKeyMessage(key), span: locateNearest(doc, []) });
+      }
+      continue;
+    }
+    if ((key === 'blocks' || key === 'ops') && isPlainObject(value)) {
+      const entrySchema = key === 'blocks' ? ModelFileShape.blocks.unwrap().valueType : ModelFileShape.ops.unwrap().valueType;
+      const entries: Record<string, unknown> = {};
+      for (const [name, entry] of Object.entries(value)) {
+        const parsed = parsePart(entrySchema, entry, [key, name], doc, problems);
+        if (parsed.ok) entries[name] = parsed.value;
+      }
+      file[key] = entries;
+      continue;
+    }
+    if (key === 'layers' && Array.isArray(value)) {
+      const layerSchema = ModelFileShape.layers.element;
+      // Keep the indices of the source even where a layer is invalid, so layer i is always layers[i].
+      file.layers = value.map((layer, index) => {
+        const parsed = parsePart(layerSchema, layer, ['layers', index], doc, problems);
+        return parsed.ok ? parsed.value : undefined;
+      });
+      continue;
+    }
+    const parsed = parsePart(schema, value, [key], doc, problems);
+    if (parsed.ok) file[key] = parsed.value;
+  }
+  return { file: file as ValidFile, problems };
+}
+
+/**
+ * Parses one part; keys the schema does not know are reported as warnings and dropped, then the
+ * rest is parsed again so that a misspelt key does not discard its whole object.
+ */
+function parsePart(
+  schema: z.ZodType,
+  value: unknown,
+  base: ValuePath,
+  doc: SourceDocument,
+  problems: Problem[],
+): { ok: true; value: unknown } | { ok: false } {
+  let current = value;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const result = schema.safeParse(current);
+    if (result.success) return { ok: true, value: result.data };
+    const issues = flattenIssues(result.error.issues, current);
+    const unknownKeys = issues.filter((issue) => issue.code === 'unrecognized_keys');
+    if (unknownKeys.length > 0 && unknownKeys.length === issues.length) {
+      for (const issue of unknownKeys) {
+        for (const key of (issue as { keys: string[] }).keys) {
+          problems.push({
+            code: 'unknown-key',
+            message: `Unknown key "${key}"; it is ignored.${suggestKey(key, KNOWN_KEYS)}`,
+            span: locateNearest(doc, [...base, ...issue.path.map(toKey), key], 'key'),
+          });
+        }
+      }
+      current = withoutKeys(current, unknownKeys);
+      continue;
+    }
+    for (const issue of issues) {
+      const path = [...base, ...issue.path.map(toKey)];
+      const { code, message } = describeIssue(issue, valueAt(current, issue.path.map(toKey)), path);
+      problems.push({ code, message, span: locateNearest(doc, path) });
+    }
+    return { ok: false };
+  }
+  return { ok: false };
+}
+
+function toKey(segment: PropertyKey): string | number {
+  return typeof segment === 'number' ? segment : String(segment);
+}
+
+/**
+ * Replaces each union issue by the issues of the branch that matched the value's type, so the
+ * message names the real mistake ("repeat must be at least 1") instead of "invalid input".
+ */
+function flattenIssues(issues: readonly Issue[], root: unknown): Issue[] {
+  const flat: Issue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) {
+      flat.push(issue);
+      continue;
+    }
+    const typeMatched = issue.errors.filter(
+      (branch) => !branch.some((inner) => inner.path.length === 0 && inner.code === 'invalid_type'),
+    );
+    if (typeMatched.length === 0) {
+      flat.push(issue);
+      continue;
+    }
+    const best = typeMatched.reduce((a, b) => (b.length < a.length ? b : a));
+    const nested = best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue);
+    flat.push(...flattenIssues(nested, root));
+  }
+  return flat;
+}
+
+function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: Code; message: string } {
+  const name = describePath(path);
+  switch (issue.code) {
+    case 'too_small':
+    case 'too_big': {
+      const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      if (typeof value === 'number') {
+        const relation =
+          issue.code === 'too_small'
+            ? issue.inclusive ? 'at least' : 'greater than'
+            : issue.inclusive ? 'at most' : 'less than';
+        return { code: 'invalid-number', message: `${name} is ${value}; it must be ${relation} ${String(limit)}.` };
+      }
+      const what = Array.isArray(value) ? 'items' : 'characters';
+      const relation = issue.code === 'too_small' ? 'at least' : 'at most';
+      return { code: 'schema', message: `${name} must have ${relation} ${String(limit)} ${what}.` };
+    }
+    case 'invalid_type': {
+      if (value === undefined) return { code: 'schema', message: missingKeyMessage(String(path[path.length - 1])) };
+      if (issue.expected === 'int' && typeof value === 'number') {
+        return { code: 'invalid-number', message: `${name} is ${value}; it must be a whole number.` };
+      }
+      if (issue.expected === 'number' && typeof value === 'number') {
+        return { code: 'invalid-number', message: `${name} is ${String(value)}; it must be a finite number.` };
+      }
+      return { code: 'schema', message: `${name} must be ${article(issue.expected)}; found ${describeValue(value)}.` };
+    }
+    case 'invalid_value':
+      return {
+        code: 'schema',
+        message: `${name} must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}; found ${describeValue(value)}.`,
+      };
+    case 'invalid_union':
+      return { code: 'schema', message: `${name} has the wrong form; found ${describeValue(value)}. ${unionHint(path)}` };
+    case 'custom': {
+      const numeric = typeof value === 'number' || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
+      return { code: numeric ? 'invalid-number' : 'schema', message: `${name}: ${issue.message}; found ${describeValue(value)}.` };
+    }
+    default:
+      return { code: 'schema', message: `${name}: ${issue.message}.` };
+  }
+}
+
+function unionHint(path: ValuePath): string {
+  const parent = path[path.length - 2];
+  if (path[0] === 'layers' && path.length === 2) {
+    return 'A layer is a list of ops, {"block": name, "repeat": n} or {"ops": [...], "repeat": n}.';
+  }
+  if (parent === 'paths') return 'A path is a list of ops or {"ops": [...], "scale": a}.';
+  if (path[0] === 'ops' && path.length === 2) return 'A user op is {"gain": g} or {"mean": m, "rms": r, "peak": p}.';
+  return 'An op is a name such as "relu", or an object such as {"op": "leaky_relu", "slope": 0.2} or {"gain": 0.5}.';
+}
+
+function article(expected: string): string {
+  const words: Record<string, string> = {
+    string: 'a string',
+    number: 'a number',
+    object: 'an object',
+    array: 'a list',
+    boolean: 'true or false',
+    record: 'an object',
+    tuple: 'a list',
+  };
+  return words[expected] ?? expected;
+}
+
+/** Names a value's location for messages: layers[2].repeat, blocks.bottleneck.paths.shortcut. */
+export function describePath(path: ValuePath): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) text += text ? `.${segment}` : segment;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text === '' ? 'The file' : `"${text}"`;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return String(value);
+}
+
+function missingKeyMessage(key: string): string {
+  if (key === 'reslint') return 'Missing "reslint": 1, the format version that marks a ResLint model file; add it at the top.';
+  if (key === 'layers') return 'Missing "layers", the network from input to output; add "layers": [ ... ].';
+  return `Missing required key "${key}".`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function valueAt(root: unknown, path: ValuePath): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+function withoutKeys(value: unknown, issues: Issue[]): unknown {
+  const copy = structuredClone(value);
+  for (const issue of issues) {
+    const target = valueAt(copy, issue.path.map(toKey));
+    if (isPlainObject(target)) {
+      for (const key of (issue as { keys: string[] }).keys) delete target[key];
+    }
+  }
+  return copy;
+}
+
+const KNOWN_KEYS = ['op', 'gain', 'scale', 'init', 'slope', 'alpha', 'block', 'repeat', 'paths', 'graph', 'afterSum', 'ops', 'from', 'to', 'model', 'band', 'tolerance', 'severity', 'mean', 'rms', 'peak', 'description'];
+
+function suggestKey(key: string, known: string[]): string {
+  const match = closest(key, known);
+  return match ? ` Did you mean "${match}"?` : '';
+}
+
+/** The candidate nearest to a misspelt name, if it is close enough to be a likely typo. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const lower = name.toLowerCase();
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const allowed = Math.max(1, Math.floor(name.length / 3));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
