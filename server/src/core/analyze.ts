@@ -137,9 +137,13 @@ export class BlockAnalyzer {
     if (this.inProgress.has(nested)) {
       if (!this.reportedCycles.has(op)) {
         this.reportedCycles.add(op);
+        const message =
+          nested.name === blockName
+            ? `Block "${blockName}" contains itself; a block cannot contain itself. Remove the nested reference.`
+            : `Block "${blockName}" contains block "${nested.name}", which contains "${blockName}" again; a block cannot contain itself. Remove one of the nested references.`;
         this.problems.push({
           code: 'cycle',
-          message: `Block "${blockName}" contains block "${nested.name}", which contains "${blockName}" again; a block cannot contain itself. Remove the nested reference.`,
+          message,
           span: op.span,
         });
       }
@@ -153,6 +157,7 @@ export class BlockAnalyzer {
   }
 
   private compute(block: BlockNode, gainModel: GainModel): BlockResult | undefined {
+    if (block.unresolved) return undefined;
     const order = this.order(block);
     if (!order) return undefined;
     const edgeLogs: number[] = [];

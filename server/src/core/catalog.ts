@@ -1,6 +1,6 @@
 // The built-in op catalog: every op name a model file may use without defining it, with the
 // numbers behind its gain. Activation statistics are for z ~ N(0, 1), computed by numerical
-// integration and rounded to 4 decimals.
+// integration and rounded to 4 decimals, except where a closed form gives them exactly.
 
 /** The three statistics of |sigma'(z)| for an activation, one per gain model. */
 export interface ActivationStats {
@@ -61,7 +61,9 @@ function unitGain(kind: OpKind, summary: string): CatalogOp {
   return { kind, summary };
 }
 
-const RELU = activation('Rectified linear unit, max(0, z)', 0.5, 0.7071, 1.0);
+// ReLU's statistics are exact: half the inputs pass with derivative 1, so E|s'| = 1/2 and
+// sqrt(E s'^2) = sqrt(1/2) (0.7071 to 4 decimals).
+const RELU = activation('Rectified linear unit, max(0, z)', 0.5, Math.SQRT1_2, 1.0);
 const WEIGHT_SUMMARY = 'weight layer; gain 1 unless an init or gain is given';
 const NORM_SUMMARY = 'normalisation layer; gain 1 in all three models';
 

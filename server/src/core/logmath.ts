@@ -40,6 +40,11 @@ export function formatLog10(log: number, significant = 3): string {
   if (log === LOG_ZERO) return '0';
   if (Number.isNaN(log)) return 'undefined';
   if (log === Infinity) return 'overflow (beyond 1e+9007199254740991)';
+  if (log !== 0 && Math.abs(log) < 2e-4) {
+    // Within 0.05% of 1, fixed notation would print "1.00"; show the distance from 1 instead.
+    const delta = Math.expm1(log * Math.LN10);
+    return `1 ${delta < 0 ? '-' : '+'} ${Math.abs(delta).toExponential(significant - 1)}`;
+  }
   if (log >= -3 && log < 6) {
     const value = Math.pow(10, log);
     const decimals = Math.max(0, significant - 1 - Math.floor(log));

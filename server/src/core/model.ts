@@ -54,6 +54,8 @@ export interface BlockNode {
   form: 'paths' | 'graph' | 'plain';
   edges: EdgeNode[];
   afterSum: OpNode[];
+  /** True when an op of the block could not be resolved; such a block is not analysed. */
+  unresolved: boolean;
 }
 
 export interface LayerNode {
@@ -115,6 +117,7 @@ export function buildModel(doc: SourceDocument, file: ValidFile): { model: Model
 }
 
 function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, block: Block, path: ValuePath): BlockNode {
+  resolver.takeFailed();
   const edges: EdgeNode[] = [];
   if (block.paths) {
     for (const [pathName, spec] of Object.entries(block.paths)) {
@@ -145,6 +148,7 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
     form: block.paths ? 'paths' : 'graph',
     edges,
     afterSum: resolver.resolveList(block.afterSum ?? [], [...path, 'afterSum']),
+    unresolved: resolver.takeFailed(),
   };
 }
 
@@ -179,6 +183,7 @@ function buildLayer(
   if (Array.isArray(layer) || 'ops' in layer) {
     const opSpecs = Array.isArray(layer) ? layer : layer.ops;
     const opsPath = Array.isArray(layer) ? path : [...path, 'ops'];
+    resolver.takeFailed();
     const ops = resolver.resolveList(opSpecs, opsPath);
     const block: BlockNode = {
       name: `layers[${index}]`,
@@ -189,6 +194,7 @@ function buildLayer(
         { name: 'layer', from: INPUT_NODE, to: OUTPUT_NODE, ops, scale: 1, span, path: opsPath, form: 'op-list', shortcut: false },
       ],
       afterSum: [],
+      unresolved: resolver.takeFailed(),
     };
     return { index, span, path, block, repeat: Array.isArray(layer) ? 1 : layer.repeat ?? 1, plain: true };
   }
@@ -218,13 +224,24 @@ class OpResolver {
     private readonly problems: Problem[],
   ) {}
 
+  /** Set when an op fails to resolve; the block builder reads and clears it. */
+  failed = false;
+
   resolveList(specs: Op[], path: ValuePath): OpNode[] {
     const ops: OpNode[] = [];
     specs.forEach((spec, index) => {
       const op = this.resolve(spec, [...path, index]);
       if (op) ops.push(op);
+      else this.failed = true;
     });
     return ops;
+  }
+
+  /** Returns whether any op failed since the last call, and starts a new count. */
+  takeFailed(): boolean {
+    const failed = this.failed;
+    this.failed = false;
+    return failed;
   }
 
   /** Returns the resolved op, or undefined (with a problem) when it names nothing known. */

@@ -29,6 +29,22 @@ export interface SourceDocument {
   problems: Problem[];
   /** Length of the document text. */
   length: number;
+  /** Text edits in this document's own syntax, for quick fixes. */
+  editor: SourceEditor;
+}
+
+/** A replacement of a range of the document text. */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+/** Minimal edits that keep the rest of the text, comments and formatting as they are. */
+export interface SourceEditor {
+  /** Sets (adds or replaces) a numeric property of the object at `path`. */
+  setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined;
+  /** Turns the list at `path` into an object { [listKey]: list, [key]: value }. */
+  wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined;
 }
 
 /** Finds the range of a path, falling back to the nearest enclosing value that has one. */

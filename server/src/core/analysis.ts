@@ -1,0 +1,152 @@
+// The core's entry point: text in, model, results and findings out. No IO and no editor types,
+// so the CLI and the language server are thin adapters over these functions.
+import { analyzeNetwork, BlockAnalyzer, type Band, type BlockResult, type NetworkResult } from './analyze';
+import { CODES, type Code, type Severity } from './codes';
+import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix } from './findings';
+import { GAIN_MODELS } from './gain';
+import { readJsonSource } from './jsonSource';
+import { buildModel, type BlockNode, type ModelIR } from './model';
+import { MODEL_NAMES, type AnalysisSettings, type ModelName, type SeverityName } from './schema';
+import type { ScaleFailure } from './scale';
+import type { Problem, SourceDocument, Span } from './source';
+import { validateModelFile } from './validate';
+
+/** Largest document analysed, in UTF-16 code units (16 Mi); larger text gets one file-too-large finding. */
+export const MAX_TEXT_LENGTH = 16 * 1024 * 1024;
+
+export const DEFAULT_SETTINGS = {
+  model: 'seed' as ModelName,
+  band: [0.01, 100] as [number, number],
+  tolerance: 0.1,
+};
+
+/** Settings after merging defaults, the host's (CLI or editor) and the file's own, in that order. */
+export interface EffectiveSettings {
+  model: ModelName;
+  band: [number, number];
+  tolerance: number;
+  severity: Partial<Record<string, SeverityName>>;
+}
+
+export interface Finding {
+  code: Code;
+  severity: Severity;
+  message: string;
+  span: Span;
+  /** Set on smoothness findings, whose scale fixes are computed on request. */
+  subject?: FindingSubject;
+}
+
+export interface Analysis {
+  doc: SourceDocument;
+  model: ModelIR;
+  settings: EffectiveSettings;
+  analyzer: BlockAnalyzer;
+  network: NetworkResult;
+  /** Every named block under every model; undefined where a block cannot be analysed. */
+  blocks: Map<BlockNode, Record<ModelName, BlockResult | undefined>>;
+  findings: Finding[];
+}
+
+export type SourceKind = 'json' | 'typescript';
+
+export interface AnalyzeOptions {
+  /** Settings from the host; the file's own "settings" take precedence over them. */
+  settings?: AnalysisSettings;
+  /** Reads a *.arch.ts document; the TypeScript front end plugs in here. */
+  readTypeScript?: (text: string) => SourceDocument;
+}
+
+/** Picks the front end for a file name: *.arch.ts and *.ts files are TypeScript, the rest JSON. */
+export function sourceKindOf(fileName: string): SourceKind {
+  return /\.(m|c)?tsx?$/i.test(fileName) ? 'typescript' : 'json';
+}
+
+/** Reads, validates and analyses a document. Never throws on any input text. */
+export function analyzeText(text: string, kind: SourceKind, options: AnalyzeOptions = {}): Analysis {
+  if (text.length > MAX_TEXT_LENGTH) return analyzeSource(tooLargeDocument(text.length), options);
+  if (kind === 'typescript') {
+    if (!options.readTypeScript) throw new Error('analyzeText: no TypeScript front end was given');
+    return analyzeSource(options.readTypeScript(text), options);
+  }
+  return analyzeSource(readJsonSource(text), options);
+}
+
+export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {}): Analysis {
+  const problems: Problem[] = [...doc.problems];
+  const validated = validateModelFile(doc);
+  problems.push(...validated.problems);
+  const built = buildModel(doc, validated.file);
+  problems.push(...built.problems);
+  const model = built.model;
+
+  const settings = mergeSettings(options.settings ?? {}, model.settings);
+  const gainModel = GAIN_MODELS[settings.model];
+  const band: Band = { log10Min: Math.log10(settings.band[0]), log10Max: Math.log10(settings.band[1]) };
+  const analyzer = new BlockAnalyzer(model);
+
+  const blocks = new Map<BlockNode, Record<ModelName, BlockResult | undefined>>();
+  for (const block of model.blocks.values()) {
+    const byModel = {} as Record<ModelName, BlockResult | undefined>;
+    for (const name of MODEL_NAMES) byModel[name] = analyzer.analyze(block, GAIN_MODELS[name]);
+    blocks.set(block, byModel);
+  }
+  const network = analyzeNetwork(model, analyzer, gainModel, band);
+  problems.push(...analyzer.problems);
+
+  if (model.hasLayers && model.layers.length === 0) {
+    problems.push({
+      code: 'empty-network',
+      message: 'The network has no layers, so there is nothing to analyse. Add blocks or plain layers to "layers".',
+      span: model.layersSpan ?? { start: 0, end: 1 },
+    });
+  }
+  const selected = new Map([...blocks].map(([block, byModel]) => [block, byModel[settings.model]]));
+  problems.push(...smoothnessFindings(model, network, selected, settings.tolerance));
+
+  return { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, settings) };
+}
+
+/** The scale fixes for a finding, preferred first, and the reasons why other levers fail. */
+export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFix[]; failures: ScaleFailure[] } {
+  if (!finding.subject) return { fixes: [], failures: [] };
+  return fixesForSubject(finding.subject, analysis.model, analysis.network, analysis.analyzer, analysis.doc);
+}
+
+function mergeSettings(host: AnalysisSettings, file: AnalysisSettings): EffectiveSettings {
+  return {
+    model: file.model ?? host.model ?? DEFAULT_SETTINGS.model,
+    band: file.band ?? host.band ?? DEFAULT_SETTINGS.band,
+    tolerance: file.tolerance ?? host.tolerance ?? DEFAULT_SETTINGS.tolerance,
+    severity: { ...host.severity, ...file.severity },
+  };
+}
+
+function settleSeverities(problems: Problem[], settings: EffectiveSettings): Finding[] {
+  const findings: Finding[] = [];
+  for (const problem of problems) {
+    const override = settings.severity[problem.code];
+    if (override === 'off') continue;
+    findings.push({
+      ...problem,
+      severity: override ?? problem.severity ?? CODES[problem.code].severity,
+    });
+  }
+  return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+}
+
+function tooLargeDocument(length: number): SourceDocument {
+  return {
+    value: undefined,
+    locate: () => undefined,
+    length,
+    problems: [
+      {
+        code: 'file-too-large',
+        message: `The file has ${length} characters; ResLint analyses files up to ${MAX_TEXT_LENGTH} characters (16 Mi). Split the model or generate a smaller one.`,
+        span: { start: 0, end: Math.min(length, 1) },
+      },
+    ],
+    editor: { setNumber: () => undefined, wrapList: () => undefined },
+  };
+}

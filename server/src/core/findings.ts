@@ -1,0 +1,250 @@
+// Smoothness findings from the analysis results, and the scale fixes that resolve them.
+import type { BlockAnalyzer, BlockResult, NetworkResult } from './analyze';
+import type { Code } from './codes';
+import { LOG_ZERO, formatLog10, formatNumber } from './logmath';
+import type { BlockNode, LayerNode, ModelIR } from './model';
+import { isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
+import type { Problem, SourceDocument, TextEdit } from './source';
+
+/** What a smoothness finding is about, so that its fixes can be computed later. */
+export type FindingSubject =
+  | { kind: 'block'; block: string }
+  | { kind: 'layer'; layerIndex: number }
+  | { kind: 'stage'; layerIndex: number }
+  | { kind: 'network'; side: 'low' | 'high' };
+
+export interface SmoothnessProblem extends Problem {
+  subject: FindingSubject;
+}
+
+export function fmtW(log10: number): string {
+  return formatLog10(log10, 3);
+}
+
+/** Findings about blocks, repeated stages and the network under the selected model. */
+export function smoothnessFindings(
+  model: ModelIR,
+  network: NetworkResult,
+  blockResults: Map<BlockNode, BlockResult | undefined>,
+  tolerance: number,
+): SmoothnessProblem[] {
+  const findings: SmoothnessProblem[] = [];
+  const modelName = network.model.name;
+  // The margin keeps a W_l that equals a tolerance edge (0.9 from 0.75 * 0.8 + 0.3) inside it
+  // despite rounding in the last bits.
+  const low = Math.log10(1 - tolerance) - 1e-12;
+  const high = Math.log10(1 + tolerance) + 1e-12;
+
+  const checkBlock = (block: BlockNode, result: BlockResult, subject: FindingSubject, what: string): void => {
+    const wl = result.log10Wl;
+    if (wl === LOG_ZERO) {
+      const zeroPaths = result.paths.filter((path) => path.log10w === LOG_ZERO).map((path) => `"${path.name}"`);
+      const cause = result.log10AfterSum === LOG_ZERO ? 'an op after the sum has gain 0' : `every path has gain 0 (${zeroPaths.slice(0, 4).join(', ')})`;
+      findings.push({
+        code: 'blocked-gradient',
+        message: `${what} has W_l = 0 under the ${modelName} model: ${cause}, so no gradient reaches the layers before it. Give a path a non-zero gain or add an identity shortcut.`,
+        span: block.span,
+        subject,
+      });
+      return;
+    }
+    if (wl < low || wl > high) {
+      const vanishing = wl < low;
+      findings.push({
+        code: vanishing ? 'block-vanishing' : 'block-exploding',
+        message: `${what} has W_l = ${fmtW(wl)} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? 'Add a residual shortcut around this layer.' : 'Scale a residual branch for W_l = 1.'}`,
+        span: block.span,
+        subject,
+      });
+    }
+  };
+
+  for (const block of model.blocks.values()) {
+    const result = blockResults.get(block);
+    if (result) checkBlock(block, result, { kind: 'block', block: block.name }, `Block "${block.name}"`);
+  }
+
+  const band = network.band;
+  for (const entry of network.layers) {
+    const { layer, block } = entry;
+    const result = entry.byModel[modelName];
+    if (layer.plain) checkBlock(block, result, { kind: 'layer', layerIndex: layer.index }, `Layer ${layer.index}`);
+    if (layer.repeat > 1 && result.log10Wl !== LOG_ZERO) {
+      const stage = entry.log10Layer;
+      if (stage < band.log10Min || stage > band.log10Max) {
+        const below = stage < band.log10Min;
+        findings.push({
+          code: 'stage-out-of-band',
+          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${fmtW(stage)} is ${below ? 'below the band minimum' : 'above the band maximum'} ${fmtW(below ? band.log10Min : band.log10Max)}; ${layer.repeat} repeats stay inside only for W_l in [${fmtW(band.log10Min / layer.repeat)}, ${fmtW(band.log10Max / layer.repeat)}] (max stable depth ${entry.maxStableDepth ?? 'unbounded'}).`,
+          span: layer.span,
+          subject: { kind: 'stage', layerIndex: layer.index },
+        });
+      }
+    }
+  }
+
+  const w = network.log10W;
+  if (network.layers.length > 0 && (w < band.log10Min || w > band.log10Max)) {
+    const below = w < band.log10Min;
+    const exit = network.bandExit;
+    const exitLayer = exit ? model.layers[exit.layerIndex] : undefined;
+    const where =
+      exit && exitLayer
+        ? ` The running W leaves the band at layers[${exit.layerIndex}]${exitLayer.repeat > 1 ? `, repeat ${exit.repeat} of ${exitLayer.repeat}` : ''}.`
+        : '';
+    findings.push({
+      code: below ? 'network-vanishing' : 'network-exploding',
+      message: `Network W = ${fmtW(w)} under the ${modelName} model is ${below ? 'below the band minimum' : 'above the band maximum'} ${fmtW(below ? band.log10Min : band.log10Max)}: gradients ${below ? 'vanish' : 'explode'} toward the input.${where}`,
+      span: exitLayer?.span ?? model.layersSpan ?? { start: 0, end: 1 },
+      subject: { kind: 'network', side: below ? 'low' : 'high' },
+    });
+  }
+  return findings;
+}
+
+/** "0.750^16", with brackets around a base written as 1 +- delta. */
+export function powerText(log10Wl: number, repeat: number): string {
+  const base = fmtW(log10Wl);
+  return base.includes(' ') ? `(${base})^${repeat}` : `${base}^${repeat}`;
+}
+
+function stageName(layer: LayerNode, block: BlockNode): string {
+  return layer.plain ? `Layer ${layer.index} x${layer.repeat}` : `Stage "${block.name}" x${layer.repeat}`;
+}
+
+/** A quick fix: one scale on one edge, with the edits that write it and the result it reaches. */
+export interface ScaleFix {
+  title: string;
+  solution: ScaleSolution;
+  /** log10 of the network W after the fix, under the selected model. */
+  log10W: number;
+  edits: TextEdit[];
+  preferred: boolean;
+}
+
+interface FixTarget {
+  block: BlockNode;
+  log10Target: number;
+  rounding: Rounding;
+  /** How many times the block enters W; the network changes by that power of the W_l change. */
+  uses: number;
+  /** Whether a resulting W_l is good enough; rounding adds digits until it is. */
+  accept?: (log10Wl: number) => boolean;
+  describe: (solution: ScaleSolution, log10W: number) => string;
+}
+
+/**
+ * The scale fixes for a finding, preferred first: the branch scales that reach the target, then
+ * the shortcut scales; failures say why a lever does not work.
+ */
+export function fixesForSubject(
+  subject: FindingSubject,
+  model: ModelIR,
+  network: NetworkResult,
+  analyzer: BlockAnalyzer,
+  doc: SourceDocument,
+): { fixes: ScaleFix[]; failures: ScaleFailure[] } {
+  const fixes: ScaleFix[] = [];
+  const failures: ScaleFailure[] = [];
+  for (const target of fixTargets(subject, model, network)) {
+    const current = network.layers.find((entry) => entry.block === target.block)?.byModel[network.model.name]
+      ?? analyzer.analyze(target.block, network.model);
+    if (!current) continue;
+    let branchSolved = false;
+    for (const candidate of scaleCandidates(target.block)) {
+      if (candidate.role === 'shortcut' && branchSolved) continue;
+      const result = solveEdgeScale(
+        analyzer,
+        target.block,
+        candidate.edgeIndex,
+        candidate.role,
+        network.model,
+        target.log10Target,
+        target.rounding,
+        target.accept,
+      );
+      if (!isSolution(result)) {
+        failures.push(result);
+        continue;
+      }
+      if (candidate.role === 'branch') branchSolved = true;
+      const log10W = network.log10W + target.uses * (result.log10Wl - current.log10Wl);
+      const edits = scaleEdits(doc, result);
+      if (!edits) continue;
+      fixes.push({ title: target.describe(result, log10W), solution: result, log10W, edits, preferred: fixes.length === 0 });
+    }
+  }
+  return { fixes, failures };
+}
+
+function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkResult): FixTarget[] {
+  const band = network.band;
+  const lever = (solution: ScaleSolution): string =>
+    `Scale ${solution.role} "${solution.edge.name}" of "${solution.block.name}" by ${solution.scale}`;
+  switch (subject.kind) {
+    case 'block': {
+      const block = model.blocks.get(subject.block);
+      if (!block) return [];
+      return [{ block, log10Target: 0, rounding: 'nearest', uses: usesOf(block, network), describe: (s) => `${lever(s)} (W_l = ${fmtW(s.log10Wl)})` }];
+    }
+    case 'layer':
+      return [];
+    case 'stage': {
+      const entry = network.layers.find((candidate) => candidate.layer.index === subject.layerIndex);
+      if (!entry || entry.layer.plain) return [];
+      const n = entry.layer.repeat;
+      const below = entry.log10Layer < band.log10Min;
+      return [
+        {
+          block: entry.block,
+          log10Target: (below ? band.log10Min : band.log10Max) / n,
+          rounding: below ? 'up' : 'down',
+          uses: usesOf(entry.block, network),
+          accept: (log10Wl) => insideBand(n * log10Wl, band),
+          describe: (s) => `${lever(s)} to keep ${n} repeats in the band (W_l = ${fmtW(s.log10Wl)}, stage W = ${fmtW(n * s.log10Wl)})`,
+        },
+      ];
+    }
+    case 'network': {
+      const edge = subject.side === 'low' ? band.log10Min : band.log10Max;
+      const contributions = new Map<BlockNode, number>();
+      for (const entry of network.layers) {
+        if (entry.layer.plain) continue;
+        contributions.set(entry.block, (contributions.get(entry.block) ?? 0) + entry.log10Layer);
+      }
+      const sorted = [...contributions.entries()]
+        .filter(([, log]) => (subject.side === 'low' ? log < 0 : log > 0))
+        .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+        .slice(0, 2);
+      return sorted.map(([block, contribution]) => {
+        const uses = usesOf(block, network);
+        const restOfNetwork = network.log10W - contribution;
+        return {
+          block,
+          log10Target: (edge - restOfNetwork) / uses,
+          rounding: subject.side === 'low' ? 'up' : 'down',
+          uses,
+          accept: (log10Wl: number) => insideBand(restOfNetwork + uses * log10Wl, band),
+          describe: (s, log10W) => `${lever(s)} to bring the network into the band (W_l = ${fmtW(s.log10Wl)}, W = ${fmtW(log10W)})`,
+        } satisfies FixTarget;
+      });
+    }
+  }
+}
+
+function insideBand(log10W: number, band: { log10Min: number; log10Max: number }): boolean {
+  return log10W >= band.log10Min && log10W <= band.log10Max;
+}
+
+/** Total repeats of the layers that apply the block directly. */
+function usesOf(block: BlockNode, network: NetworkResult): number {
+  return network.layers.filter((entry) => entry.block === block).reduce((sum, entry) => sum + entry.layer.repeat, 0);
+}
+
+function scaleEdits(doc: SourceDocument, solution: ScaleSolution): TextEdit[] | undefined {
+  const edge = solution.edge;
+  if (edge.form === 'op-list') return doc.editor.wrapList(edge.path, 'ops', 'scale', solution.scale);
+  return doc.editor.setNumber(edge.path, 'scale', solution.scale);
+}
+
+export type { Code };

@@ -1,0 +1,157 @@
+// Branch scaling: W_l is linear in a scale `a` put on one edge, W_l(a) = A + a * B, where B sums
+// the unscaled terms of the paths through that edge and A the rest (in the variance model the
+// same holds for squares). Solving for a target T gives the quick fixes' scale.
+import { backwardSums, forwardSums, type BlockAnalyzer } from './analyze';
+import type { GainModel } from './gain';
+import { LOG_ZERO, log10Abs, log10Add } from './logmath';
+import { OUTPUT_NODE, type BlockNode, type EdgeNode } from './model';
+
+/** Fewest significant digits of a proposed scale; more are used when a long stack needs them. */
+export const SCALE_DIGITS = 6;
+const MAX_SCALE_DIGITS = 17;
+
+export interface ScaleSolution {
+  block: BlockNode;
+  edge: EdgeNode;
+  edgeIndex: number;
+  role: 'branch' | 'shortcut';
+  /** The rounded scale that replaces the edge's current scale. */
+  scale: number;
+  /** log10 of W_l with the rounded scale. */
+  log10Wl: number;
+}
+
+export interface ScaleFailure {
+  edge: EdgeNode;
+  role: 'branch' | 'shortcut';
+  reason: string;
+}
+
+/**
+ * How to round the scale: 'down' keeps W_l at or below the target (an upper band edge), 'up'
+ * keeps it at or above (a lower edge), 'nearest' for W_l = 1.
+ */
+export type Rounding = 'down' | 'up' | 'nearest';
+
+/** The edges a fix may scale: branches first (largest share of W_l first), then shortcuts. */
+export function scaleCandidates(block: BlockNode): { edgeIndex: number; role: 'branch' | 'shortcut' }[] {
+  if (block.form === 'plain') return [];
+  const candidates = block.edges.map((edge, edgeIndex) => ({ edgeIndex, role: edge.shortcut ? ('shortcut' as const) : ('branch' as const) }));
+  return [...candidates.filter((c) => c.role === 'branch'), ...candidates.filter((c) => c.role === 'shortcut')];
+}
+
+/** Solves for the scale of one edge that brings the block's W_l to 10^log10Target. */
+export function solveEdgeScale(
+  analyzer: BlockAnalyzer,
+  block: BlockNode,
+  edgeIndex: number,
+  role: 'branch' | 'shortcut',
+  gainModel: GainModel,
+  log10Target: number,
+  rounding: Rounding,
+  accept: (log10Wl: number) => boolean = () => true,
+): ScaleSolution | ScaleFailure {
+  const edge = block.edges[edgeIndex];
+  const terms = edgeTerms(analyzer, block, edgeIndex, gainModel);
+  if (!terms) return { edge, role, reason: 'the block cannot be analysed' };
+  const { rest, through, afterSum } = terms;
+  const power = gainModel.power;
+  if (through === LOG_ZERO) {
+    return { edge, role, reason: `path "${edge.name}" carries no gradient (its gain is 0), so scaling it changes nothing` };
+  }
+  if (afterSum === LOG_ZERO) return { edge, role, reason: 'an op after the sum has gain 0' };
+  const needed = power * (log10Target - afterSum);
+  if (rest !== LOG_ZERO && rest >= needed) {
+    return {
+      edge,
+      role,
+      reason: `the other paths alone already give W_l = ${formatPlain(afterSum + rest / power)} at or above the target, so no positive scale on "${edge.name}" reaches it`,
+    };
+  }
+  const difference = rest === LOG_ZERO ? needed : needed + Math.log10(1 - Math.pow(10, rest - needed));
+  const log10Scale = (difference - through) / power;
+  if (!Number.isFinite(log10Scale)) return { edge, role, reason: 'the scale is out of range' };
+  const resultOf = (candidate: number): number => wlWith(candidate, rest, through, afterSum, power);
+  const scale = roundScale(Math.pow(10, log10Scale), rounding, (candidate) => resultOf(candidate) - log10Target, (candidate) => accept(resultOf(candidate)));
+  if (!(scale > 0) || !Number.isFinite(scale)) return { edge, role, reason: 'the scale is out of range' };
+  return { block, edge, edgeIndex, role, scale, log10Wl: wlWith(scale, rest, through, afterSum, power) };
+}
+
+export function isSolution(result: ScaleSolution | ScaleFailure): result is ScaleSolution {
+  return 'scale' in result;
+}
+
+/** log10 W_l when the edge's scale is `scale`. */
+function wlWith(scale: number, rest: number, through: number, afterSum: number, power: number): number {
+  const total = log10Add(rest, through + power * log10Abs(scale));
+  return total === LOG_ZERO ? LOG_ZERO : afterSum + total / power;
+}
+
+/**
+ * The terms of W_l split at one edge, all log10 and raised to the model's power: `rest` sums the
+ * paths that avoid the edge, `through` the paths through it without its scale; `afterSum` is the
+ * gain of the ops after the sum (not raised).
+ */
+export function edgeTerms(
+  analyzer: BlockAnalyzer,
+  block: BlockNode,
+  edgeIndex: number,
+  gainModel: GainModel,
+): { rest: number; through: number; afterSum: number } | undefined {
+  const order = analyzer.order(block);
+  if (!order) return undefined;
+  const edgeLogs: number[] = [];
+  for (const edge of block.edges) {
+    const log = analyzer.edgeLog(edge, gainModel, block.name);
+    if (log === undefined) return undefined;
+    edgeLogs.push(log);
+  }
+  let afterSum = 0;
+  for (const op of block.afterSum) {
+    const log = analyzer.opLog(op, gainModel, block.name);
+    if (log === undefined) return undefined;
+    afterSum += log;
+  }
+  const edge = block.edges[edgeIndex];
+  const forward = forwardSums(block, order, edgeLogs);
+  const backward = backwardSums(block, order, edgeLogs);
+  const rest = forwardSums(block, order, edgeLogs, edgeIndex).get(OUTPUT_NODE) ?? LOG_ZERO;
+  const unscaled = edgeLogs[edgeIndex] - gainModel.power * log10Abs(edge.scale);
+  const through = (forward.get(edge.from) ?? LOG_ZERO) + unscaled + (backward.get(edge.to) ?? LOG_ZERO);
+  return { rest, through: Number.isNaN(through) ? LOG_ZERO : through, afterSum };
+}
+
+/**
+ * Rounds a scale to the fewest significant digits (SCALE_DIGITS or more) that keep the result on
+ * the safe side of the target and acceptable to the caller: a block repeated 10^9 times needs a
+ * scale exact to about 1e-10. `excess(scale)` is log10 W_l(scale) - log10 T, increasing in scale.
+ */
+function roundScale(
+  exact: number,
+  rounding: Rounding,
+  excess: (scale: number) => number,
+  accept: (scale: number) => boolean,
+): number {
+  for (let digits = SCALE_DIGITS; digits <= MAX_SCALE_DIGITS; digits++) {
+    const scale = roundDirected(exact, digits, rounding, excess);
+    if (accept(scale)) return scale;
+  }
+  return exact;
+}
+
+function roundDirected(exact: number, digits: number, rounding: Rounding, excess: (scale: number) => number): number {
+  let scale = Number(exact.toPrecision(digits));
+  if (rounding === 'nearest') return scale;
+  const step = Math.pow(10, Math.floor(Math.log10(exact)) - (digits - 1));
+  for (let i = 0; i < 4; i++) {
+    const value = excess(scale);
+    if (rounding === 'down' && value > 0) scale = Number((scale - step).toPrecision(digits));
+    else if (rounding === 'up' && value < 0) scale = Number((scale + step).toPrecision(digits));
+    else break;
+  }
+  return scale;
+}
+
+function formatPlain(log: number): string {
+  return Number(Math.pow(10, log).toPrecision(4)).toString();
+}
