@@ -124,21 +124,30 @@ build_native_module() {
 # lib/binding/napi-v3, so node-gyp gets the variables that node-pre-gyp would
 # pass (values from the "binary" field of argon2's package.json).
 argon2_dir=$(node -p 'require("path").dirname(require.resolve("argon2/package.json", { paths: [process.argv[1]] }))' "$staged_package")
-build_native_module "$argon2_dir" --module_name=argon2 --module_path=./lib/binding/napi-v3 \
+build_native_module "$argon2_dir" --module_name=argon2 --module_path="$argon2_dir/lib/binding/napi-v3" \
   --napi_build_version=3
 
-# Every package with a binding.gyp under lib/vscode/node_modules is a native
-# module, except the Windows-only ones and the copies of node-addon-api and
-# similar helper packages that ship example .gyp files without being addons.
+# Every package with a binding.gyp directly under lib/vscode/node_modules is a
+# native module. The Windows-only ones are skipped: they do not build on Linux
+# and VS Code loads them only on Windows.
+vscode_modules="$staged_package/lib/vscode/node_modules"
+native_modules=()
 while IFS= read -r gyp_file; do
-  module_dir=$(dirname "$gyp_file")
-  case "$module_dir" in
-  */@vscode/windows-*) continue ;;
-  */node-addon-api | */node-addon-api/*) continue ;;
+  module_name=$(dirname "${gyp_file#./}")
+  case "$module_name" in
+  @vscode/windows-*) continue ;;
   esac
-  build_native_module "$module_dir"
-done < <(find "$staged_package/lib/vscode/node_modules" -name binding.gyp -not -path '*/test/*' \
-  -not -path '*/node_modules/*/node_modules/*' | sort)
+  native_modules+=("$module_name")
+done < <(cd "$vscode_modules" && find . -mindepth 2 -maxdepth 3 -name binding.gyp | sort)
+[ ${#native_modules[@]} -gt 0 ] || fail "found no native modules under $vscode_modules; the npm install above did not finish."
+for module_name in "${native_modules[@]}"; do
+  build_native_module "$vscode_modules/$module_name"
+done
+
+log "checking that the native modules load: ${native_modules[*]}"
+(cd "$staged_package/lib/vscode" &&
+  node -e 'for (const name of process.argv.slice(1)) require(name)' "${native_modules[@]}") ||
+  fail "a native module built above does not load (see the error above)."
 
 log "linking Debian's ripgrep in place of @vscode/ripgrep's download"
 rg_bin_dir="$staged_package/lib/vscode/node_modules/@vscode/ripgrep/bin"
@@ -163,7 +172,11 @@ chmod +x "$staging_dir/bin/code-server"
 mv "$staging_dir" "$install_dir"
 
 log "checking that code-server starts"
-version_output=$("$launcher" --version) || fail "$launcher --version failed."
+# Without a config file code-server writes one to ~/.config/code-server, so the
+# check passes an empty one.
+check_config="$install_dir/version-check-config.yaml"
+: >"$check_config"
+version_output=$("$launcher" --config "$check_config" --version) || fail "$launcher --version failed."
 case "$version_output" in
 "$CODE_SERVER_VERSION"*) ;;
 *) fail "$launcher --version printed '$version_output', expected $CODE_SERVER_VERSION." ;;

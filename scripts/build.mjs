@@ -1,0 +1,34 @@
+// Build step after `tsc`: writes the generated JSON Schema and bundles the CLI, the language
+// server and the extension with esbuild into dist/.
+import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { modelJsonSchema } = require(join(root, 'out/server/src/core/schema.js'));
+
+mkdirSync(join(root, 'schemas'), { recursive: true });
+writeFileSync(join(root, 'schemas/arch.schema.json'), `${JSON.stringify(modelJsonSchema(), null, 2)}\n`);
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // jsonc-parser's UMD build loads its parts with a dynamic require that bundles miss; its ESM
+  // build bundles cleanly.
+  mainFields: ['module', 'main'],
+  // Some ESM dependencies (fdir, under tinyglobby) read import.meta.url, which a CommonJS bundle
+  // lacks; give them this file's own URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+};
+const urlBanner = "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;";
+const entries = [
+  { entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: `#!/usr/bin/env node\n${urlBanner}` } },
+];
+for (const entry of entries) await build({ ...common, ...entry });

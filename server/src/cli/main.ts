@@ -1,0 +1,249 @@
+// The `reslint` command line: reads files, runs the core, prints findings or full reports.
+// Exit codes: 0 no error-level finding, 1 an error (or too many warnings), 2 usage or read errors.
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+import { analyzeText, MAX_TEXT_LENGTH, sourceKindOf, type Analysis } from '../core/analysis';
+import { fileReport } from '../core/report';
+import { AnalysisSettings, MODEL_NAMES } from '../core/schema';
+import { readTypeScriptSource } from '../core/tsSource';
+import { sarifLog } from './sarif';
+import { countFindings, explainText, findingLines, summaryLine } from './text';
+
+const USAGE = `Usage: reslint <command> [options] <files or globs...>
+
+Commands:
+  check     print findings, one per line, and a summary
+  explain   print per-block tables, depth stability, the path-length spectrum,
+            suggested scales and findings
+  schema    print the JSON Schema of *.arch.json files
+
+Options:
+  --model <seed|variance|bound>  gain model (default seed; a file's own settings win)
+  --band <min,max>               band for the network smoothness W (default 0.01,100)
+  --tolerance <t>                report blocks with W_l outside [1 - t, 1 + t] (default 0.1)
+  --format <text|json|sarif>     output format (default text)
+  --max-warnings <n>             exit 1 when there are more than n warnings
+  -h, --help                     print this help
+  -v, --version                  print the version
+
+Exit codes: 0 no error-level finding; 1 an error-level finding, or more than
+--max-warnings warnings; 2 invalid usage or a file that cannot be read.`;
+
+class UsageError extends Error {}
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+interface LoadedFile {
+  path: string;
+  text: string;
+  analysis: Analysis;
+}
+
+/** Runs the CLI with the given arguments and returns the exit code; never throws on bad input. */
+export function run(argv: string[], io: Io): number {
+  try {
+    return runCommand(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`reslint: ${error.message}\nRun 'reslint --help' for usage.`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function runCommand(argv: string[], io: Io): number {
+  const { values, positionals } = parseOptions(argv);
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(packageVersion());
+    return 0;
+  }
+  const [command, ...patterns] = positionals;
+  if (command === undefined) throw new UsageError('missing command: check, explain or schema');
+  if (!['check', 'explain', 'schema'].includes(command)) {
+    throw new UsageError(`unknown command "${command}"; expected check, explain or schema`);
+  }
+  if (command === 'schema') {
+    io.stdout(readFileSync(join(packageRoot(), 'schemas', 'arch.schema.json'), 'utf8').trimEnd());
+    return 0;
+  }
+
+  const settings = hostSettings(values);
+  const format = values.format ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`invalid --format "${format}"; expected text, json or sarif`);
+  const maxWarnings = values['max-warnings'] === undefined ? undefined : parseCount(values['max-warnings']);
+  if (patterns.length === 0) throw new UsageError('no files given; pass *.arch.json or *.arch.ts files or globs');
+
+  const { paths, missing } = expandPatterns(patterns, io.cwd);
+  let readFailed = missing.length > 0;
+  for (const pattern of missing) io.stderr(`reslint: no files match "${pattern}"`);
+  const files: LoadedFile[] = [];
+  for (const path of paths) {
+    const text = readText(path, io);
+    if (text === undefined) {
+      readFailed = true;
+      continue;
+    }
+    const analysis = analyzeText(text, sourceKindOf(path), { settings, readTypeScript: readTypeScriptSource });
+    files.push({ path, text, analysis });
+  }
+
+  const counts = countFindings(files.map((file) => file.analysis));
+  if (format === 'json') {
+    const reports = files.map((file) => fileReport(file.path, file.text, file.analysis, { fixes: command === 'explain' }));
+    io.stdout(JSON.stringify({ files: reports }, null, 2));
+  } else if (format === 'sarif') {
+    io.stdout(JSON.stringify(sarifLog(files, packageVersion(), codesPageUrl()), null, 2));
+  } else {
+    const lines: string[] = [];
+    for (const file of files) {
+      if (command === 'explain') lines.push(...explainText(file.path, file.text, file.analysis), '');
+      else lines.push(...findingLines(file.path, file.text, file.analysis));
+    }
+    lines.push(summaryLine(counts, files.length));
+    io.stdout(lines.join('\n'));
+  }
+
+  if (readFailed) return 2;
+  if (counts.error > 0) return 1;
+  if (maxWarnings !== undefined && counts.warning > maxWarnings) {
+    io.stderr(`reslint: ${counts.warning} warnings exceed --max-warnings ${maxWarnings}`);
+    return 1;
+  }
+  return 0;
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        band: { type: 'string' },
+        tolerance: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        'max-warnings': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Settings from the command line, validated by the same schema as a file's "settings". */
+function hostSettings(values: { model?: string; band?: string; tolerance?: string }): AnalysisSettings {
+  const raw: Record<string, unknown> = {};
+  if (values.model !== undefined) {
+    if (!(MODEL_NAMES as readonly string[]).includes(values.model)) {
+      throw new UsageError(`invalid --model "${values.model}"; expected ${MODEL_NAMES.join(', ')}`);
+    }
+    raw.model = values.model;
+  }
+  if (values.band !== undefined) {
+    const parts = values.band.split(',').map((part) => Number(part.trim()));
+    if (parts.length !== 2 || parts.some((part) => !Number.isFinite(part))) {
+      throw new UsageError(`invalid --band "${values.band}"; expected two numbers "min,max", for example 0.01,100`);
+    }
+    raw.band = parts;
+  }
+  if (values.tolerance !== undefined) raw.tolerance = Number(values.tolerance);
+  const parsed = AnalysisSettings.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = String(issue.path[0] ?? 'settings');
+    throw new UsageError(`invalid --${option} "${String(values[option as keyof typeof values])}": ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function parseCount(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`invalid --max-warnings "${text}"; expected a whole number >= 0`);
+  return value;
+}
+
+/** Expands globs (the shell may already have done it); a literal path is kept as given. */
+function expandPatterns(patterns: string[], cwd: string): { paths: string[]; missing: string[] } {
+  const paths: string[] = [];
+  const missing: string[] = [];
+  for (const pattern of patterns) {
+    if (!isDynamicPattern(pattern)) {
+      paths.push(pattern);
+      continue;
+    }
+    const matches = globSync(pattern, { cwd, ignore: ['**/node_modules/**'] }).sort();
+    if (matches.length === 0) missing.push(pattern);
+    paths.push(...matches);
+  }
+  return { paths: [...new Set(paths)], missing };
+}
+
+function readText(path: string, io: Io): string | undefined {
+  try {
+    const absolute = resolve(io.cwd, path);
+    const stats = statSync(absolute);
+    if (stats.isDirectory()) {
+      io.stderr(`reslint: "${path}" is a directory; pass files or a glob such as "${path}/**/*.arch.json"`);
+      return undefined;
+    }
+    if (stats.size > MAX_TEXT_LENGTH * 4) {
+      io.stderr(`reslint: "${path}" is ${stats.size} bytes; files over ${MAX_TEXT_LENGTH * 4} bytes are not read`);
+      return undefined;
+    }
+    const text = readFileSync(absolute, 'utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    io.stderr(`reslint: cannot read "${path}": ${reason}`);
+    return undefined;
+  }
+}
+
+/** The folder of package.json: two levels above dist/cli.js, or four above out/server/src/cli. */
+function packageRoot(): string {
+  for (const candidate of [join(__dirname, '..'), join(__dirname, '..', '..', '..', '..')]) {
+    try {
+      statSync(join(candidate, 'package.json'));
+      return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return join(__dirname, '..');
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function codesPageUrl(): string {
+  return pathToFileURL(join(packageRoot(), 'docs', 'codes.md')).href;
+}
+
+if (require.main === module) {
+  const code = run(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    cwd: process.cwd(),
+  });
+  process.exitCode = code;
+}

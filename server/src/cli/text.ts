@@ -1,0 +1,179 @@
+// Text output of the CLI: one line per finding for `check`, and tables of blocks, paths,
+// stability, spectrum and suggested scales for `explain`.
+import { fixesFor, type Analysis } from '../core/analysis';
+import { fmtW, powerText } from '../core/findings';
+import { LineIndex } from '../core/lines';
+import { LOG_ZERO } from '../core/logmath';
+import { MODEL_NAMES } from '../core/schema';
+
+export interface Counts {
+  error: number;
+  warning: number;
+  information: number;
+  hint: number;
+}
+
+export function countFindings(analyses: Analysis[]): Counts {
+  const counts: Counts = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const analysis of analyses) for (const finding of analysis.findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/** `path:line:col severity message code`, one line per finding, 1-based like compilers print. */
+export function findingLines(path: string, text: string, analysis: Analysis): string[] {
+  const lines = new LineIndex(text);
+  return analysis.findings.map((finding) => {
+    const start = lines.positionAt(finding.span.start);
+    return `${path}:${start.line + 1}:${start.character + 1} ${finding.severity} ${finding.message} ${finding.code}`;
+  });
+}
+
+/** The closing line, in ESLint's style: "✖ 5 problems (1 error, 3 warnings, 1 info)". */
+export function summaryLine(counts: Counts, files: number): string {
+  const total = counts.error + counts.warning + counts.information + counts.hint;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (total === 0) return `✔ 0 problems in ${plural(files, 'file')}`;
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+  if (counts.information > 0) parts.push(plural(counts.information, 'info'));
+  if (counts.hint > 0) parts.push(plural(counts.hint, 'hint'));
+  return `${counts.error > 0 ? '✖' : '⚠'} ${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(files, 'file')}`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+}
+
+/** The full report of one file for `reslint explain`. */
+export function explainText(path: string, text: string, analysis: Analysis): string[] {
+  const { network, settings, model } = analysis;
+  const selected = network.model.name;
+  const out: string[] = [];
+  out.push(`${path}${model.name ? ` - ${model.name}` : ''}`);
+  out.push(`model: ${selected} (${network.model.summary}); band [${settings.band[0]}, ${settings.band[1]}]`);
+  out.push('');
+
+  if (network.layers.length > 0) {
+    const rows = [['layer', 'block', 'repeat', 'W_l', 'W_l^n', 'running W', 'max stable depth']];
+    for (const entry of network.layers) {
+      const wl = entry.byModel[selected].log10Wl;
+      rows.push([
+        String(entry.layer.index),
+        entry.layer.plain ? '(plain layer)' : entry.block.name,
+        String(entry.layer.repeat),
+        fmtW(wl),
+        fmtW(entry.log10Layer),
+        fmtW(entry.log10Running),
+        entry.maxStableDepth === null ? 'unbounded' : String(entry.maxStableDepth),
+      ]);
+    }
+    out.push(...table(rows).map((line) => `  ${line}`));
+    out.push('');
+    out.push('paths (w_p under the selected model):');
+    const shown = new Set<string>();
+    for (const entry of network.layers) {
+      const key = entry.layer.plain ? `layers[${entry.layer.index}]` : entry.block.name;
+      if (shown.has(key)) continue;
+      shown.add(key);
+      const result = entry.byModel[selected];
+      out.push(`  ${key}: W_l = ${fmtW(result.log10Wl)}`);
+      for (const path of result.paths) {
+        out.push(`    ${path.name.padEnd(14)} w = ${fmtW(path.log10w).padEnd(9)} length ${path.length}  [${path.ops.join(', ')}]`);
+      }
+      if (result.pathsTruncated) out.push(`    ... more paths than listed; W_l sums all of them`);
+    }
+    out.push('');
+  }
+
+  out.push(`network: W = ${fmtW(network.log10W)} (log10 W = ${formatLogValue(network.log10W)})`);
+  const others = MODEL_NAMES.filter((name) => name !== selected).map((name) => {
+    const log = network.layers.reduce((sum, entry) => sum + entry.layer.repeat * entry.byModel[name].log10Wl, 0);
+    return `${name} W = ${fmtW(Number.isNaN(log) ? LOG_ZERO : log)}`;
+  });
+  out.push(`  other models: ${others.join(', ')}`);
+  if (network.skippedLayers.length > 0) {
+    out.push(`  W leaves out layers ${network.skippedLayers.join(', ')}, which could not be analysed (see the errors below)`);
+  }
+  const exit = network.bandExit;
+  if (exit) {
+    const layer = model.layers[exit.layerIndex];
+    const repeat = layer && layer.repeat > 1 ? `, repeat ${exit.repeat} of ${layer.repeat}` : '';
+    out.push(`  the running W leaves the band ${exit.side === 'low' ? 'below' : 'above'} at layers[${exit.layerIndex}]${repeat} (W = ${fmtW(exit.log10W)})`);
+  } else if (network.layers.length > 0) {
+    out.push('  the running W stays inside the band');
+  }
+
+  const stability = network.layers.filter((entry) => entry.layer.repeat > 1 || !entry.layer.plain);
+  if (stability.length > 0) {
+    out.push('');
+    out.push('depth stability (each layer repeated on its own):');
+    for (const entry of stability) {
+      const wl = entry.byModel[selected].log10Wl;
+      const name = entry.layer.plain ? `layers[${entry.layer.index}]` : entry.block.name;
+      const depth = entry.maxStableDepth;
+      const verdict =
+        depth === null
+          ? 'W_l = 1: stable at any depth'
+          : wl > 0
+            ? `explodes past ${depth} repeats`
+            : `vanishes past ${depth} repeats`;
+      out.push(`  ${name} x${entry.layer.repeat}: ${powerText(wl, entry.layer.repeat)} = ${fmtW(entry.log10Layer)}; ${verdict}`);
+    }
+  }
+
+  const spectrum = network.spectrum;
+  if (spectrum) {
+    out.push('');
+    out.push(`path-length spectrum: mean length ${spectrum.meanLength.toFixed(2)}, standard deviation ${spectrum.stdLength.toFixed(2)}`);
+    if (spectrum.coefficients) {
+      const shares = spectrumShares(spectrum.coefficients);
+      out.push(`  coefficients by length m: ${spectrum.coefficients.slice(0, 24).map((c, m) => `${m}: ${fmtW(c)}`).join(', ')}${spectrum.coefficients.length > 24 ? ', ...' : ''}`);
+      if (shares) out.push(`  90% of W flows through paths of length ${shares[0]} to ${shares[1]}`);
+    }
+  }
+
+  const fixLines: string[] = [];
+  for (const finding of analysis.findings) {
+    if (!finding.subject) continue;
+    const { fixes, failures } = fixesFor(analysis, finding);
+    if (fixes.length === 0 && failures.length === 0) continue;
+    const position = new LineIndex(text).positionAt(finding.span.start);
+    fixLines.push(`  for ${finding.code} at line ${position.line + 1}:`);
+    for (const fix of fixes) fixLines.push(`    ${fix.preferred ? '*' : '-'} ${fix.title}`);
+    for (const failure of failures) fixLines.push(`    x ${failure.role} "${failure.edge.name}": ${failure.reason}`);
+  }
+  if (fixLines.length > 0) {
+    out.push('');
+    out.push('suggested scales (* preferred):');
+    out.push(...fixLines);
+  }
+
+  out.push('');
+  const findings = findingLines(path, text, analysis);
+  out.push(findings.length > 0 ? 'findings:' : 'findings: none');
+  out.push(...findings.map((line) => `  ${line}`));
+  return out;
+}
+
+function formatLogValue(log: number): string {
+  if (log === LOG_ZERO) return '-Infinity (blocked)';
+  return Math.abs(log) >= 1e6 ? log.toExponential(4) : log.toFixed(4);
+}
+
+/** The shortest range of lengths around the largest coefficients that holds 90% of the total. */
+function spectrumShares(coefficients: number[]): [number, number] | undefined {
+  const max = Math.max(...coefficients);
+  if (!Number.isFinite(max)) return undefined;
+  const weights = coefficients.map((c) => (c === LOG_ZERO ? 0 : Math.pow(10, c - max)));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let low = weights.indexOf(Math.max(...weights));
+  let high = low;
+  let sum = weights[low];
+  while (sum < 0.9 * total) {
+    const left = low > 0 ? weights[low - 1] : -1;
+    const right = high < weights.length - 1 ? weights[high + 1] : -1;
+    if (left >= right) sum += weights[--low];
+    else sum += weights[++high];
+  }
+  return [low, high];
+}
