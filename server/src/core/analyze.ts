@@ -413,7 +413,9 @@ function blockSpectrum(block: BlockNode, order: string[], edgeLogs: number[], lo
     values.set(node, poly);
   }
   const out = values.get(OUTPUT_NODE) ?? [];
-  return out.map((coefficient) => (coefficient === LOG_ZERO ? LOG_ZERO : coefficient + logFactor));
+  const spectrum = out.map((coefficient) => (coefficient === LOG_ZERO ? LOG_ZERO : coefficient + logFactor));
+  while (spectrum.length > 1 && spectrum[spectrum.length - 1] === LOG_ZERO) spectrum.pop();
+  return spectrum;
 }
 
 /** Analyses every layer of the network under the selected model. */
@@ -497,7 +499,8 @@ function networkSpectrum(layers: LayerResult[], gainModel: GainModel): SpectrumR
     const spectrum = entry.byModel[gainModel.name].spectrum;
     if (!spectrum) return undefined;
     const moments = spectrumMoments(spectrum);
-    if (!moments) continue;
+    // A blocked layer (every coefficient 0) makes the whole spectrum 0: no lengths to report.
+    if (!moments) return undefined;
     mean += entry.layer.repeat * moments.mean;
     variance += entry.layer.repeat * moments.variance;
     degree += entry.layer.repeat * (spectrum.length - 1);

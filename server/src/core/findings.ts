@@ -109,7 +109,7 @@ export function powerText(log10Wl: number, repeat: number): string {
 }
 
 function stageName(layer: LayerNode, block: BlockNode): string {
-  return layer.plain ? `Layer ${layer.index} x${layer.repeat}` : `Stage "${block.name}" x${layer.repeat}`;
+  return layer.plain ? `Layer ${layer.index} x${layer.repeat}` : `Stage "${block.name}" x${layer.repeat} at layers[${layer.index}]`;
 }
 
 /** A quick fix: one scale on one edge, with the edits that write it and the result it reaches. */
