@@ -94,7 +94,8 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const network = analyzeNetwork(model, analyzer, gainModel, band);
   problems.push(...analyzer.problems);
 
-  if (model.hasLayers && model.layers.length === 0) {
+  const syntaxBroken = problems.some((problem) => problem.code === 'syntax-error');
+  if (model.hasLayers && model.layers.length === 0 && !syntaxBroken) {
     problems.push({
       code: 'empty-network',
       message: 'The network has no layers, so there is nothing to analyse. Add blocks or plain layers to "layers".',
@@ -104,7 +105,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const selected = new Map([...blocks].map(([block, byModel]) => [block, byModel[settings.model]]));
   problems.push(...smoothnessFindings(model, network, selected, settings.tolerance));
 
-  return { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, settings) };
+  return { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, settings, doc.length) };
 }
 
 /** The scale fixes for a finding, preferred first, and the reasons why other levers fail. */
@@ -122,13 +123,20 @@ function mergeSettings(host: AnalysisSettings, file: AnalysisSettings): Effectiv
   };
 }
 
-function settleSeverities(problems: Problem[], settings: EffectiveSettings): Finding[] {
+/** Keeps a range inside the text: a parser reports an error at end of file one past the end. */
+function clampSpan(span: Span, length: number): Span {
+  const end = Math.max(0, Math.min(span.end, length));
+  return { start: Math.max(0, Math.min(span.start, end)), end };
+}
+
+function settleSeverities(problems: Problem[], settings: EffectiveSettings, length: number): Finding[] {
   const findings: Finding[] = [];
   for (const problem of problems) {
     const override = settings.severity[problem.code];
     if (override === 'off') continue;
     findings.push({
       ...problem,
+      span: clampSpan(problem.span, length),
       severity: override ?? problem.severity ?? CODES[problem.code].severity,
     });
   }

@@ -1,0 +1,207 @@
+// The built CLI (dist/cli.js) run as a user runs it: JSON contract, text and SARIF output and
+// exit codes on every bundled example and on broken files.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { assertClose } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+function reslint(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonReport {
+  files: {
+    path: string;
+    model: string;
+    W: number | null;
+    log10W: number | null;
+    blocks: { name: string; layer: number; repeat: number; Wl: number | null; log10Wl: number | null; paths: { name: string; w: number | null }[]; maxStableDepth: number | null }[];
+    findings: { code: string; severity: string; message: string; line: number; column: number; endLine: number; endColumn: number }[];
+  }[];
+}
+
+/** Expected network log10 W under the seed model and finding codes with their lines. */
+const EXAMPLES: Record<string, { log10W: number; findings: string[] }> = {
+  'deepnet200.arch.json': { log10W: 260.932799, findings: ['block-exploding@26', 'block-exploding@34', 'block-exploding@47', 'network-exploding@56', 'stage-out-of-band@56'] },
+  'figure33.arch.json': { log10W: 4 * Math.log10(0.9), findings: [] },
+  'inception-resnet.arch.json': { log10W: -5.537473, findings: ['block-vanishing@28', 'block-vanishing@66', 'block-exploding@95', 'block-vanishing@108', 'block-exploding@130', 'block-vanishing@150', 'network-vanishing@173', 'stage-out-of-band@175'] },
+  'preact-resnet1001.arch.json': { log10W: 15.966942, findings: ['block-exploding@23', 'block-vanishing@34', 'network-exploding@52', 'stage-out-of-band@52', 'stage-out-of-band@56', 'stage-out-of-band@60', 'block-vanishing@63'] },
+  'resnet50.arch.json': { log10W: Math.log10(0.5 * Math.pow(0.625, 16)), findings: ['block-vanishing@21', 'block-vanishing@29', 'block-vanishing@40', 'network-vanishing@52'] },
+  'rezero-transformer.arch.json': { log10W: 0, findings: [] },
+  'sigmoid-plain60.arch.json': { log10W: 60 * Math.log10(0.2066), findings: ['block-vanishing@20', 'network-vanishing@20', 'stage-out-of-band@20'] },
+  'transformer-postln.arch.json': { log10W: 12 * Math.log10(3), findings: ['block-exploding@22', 'block-exploding@30', 'block-exploding@38', 'network-exploding@47', 'stage-out-of-band@47'] },
+  'transformer-preln.arch.json': { log10W: 12 * Math.log10(3), findings: ['block-exploding@17', 'block-exploding@24', 'block-exploding@31', 'network-exploding@40', 'stage-out-of-band@40'] },
+};
+
+describe('examples', () => {
+  test('every bundled example has an expectation', () => {
+    const files = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.arch.json')).sort();
+    assert.deepEqual(files, Object.keys(EXAMPLES).sort());
+  });
+
+  for (const [name, expected] of Object.entries(EXAMPLES)) {
+    test(`${name} JSON report`, () => {
+      const { status, stdout } = reslint(['check', '--format', 'json', `examples/${name}`]);
+      assert.equal(status, 0, 'no example has an error-level finding');
+      const report = JSON.parse(stdout) as JsonReport;
+      assert.equal(report.files.length, 1);
+      const file = report.files[0];
+      assert.equal(file.path, `examples/${name}`);
+      assert.equal(file.model, 'seed');
+      assert.ok(file.log10W !== null);
+      if (expected.log10W === 0) assert.ok(Math.abs(file.log10W) < 1e-12);
+      else assertClose(file.log10W, expected.log10W, 1e-6, 'log10 W');
+      assert.equal(typeof file.W, 'number');
+      assert.deepEqual(file.findings.map((f) => `${f.code}@${f.line}`), expected.findings);
+      for (const finding of file.findings) {
+        assert.ok(finding.line >= 1 && finding.column >= 1 && finding.endLine >= finding.line);
+        assert.ok(['error', 'warning', 'information', 'hint'].includes(finding.severity));
+      }
+      for (const block of file.blocks) {
+        assert.equal(typeof block.name, 'string');
+        assert.ok(Number.isInteger(block.layer) && block.repeat >= 1);
+        assert.ok(block.paths.length >= 1);
+        assert.ok(block.maxStableDepth === null || Number.isInteger(block.maxStableDepth));
+      }
+    });
+  }
+
+  test('explain prints tables, stability, spectrum and scales', () => {
+    const { status, stdout } = reslint(['explain', 'examples/resnet50.arch.json']);
+    assert.equal(status, 0);
+    assert.match(stdout, /bottleneck\s+2\s+0\.625\s+0\.391/);
+    assert.match(stdout, /network: W = 2\.71e-4/);
+    assert.match(stdout, /leaves the band below at layers\[6\], repeat 1 of 5/);
+    assert.match(stdout, /bottleneck x5: 0\.625\^5 = 0\.0954; vanishes past 9 repeats/);
+    assert.match(stdout, /path-length spectrum: mean length 8\.40/);
+    assert.match(stdout, /\* Scale branch "residual" of "bottleneck" by 4 \(W_l = 1\.00\)/);
+    assert.match(stdout.trimEnd().split('\n').pop() ?? '', /^⚠ 4 problems \(0 errors, 1 warning, 3 infos\) in 1 file$/);
+  });
+
+  test('explain JSON carries the suggested scales', () => {
+    const { stdout } = reslint(['explain', '--format', 'json', 'examples/resnet50.arch.json']);
+    const finding = JSON.parse(stdout).files[0].findings.find((f: { code: string }) => f.code === 'block-vanishing');
+    assert.equal(finding.fixes[0].scale, 4);
+    assertClose(finding.fixes[0].Wl, 1, 1e-12, 'W_l after the fix');
+  });
+
+  test('--model and --band change the result', () => {
+    const { stdout } = reslint(['check', '--format', 'json', '--model', 'variance', '--band', '1e-6,1e6', 'examples/resnet50.arch.json']);
+    const file = (JSON.parse(stdout) as JsonReport).files[0];
+    assert.equal(file.model, 'variance');
+    assert.deepEqual(file.findings.filter((f) => f.code.startsWith('network')), []);
+  });
+
+  test('glob patterns expand in sorted order', () => {
+    const { stdout } = reslint(['check', '--format', 'json', 'examples/*.arch.json']);
+    const paths = (JSON.parse(stdout) as JsonReport).files.map((file) => file.path);
+    assert.deepEqual(paths, Object.keys(EXAMPLES).sort().map((name) => `examples/${name}`));
+  });
+
+  test('SARIF output is 2.1.0 with a rule per code', () => {
+    const { status, stdout } = reslint(['check', '--format', 'sarif', 'examples/resnet50.arch.json']);
+    assert.equal(status, 0);
+    const log = JSON.parse(stdout);
+    assert.equal(log.version, '2.1.0');
+    const run = log.runs[0];
+    assert.equal(run.tool.driver.name, 'ResLint');
+    assert.ok(run.tool.driver.rules.some((rule: { id: string }) => rule.id === 'network-vanishing'));
+    assert.equal(run.results.length, 4);
+    const network = run.results.find((r: { ruleId: string }) => r.ruleId === 'network-vanishing');
+    assert.equal(network.level, 'warning');
+    assert.equal(network.locations[0].physicalLocation.artifactLocation.uri, 'examples/resnet50.arch.json');
+    assert.equal(network.locations[0].physicalLocation.region.startLine, 52);
+  });
+});
+
+const BAD: Record<string, { code: string; status: number }> = {
+  'syntax-error.arch.json': { code: 'syntax-error', status: 1 },
+  'unknown-op.arch.json': { code: 'unknown-op', status: 1 },
+  'unknown-block.arch.json': { code: 'unknown-block', status: 1 },
+  'cycle.arch.json': { code: 'cycle', status: 1 },
+  'invalid-number.arch.json': { code: 'invalid-number', status: 1 },
+  'empty-network.arch.json': { code: 'empty-network', status: 0 },
+  'blocked-gradient.arch.json': { code: 'blocked-gradient', status: 1 },
+  'schema.arch.json': { code: 'schema', status: 1 },
+};
+
+describe('broken files', () => {
+  for (const [name, expected] of Object.entries(BAD)) {
+    test(`${name} gives ${expected.code}`, () => {
+      const path = `test/fixtures/bad/${name}`;
+      const { status, stdout, stderr } = reslint(['check', path]);
+      assert.equal(status, expected.status);
+      assert.equal(stderr, '');
+      assert.match(stdout, new RegExp(`^${path.replace(/[.]/g, '\\.')}:\\d+:\\d+ \\w+ .+ ${expected.code}$`, 'm'));
+      assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  test('unknown block suggests the defined name', () => {
+    const { stdout } = reslint(['check', 'test/fixtures/bad/unknown-block.arch.json']);
+    assert.match(stdout, /unknown-block\.arch\.json:5:16 error Unknown block "botleneck"\. Did you mean "bottleneck"\? unknown-block/);
+  });
+
+  test('--max-warnings turns warnings into exit 1', () => {
+    assert.equal(reslint(['check', '--max-warnings', '0', 'examples/resnet50.arch.json']).status, 1);
+    assert.equal(reslint(['check', '--max-warnings', '1', 'examples/resnet50.arch.json']).status, 0);
+  });
+
+  test('a binary file is reported, not thrown', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reslint-cli-'));
+    writeFileSync(join(dir, 'binary.arch.json'), Buffer.from([0, 159, 146, 150, 255, 0, 1, 2]));
+    const { status, stdout, stderr } = reslint(['check', 'binary.arch.json'], dir);
+    assert.equal(status, 1);
+    assert.equal(stderr, '');
+    assert.match(stdout, /syntax-error/);
+  });
+});
+
+describe('usage errors', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['no command', [], /missing command/],
+    ['unknown command', ['lint', 'x.arch.json'], /unknown command "lint"/],
+    ['no files', ['check'], /no files given/],
+    ['bad model', ['check', '--model', 'mean', 'examples/resnet50.arch.json'], /invalid --model "mean"/],
+    ['bad band', ['check', '--band', '100', 'examples/resnet50.arch.json'], /invalid --band "100"/],
+    ['inverted band', ['check', '--band', '100,1', 'examples/resnet50.arch.json'], /invalid --band/],
+    ['bad format', ['check', '--format', 'xml', 'examples/resnet50.arch.json'], /invalid --format "xml"/],
+    ['unknown option', ['check', '--colour', 'examples/resnet50.arch.json'], /Unknown option '--colour'/],
+    ['missing file', ['check', 'nope.arch.json'], /cannot read "nope\.arch\.json": file not found/],
+    ['empty glob', ['check', 'nowhere/*.arch.json'], /no files match "nowhere\/\*\.arch\.json"/],
+    ['directory', ['check', 'examples'], /"examples" is a directory/],
+  ];
+  for (const [name, args, message] of cases) {
+    test(`${name} exits 2`, () => {
+      const { status, stderr } = reslint(args);
+      assert.equal(status, 2);
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  test('a missing file exits 2 and the others are still checked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reslint-cli-'));
+    writeFileSync(join(dir, 'ok.arch.json'), '{"reslint": 1, "layers": [["identity"]]}');
+    const { status, stdout } = reslint(['check', 'ok.arch.json', 'missing.arch.json'], dir);
+    assert.equal(status, 2);
+    assert.match(stdout, /0 problems in 1 file/);
+  });
+
+  test('help and version exit 0', () => {
+    assert.match(reslint(['--help']).stdout, /Usage: reslint <command>/);
+    assert.match(reslint(['--version']).stdout, /^\d+\.\d+\.\d+/);
+  });
+
+  test('schema prints the JSON Schema', () => {
+    const schema = JSON.parse(reslint(['schema']).stdout);
+    assert.deepEqual([...schema.required].sort(), ['layers', 'reslint']);
+  });
+});

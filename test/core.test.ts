@@ -1,0 +1,277 @@
+// Core properties: the dynamic-programming path sum against brute-force enumeration, the scale
+// solver reaching its target, validation codes and ranges, and the generated JSON Schema.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { analyzeText, fixesFor } from '../server/src/core/analysis';
+import { CATALOG } from '../server/src/core/catalog';
+import { formatLog10 } from '../server/src/core/logmath';
+import { modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
+import { analyzeModel, assertClose, codesOf, repeatedModel, residualBlock } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const STATISTIC: Record<ModelName, 'mean' | 'rms' | 'peak'> = { seed: 'mean', variance: 'rms', bound: 'peak' };
+const POWER: Record<ModelName, number> = { seed: 1, variance: 2, bound: 1 };
+const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'selu', 'mish'] as const;
+
+type RandomOp = { gain: number } | (typeof ACTIVATIONS)[number];
+interface RandomEdge {
+  from: number;
+  to: number;
+  ops: RandomOp[];
+}
+
+/** Random DAGs over nodes 0 (in) .. n-1 (out), edges only from lower to higher index. */
+const dagArbitrary = fc.integer({ min: 2, max: 7 }).chain((nodes) =>
+  fc.record({
+    nodes: fc.constant(nodes),
+    edges: fc.array(
+      fc
+        .tuple(fc.integer({ min: 0, max: nodes - 2 }), fc.integer({ min: 1, max: nodes - 1 }))
+        .filter(([a, b]) => a < b)
+        .chain(([from, to]) =>
+          fc.record({
+            from: fc.constant(from),
+            to: fc.constant(to),
+            ops: fc.array(
+              fc.oneof(fc.constantFrom(...ACTIVATIONS), fc.record({ gain: fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max: 3, noNaN: true })) })),
+              { maxLength: 3 },
+            ),
+          }),
+        ),
+      { minLength: 1, maxLength: 14 },
+    ),
+    afterSum: fc.array(fc.constantFrom(...ACTIVATIONS), { maxLength: 2 }),
+  }),
+);
+
+function nodeName(index: number, nodes: number): string {
+  return index === 0 ? 'in' : index === nodes - 1 ? 'out' : `n${index}`;
+}
+
+function opGain(op: RandomOp, model: ModelName): number {
+  if (typeof op === 'string') return (CATALOG[op].stats as { mean: number; rms: number; peak: number })[STATISTIC[model]];
+  return op.gain;
+}
+
+/** Enumerates every path from node 0 to the last node and sums |product|^power. */
+function bruteForce(nodes: number, edges: RandomEdge[], afterSum: RandomOp[], model: ModelName): number {
+  const power = POWER[model];
+  let total = 0;
+  const walk = (node: number, product: number): void => {
+    if (node === nodes - 1) {
+      total += Math.pow(product, power);
+      return;
+    }
+    for (const edge of edges) {
+      if (edge.from === node) walk(edge.to, edge.ops.reduce((p, op) => p * opGain(op, model), product));
+    }
+  };
+  walk(0, 1);
+  const after = afterSum.reduce((p, op) => p * opGain(op, model), 1);
+  return after * Math.pow(total, 1 / power);
+}
+
+describe('path sum', () => {
+  test('dynamic programming equals brute force on random DAGs', () => {
+    fc.assert(
+      fc.property(dagArbitrary, ({ nodes, edges, afterSum }) => {
+        const block = {
+          graph: edges.map((edge) => ({ from: nodeName(edge.from, nodes), to: nodeName(edge.to, nodes), ops: edge.ops })),
+          afterSum,
+        };
+        const analysis = analyzeModel(repeatedModel(block, 1));
+        const byModel = analysis.network.layers[0]?.byModel;
+        for (const model of MODEL_NAMES) {
+          const expected = bruteForce(nodes, edges, afterSum, model);
+          const actual = byModel ? Math.pow(10, byModel[model].log10Wl) : 0;
+          if (expected === 0) assert.equal(actual, 0, `${model}: expected a blocked block`);
+          else assertClose(actual, expected, 1e-9, `${model} W_l`);
+        }
+      }),
+      { seed: 20261204, numRuns: 300 },
+    );
+  });
+
+  test('listed paths sum to W_l', () => {
+    fc.assert(
+      fc.property(dagArbitrary, ({ nodes, edges }) => {
+        const block = { graph: edges.map((edge) => ({ from: nodeName(edge.from, nodes), to: nodeName(edge.to, nodes), ops: edge.ops })) };
+        const entry = analyzeModel(repeatedModel(block, 1)).network.layers[0];
+        if (!entry) return;
+        const result = entry.byModel.seed;
+        const sum = result.paths.reduce((total, path) => total + Math.pow(10, path.log10w), 0);
+        if (result.log10Wl === -Infinity) assert.equal(sum, 0);
+        else assertClose(sum, Math.pow(10, result.log10Wl), 1e-9, 'sum of listed paths');
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+
+  test('repeat counts multiply logarithms without unrolling', () => {
+    const analysis = analyzeModel(repeatedModel(residualBlock(['relu'], ['relu']), Number.MAX_SAFE_INTEGER));
+    assertClose(analysis.network.log10W, Number.MAX_SAFE_INTEGER * Math.log10(0.75), 1e-12, 'log10 W');
+    assert.equal(formatLog10(analysis.network.log10W).startsWith('1.'), false);
+  });
+});
+
+describe('scale solver', () => {
+  test('the preferred fix reaches W_l = 1 in every model', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+        fc.double({ min: 0.01, max: 2, noNaN: true }),
+        fc.constantFrom(...MODEL_NAMES),
+        (after, branch, model) => {
+          const analysis = analyzeModel(repeatedModel(residualBlock([{ gain: branch }], [{ gain: after }]), 1), { model });
+          const finding = analysis.findings.find((f) => f.code === 'block-vanishing' || f.code === 'block-exploding');
+          if (!finding) return;
+          const { fixes } = fixesFor(analysis, finding);
+          assert.ok(fixes.length > 0, 'expected a fix');
+          assert.ok(Math.abs(fixes[0].solution.log10Wl) < 1e-5, `W_l after the fix is 10^${fixes[0].solution.log10Wl}`);
+        },
+      ),
+      { seed: 11, numRuns: 200 },
+    );
+  });
+
+  test('applying a stage fix removes the stage finding', () => {
+    for (const model of MODEL_NAMES) {
+      for (const repeat of [12, 50, 1000, 1e9]) {
+        const text = JSON.stringify(repeatedModel(residualBlock([{ gain: 0.5 }]), repeat), null, 2);
+        const analysis = analyzeText(text, 'json', { settings: { model } });
+        const stage = analysis.findings.find((f) => f.code === 'stage-out-of-band');
+        if (!stage) continue;
+        const [fix] = fixesFor(analysis, stage).fixes;
+        const edited = applyEdits(text, fix.edits);
+        const after = analyzeText(edited, 'json', { settings: { model } });
+        assert.deepEqual(codesOf(after).filter((code) => code === 'stage-out-of-band'), [], `${model} x${repeat}: ${edited}`);
+        assertClose(Math.pow(10, after.network.layers[0].byModel[model].log10Wl), Math.pow(10, fix.solution.log10Wl), 1e-9, 'stated W_l');
+      }
+    }
+  });
+
+  test('no branch scale reaches 1 when the shortcut alone gives 1', () => {
+    const analysis = analyzeModel(repeatedModel(residualBlock(['relu']), 1));
+    const finding = analysis.findings.find((f) => f.code === 'block-exploding');
+    assert.ok(finding);
+    const { fixes, failures } = fixesFor(analysis, finding);
+    assert.equal(failures[0].role, 'branch');
+    assert.match(failures[0].reason, /other paths alone/);
+    assert.equal(fixes[0].solution.role, 'shortcut');
+    assert.equal(fixes[0].solution.scale, 0.5);
+  });
+
+  test('a fix edit keeps comments and formatting', () => {
+    const text = [
+      '{',
+      '  "reslint": 1, // version',
+      '  "blocks": {',
+      '    "b": {',
+      '      "paths": {',
+      '        "shortcut": [],',
+      '        "residual": { "ops": ["relu"], "scale": 1 } // branch',
+      '      },',
+      '      "afterSum": ["relu"]',
+      '    }',
+      '  },',
+      '  "layers": [{ "block": "b", "repeat": 4 }]',
+      '}',
+    ].join('\n');
+    const analysis = analyzeText(text, 'json');
+    const finding = analysis.findings.find((f) => f.code === 'block-vanishing');
+    assert.ok(finding);
+    const [fix] = fixesFor(analysis, finding).fixes;
+    assert.equal(applyEdits(text, fix.edits), text.replace('"scale": 1 }', '"scale": 2 }'));
+  });
+});
+
+function applyEdits(text: string, edits: { span: { start: number; end: number }; newText: string }[]): string {
+  let result = text;
+  for (const edit of [...edits].sort((a, b) => b.span.start - a.span.start)) {
+    result = result.slice(0, edit.span.start) + edit.newText + result.slice(edit.span.end);
+  }
+  return result;
+}
+
+describe('validation', () => {
+  const cases: [string, string, string][] = [
+    ['syntax error', '{"reslint": 1, "layers": [', 'syntax-error'],
+    ['NaN literal', '{"reslint": 1, "layers": [[{"gain": NaN}]]}', 'syntax-error'],
+    ['missing version', '{"layers": [["relu"]]}', 'schema'],
+    ['unknown top-level key', '{"reslint": 1, "layer": [], "layers": [["relu"]]}', 'unknown-key'],
+    ['misspelt op key', '{"reslint": 1, "layers": [[{"op": "relu", "slop": 1}]]}', 'unknown-key'],
+    ['zero repeat', '{"reslint": 1, "layers": [{"ops": ["relu"], "repeat": 0}]}', 'invalid-number'],
+    ['fractional repeat', '{"reslint": 1, "layers": [{"ops": ["relu"], "repeat": 2.5}]}', 'invalid-number'],
+    ['repeat 1e308', '{"reslint": 1, "layers": [{"ops": ["relu"], "repeat": 1e308}]}', 'invalid-number'],
+    ['inverted band', '{"reslint": 1, "settings": {"band": [100, 0.01]}, "layers": [["relu"]]}', 'invalid-number'],
+    ['unknown op', '{"reslint": 1, "layers": [["rleu"]]}', 'unknown-op'],
+    ['unknown block', '{"reslint": 1, "layers": [{"block": "nope"}]}', 'unknown-block'],
+    ['graph cycle', '{"reslint": 1, "blocks": {"c": {"graph": [{"from": "in", "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": "a"}, {"from": "b", "to": "out"}]}}, "layers": [{"block": "c"}]}', 'cycle'],
+    ['nested self reference', '{"reslint": 1, "blocks": {"c": {"paths": {"p": [{"block": "c"}]}}}, "layers": [{"block": "c"}]}', 'cycle'],
+    ['disconnected graph', '{"reslint": 1, "blocks": {"c": {"graph": [{"from": "in", "to": "a"}]}}, "layers": [{"block": "c"}]}', 'graph-shape'],
+    ['empty network', '{"reslint": 1, "layers": []}', 'empty-network'],
+    ['duplicate key', '{"reslint": 1, "layers": [["relu"]], "layers": [["tanh"]]}', 'duplicate-key'],
+    ['paths and graph', '{"reslint": 1, "blocks": {"c": {"paths": {}, "graph": []}}, "layers": [{"block": "c"}]}', 'schema'],
+    ['zero gain', '{"reslint": 1, "layers": [[{"gain": 0}]]}', 'blocked-gradient'],
+    ['not an object', '[1, 2]', 'schema'],
+    ['deep nesting', `${'['.repeat(5000)}${']'.repeat(5000)}`, 'syntax-error'],
+  ];
+  for (const [name, text, code] of cases) {
+    test(`${name} gives ${code}`, () => {
+      const analysis = analyzeText(text, 'json');
+      assert.ok(codesOf(analysis).includes(code), `codes: ${codesOf(analysis).join(', ')}`);
+      for (const finding of analysis.findings) {
+        assert.ok(finding.span.start >= 0 && finding.span.end <= text.length, `range of ${finding.code} inside the text`);
+        assert.doesNotMatch(finding.message, /(=|is) NaN|undefined/);
+      }
+    });
+  }
+
+  test('unknown op suggests the nearest name and points at it', () => {
+    const text = '{"reslint": 1, "layers": [["conv", "rleu"]]}';
+    const finding = analyzeText(text, 'json').findings.find((f) => f.code === 'unknown-op');
+    assert.ok(finding);
+    assert.match(finding.message, /Did you mean "relu"\?/);
+    assert.equal(text.slice(finding.span.start, finding.span.end), '"rleu"');
+  });
+
+  test('one invalid block leaves the others analysed', () => {
+    const analysis = analyzeModel({
+      reslint: 1,
+      blocks: { good: residualBlock(['relu']), bad: { paths: { p: [{ op: 'relu', repeat: -1 }] } } },
+      layers: [{ block: 'good', repeat: 2 }, { block: 'bad' }],
+    });
+    assert.deepEqual(analysis.network.skippedLayers, [1]);
+    assertClose(Math.pow(10, analysis.network.log10W), 2.25, 1e-12, 'W of the valid layer');
+  });
+
+  test('file settings override host settings', () => {
+    const analysis = analyzeModel({ reslint: 1, settings: { model: 'bound' }, layers: [['sigmoid']] }, { model: 'variance' });
+    assert.equal(analysis.settings.model, 'bound');
+    assertClose(Math.pow(10, analysis.network.log10W), 0.25, 1e-12, 'W');
+  });
+
+  test('severity overrides change and hide findings', () => {
+    const model = { reslint: 1, layers: [['sigmoid']] };
+    const raised = analyzeModel(model, { severity: { 'block-vanishing': 'error' } });
+    assert.equal(raised.findings.find((f) => f.code === 'block-vanishing')?.severity, 'error');
+    const hidden = analyzeModel(model, { severity: { 'block-vanishing': 'off' } });
+    assert.equal(hidden.findings.some((f) => f.code === 'block-vanishing'), false);
+  });
+});
+
+describe('JSON Schema', () => {
+  test('the checked-in schema matches the zod schema', () => {
+    const checkedIn = JSON.parse(readFileSync(join(ROOT, 'schemas', 'arch.schema.json'), 'utf8'));
+    assert.deepEqual(checkedIn, modelJsonSchema(), 'schemas/arch.schema.json is stale: run npm run build and commit it');
+  });
+
+  test('the schema accepts every bundled example', () => {
+    const schema = modelJsonSchema() as { required: string[]; properties: Record<string, unknown> };
+    assert.deepEqual([...schema.required].sort(), ['layers', 'reslint']);
+    assert.ok('blocks' in schema.properties && 'ops' in schema.properties && 'settings' in schema.properties);
+  });
+});
