@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { analyzeText, fixesFor } from '../server/src/core/analysis';
 import { CATALOG } from '../server/src/core/catalog';
+import { CODES } from '../server/src/core/codes';
 import { formatLog10 } from '../server/src/core/logmath';
 import { modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
 import { analyzeModel, assertClose, codesOf, repeatedModel, residualBlock } from './helpers';
@@ -273,5 +274,23 @@ describe('JSON Schema', () => {
     const schema = modelJsonSchema() as { required: string[]; properties: Record<string, unknown> };
     assert.deepEqual([...schema.required].sort(), ['layers', 'reslint']);
     assert.ok('blocks' in schema.properties && 'ops' in schema.properties && 'settings' in schema.properties);
+  });
+});
+
+describe('README', () => {
+  test('the format example analyses without errors', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = /```jsonc\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(example, 'README has a jsonc example');
+    const analysis = analyzeText(example, 'json');
+    assert.deepEqual(analysis.findings.filter((f) => f.severity === 'error').map((f) => f.message), []);
+    assert.equal(analysis.network.layers.length, 4);
+    assert.equal(analysis.network.layers[2].layer.repeat, 1e12);
+  });
+
+  test('every finding code has a section in docs/codes.md', () => {
+    const docs = readFileSync(join(ROOT, 'docs', 'codes.md'), 'utf8');
+    const headings = [...docs.matchAll(/^## (\S+)$/gm)].map((match) => match[1]);
+    assert.deepEqual(headings.sort(), Object.keys(CODES).sort());
   });
 });

@@ -78,7 +78,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
       const result = entry.byModel[selected];
       out.push(`  ${key}: W_l = ${fmtW(result.log10Wl)}`);
       for (const path of result.paths) {
-        out.push(`    ${path.name.padEnd(14)} w = ${fmtW(path.log10w).padEnd(9)} length ${path.length}  [${path.ops.join(', ')}]`);
+        out.push(`    w = ${fmtW(path.log10w).padEnd(9)} length ${String(path.length).padEnd(3)} ${path.name}  [${path.ops.join(', ')}]`);
       }
       if (result.pathsTruncated) out.push(`    ... more paths than listed; W_l sums all of them`);
     }
