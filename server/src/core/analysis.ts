@@ -111,6 +111,11 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
 /** The scale fixes for a finding, preferred first, and the reasons why other levers fail. */
 export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFix[]; failures: ScaleFailure[] } {
   if (!finding.subject) return { fixes: [], failures: [] };
+  // In a document with syntax errors or duplicate keys, a path can name a different node than the
+  // one analysed, and an edit there could corrupt the document further.
+  if (analysis.findings.some((other) => other.code === 'syntax-error' || other.code === 'duplicate-key')) {
+    return { fixes: [], failures: [] };
+  }
   return fixesForSubject(finding.subject, analysis.model, analysis.network, analysis.analyzer, analysis.doc);
 }
 

@@ -35,7 +35,8 @@ function leakyStats(parameters: Record<string, number>): ActivationStats {
   const slope = Math.abs(parameters.slope);
   return {
     mean: (1 + slope) / 2,
-    rms: Math.sqrt((1 + slope * slope) / 2),
+    // hypot keeps a slope near 1e308 from overflowing when squared.
+    rms: Math.hypot(1, slope) / Math.SQRT2,
     peak: Math.max(1, slope),
   };
 }
@@ -48,7 +49,7 @@ function eluStats(parameters: Record<string, number>): ActivationStats {
   const alpha = Math.abs(parameters.alpha);
   return {
     mean: 0.5 + alpha * Math.exp(0.5) * PHI_MINUS_1,
-    rms: Math.sqrt(0.5 + alpha * alpha * Math.exp(2) * PHI_MINUS_2),
+    rms: Math.hypot(Math.SQRT1_2, alpha * Math.exp(1) * Math.sqrt(PHI_MINUS_2)),
     peak: Math.max(1, alpha),
   };
 }

@@ -51,7 +51,9 @@ class StatisticGainModel implements GainModel {
 
   opGain(op: OpNode, _context: GainContext): OpGain {
     const { value, source } = this.baseGain(op);
-    let log10 = log10Abs(value);
+    // Every input is a finite double; a statistic computed from one stays finite too, but cap it
+    // at the largest double so no caller ever sees an infinite logarithm.
+    let log10 = Math.min(log10Abs(value), Math.log10(Number.MAX_VALUE));
     const notes = [source];
     if (op.initFactor !== undefined) {
       log10 += log10Abs(op.initFactor);
