@@ -30,5 +30,7 @@ const common = {
 const urlBanner = "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;";
 const entries = [
   { entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: `#!/usr/bin/env node\n${urlBanner}` } },
+  { entryPoints: [join(root, 'server/src/server/main.ts')], outfile: join(root, 'dist/server.js'), banner: { js: urlBanner } },
+  { entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/extension.js'), banner: { js: urlBanner }, external: ['vscode'] },
 ];
 for (const entry of entries) await build({ ...common, ...entry });

@@ -1,0 +1,127 @@
+// Quick fixes: the scale fixes of a smoothness finding (the preferred one first), and "Disable
+// <code> in this file" for a JSON model. Edits carry the document version, so a client refuses
+// one that is stale, and a diagnostic from an older version gets no action.
+import { applyEdits, modify } from 'jsonc-parser';
+import {
+  CodeActionKind,
+  TextDocumentEdit,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { analyzeText, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
+import type { Code } from '../core/codes';
+import type { TextEdit } from '../core/source';
+import { DIAGNOSTIC_SOURCE, rangeOf, type FindingData } from './diagnostics';
+import { analysisSettingsOf } from './settings';
+import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
+
+export async function codeActions(workspace: Workspace, params: CodeActionParams): Promise<CodeAction[]> {
+  if (!wantsQuickFixes(params.context.only)) return [];
+  const document = await workspace.analysisOf(params.textDocument.uri);
+  if (!document) return [];
+
+  const fixes: CodeAction[] = [];
+  const disables: CodeAction[] = [];
+  const seenTitles = new Set<string>();
+  const disabledCodes = new Set<string>();
+  for (const diagnostic of params.context.diagnostics) {
+    const finding = findingOf(document, diagnostic);
+    if (!finding) continue;
+
+    for (const fix of fixesFor(document.analysis, finding).fixes) {
+      if (seenTitles.has(fix.title)) continue;
+      seenTitles.add(fix.title);
+      fixes.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.preferred,
+        edit: workspaceEdit(workspace, document, fix.edits),
+      });
+    }
+
+    if (!disabledCodes.has(finding.code)) {
+      disabledCodes.add(finding.code);
+      const disable = disableAction(workspace, document, finding.code, diagnostic);
+      if (disable) disables.push(disable);
+    }
+  }
+  // Preferred fixes first, then the other fixes in the core's order, then the disable actions.
+  return [...fixes.filter((fix) => fix.isPreferred), ...fixes.filter((fix) => !fix.isPreferred), ...disables];
+}
+
+function wantsQuickFixes(only: string[] | undefined): boolean {
+  if (!only) return true;
+  return only.some((kind) => kind === CodeActionKind.Empty || kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`));
+}
+
+/**
+ * Finds the finding that a diagnostic of this server shows. Returns undefined for a diagnostic
+ * from another version or document, because its index no longer points at the same finding.
+ */
+function findingOf(document: AnalyzedDocument, diagnostic: Diagnostic): Finding | undefined {
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE) return undefined;
+  const data = diagnostic.data as Partial<FindingData> | undefined;
+  if (!data || data.uri !== document.uri || data.version !== document.version || typeof data.index !== 'number') return undefined;
+  const finding = document.analysis.findings[data.index];
+  if (!finding || finding.code !== diagnostic.code) return undefined;
+  return finding;
+}
+
+function workspaceEdit(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[]): WorkspaceEdit {
+  const textEdits: LspTextEdit[] = edits.map((edit) => ({ range: rangeOf(document.lines, edit.span), newText: edit.newText }));
+  if (workspace.support.documentChanges) {
+    return { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, textEdits)] };
+  }
+  return { changes: { [document.uri]: textEdits } };
+}
+
+/**
+ * `"settings": {"severity": {"<code>": "off"}}` added to a JSON model. Offered only when the file
+ * parses, its "settings" and "severity" are objects or absent, and analysing the edited text shows
+ * that the code is gone and no finding of another code appeared.
+ */
+function disableAction(workspace: Workspace, document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
+  const { analysis, text } = document;
+  if (sourceKindOf(fileNameOf(document.uri)) !== 'json') return undefined;
+  if (analysis.findings.some((finding) => finding.code === 'syntax-error')) return undefined;
+  const root = analysis.doc.value as { settings?: unknown } | undefined;
+  if (!isObjectOrAbsent(root) || !isObjectOrAbsent(root?.settings)) return undefined;
+  if (!isObjectOrAbsent((root?.settings as { severity?: unknown } | undefined)?.severity)) return undefined;
+
+  const indent = detectIndent(text);
+  const edits = modify(text, ['settings', 'severity', code], 'off', {
+    formattingOptions: { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' },
+  });
+  if (edits.length === 0) return undefined;
+  const after = analyzeText(applyEdits(text, edits), 'json', { settings: analysisSettingsOf(document.settings) });
+  if (after.findings.some((finding) => finding.code === code)) return undefined;
+  const before = new Set(analysis.findings.map((finding) => finding.code));
+  if (after.findings.some((finding) => !before.has(finding.code))) return undefined;
+
+  return {
+    title: `Disable ${code} in this file`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: workspaceEdit(
+      workspace,
+      document,
+      edits.map((edit) => ({ span: { start: edit.offset, end: edit.offset + edit.length }, newText: edit.content })),
+    ),
+  };
+}
+
+function isObjectOrAbsent(value: unknown): boolean {
+  return value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));
+}
+
+/** Detects the indentation of the first indented line: tabs, or a count of spaces (2 when no line is indented). */
+function detectIndent(text: string): { insertSpaces: boolean; size: number } {
+  const match = /\n([ \t]+)\S/.exec(text);
+  if (!match) return { insertSpaces: true, size: 2 };
+  if (match[1].startsWith('\t')) return { insertSpaces: false, size: 1 };
+  return { insertSpaces: true, size: Math.min(match[1].length, 8) };
+}

@@ -1,0 +1,95 @@
+// Registers every handler of the server in one place: capabilities, document events, settings
+// and the feature requests, each request behind the one guard in guard.ts.
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { codeActions } from './codeActions';
+import { codeLenses } from './codeLens';
+import { DiagnosticsPublisher } from './diagnostics';
+import { guardRequest, runGuarded } from './guard';
+import { hover } from './hover';
+import { inlayHints } from './inlayHints';
+import { extensionVersion } from './packageInfo';
+import { SETTINGS_SECTION } from './settings';
+import type { ClientSupport, Workspace } from './workspace';
+
+export function registerFeatures(workspace: Workspace): void {
+  const { connection, documents } = workspace;
+  const diagnostics = new DiagnosticsPublisher(workspace);
+  const version = extensionVersion();
+
+  connection.onInitialize((params): InitializeResult => {
+    workspace.support = clientSupport(params.capabilities);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'reslint', version },
+    };
+  });
+
+  connection.onInitialized(() => {
+    connection.console.info(`ResLint language server ${version} started (Node ${process.version}, pid ${process.pid})`);
+    if (workspace.support.configurationRegistration) {
+      runGuarded(workspace, 'Registering for settings changes', undefined, () =>
+        connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).then(() => undefined),
+      );
+    }
+  });
+
+  connection.onHover(guardRequest(workspace, 'textDocument/hover', null, (params) => hover(workspace, params)));
+  connection.languages.inlayHint.on(guardRequest(workspace, 'textDocument/inlayHint', [], (params) => inlayHints(workspace, params)));
+  connection.onCodeLens(guardRequest(workspace, 'textDocument/codeLens', [], (params) => codeLenses(workspace, params)));
+  connection.onCodeAction(guardRequest(workspace, 'textDocument/codeAction', [], (params) => codeActions(workspace, params)));
+
+  connection.onDidChangeConfiguration((change) =>
+    runGuarded(workspace, 'Applying changed settings', undefined, async () => {
+      workspace.configurationChanged(change.settings);
+      diagnostics.publishAll();
+      // Both refresh requests are sent before the re-analysis requests the new settings.
+      const refreshes: Promise<void>[] = [];
+      if (workspace.support.inlayHintRefresh) refreshes.push(connection.languages.inlayHint.refresh());
+      if (workspace.support.codeLensRefresh) refreshes.push(connection.sendRequest(CodeLensRefreshRequest.type));
+      await Promise.all(refreshes);
+    }),
+  );
+
+  // TextDocuments fires onDidOpen and then onDidChangeContent for an opened document; the first
+  // version is analysed at once, later edits after the debounce.
+  const justOpened = new Set<string>();
+  documents.onDidOpen((event) => justOpened.add(event.document.uri));
+  documents.onDidChangeContent((event) => {
+    const uri = event.document.uri;
+    diagnostics.schedule(uri, justOpened.delete(uri) ? 0 : undefined);
+  });
+  documents.onDidClose((event) => {
+    const uri = event.document.uri;
+    justOpened.delete(uri);
+    workspace.forget(uri);
+    diagnostics.clear(uri);
+  });
+
+  connection.onShutdown(() => {
+    connection.console.info(`ResLint language server ${version} stopping`);
+    diagnostics.dispose();
+  });
+}
+
+function clientSupport(capabilities: ClientCapabilities): ClientSupport {
+  return {
+    configuration: capabilities.workspace?.configuration === true,
+    configurationRegistration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    inlayHintRefresh: capabilities.workspace?.inlayHint?.refreshSupport === true,
+    codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
+    documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+  };
+}

@@ -1,0 +1,65 @@
+// Wording shared by hovers, inlay hints and code lenses: the band, the verdict on a repeated
+// layer and on the network, all from the core's numbers.
+import type { LayerResult } from '../core/analyze';
+import type { Analysis, EffectiveSettings } from '../core/analysis';
+import { fmtW, powerText } from '../core/findings';
+import { LOG_ZERO, formatNumber } from '../core/logmath';
+
+export function bandText(settings: EffectiveSettings): string {
+  return `[${formatNumber(settings.band[0])}, ${formatNumber(settings.band[1])}]`;
+}
+
+/** "W = 0.625^5 = 0.0954", or "W = 0.625" for a layer applied once. */
+export function layerWText(entry: LayerResult, log10Wl: number): string {
+  if (entry.layer.repeat === 1) return `W = ${fmtW(log10Wl)}`;
+  return `W = ${powerText(log10Wl, entry.layer.repeat)} = ${fmtW(entry.log10Layer)}`;
+}
+
+/**
+ * Describes a repeated layer on its own: how deep its block can be stacked before W_l^n leaves
+ * the band, and whether this layer's repeat count is past that depth.
+ */
+export function depthVerdict(entry: LayerResult, settings: EffectiveSettings, log10Wl: number): string {
+  if (log10Wl === 0) return 'Stable at any depth: W_l = 1';
+  if (log10Wl === LOG_ZERO) return 'Blocked: W_l = 0, no gradient passes through this layer';
+  const growing = log10Wl > 0;
+  const depth = entry.maxStableDepth ?? Infinity;
+  const verb = growing ? 'Explodes' : 'Vanishes';
+  const limit = formatNumber(growing ? settings.band[1] : settings.band[0]);
+  const past = depth === 0 ? 'even at 1 repeat' : `past ${repeats(depth)}`;
+  const w = layerWText(entry, log10Wl);
+  if (entry.layer.repeat > depth) {
+    return `${verb} ${past}: ${w} is ${growing ? 'above' : 'below'} ${limit}`;
+  }
+  return `${verb} ${past}; ${repeats(entry.layer.repeat)} ${entry.layer.repeat === 1 ? 'gives' : 'give'} ${w}, inside the band`;
+}
+
+/** "1 repeat", "16 repeats". */
+export function repeats(count: number): string {
+  return `${count} repeat${count === 1 ? '' : 's'}`;
+}
+
+/** "Network W = 2.71e-4 under the seed model: gradients vanish, ...", for the lens and the hover on "layers". */
+export function networkVerdict(analysis: Analysis): string {
+  const { network, settings, model } = analysis;
+  const w = network.log10W;
+  const head = `Network W = ${fmtW(w)} under the ${network.model.name} model`;
+  const exit = network.bandExit;
+  const exitLayer = exit ? model.layers[exit.layerIndex] : undefined;
+  const where =
+    exit && exitLayer
+      ? ` at layers[${exit.layerIndex}]${exitLayer.repeat > 1 ? `, repeat ${exit.repeat} of ${exitLayer.repeat}` : ''}`
+      : '';
+  const skipped =
+    network.skippedLayers.length > 0
+      ? ` (${network.skippedLayers.length} layer${network.skippedLayers.length === 1 ? '' : 's'} with problems left out)`
+      : '';
+  if (w < network.band.log10Min) {
+    return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0])}; the running W leaves the band${where}${skipped}`;
+  }
+  if (w > network.band.log10Max) {
+    return `${head}: gradients explode, W is above ${formatNumber(settings.band[1])}; the running W leaves the band${where}${skipped}`;
+  }
+  if (exit) return `${head}, inside the band ${bandText(settings)} at the output, but the running W leaves it${where}${skipped}`;
+  return `${head}, inside the band ${bandText(settings)}${skipped}`;
+}

@@ -1,0 +1,46 @@
+// The one wrapper around every handler: it traces the request, honours cancellation and turns an
+// exception into a logged stack and the empty result, so one bad document never stops the server.
+import type { CancellationToken } from 'vscode-languageserver';
+import type { Workspace } from './workspace';
+
+export type RequestHandler<P, R> = (params: P, token: CancellationToken) => R | Promise<R>;
+
+/**
+ * Wraps a request handler. A request cancelled before or during the work returns `empty`. So does
+ * one whose handler throws, and the exception is logged once with its stack and the document's uri.
+ */
+export function guardRequest<P, R>(
+  workspace: Workspace,
+  method: string,
+  empty: R,
+  handler: RequestHandler<P, R>,
+): (params: P, token: CancellationToken) => Promise<R> {
+  return async (params, token) => {
+    const uri = uriOf(params);
+    workspace.connection.tracer.log(`${method}${uri ? ` ${uri}` : ''}`);
+    if (token.isCancellationRequested) return empty;
+    try {
+      const result = await handler(params, token);
+      return token.isCancellationRequested ? empty : result;
+    } catch (error) {
+      workspace.logError(method, uri, error);
+      return empty;
+    }
+  };
+}
+
+/** Runs work that no request waits for (notifications, timers), logging any exception it throws. */
+export function runGuarded(workspace: Workspace, what: string, uri: string | undefined, work: () => void | Promise<void>): void {
+  const fail = (error: unknown): void => workspace.logError(what, uri, error);
+  try {
+    const pending = work();
+    if (pending) pending.catch(fail);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function uriOf(params: unknown): string | undefined {
+  const document = (params as { textDocument?: { uri?: unknown } } | undefined)?.textDocument;
+  return typeof document?.uri === 'string' ? document.uri : undefined;
+}

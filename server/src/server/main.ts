@@ -1,0 +1,19 @@
+// Entry of the ResLint language server. `createConnection` picks the transport from the command
+// line: --stdio, --node-ipc (the VS Code client's default), --socket=<port> or --pipe=<name>.
+import { createConnection, ProposedFeatures, TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { registerFeatures } from './features';
+import { Workspace } from './workspace';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const workspace = new Workspace(connection, documents);
+
+// Each handler has its own guard. These two catch what escapes them (a timer, a library
+// callback), so the server logs the error and keeps serving the other documents.
+process.on('uncaughtException', (error) => workspace.logError('An uncaught exception', undefined, error));
+process.on('unhandledRejection', (reason) => workspace.logError('A promise rejection without a handler', undefined, reason));
+
+registerFeatures(workspace);
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,149 @@
+// The server's state: open documents, settings per document and the analysis of each document,
+// cached per uri, version and settings, so every request on one version shares one analysis.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeText, sourceKindOf, type Analysis } from '../core/analysis';
+import { LineIndex } from '../core/lines';
+import { readTypeScriptSource } from '../core/tsSource';
+import { analysisSettingsOf, DEFAULT_SERVER_SETTINGS, parseServerSettings, SETTINGS_SECTION, type ServerSettings } from './settings';
+
+/** One analysed version of a document, with the text and settings it was analysed with. */
+export interface AnalyzedDocument {
+  uri: string;
+  version: number;
+  text: string;
+  lines: LineIndex;
+  analysis: Analysis;
+  settings: ServerSettings;
+  /** The analysis settings as JSON: a change to them, and only to them, forces a new analysis. */
+  settingsKey: string;
+}
+
+/** Client capabilities from `initialize` that change which messages the server sends. */
+export interface ClientSupport {
+  /** `workspace/configuration` requests (settings per document). */
+  configuration: boolean;
+  /** Dynamic registration of `workspace/didChangeConfiguration`. */
+  configurationRegistration: boolean;
+  inlayHintRefresh: boolean;
+  codeLensRefresh: boolean;
+  /** Versioned `documentChanges` in a WorkspaceEdit. */
+  documentChanges: boolean;
+}
+
+export class Workspace {
+  support: ClientSupport = {
+    configuration: false,
+    configurationRegistration: false,
+    inlayHintRefresh: false,
+    codeLensRefresh: false,
+    documentChanges: false,
+  };
+  private readonly settingsByUri = new Map<string, Promise<ServerSettings>>();
+  /** The `reslint` section pushed by a client without `workspace/configuration`. */
+  private pushedSettings: unknown = undefined;
+  private readonly analyses = new Map<string, AnalyzedDocument>();
+
+  constructor(
+    readonly connection: Connection,
+    readonly documents: TextDocuments<TextDocument>,
+  ) {}
+
+  /** Logs an error that was caught and not re-raised, with its stack, once. */
+  logError(what: string, uri: string | undefined, error: unknown): void {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.connection.console.error(`${what} failed${uri ? ` for ${uri}` : ''}: ${detail}`);
+  }
+
+  /** Returns the settings of one document: `workspace/configuration` scoped to it, or the pushed section. */
+  settingsFor(uri: string): Promise<ServerSettings> {
+    let settings = this.settingsByUri.get(uri);
+    if (!settings) {
+      settings = this.fetchSettings(uri);
+      this.settingsByUri.set(uri, settings);
+    }
+    return settings;
+  }
+
+  private async fetchSettings(uri: string): Promise<ServerSettings> {
+    let raw: unknown = this.pushedSettings;
+    if (this.support.configuration) {
+      try {
+        raw = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
+      } catch (error) {
+        this.logError('Reading the settings', uri, error);
+        return DEFAULT_SERVER_SETTINGS;
+      }
+    }
+    const { settings, problems } = parseServerSettings(raw);
+    for (const problem of problems) this.connection.console.warn(`${uri}: ${problem}`);
+    return settings;
+  }
+
+  /** Drops every document's settings, so the next request reads them again; `pushed` replaces the pushed section. */
+  configurationChanged(pushed: unknown): void {
+    if (pushed && typeof pushed === 'object' && SETTINGS_SECTION in pushed) {
+      this.pushedSettings = (pushed as Record<string, unknown>)[SETTINGS_SECTION];
+    }
+    this.settingsByUri.clear();
+  }
+
+  /**
+   * Returns the analysis of the document's current version under its current settings, from the
+   * cache or computed now, or undefined when the document is not open.
+   */
+  async analysisOf(uri: string): Promise<AnalyzedDocument | undefined> {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    const settings = await this.settingsFor(uri);
+    const current = this.documents.get(uri);
+    if (!current) return undefined;
+    const cached = this.analyses.get(uri);
+    const settingsKey = JSON.stringify(analysisSettingsOf(settings));
+    if (cached && cached.version === current.version && cached.settingsKey === settingsKey) {
+      // Settings that only change hints or lenses need no new analysis, but requests must see them.
+      if (cached.settings !== settings) this.analyses.set(uri, { ...cached, settings });
+      return this.analyses.get(uri);
+    }
+    const analyzed = this.analyze(current, settings);
+    this.analyses.set(uri, analyzed);
+    return analyzed;
+  }
+
+  /** Drops what the server keeps about a closed document. */
+  forget(uri: string): void {
+    this.analyses.delete(uri);
+    this.settingsByUri.delete(uri);
+  }
+
+  private analyze(document: TextDocument, settings: ServerSettings): AnalyzedDocument {
+    const text = document.getText();
+    const fileName = fileNameOf(document.uri);
+    const analysis = analyzeText(text, sourceKindOf(fileName), {
+      settings: analysisSettingsOf(settings),
+      // The TypeScript front end reads the files a model imports from disk; it never executes them.
+      readTypeScript: (source) => readTypeScriptSource(source, { fileName, readFile: readFileOrUndefined }),
+    });
+    const settingsKey = JSON.stringify(analysisSettingsOf(settings));
+    return { uri: document.uri, version: document.version, text, lines: new LineIndex(text), analysis, settings, settingsKey };
+  }
+}
+
+/** Returns the file system path of a file: uri, or the uri's path for other schemes. */
+export function fileNameOf(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return uri;
+  }
+}
+
+function readFileOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

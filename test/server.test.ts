@@ -1,0 +1,461 @@
+// Protocol tests: the built language server (dist/server.js --stdio) driven over JSON-RPC as VS
+// Code drives it. They need `npm run build` first, which `npm test` runs.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Diagnostic, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
+import { HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import { contributedProperties } from '../server/src/server/settings';
+import { applyWorkspaceEdit, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'lsp');
+const EXAMPLES = join(ROOT, 'examples');
+const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'];
+
+/** Returns a new document uri, so one test's diagnostics never satisfy another test's wait. */
+let documentCount = 0;
+function freshUri(name: string): string {
+  documentCount += 1;
+  return pathToFileURL(join(FIXTURES, `${documentCount}-${name}`)).href;
+}
+
+function markdownOf(hover: { contents: unknown } | null): string {
+  assert.ok(hover, 'expected a hover');
+  return (hover.contents as MarkupContent).value;
+}
+
+function codesOf(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((diagnostic) => String(diagnostic.code));
+}
+
+/** `line:column severity code`, 1-based like the CLI's JSON report. */
+function diagnosticKey(diagnostic: Diagnostic): string {
+  const start = diagnostic.range.start;
+  return `${start.line + 1}:${start.character + 1} ${SEVERITY_NAMES[diagnostic.severity ?? 0]} ${String(diagnostic.code)}`;
+}
+
+function cliFindings(file: string): string[] {
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', file], { encoding: 'utf8' });
+  assert.ok(result.status === 0 || result.status === 1, `reslint check ${file} exited with ${result.status}: ${result.stderr}`);
+  const report = JSON.parse(result.stdout) as { files: { findings: { line: number; column: number; severity: string; code: string }[] }[] };
+  return report.files[0].findings.map((finding) => `${finding.line}:${finding.column} ${finding.severity} ${finding.code}`);
+}
+
+function readModel(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+describe('language server', () => {
+  let client: LspClient;
+  const residual = readFixture('residual.arch.json');
+
+  before(async () => {
+    client = await LspClient.start();
+  });
+
+  after(async () => {
+    await client.stop();
+  });
+
+  test('initialize reports features and version', () => {
+    const result = client.initializeResult;
+    assert.ok(result);
+    const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(result.serverInfo?.version, packageJson.version);
+    assert.equal(result.capabilities.hoverProvider, true);
+    assert.equal(result.capabilities.inlayHintProvider, true);
+    assert.deepEqual(result.capabilities.codeLensProvider, { resolveProvider: false });
+    assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+  });
+
+  test('server logs its start', async () => {
+    const log = await client.waitForLog(/ResLint language server \S+ started/);
+    assert.equal(log.type, 3);
+  });
+
+  test('diagnostics carry code, link and data', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const diagnostics = await client.diagnostics(uri, 1);
+    assert.deepEqual(codesOf(diagnostics), ['block-vanishing', 'block-exploding', 'block-vanishing', 'network-vanishing']);
+    diagnostics.forEach((diagnostic, index) => {
+      assert.equal(diagnostic.source, 'reslint');
+      const href = pathToFileURL(join(ROOT, 'docs', 'codes.md')).href;
+      assert.equal(diagnostic.codeDescription?.href, `${href}#${String(diagnostic.code)}`);
+      const data = diagnostic.data as { uri: string; version: number; index: number };
+      assert.equal(data.uri, uri);
+      assert.equal(data.version, 1);
+      assert.equal(data.index, index);
+    });
+    assert.deepEqual(diagnostics[0].range, { start: { line: 6, character: 4 }, end: { line: 6, character: 9 } });
+    assert.match(diagnostics[0].message, /Block "res" has W_l = 0\.750 under the seed model/);
+    await client.close(uri);
+  });
+
+  test('diagnostics match the CLI on every example', async (t) => {
+    const files = readdirSync(EXAMPLES).filter((name) => /\.arch\.(json|ts)$/.test(name));
+    assert.ok(files.length > 0, 'no example files in examples/');
+    for (const name of files) {
+      await t.test(name, async () => {
+        const path = join(EXAMPLES, name);
+        const uri = pathToFileURL(path).href;
+        await client.open(uri, readModel(path), name.endsWith('.ts') ? 'typescript' : 'jsonc');
+        const diagnostics = await client.diagnostics(uri, 1);
+        assert.deepEqual(diagnostics.map(diagnosticKey), cliFindings(path));
+        await client.close(uri);
+      });
+    }
+  });
+
+  test('arch.ts document matches the CLI', async () => {
+    const path = join(FIXTURES, 'model.arch.ts');
+    const uri = pathToFileURL(path).href;
+    const text = readModel(path);
+    await client.open(uri, text, 'typescript');
+    const diagnostics = await client.diagnostics(uri, 1);
+    assert.deepEqual(diagnostics.map(diagnosticKey), cliFindings(path));
+    const rendered = renderInlayHints(text, await client.inlayHints(uri, wholeRange(text)));
+    assert.ok(rendered.includes("{ block: 'res' /* W_l = 1.50 */, repeat: 8 /* W = 1.50^8 = 25.6 */ }"), rendered);
+    await client.close(uri);
+  });
+
+  describe('hover', () => {
+    const uri = freshUri('residual.arch.json');
+
+    before(async () => {
+      await client.open(uri, residual);
+      await client.diagnostics(uri, 1);
+    });
+
+    after(async () => {
+      await client.close(uri);
+    });
+
+    test('block key shows the W_l formula', async () => {
+      const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"res": {', 2)));
+      assert.match(markdown, /\*\*Block `res`\*\*: W_l = 0\.750 under the seed model/);
+      assert.ok(markdown.includes("`W_l = relu' x (w_shortcut + w_residual) = 0.500 x (1.00 + 0.500) = 0.750`"), markdown);
+      assert.ok(markdown.includes('| shortcut | none (identity) | 1.00 |'), markdown);
+      assert.ok(markdown.includes('| residual | linear (init he), relu, linear (init he), gain 0.5 | 0.500 |'), markdown);
+      assert.ok(markdown.includes('| **seed** (selected) | 0.750 | summed |'), markdown);
+      assert.ok(markdown.includes('| variance | 0.866 | in quadrature |'), markdown);
+      assert.ok(markdown.includes('| bound | 2.00 | summed |'), markdown);
+    });
+
+    test('repeated layer shows max stable depth', async () => {
+      const markdown = markdownOf(await client.hover(uri, positionOf(residual, '{ "block": "res", "repeat": 16 }', 4)));
+      assert.match(markdown, /\*\*layers\[0\]: block `res` x 16\*\*: W = 0\.750\^16 = 0\.0100 under the seed model/);
+      assert.ok(markdown.includes('Max stable depth: 16 repeats keep W_l^n inside the band [0.01, 100] on their own.'), markdown);
+      assert.ok(markdown.includes("`W_l = relu' x (w_shortcut + w_residual) = 0.500 x (1.00 + 0.500) = 0.750`"), markdown);
+    });
+
+    test('plain layer shows the product of its ops', async () => {
+      const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"ops": ["linear", "tanh"]', 2)));
+      assert.ok(markdown.includes('`W_l = linear x tanh = 1.00 x 0.606 = 0.606`'), markdown);
+      assert.ok(markdown.includes('Max stable depth: 9 repeats'), markdown);
+    });
+
+    test('op shows its gain per model', async () => {
+      const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"relu", { "op"', 2)));
+      assert.match(markdown, /\*\*Op `relu`\*\* on path `residual` of block `res`/);
+      assert.ok(markdown.includes("| **seed** (selected) | 0.500 | mean E\\|s'\\| under N(0, 1) |"), markdown);
+      assert.ok(markdown.includes("| variance | 0.707 | rms sqrt(E s'^2) under N(0, 1) |"), markdown);
+      assert.ok(markdown.includes("| bound | 1.00 | peak sup\\|s'\\| under N(0, 1) |"), markdown);
+    });
+
+    test('op with init shows the init factor', async () => {
+      const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"init": "he"', 2)));
+      assert.match(markdown, /\*\*Op `linear \(init he\)`\*\*/);
+      assert.match(markdown, /\| \*\*seed\*\* \(selected\) \| 1\.41 \| .*init he/);
+    });
+
+    test('nested block op shows its W_l power', async () => {
+      const markdown = markdownOf(await client.hover(uri, positionOf(residual, '{ "block": "res", "repeat": 2 }', 2)));
+      assert.match(markdown, /\*\*Op `block res x2`\*\* on path `inner` of block `outer`/);
+      assert.ok(markdown.includes('| **seed** (selected) | 0.563 | W_l of block "res" to the power 2 |'), markdown);
+    });
+
+    test('layers key shows network W', async () => {
+      const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"layers"', 2)));
+      assert.ok(markdown.includes('Network W = 0.00211 under the seed model: gradients vanish'), markdown);
+      assert.ok(markdown.includes('the running W leaves the band at layers[2], repeat 1 of 4'), markdown);
+      assert.ok(markdown.includes('log10 W = -2.676'), markdown);
+      assert.ok(markdown.includes('| layers[0] | res | 16 | 0.750 | 0.0100 | 0.0100 |'), markdown);
+    });
+
+    test('comment returns no hover', async () => {
+      assert.equal(await client.hover(uri, { line: 0, character: 5 }), null);
+    });
+  });
+
+  test('handler exception is logged, not fatal', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    await client.diagnostics(uri, 1);
+    // A hover without a position makes the handler throw inside the guard.
+    const broken = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: null as unknown as Position });
+    assert.equal(broken, null);
+    const log = await client.waitForLog(/textDocument\/hover failed for /);
+    assert.ok(log.message.includes(uri), log.message);
+    assert.match(log.message, /TypeError/);
+    assert.ok(await client.hover(uri, positionOf(residual, '"res": {', 2)), 'the server should still return hovers');
+    await client.close(uri);
+  });
+
+  test('hover on unopened document returns null', async () => {
+    assert.equal(await client.hover(freshUri('never-opened.arch.json'), { line: 0, character: 0 }), null);
+  });
+
+  test('inlay hints render W_l and W', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const rendered = renderInlayHints(residual, await client.inlayHints(uri, wholeRange(residual)));
+    const expected = [
+      ['{ "block": "res", "repeat": 2 }', '{ "block": "res" /* W_l = 0.750 */, "repeat": 2 /* W = 0.750^2 = 0.563 */ }'],
+      ['{ "block": "res", "repeat": 16 }', '{ "block": "res" /* W_l = 0.750 */, "repeat": 16 /* W = 0.750^16 = 0.0100 */ }'],
+      ['{ "block": "outer" }', '{ "block": "outer" /* W_l = 1.56 */ }'],
+      ['{ "ops": ["linear", "tanh"], "repeat": 4 }', '{ "ops": ["linear", "tanh"] /* W_l = 0.606 */, "repeat": 4 /* W = 0.606^4 = 0.135 */ }'],
+    ].reduce((text, [plain, hinted]) => text.replace(plain, hinted), residual);
+    assert.equal(rendered, expected);
+    await client.close(uri);
+  });
+
+  test('inlay hints keep to the requested range', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const line = positionOf(residual, '{ "block": "outer" }').line;
+    const hints = await client.inlayHints(uri, { start: { line, character: 0 }, end: { line, character: 100 } });
+    assert.deepEqual(
+      hints.map((hint) => hint.label),
+      ['W_l = 1.56'],
+    );
+    await client.close(uri);
+  });
+
+  test('code lenses show network and depth verdicts', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const lenses = await client.codeLenses(uri);
+    assert.deepEqual(
+      lenses.map((lens) => [lens.range.start.line, lens.command?.title]),
+      [
+        [
+          positionOf(residual, '"layers"').line,
+          'Network W = 0.00211 under the seed model: gradients vanish, W is below 0.01; the running W leaves the band at layers[2], repeat 1 of 4',
+        ],
+        [positionOf(residual, '"repeat": 16').line, 'Vanishes past 16 repeats; 16 repeats give W = 0.750^16 = 0.0100, inside the band'],
+        [positionOf(residual, '"repeat": 4').line, 'Vanishes past 9 repeats; 4 repeats give W = 0.606^4 = 0.135, inside the band'],
+      ],
+    );
+    await client.close(uri);
+  });
+
+  test('code lens reports a stage past its depth', async () => {
+    const uri = freshUri('deep.arch.json');
+    const text = JSON.stringify({ reslint: 1, blocks: { b: { paths: { shortcut: [], residual: [{ gain: 0.25 }] } } }, layers: [{ block: 'b', repeat: 30 }] }, null, 2);
+    await client.open(uri, text);
+    const lenses = await client.codeLenses(uri);
+    assert.equal(lenses[1]?.command?.title, 'Explodes past 20 repeats: W = 1.25^30 = 808 is above 100');
+    await client.close(uri);
+  });
+
+  test('quick fix removes its finding', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const diagnostics = await client.diagnostics(uri, 1);
+    const vanishing = diagnostics.find((diagnostic) => diagnostic.message.startsWith('Block "res"'));
+    assert.ok(vanishing);
+    const actions = await client.codeActions(uri, vanishing.range, [vanishing]);
+    assert.equal(actions[0]?.title, 'Scale branch "residual" of "res" by 2 (W_l = 1.00)');
+    assert.equal(actions[0].isPreferred, true);
+    assert.equal(actions[0].kind, 'quickfix');
+    const change = actions[0].edit?.documentChanges?.[0];
+    assert.ok(change);
+    assert.ok(TextDocumentEdit.is(change));
+    assert.equal(change.textDocument.version, 1);
+
+    const fixed = applyWorkspaceEdit(residual, actions[0].edit ?? {}, uri);
+    assert.ok(fixed.includes('"residual": { "ops": [{ "op": "linear", "init": "he" }, "relu", { "op": "linear", "init": "he" }, { "gain": 0.5 }], "scale": 2 }'), fixed);
+    await client.change(uri, 2, fixed);
+    const after = await client.diagnostics(uri, 2);
+    assert.ok(!after.some((diagnostic) => diagnostic.message.startsWith('Block "res"')), JSON.stringify(after.map((d) => d.message)));
+    assert.ok(!after.some((diagnostic) => (diagnostic.data as { subject?: { block?: string } }).subject?.block === 'res'));
+    await client.close(uri);
+  });
+
+  test('stale code action returns nothing', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const first = await client.diagnostics(uri, 1);
+    await client.change(uri, 2, residual);
+    const second = await client.diagnostics(uri, 2);
+    const range = first[0].range;
+    assert.deepEqual(await client.codeActions(uri, range, [first[0]]), []);
+    const current = await client.codeActions(uri, range, [second[0]]);
+    assert.ok(current.length > 0, 'the current version should have fixes');
+    await client.close(uri);
+  });
+
+  test('disable action turns a code off', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const diagnostics = await client.diagnostics(uri, 1);
+    const exploding = diagnostics.find((diagnostic) => diagnostic.code === 'block-exploding');
+    assert.ok(exploding);
+    const actions = await client.codeActions(uri, exploding.range, [exploding]);
+    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
+    assert.ok(disable, JSON.stringify(actions.map((action) => action.title)));
+    const edited = applyWorkspaceEdit(residual, disable.edit ?? {}, uri);
+    assert.match(edited, /"settings": \{\s+"severity": \{\s+"block-exploding": "off"\s+\}\s+\}/);
+    await client.change(uri, 2, edited);
+    const after = await client.diagnostics(uri, 2);
+    assert.deepEqual(codesOf(after), ['block-vanishing', 'block-vanishing', 'network-vanishing']);
+    await client.close(uri);
+  });
+
+  test('bad files report their codes', async (t) => {
+    const cases: [string, string, string][] = [
+      ['syntax-error', '{ "reslint": 1, "layers": [ }', 'syntax-error'],
+      ['unknown-op', '{ "reslint": 1, "blocks": { "b": { "paths": { "r": ["relu", "relux"] } } }, "layers": [{ "block": "b" }] }', 'unknown-op'],
+      ['unknown-block', '{ "reslint": 1, "layers": [{ "block": "missing" }] }', 'unknown-block'],
+      [
+        'graph cycle',
+        '{ "reslint": 1, "blocks": { "b": { "graph": [{ "from": "in", "to": "x" }, { "from": "x", "to": "y" }, { "from": "y", "to": "x" }, { "from": "y", "to": "out" }] } }, "layers": [{ "block": "b" }] }',
+        'cycle',
+      ],
+      ['nested cycle', '{ "reslint": 1, "blocks": { "b": { "paths": { "r": [{ "block": "b" }] } } }, "layers": [{ "block": "b" }] }', 'cycle'],
+    ];
+    for (const [name, text, code] of cases) {
+      await t.test(name, async () => {
+        const uri = freshUri('bad.arch.json');
+        await client.open(uri, text);
+        const diagnostics = await client.diagnostics(uri, 1);
+        assert.ok(codesOf(diagnostics).includes(code), `expected ${code} in ${JSON.stringify(codesOf(diagnostics))}`);
+        // Requests on a broken model still return a result.
+        await client.hover(uri, { line: 0, character: 3 });
+        await client.inlayHints(uri, wholeRange(text));
+        await client.codeLenses(uri);
+        await client.codeActions(uri, diagnostics[0].range, diagnostics);
+        await client.close(uri);
+      });
+    }
+  });
+
+  test('burst of 100 edits is analysed once', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    await client.diagnostics(uri, 1);
+    const since = client.published.length;
+    for (let version = 2; version <= 101; version++) {
+      void client.change(uri, version, residual.replace('"reslint": 1', `"name": "edit ${version}", "reslint": 1`));
+    }
+    const last = await client.diagnostics(uri, 101);
+    assert.deepEqual(codesOf(last), ['block-vanishing', 'block-exploding', 'block-vanishing', 'network-vanishing']);
+    const intermediate = client.published.slice(since).filter((params) => params.uri === uri && params.version !== 101);
+    // Without the debounce every version would be published; a stalled machine may let a few through.
+    assert.ok(intermediate.length < 10, `${intermediate.length} intermediate versions were published`);
+    await client.close(uri);
+  });
+
+  test('didClose clears diagnostics', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    assert.ok((await client.diagnostics(uri, 1)).length > 0);
+    const since = client.published.length;
+    await client.close(uri);
+    const cleared = await client.waitForPublish(uri, 'an empty diagnostics list', (params) => params.diagnostics.length === 0, since);
+    assert.deepEqual(cleared.diagnostics, []);
+  });
+});
+
+describe('settings', () => {
+  let client: LspClient;
+  const residual = readFixture('residual.arch.json');
+
+  before(async () => {
+    client = await LspClient.start();
+  });
+
+  after(async () => {
+    await client.stop();
+  });
+
+  test('configuration change re-publishes', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const seed = await client.diagnostics(uri, 1);
+    assert.match(seed[0].message, /W_l = 0\.750 under the seed model/);
+
+    const since = client.published.length;
+    await client.changeSettings({ model: 'variance' });
+    const variance = await client.waitForPublish(uri, 'diagnostics under the variance model', (params) => params.diagnostics.some((d) => d.message.includes('variance')), since);
+    assert.ok(variance.diagnostics.every((diagnostic) => !diagnostic.message.includes('W_l = 0.750')));
+    assert.ok(client.refreshes.inlayHint >= 1, 'no inlay hint refresh was requested');
+    assert.ok(client.refreshes.codeLens >= 1, 'no code lens refresh was requested');
+    const hover = markdownOf(await client.hover(uri, positionOf(residual, '"res": {', 2)));
+    assert.ok(hover.includes("`W_l = relu' x sqrt(w_shortcut^2 + w_residual^2) = 0.707 x sqrt(1.00^2 + 0.707^2) = 0.866`"), hover);
+
+    await client.changeSettings({});
+    await client.close(uri);
+  });
+
+  test('severity setting hides a code', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.changeSettings({ severity: { 'block-vanishing': 'off', 'network-vanishing': 'error' } });
+    await client.open(uri, residual);
+    const diagnostics = await client.diagnostics(uri, 1);
+    assert.deepEqual(codesOf(diagnostics), ['block-exploding', 'network-vanishing']);
+    assert.equal(diagnostics[1].severity, 1);
+    await client.changeSettings({});
+    await client.close(uri);
+  });
+
+  test('disabled hints and lenses return nothing', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.changeSettings({ inlayHints: { enabled: false }, codeLens: { enabled: false } });
+    await client.open(uri, residual);
+    assert.deepEqual(await client.inlayHints(uri, wholeRange(residual)), []);
+    assert.deepEqual(await client.codeLenses(uri), []);
+    await client.changeSettings({});
+    assert.ok((await client.inlayHints(uri, wholeRange(residual))).length > 0);
+    await client.close(uri);
+  });
+
+  test('invalid setting falls back and is logged', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.changeSettings({ model: 'nope', tolerance: 0.5 });
+    await client.open(uri, residual);
+    const diagnostics = await client.diagnostics(uri, 1);
+    // The valid tolerance 0.5 still applies: no W_l is below 0.5, so no block-vanishing.
+    assert.ok(diagnostics.every((diagnostic) => !diagnostic.message.includes('under the nope model')));
+    assert.ok(!codesOf(diagnostics).includes('block-vanishing'), JSON.stringify(codesOf(diagnostics)));
+    await client.waitForLog(/invalid setting reslint\.model \("nope"\)/);
+    await client.changeSettings({});
+    await client.close(uri);
+  });
+
+  test('settings are requested per document', () => {
+    assert.ok(client.configurationRequests > 0);
+  });
+});
+
+test('package.json settings equal the schema', () => {
+  const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    contributes?: { configuration?: { properties?: Record<string, Record<string, unknown>> } };
+  };
+  const declared = packageJson.contributes?.configuration?.properties ?? {};
+  const expected = contributedProperties();
+  const fix =
+    'copy the output of `node -e "console.log(JSON.stringify(require(\'./out/server/src/server/settings.js\').contributedProperties(), null, 2))"` ' +
+    'into contributes.configuration.properties';
+  assert.deepEqual(Object.keys(declared).sort(), Object.keys(expected).sort(), `package.json declares other settings than server/src/server/settings.ts; ${fix}`);
+  for (const [key, schema] of Object.entries(expected)) {
+    assert.deepEqual(declared[key], schema, `package.json's ${key} differs from server/src/server/settings.ts; ${fix}`);
+    assert.equal(typeof declared[key].description, 'string', `${key} has no description`);
+    assert.notEqual(declared[key].description, '', `${key} has an empty description`);
+  }
+});
