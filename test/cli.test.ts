@@ -81,7 +81,7 @@ describe('examples', () => {
     assert.match(stdout, /leaves the band below at layers\[6\], repeat 1 of 5/);
     assert.match(stdout, /bottleneck x5: 0\.625\^5 = 0\.0954; vanishes past 9 repeats/);
     assert.match(stdout, /path-length spectrum: mean length 8\.40/);
-    assert.match(stdout, /\* Scale branch "residual" of "bottleneck" by 4 \(W_l = 1\.00\)/);
+    assert.match(stdout, /\* Set the scale of branch "residual" of "bottleneck" to 4 \(W_l = 1\.00\)/);
     assert.match(stdout.trimEnd().split('\n').pop() ?? '', /^⚠ 4 problems \(0 errors, 1 warning, 3 infos\) in 1 file$/);
   });
 

@@ -270,7 +270,7 @@ describe('language server', () => {
     const vanishing = diagnostics.find((diagnostic) => diagnostic.message.startsWith('Block "res"'));
     assert.ok(vanishing);
     const actions = await client.codeActions(uri, vanishing.range, [vanishing]);
-    assert.equal(actions[0]?.title, 'Scale branch "residual" of "res" by 2 (W_l = 1.00)');
+    assert.equal(actions[0]?.title, 'Set the scale of branch "residual" of "res" to 2 (W_l = 1.00)');
     assert.equal(actions[0].isPreferred, true);
     assert.equal(actions[0].kind, 'quickfix');
     const change = actions[0].edit?.documentChanges?.[0];

@@ -1,8 +1,7 @@
 // The `reslint` command line: reads files, runs the core, prints findings or full reports.
 // Exit codes: 0 no error-level finding, 1 an error (or too many warnings), 2 usage or read errors.
 import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, normalize, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { analyzeText, MAX_TEXT_LENGTH, sourceKindOf, type Analysis } from '../core/analysis';
@@ -104,21 +103,21 @@ function runCommand(argv: string[], io: Io): number {
     const reports = files.map((file) => fileReport(file.path, file.text, file.analysis, { fixes: command === 'explain' }));
     io.stdout(JSON.stringify({ files: reports }, null, 2));
   } else if (format === 'sarif') {
-    io.stdout(JSON.stringify(sarifLog(files, packageVersion(), codesPageUrl()), null, 2));
+    io.stdout(JSON.stringify(sarifLog(files, packageVersion()), null, 2));
   } else {
     const lines: string[] = [];
     for (const file of files) {
       if (command === 'explain') lines.push(...explainText(file.path, file.text, file.analysis), '');
       else lines.push(...findingLines(file.path, file.text, file.analysis));
     }
-    lines.push(summaryLine(counts, files.length));
-    io.stdout(lines.join('\n'));
+    if (files.length > 0) lines.push(summaryLine(counts, files.length));
+    if (lines.length > 0) io.stdout(lines.map(printable).join('\n'));
   }
 
   if (readFailed) return 2;
   if (counts.error > 0) return 1;
   if (maxWarnings !== undefined && counts.warning > maxWarnings) {
-    io.stderr(`reslint: ${counts.warning} warnings exceed --max-warnings ${maxWarnings}`);
+    io.stderr(`reslint: ${counts.warning} warning${counts.warning === 1 ? '' : 's'} exceed${counts.warning === 1 ? 's' : ''} --max-warnings ${maxWarnings}`);
     return 1;
   }
   return 0;
@@ -156,16 +155,21 @@ function hostSettings(values: { model?: string; band?: string; tolerance?: strin
   if (values.band !== undefined) {
     const parts = values.band.split(',').map((part) => Number(part.trim()));
     if (parts.length !== 2 || parts.some((part) => !Number.isFinite(part))) {
-      throw new UsageError(`invalid --band "${values.band}"; expected two numbers "min,max", for example 0.01,100`);
+      throw new UsageError(`invalid --band "${values.band}"; expected two finite numbers "min,max", for example 0.01,100`);
     }
     raw.band = parts;
   }
-  if (values.tolerance !== undefined) raw.tolerance = Number(values.tolerance);
+  if (values.tolerance !== undefined) {
+    const tolerance = Number(values.tolerance);
+    if (values.tolerance.trim() === '' || !(tolerance >= 0 && tolerance < 1)) {
+      throw new UsageError(`invalid --tolerance "${values.tolerance}"; expected a number from 0 up to (not including) 1, for example 0.1`);
+    }
+    raw.tolerance = tolerance;
+  }
   const parsed = AnalysisSettings.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const option = String(issue.path[0] ?? 'settings');
-    throw new UsageError(`invalid --${option} "${String(values[option as keyof typeof values])}": ${issue.message}`);
+    const option = String(parsed.error.issues[0].path[0] ?? 'band');
+    throw new UsageError(`invalid --${option} "${String(values[option as keyof typeof values])}"; expected "min,max" with 0 < min < max, for example 0.01,100`);
   }
   return parsed.data;
 }
@@ -182,7 +186,7 @@ function expandPatterns(patterns: string[], cwd: string): { paths: string[]; mis
   const missing: string[] = [];
   for (const pattern of patterns) {
     if (!isDynamicPattern(pattern)) {
-      paths.push(pattern);
+      paths.push(normalize(pattern));
       continue;
     }
     const matches = globSync(pattern, { cwd, ignore: ['**/node_modules/**'] }).sort();
@@ -197,7 +201,11 @@ function readText(path: string, io: Io): string | undefined {
     const absolute = resolve(io.cwd, path);
     const stats = statSync(absolute);
     if (stats.isDirectory()) {
-      io.stderr(`reslint: "${path}" is a directory; pass files or a glob such as "${path}/**/*.arch.json"`);
+      io.stderr(`reslint: "${path}" is a directory; pass files or a glob such as "${path.replace(/[\\/]+$/, '')}/**/*.arch.json"`);
+      return undefined;
+    }
+    if (!stats.isFile()) {
+      io.stderr(`reslint: "${path}" is not a regular file; pass *.arch.json or *.arch.ts files`);
       return undefined;
     }
     if (stats.size > MAX_TEXT_LENGTH * 4) {
@@ -235,11 +243,23 @@ function packageVersion(): string {
   }
 }
 
-function codesPageUrl(): string {
-  return pathToFileURL(join(packageRoot(), 'docs', 'codes.md')).href;
+
+/**
+ * Escapes control characters and bidirectional overrides from names in the file, so a block name
+ * cannot start a new output line, colour the terminal or reorder what a reader sees.
+ */
+export function printable(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) =>
+    `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 if (require.main === module) {
+  // A reader that stops early (reslint explain ... | head) closes the pipe; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const code = run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),

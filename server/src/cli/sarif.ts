@@ -17,12 +17,13 @@ export interface SarifInput {
   analysis: Analysis;
 }
 
-export function sarifLog(files: SarifInput[], version: string, codesPageUrl: string): object {
+/** The SARIF log; rules carry their help as text, since the docs have no public address to link. */
+export function sarifLog(files: SarifInput[], version: string): object {
   const codes = Object.keys(CODES) as (keyof typeof CODES)[];
   const rules = codes.map((code) => ({
     id: code,
     shortDescription: { text: CODES[code].summary },
-    helpUri: `${codesPageUrl}#${code}`,
+    help: { text: `${CODES[code].summary} See docs/codes.md#${code} in the ResLint package.` },
     defaultConfiguration: { level: SARIF_LEVEL[CODES[code].severity] },
   }));
   const results = files.flatMap(({ path, text, analysis }) => {
@@ -56,7 +57,7 @@ export function sarifLog(files: SarifInput[], version: string, codesPageUrl: str
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'ResLint', version, informationUri: codesPageUrl, rules } },
+        tool: { driver: { name: 'ResLint', version, rules } },
         columnKind: 'utf16CodeUnits',
         results,
       },

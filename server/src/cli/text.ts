@@ -92,7 +92,8 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   });
   out.push(`  other models: ${others.join(', ')}`);
   if (network.skippedLayers.length > 0) {
-    out.push(`  W leaves out layers ${network.skippedLayers.join(', ')}, which could not be analysed (see the errors below)`);
+    const skipped = network.skippedLayers;
+    out.push(`  W leaves out ${skipped.length === 1 ? 'layer' : 'layers'} ${skipped.join(', ')}, which could not be analysed (see the errors below)`);
   }
   const exit = network.bandExit;
   if (exit) {
@@ -114,9 +115,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
       const verdict =
         depth === null
           ? 'W_l = 1: stable at any depth'
-          : wl > 0
-            ? `explodes past ${depth} repeats`
-            : `vanishes past ${depth} repeats`;
+          : `${wl > 0 ? 'explodes' : 'vanishes'} past ${depth} ${depth === 1 ? 'repeat' : 'repeats'}`;
       out.push(`  ${name} x${entry.layer.repeat}: ${powerText(wl, entry.layer.repeat)} = ${fmtW(entry.log10Layer)}; ${verdict}`);
     }
   }
@@ -125,10 +124,17 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   if (spectrum) {
     out.push('');
     out.push(`path-length spectrum: mean length ${spectrum.meanLength.toFixed(2)}, standard deviation ${spectrum.stdLength.toFixed(2)}`);
+    // In the variance model the coefficients add up to W^2, the squared gradient norm.
+    const total = network.model.power === 2 ? 'W^2' : 'W';
     if (spectrum.coefficients) {
       const shares = spectrumShares(spectrum.coefficients);
-      out.push(`  coefficients by length m: ${spectrum.coefficients.slice(0, 24).map((c, m) => `${m}: ${fmtW(c)}`).join(', ')}${spectrum.coefficients.length > 24 ? ', ...' : ''}`);
-      if (shares) out.push(`  90% of W flows through paths of length ${shares[0]} to ${shares[1]}`);
+      const [low, high] = shares ?? [0, spectrum.coefficients.length - 1];
+      const first = Math.max(0, Math.min(low, spectrum.coefficients.length - 24));
+      const shown = spectrum.coefficients.slice(first, first + 24).map((c, i) => `${first + i}: ${fmtW(c)}`);
+      const before = first > 0 ? '..., ' : '';
+      const after = first + 24 < spectrum.coefficients.length ? ', ...' : '';
+      out.push(`  coefficients by length m (their sum is ${total}): ${before}${shown.join(', ')}${after}`);
+      if (shares) out.push(`  90% of ${total} flows through paths of length ${low} to ${high}`);
     }
   }
 

@@ -75,9 +75,9 @@ export function analyzeText(text: string, kind: SourceKind, options: AnalyzeOpti
 export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {}): Analysis {
   const problems: Problem[] = [...doc.problems];
   const validated = validateModelFile(doc);
-  problems.push(...validated.problems);
+  appendAll(problems, validated.problems);
   const built = buildModel(doc, validated.file);
-  problems.push(...built.problems);
+  appendAll(problems, built.problems);
   const model = built.model;
 
   const settings = mergeSettings(options.settings ?? {}, model.settings);
@@ -92,7 +92,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
     blocks.set(block, byModel);
   }
   const network = analyzeNetwork(model, analyzer, gainModel, band);
-  problems.push(...analyzer.problems);
+  appendAll(problems, analyzer.problems);
 
   const syntaxBroken = problems.some((problem) => problem.code === 'syntax-error');
   if (model.hasLayers && model.layers.length === 0 && !syntaxBroken) {
@@ -102,8 +102,12 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
       span: model.layersSpan ?? { start: 0, end: 1 },
     });
   }
-  const selected = new Map([...blocks].map(([block, byModel]) => [block, byModel[settings.model]]));
-  problems.push(...smoothnessFindings(model, network, selected, settings.tolerance));
+  // Smoothness findings on a document with syntax errors would judge numbers that the parser had
+  // to guess (0x10 read as 0), so only the reading problems are reported until it parses.
+  if (!syntaxBroken) {
+    const selected = new Map([...blocks].map(([block, byModel]) => [block, byModel[settings.model]]));
+    appendAll(problems, smoothnessFindings(model, network, selected, settings.tolerance));
+  }
 
   return { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, settings, doc.length) };
 }
@@ -128,6 +132,17 @@ function mergeSettings(host: AnalysisSettings, file: AnalysisSettings): Effectiv
   };
 }
 
+/** Appends in a loop: spreading a list of 100,000 problems into push() overflows the stack. */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+/**
+ * Codes that leave part of the model unanalysed. Their severity can be lowered but not set to
+ * "off", so a report never passes silently while W leaves out a layer.
+ */
+const BLOCKING_CODES = new Set<Code>(['syntax-error', 'schema', 'invalid-number', 'unknown-op', 'unknown-block', 'cycle', 'graph-shape', 'file-too-large']);
+
 /** Keeps a range inside the text: a parser reports an error at end of file one past the end. */
 function clampSpan(span: Span, length: number): Span {
   const end = Math.max(0, Math.min(span.end, length));
@@ -136,8 +151,14 @@ function clampSpan(span: Span, length: number): Span {
 
 function settleSeverities(problems: Problem[], settings: EffectiveSettings, length: number): Finding[] {
   const findings: Finding[] = [];
+  const seen = new Set<string>();
   for (const problem of problems) {
-    const override = settings.severity[problem.code];
+    // zod can report one violated bound twice (a repeat of 1e308 is both above 2^53 - 1 and not a safe integer).
+    const key = `${problem.code}\u0000${problem.span.start}\u0000${problem.span.end}\u0000${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const requested = Object.hasOwn(settings.severity, problem.code) ? settings.severity[problem.code] : undefined;
+    const override = requested === 'off' && BLOCKING_CODES.has(problem.code) ? undefined : requested;
     if (override === 'off') continue;
     findings.push({
       ...problem,

@@ -1,5 +1,5 @@
 // Smoothness findings from the analysis results, and the scale fixes that resolve them.
-import type { BlockAnalyzer, BlockResult, NetworkResult } from './analyze';
+import { analyzeNetwork, BlockAnalyzer, type BlockResult, type NetworkResult } from './analyze';
 import type { Code } from './codes';
 import { LOG_ZERO, formatLog10, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
@@ -39,10 +39,12 @@ export function smoothnessFindings(
     const wl = result.log10Wl;
     if (wl === LOG_ZERO) {
       const zeroPaths = result.paths.filter((path) => path.log10w === LOG_ZERO).map((path) => `"${path.name}"`);
-      const cause = result.log10AfterSum === LOG_ZERO ? 'an op after the sum has gain 0' : `every path has gain 0 (${zeroPaths.slice(0, 4).join(', ')})`;
+      const afterSumZero = result.log10AfterSum === LOG_ZERO;
+      const cause = afterSumZero ? 'an op after the sum has gain 0' : `every path has gain 0 (${zeroPaths.slice(0, 4).join(', ')})`;
+      const remedy = afterSumZero ? 'Give the ops after the sum a non-zero gain.' : 'Give a path a non-zero gain or add an identity shortcut.';
       findings.push({
         code: 'blocked-gradient',
-        message: `${what} has W_l = 0 under the ${modelName} model: ${cause}, so no gradient reaches the layers before it. Give a path a non-zero gain or add an identity shortcut.`,
+        message: `${what} has W_l = 0 under the ${modelName} model: ${cause}, so no gradient reaches the layers before it. ${remedy}`,
         span: block.span,
         subject,
       });
@@ -168,7 +170,7 @@ export function fixesForSubject(
         continue;
       }
       if (candidate.role === 'branch') branchSolved = true;
-      const log10W = network.log10W + target.uses * (result.log10Wl - current.log10Wl);
+      const log10W = networkWithScale(model, network, result);
       const edits = scaleEdits(doc, result);
       if (!edits) continue;
       fixes.push({ title: target.describe(result, log10W), solution: result, log10W, edits, preferred: fixes.length === 0 });
@@ -179,8 +181,11 @@ export function fixesForSubject(
 
 function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkResult): FixTarget[] {
   const band = network.band;
-  const lever = (solution: ScaleSolution): string =>
-    `Scale ${solution.role} "${solution.edge.name}" of "${solution.block.name}" by ${solution.scale}`;
+  // The scale replaces the edge's current one, so the title says "set ... to", not "scale by".
+  const lever = (solution: ScaleSolution): string => {
+    const current = solution.edge.scale === 1 ? '' : ` (now ${formatNumber(solution.edge.scale, 6)})`;
+    return `Set the scale of ${solution.role} "${edgeLabel(solution)}" of "${solution.block.name}" to ${solution.scale}${current}`;
+  };
   switch (subject.kind) {
     case 'block': {
       const block = model.blocks.get(subject.block);
@@ -229,6 +234,28 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
         } satisfies FixTarget;
       });
     }
+  }
+}
+
+/** Names an edge so that parallel edges between the same nodes stay apart. */
+function edgeLabel(solution: ScaleSolution): string {
+  const { block, edge, edgeIndex } = solution;
+  if (edge.form !== 'edge') return edge.name;
+  const parallel = block.edges.some((other, index) => index !== edgeIndex && other.from === edge.from && other.to === edge.to);
+  return parallel ? `${edge.name} (edge ${edgeIndex})` : edge.name;
+}
+
+/**
+ * log10 of the network W with the solution's scale in place, from a fresh analysis of the model,
+ * so blocks used inside other blocks count too. The IR is restored before returning.
+ */
+function networkWithScale(model: ModelIR, network: NetworkResult, solution: ScaleSolution): number {
+  const previous = solution.edge.scale;
+  solution.edge.scale = solution.scale;
+  try {
+    return analyzeNetwork(model, new BlockAnalyzer(model), network.model, network.band).log10W;
+  } finally {
+    solution.edge.scale = previous;
   }
 }
 

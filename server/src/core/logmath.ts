@@ -39,8 +39,9 @@ export function linearOrNull(log: number): number | null {
 export function formatLog10(log: number, significant = 3): string {
   if (log === LOG_ZERO) return '0';
   if (Number.isNaN(log)) return 'undefined';
-  if (log === Infinity) return 'overflow (beyond 1e+9007199254740991)';
-  if (log !== 0 && Math.abs(log) < 2e-4) {
+  if (log === Infinity) return 'overflow (log10 W above 1.8e+308)';
+  // Differences from 1 below 1e-12 are rounding noise of the sums, not a property of the model.
+  if (Math.abs(log) >= 4e-13 && Math.abs(log) < 2e-4) {
     // Within 0.05% of 1, fixed notation would print "1.00"; show the distance from 1 instead.
     const delta = Math.expm1(log * Math.LN10);
     return `1 ${delta < 0 ? '-' : '+'} ${Math.abs(delta).toExponential(significant - 1)}`;
@@ -49,6 +50,10 @@ export function formatLog10(log: number, significant = 3): string {
     const value = Math.pow(10, log);
     const decimals = Math.max(0, significant - 1 - Math.floor(log));
     return value.toFixed(Math.min(decimals, 20));
+  }
+  if (Math.abs(log) >= 1e15) {
+    // The exponent itself no longer prints as a whole number: write W as a power of ten.
+    return `10^(${log.toExponential(significant - 1)})`;
   }
   let exponent = Math.floor(log);
   let mantissa = Math.pow(10, log - exponent);

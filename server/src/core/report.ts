@@ -47,8 +47,12 @@ export interface FileReport {
   path: string;
   model: ModelName;
   band: [number, number];
+  /** null when no layer could be analysed, or when a double cannot hold W (then log10W has it). */
   W: number | null;
+  /** null when W is 0 (a blocked gradient), when W overflows log space, or when nothing was analysed. */
   log10W: number | null;
+  /** True when log10 W itself exceeds the largest double (nested blocks with huge repeats). */
+  overflow: boolean;
   /** Indices of layers left out of W because they could not be analysed. */
   skippedLayers: number[];
   bandExit: { layer: number; repeat: number; side: 'low' | 'high'; log10W: number | null } | null;
@@ -118,8 +122,9 @@ export function fileReport(path: string, text: string, analysis: Analysis, optio
     path,
     model,
     band: settings.band,
-    W: linearOrNull(network.log10W),
-    log10W: jsonLog(network.log10W),
+    W: network.layers.length === 0 ? null : linearOrNull(network.log10W),
+    log10W: network.layers.length === 0 ? null : jsonLog(network.log10W),
+    overflow: network.log10W === Infinity,
     skippedLayers: network.skippedLayers,
     bandExit: network.bandExit
       ? {

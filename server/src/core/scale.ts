@@ -70,10 +70,14 @@ export function solveEdgeScale(
   }
   const difference = rest === LOG_ZERO ? needed : needed + Math.log10(1 - Math.pow(10, rest - needed));
   const log10Scale = (difference - through) / power;
-  if (!Number.isFinite(log10Scale)) return { edge, role, reason: 'the scale is out of range' };
+  if (!Number.isFinite(log10Scale)) {
+    return { edge, role, reason: `the scale would be 10^${log10Scale}, outside the range of a double` };
+  }
   const resultOf = (candidate: number): number => wlWith(candidate, rest, through, afterSum, power);
   const scale = roundScale(Math.pow(10, log10Scale), rounding, (candidate) => resultOf(candidate) - log10Target, (candidate) => accept(resultOf(candidate)));
-  if (!(scale > 0) || !Number.isFinite(scale)) return { edge, role, reason: 'the scale is out of range' };
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    return { edge, role, reason: `the scale would be 10^${log10Scale.toFixed(1)}, outside the range of a double` };
+  }
   return { block, edge, edgeIndex, role, scale, log10Wl: wlWith(scale, rest, through, afterSum, power) };
 }
 

@@ -99,8 +99,12 @@ export type Edge = z.infer<typeof Edge>;
 
 export const Block = z
   .strictObject({
-    paths: z.record(z.string(), PathSpec).optional().describe('Named gradient paths from input to output.'),
-    graph: z.array(Edge).optional().describe('A general DAG from "in" to "out".'),
+    paths: z
+      .record(z.string(), PathSpec)
+      .refine((paths) => Object.keys(paths).length > 0, { message: 'a block needs at least one path' })
+      .optional()
+      .describe('Named gradient paths from input to output.'),
+    graph: z.array(Edge).min(1).optional().describe('A general DAG from "in" to "out".'),
     afterSum: OpList.optional().describe('Ops applied after the sum of the paths; they lie on every path.'),
     description: z.string().optional(),
   })

@@ -255,7 +255,8 @@ const KNOWN_KEYS = ['op', 'gain', 'scale', 'init', 'slope', 'alpha', 'block', 'r
 
 function suggestKey(key: string, known: string[]): string {
   const match = closest(key, known);
-  return match ? ` Did you mean "${match}"?` : '';
+  // A known key that is not allowed here ("mean" next to "gain" in a user op) gets no suggestion of itself.
+  return match && match !== key ? ` Did you mean "${match}"?` : '';
 }
 
 /** The candidate nearest to a misspelt name, if it is close enough to be a likely typo. */
