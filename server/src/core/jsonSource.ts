@@ -1,12 +1,9 @@
 // The JSON-with-comments front end: reads *.arch.json text with jsonc-parser into a value with a
 // range for every node, reports syntax errors and duplicate keys, and edits the text minimally.
 import {
-  createScanner,
   findNodeAtLocation,
-  getNodeValue,
   parseTree,
   printParseErrorCode,
-  SyntaxKind,
   type Node,
   type ParseError,
 } from 'jsonc-parser';
@@ -38,10 +35,10 @@ export function readJsonSource(text: string): SourceDocument {
     });
   }
   if (root) reportDuplicateKeys(root, problems);
-  const value = root ? getNodeValue(root) : undefined;
+  const value = root ? nodeValue(root) : undefined;
+  const findNode = root ? createNodeFinder(root) : () => undefined;
   const locate = (path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined => {
-    if (!root) return undefined;
-    const node = findNodeAtLocation(root, path as (string | number)[]);
+    const node = findNode(path);
     if (!node) return undefined;
     if (part === 'key' && node.parent?.type === 'property' && node.parent.children) {
       const key = node.parent.children[0];
@@ -50,6 +47,54 @@ export function readJsonSource(text: string): SourceDocument {
     return { start: node.offset, end: node.offset + node.length };
   };
   return { value, locate, problems, length: text.length, editor };
+}
+
+/** Objects with more properties than this get a key index on their first lookup. */
+const INDEXED_OBJECT_SIZE = 16;
+
+/**
+ * Finds the node at a path with the same result as jsonc-parser's findNodeAtLocation: the first
+ * property with that key and a value. That function scans an object's properties on every call,
+ * which made locating each of n blocks cost O(n); here each large object's keys are indexed once.
+ */
+function createNodeFinder(root: Node): (path: ValuePath) => Node | undefined {
+  const keyIndexes = new Map<Node, Map<string, Node>>();
+  const propertyValue = (object: Node, key: string): Node | undefined => {
+    const properties = object.children as Node[];
+    if (properties.length <= INDEXED_OBJECT_SIZE) {
+      for (const property of properties) {
+        const parts = property.children;
+        if (Array.isArray(parts) && parts.length === 2 && parts[0].value === key) return parts[1];
+      }
+      return undefined;
+    }
+    let index = keyIndexes.get(object);
+    if (!index) {
+      index = new Map();
+      for (const property of properties) {
+        const parts = property.children;
+        if (!Array.isArray(parts) || parts.length !== 2 || typeof parts[0].value !== 'string') continue;
+        if (!index.has(parts[0].value)) index.set(parts[0].value, parts[1]);
+      }
+      keyIndexes.set(object, index);
+    }
+    return index.get(key);
+  };
+
+  return (path) => {
+    let node: Node | undefined = root;
+    for (const segment of path) {
+      if (typeof segment === 'string') {
+        if (node.type !== 'object' || !Array.isArray(node.children)) return undefined;
+        node = propertyValue(node, segment);
+      } else {
+        if (node.type !== 'array' || segment < 0 || !Array.isArray(node.children) || segment >= node.children.length) return undefined;
+        node = node.children[segment];
+      }
+      if (!node) return undefined;
+    }
+    return node;
+  };
 }
 
 function syntaxMessage(code: number): string {
@@ -75,19 +120,101 @@ function syntaxMessage(code: number): string {
   return names[name] ?? name;
 }
 
-/** Offset of the first bracket past MAX_JSON_DEPTH, found with the scanner (no recursion). */
+/**
+ * Offset of the first bracket past MAX_JSON_DEPTH, without recursion. Skips strings and comments
+ * as jsonc-parser's scanner does (a string ends at its closing quote or at a line break, a
+ * backslash escapes the next character), in one pass over the characters: running the scanner
+ * for this cost a quarter of the parse itself.
+ */
 function findExcessiveNesting(text: string): number | undefined {
-  const scanner = createScanner(text, true);
+  const length = text.length;
   let depth = 0;
-  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
-    if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === OPEN_BRACE || code === OPEN_BRACKET) {
       depth += 1;
-      if (depth > MAX_JSON_DEPTH) return scanner.getTokenOffset();
-    } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) {
+      if (depth > MAX_JSON_DEPTH) return i;
+    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
       depth = Math.max(0, depth - 1);
+    } else if (code === QUOTE) {
+      i = stringEnd(text, i + 1);
+    } else if (code === SLASH) {
+      const next = text.charCodeAt(i + 1);
+      if (next === SLASH) i = lineEnd(text, i + 2) - 1;
+      else if (next === ASTERISK) {
+        const close = text.indexOf('*/', i + 2);
+        i = close < 0 ? length : close + 1;
+      }
     }
   }
   return undefined;
+}
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SLASH = 0x2f;
+const ASTERISK = 0x2a;
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** Offset of a string's closing quote, or of the character before the line break or end that cuts it off. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) return i;
+    if (code === BACKSLASH) i++;
+    else if (code === LINE_FEED || code === CARRIAGE_RETURN) return i - 1;
+  }
+  return text.length;
+}
+
+/** Offset of the first line break at or after `start`, or the text length. */
+function lineEnd(text: string, start: number): number {
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === LINE_FEED || code === CARRIAGE_RETURN) return i;
+  }
+  return text.length;
+}
+
+/**
+ * The plain value of a node, like jsonc-parser's getNodeValue but without assigning "__proto__"
+ * as a key, which would replace the object's prototype instead of adding a property. Such keys are
+ * reported by reportDuplicateKeys and left out. Iterative, so deep documents cannot overflow.
+ */
+function nodeValue(root: Node): unknown {
+  const convert = (node: Node): unknown => {
+    if (node.type === 'object') return {};
+    if (node.type === 'array') return [];
+    return node.value;
+  };
+  const rootValue = convert(root);
+  const stack: [Node, unknown][] = [[root, rootValue]];
+  while (stack.length > 0) {
+    const [node, value] = stack.pop() as [Node, unknown];
+    if (node.type === 'object') {
+      const object = value as Record<string, unknown>;
+      for (const property of node.children ?? []) {
+        const [key, child] = property.children ?? [];
+        if (!key || !child || typeof key.value !== 'string' || key.value === '__proto__') continue;
+        const childValue = convert(child);
+        object[key.value] = childValue;
+        stack.push([child, childValue]);
+      }
+    } else if (node.type === 'array') {
+      const array = value as unknown[];
+      for (const child of node.children ?? []) {
+        const childValue = convert(child);
+        array.push(childValue);
+        stack.push([child, childValue]);
+      }
+    }
+  }
+  return rootValue;
 }
 
 function reportDuplicateKeys(root: Node, problems: Problem[]): void {
@@ -99,6 +226,13 @@ function reportDuplicateKeys(root: Node, problems: Problem[]): void {
       for (const property of node.children) {
         const key = property.children?.[0];
         if (!key || typeof key.value !== 'string') continue;
+        if (key.value === '__proto__') {
+          problems.push({
+            code: 'schema',
+            message: 'The key "__proto__" is reserved in JavaScript and cannot name a block, path, op or setting; it is ignored. Rename it.',
+            span: { start: key.offset, end: key.offset + key.length },
+          });
+        }
         if (seen.has(key.value)) {
           problems.push({
             code: 'duplicate-key',

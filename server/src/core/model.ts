@@ -237,6 +237,20 @@ class OpResolver {
     return ops;
   }
 
+  /** Reports slope or alpha given to an op that does not take it, since the value would be ignored. */
+  private checkParameters(name: string, catalog: CatalogOp | undefined, object: { slope?: number; alpha?: number }, path: ValuePath): void {
+    for (const parameter of ['slope', 'alpha'] as const) {
+      if (object[parameter] === undefined) continue;
+      if (catalog?.parameters && Object.hasOwn(catalog.parameters, parameter)) continue;
+      const takes = catalog?.parameters ? `takes ${Object.keys(catalog.parameters).map((p) => `"${p}"`).join(', ')}` : 'takes no parameters';
+      this.problems.push({
+        code: 'unknown-key',
+        message: `Op "${name}" ${takes}, not "${parameter}"; the value is ignored.`,
+        span: locateNearest(this.doc, [...path, parameter], 'key'),
+      });
+    }
+  }
+
   /** Returns whether any op failed since the last call, and starts a new count. */
   takeFailed(): boolean {
     const failed = this.failed;
@@ -248,6 +262,8 @@ class OpResolver {
   private resolve(spec: Op, path: ValuePath): OpNode | undefined {
     const span = locateNearest(this.doc, path);
     const object = typeof spec === 'string' ? { op: spec } : spec;
+    // Each branch below completes this fresh object in place: a spread copy of it per op was a
+    // hot spot in models with tens of thousands of ops.
     const base: OpNode = {
       span,
       path,
@@ -270,13 +286,14 @@ class OpResolver {
         return undefined;
       }
       const repeat = base.repeat > 1 ? ` x${base.repeat}` : '';
-      return { ...base, kind: 'block', name: object.block, label: `block ${object.block}${repeat}` };
+      return Object.assign(base, { kind: 'block', name: object.block, label: `block ${object.block}${repeat}` });
     }
 
     if (object.op !== undefined) {
       const name = object.op;
       const user = this.userOps.get(name);
-      const catalog = CATALOG[name];
+      // Own keys only: a name such as "toString" must not find Object.prototype's method.
+      const catalog = Object.hasOwn(CATALOG, name) ? CATALOG[name] : undefined;
       if (!user && !catalog) {
         const problemPath = typeof spec === 'string' ? path : [...path, 'op'];
         const suggestion = closest(name, [...Object.keys(CATALOG), ...this.userOps.keys()]);
@@ -286,20 +303,20 @@ class OpResolver {
         this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, problemPath) });
         return undefined;
       }
+      this.checkParameters(name, catalog, object, path);
       const trivial = catalog?.kind === 'identity' || name === 'identity';
-      return {
-        ...base,
+      return Object.assign(base, {
         kind: user ? 'user' : 'catalog',
         name,
         user,
         catalog: user ? undefined : catalog,
         label: labelFor(name, object),
         trivial: trivial && object.gain === undefined && base.initFactor === undefined,
-      };
+      } as const);
     }
 
-    if (object.gain !== undefined) return { ...base, kind: 'anonymous', label: labelFor('gain', object) };
-    return { ...base, kind: 'scale', label: `scale ${object.scale}`, trivial: true };
+    if (object.gain !== undefined) return Object.assign(base, { kind: 'anonymous', label: labelFor('gain', object) } as const);
+    return Object.assign(base, { kind: 'scale', label: `scale ${object.scale}`, trivial: true } as const);
   }
 }
 
