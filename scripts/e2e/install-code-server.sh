@@ -10,12 +10,12 @@
 #   RESLINT_E2E_CACHE  cache folder (default: ~/.cache/reslint-e2e)
 #
 # code-server's own postinstall script cannot run on a machine that reaches
-# only the npm registry and Debian's mirrors: @vscode/ripgrep downloads its
-# binary from GitHub, and several native modules try to download prebuilt
+# only the npm registry and Debian's mirrors, because @vscode/ripgrep downloads
+# its binary from GitHub and several native modules try to download prebuilt
 # binaries. So this script installs with --ignore-scripts and then does the
-# postinstall steps itself: it builds each native module with node-gyp against
-# the local Node headers, links Debian's ripgrep in place of the download, and
-# creates the symlinks that code-server 4.100.3's postinstall.sh creates.
+# postinstall steps itself. It builds each native module with node-gyp against
+# the local Node headers and links Debian's ripgrep in place of the download.
+# It also creates the symlinks that code-server 4.100.3's postinstall.sh creates.
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3
@@ -23,7 +23,8 @@ CODE_SERVER_VERSION=4.100.3
 # and native modules built here only load in the Node major they were built for.
 REQUIRED_NODE_MAJOR=20
 
-log() { printf '[install-code-server] %s\n' "$*" >&2; }
+# Log lines carry the seconds since the script started, to show slow steps in CI logs.
+log() { printf '[install-code-server +%ss] %s\n' "$SECONDS" "$*" >&2; }
 fail() { log "error: $*"; exit 1; }
 
 command -v node >/dev/null || fail "node is not installed; install Node $REQUIRED_NODE_MAJOR first."
@@ -41,7 +42,7 @@ ready_marker="$install_dir/.ready"
 
 mkdir -p "$cache_dir"
 # Tests may call this script from several processes at once, so one lock
-# serialises apt and npm; the second caller then finds the finished install.
+# serialises apt and npm. The second caller then finds the finished install.
 exec 9>"$cache_dir/.install.lock"
 flock 9
 
@@ -50,7 +51,7 @@ flock 9
 missing_packages=()
 command -v chromium >/dev/null || missing_packages+=(chromium)
 command -v rg >/dev/null || missing_packages+=(ripgrep)
-# krb5-config comes with libkrb5-dev; the kerberos native module needs it to build.
+# The kerberos native module needs krb5-config, from libkrb5-dev, to build.
 command -v krb5-config >/dev/null || missing_packages+=(libkrb5-dev)
 command -v make >/dev/null || missing_packages+=(make)
 command -v g++ >/dev/null || missing_packages+=(g++)
@@ -76,9 +77,9 @@ if [ -f "$ready_marker" ] && [ -x "$launcher" ]; then
   exit 0
 fi
 
-# node-gyp ships inside npm; using it avoids a registry fetch. npm on this kind
-# of machine sets nodedir to the Node headers from Debian's layout (/usr), so
-# node-gyp does not try to download headers.
+# node-gyp ships inside npm, so using it avoids a registry fetch. npm's nodedir
+# setting points node-gyp at local Node headers, so it does not download them.
+# Without that setting the script uses the prefix of the node binary.
 npm_root=$(npm root -g)
 node_gyp="$npm_root/npm/node_modules/node-gyp/bin/node-gyp.js"
 [ -f "$node_gyp" ] || fail "node-gyp not found at $node_gyp (it ships with npm); reinstall npm."
@@ -118,11 +119,11 @@ build_native_module() {
     fail "node-gyp failed to build $module_dir (see the output above)."
 }
 
-# argon2 is code-server's own dependency (password hashing). --auth none never
-# calls it, but code-server loads it at startup. npm hoists it next to
-# code-server. argon2 0.31 loads its addon through @mapbox/node-pre-gyp from
-# lib/binding/napi-v3, so node-gyp gets the variables that node-pre-gyp would
-# pass (values from the "binary" field of argon2's package.json).
+# argon2 is code-server's own dependency (password hashing), which npm hoists
+# next to code-server. --auth none never calls it, but code-server loads it at
+# startup. argon2 0.31 loads its addon through @mapbox/node-pre-gyp from
+# lib/binding/napi-v3. So node-gyp gets the variables that node-pre-gyp would
+# pass, with the values from the "binary" field of argon2's package.json.
 argon2_dir=$(node -p 'require("path").dirname(require.resolve("argon2/package.json", { paths: [process.argv[1]] }))' "$staged_package")
 build_native_module "$argon2_dir" --module_name=argon2 --module_path="$argon2_dir/lib/binding/napi-v3" \
   --napi_build_version=3
@@ -172,11 +173,14 @@ chmod +x "$staging_dir/bin/code-server"
 mv "$staging_dir" "$install_dir"
 
 log "checking that code-server starts"
-# Without a config file code-server writes one to ~/.config/code-server, so the
-# check passes an empty one.
-check_config="$install_dir/version-check-config.yaml"
-: >"$check_config"
-version_output=$("$launcher" --config "$check_config" --version) || fail "$launcher --version failed."
+# Without a config file code-server writes one to ~/.config/code-server, and it
+# writes logs under $XDG_DATA_HOME/code-server, so the check points both into
+# the install folder to leave the home folder untouched.
+check_dir="$install_dir/version-check"
+mkdir -p "$check_dir"
+: >"$check_dir/config.yaml"
+version_output=$(XDG_DATA_HOME="$check_dir" XDG_CONFIG_HOME="$check_dir" \
+  "$launcher" --config "$check_dir/config.yaml" --version) || fail "$launcher --version failed."
 case "$version_output" in
 "$CODE_SERVER_VERSION"*) ;;
 *) fail "$launcher --version printed '$version_output', expected $CODE_SERVER_VERSION." ;;
