@@ -87,7 +87,7 @@ function formatFactor(value: number): string {
 }
 
 export const GAIN_MODELS: Readonly<Record<ModelName, GainModel>> = {
-  seed: new StatisticGainModel('seed', 'mean', 1, 'mean activation derivative, paths summed: the proposal metric'),
+  seed: new StatisticGainModel('seed', 'mean', 1, 'mean activation derivative, paths summed: the triangle-inequality bound'),
   variance: new StatisticGainModel('variance', 'rms', 2, 'rms activation derivative, paths in quadrature: expected gain at random initialisation'),
   bound: new StatisticGainModel('bound', 'peak', 1, 'peak activation derivative, paths summed: worst case'),
 };
