@@ -1,19 +1,262 @@
-// The TypeScript DSL front end (*.arch.ts). Placeholder until the static evaluator lands: it
-// reports that the file was not evaluated.
-import type { SourceDocument } from './source';
+// The TypeScript DSL front end (*.arch.ts): parses the file with the TypeScript compiler API and
+// evaluates its default export statically (tsEvaluator.ts), without ever running the file.
+//
+// Locating values made by helper functions: a value is shown at the literal that created it when
+// that literal was evaluated once (a constant, a literal at the call site, a helper called once).
+// A literal evaluated several times (in a helper called twice, a map callback) is shared, so the
+// value is shown at the innermost call in this file that ran once: `sub(['relu'])` rather than the
+// object literal inside `sub`. Quick fixes follow the same rule; see tsEditor.ts.
+import { MAX_JSON_DEPTH } from './jsonSource';
+import type { Problem, SourceDocument, Span, ValuePath } from './source';
+import { TypeScriptEditor } from './tsEditor';
+import { EvaluationStopped, Evaluator } from './tsEvaluator';
+import { nodeSpan, parseDiagnosticsOf, parseModule } from './tsSyntax';
+import { isArrayIndex, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
+import ts from 'typescript';
 
-export function readTypeScriptSource(text: string): SourceDocument {
+export interface TypeScriptSourceOptions {
+  /** Reads a file that the model imports; undefined when it does not exist. Imports are not followed without it. */
+  readFile?: (absolutePath: string) => string | undefined;
+  /** Path of the model file, against which relative imports resolve. */
+  fileName?: string;
+}
+
+/** Maximum number of values in the evaluated model; a shared subtree counts once per place it appears. */
+export const MAX_MODEL_VALUES = 1_000_000;
+
+export function readTypeScriptSource(text: string, options: TypeScriptSourceOptions = {}): SourceDocument {
+  const problems: Problem[] = [];
+  const sourceFile = parseModule(options.fileName ?? '', text);
+  if (!sourceFile) {
+    problems.push({
+      code: 'syntax-error',
+      message: 'The file is nested too deeply for the TypeScript parser; the file is not analysed. Flatten the structure.',
+      span: { start: 0, end: Math.min(1, text.length) },
+    });
+    return emptyDocument(text, problems);
+  }
+  for (const diagnostic of parseDiagnosticsOf(sourceFile)) {
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+    const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
+    problems.push({ code: 'syntax-error', message: sentence, span: clampedSpan(diagnostic, text.length) });
+  }
+
+  const evaluator = new Evaluator(sourceFile, options);
+  let root: Value | undefined;
+  try {
+    root = evaluator.evaluateModel();
+  } catch (error) {
+    const stopped = stoppedBy(error);
+    if (!stopped) throw error;
+    problems.push(...evaluator.problems, {
+      code: 'not-evaluated',
+      message: `Evaluation stopped: ${stopped.reason}; the model is not analysed.`,
+      span: stopped.at ? nodeSpan(stopped.at) : { start: 0, end: Math.min(1, text.length) },
+      severity: 'error',
+    });
+    return emptyDocument(text, problems);
+  }
+  problems.push(...evaluator.problems);
+
+  const tree = new ModelTree(root, evaluator);
+  problems.push(...tree.problems);
+  return {
+    value: tree.plain,
+    locate: (path, part) => tree.locate(path, part),
+    problems,
+    length: text.length,
+    editor: new TypeScriptEditor(text, tree),
+  };
+}
+
+/** Returns the EvaluationStopped for an error that ends evaluation (a limit, or the stack running out); undefined for other errors. */
+function stoppedBy(error: unknown): EvaluationStopped | undefined {
+  if (error instanceof EvaluationStopped) return error;
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new EvaluationStopped('the expressions are nested too deeply for the available stack', undefined);
+  }
+  return undefined;
+}
+
+/**
+ * Returns the range of a parser diagnostic, at least one character long and inside the text: an
+ * error at the end of the file ("'}' expected") covers the last character.
+ */
+function clampedSpan(diagnostic: ts.DiagnosticWithLocation, length: number): Span {
+  const end = Math.min(length, diagnostic.start + Math.max(1, diagnostic.length));
+  return { start: Math.max(0, Math.min(diagnostic.start, end - 1)), end };
+}
+
+function emptyDocument(text: string, problems: Problem[]): SourceDocument {
   return {
     value: undefined,
     locate: () => undefined,
+    problems,
     length: text.length,
-    problems: [
-      {
-        code: 'not-evaluated',
-        message: 'TypeScript model files are not analysed by this version; write the model as *.arch.json.',
-        span: { start: 0, end: Math.min(1, text.length) },
-      },
-    ],
     editor: { setNumber: () => undefined, wrapList: () => undefined },
   };
+}
+
+/** A value found at a path, with the entry that contains it (none for the root) and its range. */
+export interface Resolved {
+  value: Value;
+  entry: Entry | undefined;
+  span: Span | undefined;
+}
+
+/**
+ * The evaluated model: its plain JSON-like value for validation, the ranges of its parts, and
+ * which values a quick fix may edit.
+ */
+export class ModelTree {
+  readonly plain: unknown;
+  readonly problems: Problem[] = [];
+  /** How many times each value appears in the model; a value shared by two places appears twice. */
+  private readonly occurrences = new Map<Value, number>();
+  private count = 0;
+  private readonly rootSpan: Span | undefined;
+
+  constructor(
+    private readonly root: Value | undefined,
+    private readonly evaluator: Evaluator,
+  ) {
+    const exported = evaluator.defaultExportNode();
+    this.rootSpan = (root && this.spanOf(root, undefined)) ?? (exported ? nodeSpan(exported) : undefined);
+    this.plain = root ? this.toPlain(root, [], 0) : undefined;
+    if (this.count > MAX_MODEL_VALUES) {
+      this.plain = undefined;
+      this.problems.push({
+        code: 'not-evaluated',
+        message: `The evaluated model has more than ${MAX_MODEL_VALUES.toLocaleString('en-US')} values; it is not analysed.`,
+        span: this.rootSpan ?? { start: 0, end: 1 },
+        severity: 'error',
+      });
+    }
+  }
+
+  /** Finds the value at a path; undefined when the model has no such part. */
+  resolve(path: ValuePath): Resolved | undefined {
+    if (!this.root) return undefined;
+    let value = this.root;
+    let entry: Entry | undefined;
+    let span = this.rootSpan;
+    for (const segment of path) {
+      const next = childEntry(value, segment);
+      if (!next) return undefined;
+      entry = next;
+      value = next.value;
+      // Values from imported files have no range here; they take the range of the nearest enclosing value.
+      span = this.spanOf(value, entry) ?? span;
+    }
+    return { value, entry, span };
+  }
+
+  locate(path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined {
+    const resolved = this.resolve(path);
+    if (!resolved) return undefined;
+    if (part === 'key' && resolved.entry?.key && this.isUnique(resolved.entry.key.node, resolved.entry.key)) {
+      return nodeSpan(resolved.entry.key.node);
+    }
+    return resolved.span;
+  }
+
+  /**
+   * Returns the model-file node that created the value, when a quick fix may edit it: the node ran once,
+   * no operation read the value's contents, and the value appears once in the model. Editing it
+   * then changes this one part of the model and nothing else.
+   */
+  editableNode(value: Value): ts.Node | undefined {
+    const origin = value.origin;
+    if (!this.isUnique(origin.node, origin)) return undefined;
+    if (value.reads > 0 || this.occurrences.get(value) !== 1) return undefined;
+    return origin.node;
+  }
+
+  private isUnique(node: ts.Node, origin: Origin): boolean {
+    return origin.file.isMain && this.evaluator.evaluations.get(node) === 1;
+  }
+
+  /**
+   * Chooses the range that shows a value. The first choice is the expression that created it, or
+   * the one that put it into its list or object, if that expression ran once. Next comes the
+   * innermost call in the model file that ran once, then the outermost call or the shared literal.
+   * Values of imported files have no range here (undefined).
+   */
+  private spanOf(value: Value, entry: Entry | undefined): Span | undefined {
+    const origins = entry ? [value.origin, entry.slot] : [value.origin];
+    for (const origin of origins) if (this.isUnique(origin.node, origin)) return nodeSpan(origin.node);
+    for (const origin of origins) {
+      for (let frame = origin.frame; frame; frame = frame.parent) {
+        if (frame.file.isMain && this.evaluator.evaluations.get(frame.node) === 1) return nodeSpan(frame.node);
+      }
+    }
+    for (const origin of origins) {
+      let outermost: ts.Node | undefined;
+      for (let frame = origin.frame; frame; frame = frame.parent) if (frame.file.isMain) outermost = frame.node;
+      if (outermost) return nodeSpan(outermost);
+      if (origin.file.isMain) return nodeSpan(origin.node);
+    }
+    return undefined;
+  }
+
+  /**
+   * Converts a value to the JSON-like value that validation reads. Objects drop properties whose value is undefined,
+   * as JSON cannot hold them; functions are reported and left out.
+   */
+  private toPlain(value: Value, path: (string | number)[], depth: number): unknown {
+    this.count += 1;
+    if (this.count > MAX_MODEL_VALUES) return undefined;
+    this.occurrences.set(value, (this.occurrences.get(value) ?? 0) + 1);
+    if (depth > MAX_JSON_DEPTH) {
+      this.problems.push({
+        code: 'not-evaluated',
+        message: `The value is nested more than ${MAX_JSON_DEPTH} levels deep; it is skipped.`,
+        span: this.locate(path) ?? this.rootSpan ?? { start: 0, end: 1 },
+      });
+      return undefined;
+    }
+    switch (value.kind) {
+      case 'primitive':
+        return value.value;
+      case 'array':
+        return value.items.map((entry, index) => this.toPlain(entry.value, [...path, index], depth + 1));
+      case 'object': {
+        const object: Record<string, unknown> = {};
+        for (const key of orderedKeys(value.entries.keys())) {
+          // Assigning "__proto__" would replace the prototype, so the key is left out, as in the JSON front end.
+          if (key === '__proto__') {
+            this.problems.push({
+              code: 'schema',
+              message: 'The key "__proto__" is reserved in JavaScript and cannot name a block, path, op or setting; it is ignored. Rename it.',
+              span: this.locate([...path, key], 'key') ?? this.rootSpan ?? { start: 0, end: 1 },
+            });
+            continue;
+          }
+          const converted = this.toPlain((value.entries.get(key) as Entry).value, [...path, key], depth + 1);
+          if (converted !== undefined) object[key] = converted;
+        }
+        return object;
+      }
+      default:
+        this.problems.push({
+          code: 'schema',
+          message: `${value.kind === 'function' ? `The function "${value.name}"` : `"${value.name}"`} is not a value of the model format; call it or write the value itself.`,
+          span: this.locate(path) ?? this.rootSpan ?? { start: 0, end: 1 },
+        });
+        return undefined;
+    }
+  }
+}
+
+function childEntry(value: Value, segment: string | number): Entry | undefined {
+  if (value.kind === 'object') {
+    const entry = value.entries.get(String(segment));
+    // A property set to undefined is absent from the plain value, so it has no location either.
+    return entry && !(entry.value.kind === 'primitive' && entry.value.value === undefined) ? entry : undefined;
+  }
+  if (value.kind === 'array') {
+    const index = typeof segment === 'number' ? segment : isArrayIndex(segment) ? Number(segment) : -1;
+    return value.items[index];
+  }
+  return undefined;
 }

@@ -1,0 +1,119 @@
+// Quick-fix edits for *.arch.ts files: minimal text edits to the object or list literal that
+// produced a value, keeping the rest of the text, its comments and layout as they are.
+//
+// An edit is offered only when the literal produced this one value (see ModelTree.editableNode).
+// A value made by a literal that also makes other values (a helper called twice, a map callback)
+// or read by another computation gets no edit (undefined): changing the literal would change those
+// too. A list passed as an argument is edited at the call site, where its literal is.
+import ts from 'typescript';
+import type { SourceEditor, TextEdit, ValuePath } from './source';
+import type { ModelTree } from './tsSource';
+import { literalPropertyName } from './tsSyntax';
+
+export class TypeScriptEditor implements SourceEditor {
+  constructor(
+    private readonly text: string,
+    private readonly tree: ModelTree,
+  ) {}
+
+  setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined {
+    if (!Number.isFinite(value)) return undefined;
+    const target = this.tree.resolve(path)?.value;
+    if (target?.kind !== 'object') return undefined;
+    const literal = this.tree.editableNode(target);
+    if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
+    const number = JSON.stringify(value);
+
+    const members = literal.properties;
+    const index = findLastIndex(members, (member) => staticName(member) === key);
+    if (index >= 0) {
+      // A spread after the property may override it, and a second property of that name would not type-check.
+      if (members.slice(index + 1).some(ts.isSpreadAssignment)) return undefined;
+      const member = members[index];
+      if (ts.isPropertyAssignment(member)) return [{ span: spanOf(member.initializer), newText: number }];
+      if (ts.isShorthandPropertyAssignment(member)) return [{ span: spanOf(member), newText: `${member.name.text}: ${number}` }];
+      return undefined;
+    }
+    return this.insertProperty(literal, `${propertyName(key)}: ${number}`);
+  }
+
+  wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined {
+    if (!Number.isFinite(value)) return undefined;
+    const target = this.tree.resolve(path)?.value;
+    // A list typed as an array (a parameter `ops: string[]`) would not type-check as { ops, scale }.
+    if (target?.kind !== 'array' || target.typedAsArray) return undefined;
+    const node = this.tree.editableNode(target);
+    if (!node || !ts.isExpression(node)) return undefined;
+    const start = node.getStart();
+    const end = node.getEnd();
+    // `() => { ops: ... }` would read as a function body, so an arrow's body gets parentheses.
+    const parens = startsArrowBody(node);
+    return [
+      { span: { start, end: start }, newText: `${parens ? '(' : ''}{ ${propertyName(listKey)}: ` },
+      { span: { start: end, end }, newText: `, ${propertyName(key)}: ${JSON.stringify(value)} }${parens ? ')' : ''}` },
+    ];
+  }
+
+  /** Inserts a property after the last member, on its own line when the members are on their own lines. */
+  private insertProperty(literal: ts.ObjectLiteralExpression, property: string): TextEdit[] {
+    const text = this.text;
+    const members = literal.properties;
+    const last = members[members.length - 1];
+    if (!last) {
+      const open = literal.getStart() + 1;
+      const close = literal.getEnd() - 1;
+      if (text.slice(open, close).trim() === '') return [{ span: { start: open, end: close }, newText: ` ${property} ` }];
+      return [{ span: { start: open, end: open }, newText: ` ${property},` }];
+    }
+
+    const lastStart = last.getStart();
+    const lastEnd = last.getEnd();
+    const lineStart = text.lastIndexOf('\n', lastStart - 1) + 1;
+    const ownLine = lineStart > literal.getStart() && text.slice(lineStart, lastStart).trim() === '';
+    if (!ownLine) return [{ span: { start: lastEnd, end: lastEnd }, newText: `, ${property}` }];
+
+    const indent = text.slice(lineStart, lastStart);
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    let cursor = lastEnd;
+    while (text[cursor] === ' ' || text[cursor] === '\t') cursor++;
+    const trailingComma = text[cursor] === ',';
+    let lineEnd = text.indexOf('\n', lastEnd);
+    if (lineEnd < 0) lineEnd = text.length;
+    if (text[lineEnd - 1] === '\r') lineEnd -= 1;
+    const rest = text.slice(trailingComma ? cursor + 1 : lastEnd, lineEnd).trim();
+    if (rest !== '' && !rest.startsWith('//')) return [{ span: { start: lastEnd, end: lastEnd }, newText: `,${eol}${indent}${property}` }];
+
+    // The last member's line comment stays on its line; a trailing-comma style gets a trailing comma.
+    const edits: TextEdit[] = [];
+    if (!trailingComma) edits.push({ span: { start: lastEnd, end: lastEnd }, newText: ',' });
+    edits.push({ span: { start: lineEnd, end: lineEnd }, newText: `${eol}${indent}${property}${trailingComma ? ',' : ''}` });
+    return edits;
+  }
+}
+
+function spanOf(node: ts.Node): { start: number; end: number } {
+  return { start: node.getStart(), end: node.getEnd() };
+}
+
+/** Writes a property key for TypeScript: bare when it is an identifier, quoted otherwise. */
+function propertyName(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+}
+
+/** Returns the key of an object literal member when it is written out literally. */
+function staticName(member: ts.ObjectLiteralElementLike): string | undefined {
+  return ts.isSpreadAssignment(member) ? undefined : literalPropertyName(member.name);
+}
+
+function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  for (let index = items.length - 1; index >= 0; index--) if (predicate(items[index])) return index;
+  return -1;
+}
+
+/** Whether the node's text begins the expression body of an arrow function (also through `as`). */
+function startsArrowBody(node: ts.Node): boolean {
+  const start = node.getStart();
+  let current = node;
+  while (current.parent && !ts.isArrowFunction(current.parent) && current.parent.getStart() === start) current = current.parent;
+  return ts.isArrowFunction(current.parent) && current.parent.body === current;
+}

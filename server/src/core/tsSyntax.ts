@@ -1,0 +1,174 @@
+// Helpers over TypeScript syntax for the static evaluator: parsing, ranges, the wording of
+// not-evaluated reasons, type annotations and JavaScript's operators on primitives.
+import ts from 'typescript';
+import type { Span } from './source';
+import { ENVIRONMENT_GLOBALS } from './tsBuiltins';
+import { NotEvaluated, shorten, type Primitive, type Value } from './tsValues';
+
+/** Parses a TypeScript file; undefined when the parser runs out of stack on deeply nested text. */
+export function parseModule(fileName: string, text: string): ts.SourceFile | undefined {
+  try {
+    return ts.createSourceFile(fileName || 'model.arch.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Returns the parser's syntax errors. `parseDiagnostics` is not in TypeScript's public typings (5.9), but
+ * it is what Program.getSyntacticDiagnostics returns for a .ts file, without building a program.
+ */
+export function parseDiagnosticsOf(sourceFile: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  return (sourceFile as ts.SourceFile & { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+export function nodeSpan(node: ts.Node): Span {
+  return { start: node.getStart(), end: node.getEnd() };
+}
+
+export function lineOf(node: ts.Node): number {
+  const sourceFile = node.getSourceFile();
+  return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line;
+}
+
+/** Names an expression in a message: `call to "f()"` for calls, the quoted text otherwise. */
+export function subjectOf(node: ts.Node): string {
+  if (ts.isCallExpression(node)) return `call to "${shorten(node.expression.getText(), 50)}()"`;
+  return `"${shorten(node.getText(), 60)}"`;
+}
+
+export function unknownNameReason(name: string): string {
+  return ENVIRONMENT_GLOBALS[name] ?? `"${name}" is not defined in this file or its imports`;
+}
+
+export function unsupportedReason(node: ts.Node): string {
+  switch (node.kind) {
+    case ts.SyntaxKind.ThisKeyword:
+      return '"this" is not evaluated';
+    case ts.SyntaxKind.ClassExpression:
+      return 'classes are not evaluated';
+    case ts.SyntaxKind.TaggedTemplateExpression:
+      return 'tagged templates are not evaluated';
+    case ts.SyntaxKind.RegularExpressionLiteral:
+      return 'regular expressions are not evaluated';
+    case ts.SyntaxKind.BigIntLiteral:
+      return 'BigInt values are not part of the model format';
+    case ts.SyntaxKind.AwaitExpression:
+    case ts.SyntaxKind.YieldExpression:
+      return 'await and yield are not evaluated';
+    case ts.SyntaxKind.MetaProperty:
+      return 'import.meta and new.target belong to a running program';
+    default:
+      return `${ts.SyntaxKind[node.kind]} is not evaluated`;
+  }
+}
+
+export function unsupportedStatementReason(statement: ts.Statement): string {
+  switch (statement.kind) {
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.WhileStatement:
+    case ts.SyntaxKind.DoStatement:
+      return 'loops are not evaluated; build lists with Array.from, map or a recursive helper';
+    case ts.SyntaxKind.ExpressionStatement:
+      return 'statements run for their side effects are not evaluated';
+    case ts.SyntaxKind.ThrowStatement:
+      return 'it throws an error';
+    case ts.SyntaxKind.SwitchStatement:
+      return 'switch statements are not evaluated; use if or a lookup object';
+    case ts.SyntaxKind.TryStatement:
+      return 'try statements are not evaluated';
+    default:
+      return `${ts.SyntaxKind[statement.kind]} is not evaluated`;
+  }
+}
+
+export function functionName(node: ts.ArrowFunction | ts.FunctionExpression): string {
+  if (ts.isFunctionExpression(node) && node.name) return node.name.text;
+  const parent = node.parent;
+  if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+  return 'anonymous function';
+}
+
+/** Returns the key of a property name written out literally (not computed from an expression). */
+export function literalPropertyName(name: ts.PropertyName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isNumericLiteral(name)) return String(Number(name.text));
+  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
+  return undefined;
+}
+
+export function isOptionalChain(node: ts.Node): boolean {
+  return (node.flags & ts.NodeFlags.OptionalChain) !== 0;
+}
+
+/** Marks a list that passes through an array-typed annotation; see ArrayValue.typedAsArray. */
+export function markTyped(value: Value | undefined, type: ts.TypeNode | undefined): void {
+  if (value?.kind === 'array' && type && isArrayType(type)) value.typedAsArray = true;
+}
+
+/** Tests whether a type annotation admits only arrays (string[], readonly Op[], Array<T>, tuples, unions of them). */
+export function isArrayType(type: ts.TypeNode): boolean {
+  if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return true;
+  if (ts.isTypeOperatorNode(type) || ts.isParenthesizedTypeNode(type)) return isArrayType(type.type);
+  if (ts.isTypeReferenceNode(type)) return ts.isIdentifier(type.typeName) && (type.typeName.text === 'Array' || type.typeName.text === 'ReadonlyArray');
+  if (ts.isUnionTypeNode(type)) {
+    const members = type.types.filter((member) => !isNullishType(member));
+    return members.length > 0 && members.every(isArrayType);
+  }
+  return false;
+}
+
+function isNullishType(type: ts.TypeNode): boolean {
+  if (type.kind === ts.SyntaxKind.UndefinedKeyword) return true;
+  return ts.isLiteralTypeNode(type) && type.literal.kind === ts.SyntaxKind.NullKeyword;
+}
+
+/** Applies a binary operator to primitives with JavaScript's semantics; the coercions run no user code. */
+export function applyOperator(operator: ts.SyntaxKind, a: Primitive, b: Primitive): Primitive {
+  const x = a as any;
+  const y = b as any;
+  switch (operator) {
+    case ts.SyntaxKind.PlusToken:
+      return x + y;
+    case ts.SyntaxKind.MinusToken:
+      return x - y;
+    case ts.SyntaxKind.AsteriskToken:
+      return x * y;
+    case ts.SyntaxKind.SlashToken:
+      return x / y;
+    case ts.SyntaxKind.PercentToken:
+      return x % y;
+    case ts.SyntaxKind.AsteriskAsteriskToken:
+      return x ** y;
+    case ts.SyntaxKind.LessThanToken:
+      return x < y;
+    case ts.SyntaxKind.LessThanEqualsToken:
+      return x <= y;
+    case ts.SyntaxKind.GreaterThanToken:
+      return x > y;
+    case ts.SyntaxKind.GreaterThanEqualsToken:
+      return x >= y;
+    case ts.SyntaxKind.EqualsEqualsToken:
+      return x == y;
+    case ts.SyntaxKind.ExclamationEqualsToken:
+      return x != y;
+    case ts.SyntaxKind.AmpersandToken:
+      return x & y;
+    case ts.SyntaxKind.BarToken:
+      return x | y;
+    case ts.SyntaxKind.CaretToken:
+      return x ^ y;
+    case ts.SyntaxKind.LessThanLessThanToken:
+      return x << y;
+    case ts.SyntaxKind.GreaterThanGreaterThanToken:
+      return x >> y;
+    case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken:
+      return x >>> y;
+    default:
+      throw new NotEvaluated(`the operator "${ts.tokenToString(operator)}" is not evaluated`);
+  }
+}

@@ -1,0 +1,966 @@
+// The TypeScript DSL front end: static evaluation of each supported construct with the ranges of
+// its values, the not-evaluated problems for the rest, imports, quick-fix edits, the evaluation
+// limits, and proof that a model file's code never runs.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { analyzeText, fixesFor } from '../server/src/core/analysis';
+import type { Problem, SourceDocument, Span, TextEdit } from '../server/src/core/source';
+import { MAX_ARRAY_LENGTH } from '../server/src/core/tsBuiltins';
+import { MAX_CALL_DEPTH, MAX_STEPS } from '../server/src/core/tsEvaluator';
+import { MAX_IMPORT_DEPTH } from '../server/src/core/tsModules';
+import { readTypeScriptSource, type TypeScriptSourceOptions } from '../server/src/core/tsSource';
+
+const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'ts');
+
+/** A fixture whose ⟦name⟧…⟦/name⟧ markers were removed, with the ranges they enclosed. */
+interface Marked {
+  text: string;
+  spans: Map<string, Span>;
+  doc: SourceDocument;
+  /** The document's value copied through JSON, for deepEqual against object literals. */
+  value: unknown;
+}
+
+/** Copies a value through JSON, so that deepEqual compares the data only. */
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/** Removes ⟦name⟧ and ⟦/name⟧ markers from fixture text and reads the rest as a *.arch.ts file. */
+function read(source: string, options?: TypeScriptSourceOptions): Marked {
+  const spans = new Map<string, Span>();
+  const open = new Map<string, number>();
+  let text = '';
+  let last = 0;
+  for (const match of source.matchAll(/⟦(\/?)([\w-]+)⟧/g)) {
+    text += source.slice(last, match.index);
+    last = (match.index ?? 0) + match[0].length;
+    if (match[1] === '/') spans.set(match[2], { start: open.get(match[2]) as number, end: text.length });
+    else open.set(match[2], text.length);
+  }
+  text += source.slice(last);
+  const doc = readTypeScriptSource(text, options);
+  return { text, spans, doc, value: plain(plain(doc.value)) };
+}
+
+/** Returns the text that a located range covers, so that a failing assertion shows the wrong text. */
+function located(fixture: Marked, path: (string | number)[], part?: 'key' | 'value'): string | undefined {
+  const span = fixture.doc.locate(path, part);
+  return span && fixture.text.slice(span.start, span.end);
+}
+
+function marker(fixture: Marked, name: string): string {
+  const span = fixture.spans.get(name);
+  assert.ok(span, `the fixture has no marker "${name}"`);
+  return fixture.text.slice(span.start, span.end);
+}
+
+/** Asserts that the path is located exactly at the marked range. */
+function assertLocated(fixture: Marked, path: (string | number)[], name: string, part?: 'key' | 'value'): void {
+  assert.deepEqual(fixture.doc.locate(path, part), fixture.spans.get(name), `${JSON.stringify(path)} ${part ?? 'value'}: located at ${JSON.stringify(located(fixture, path, part))}, expected ${JSON.stringify(marker(fixture, name))}`);
+}
+
+function problemsWith(doc: SourceDocument, code: string): Problem[] {
+  return doc.problems.filter((problem) => problem.code === code);
+}
+
+function assertNoProblems(doc: SourceDocument): void {
+  assert.deepEqual(doc.problems.map((problem) => problem.message), []);
+}
+
+/** Asserts one not-evaluated problem covering the marked range, and returns its message. */
+function assertSkipped(fixture: Marked, name: string): string {
+  const span = fixture.spans.get(name);
+  const problems = problemsWith(fixture.doc, 'not-evaluated').filter((problem) => problem.span.start === span?.start && problem.span.end === span?.end);
+  assert.equal(problems.length, 1, `expected a not-evaluated problem on ${JSON.stringify(marker(fixture, name))}; problems: ${JSON.stringify(fixture.doc.problems)}`);
+  return problems[0].message;
+}
+
+function applyEdits(text: string, edits: TextEdit[]): string {
+  let result = text;
+  for (const edit of [...edits].sort((a, b) => b.span.start - a.span.start)) {
+    result = result.slice(0, edit.span.start) + edit.newText + result.slice(edit.span.end);
+  }
+  return result;
+}
+
+const model = (body: string): string => `import { defineModel } from 'reslint';\n${body}`;
+
+describe('evaluable constructs', () => {
+  test('const, let and literals', () => {
+    const fixture = read(
+      model(`const depth = ⟦depth⟧12⟦/depth⟧;
+let act = ⟦act⟧'relu'⟦/act⟧;
+export default defineModel({
+  reslint: 1,
+  name: ⟦name⟧"plain"⟦/name⟧,
+  description: ⟦null⟧null⟦/null⟧,
+  settings: { tolerance: ⟦tolerance⟧0.25⟦/tolerance⟧ },
+  blocks: { b: { paths: { shortcut: [], residual: [act, 'linear'] }, description: ⟦flag⟧String(true)⟦/flag⟧ } },
+  layers: [{ block: 'b', repeat: depth }],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual(fixture.value, {
+      reslint: 1,
+      name: 'plain',
+      description: null,
+      settings: { tolerance: 0.25 },
+      blocks: { b: { paths: { shortcut: [], residual: ['relu', 'linear'] }, description: 'true' } },
+      layers: [{ block: 'b', repeat: 12 }],
+    });
+    // A constant's value is located at its literal, where a change applies everywhere it is used.
+    assertLocated(fixture, ['layers', 0, 'repeat'], 'depth');
+    assertLocated(fixture, ['blocks', 'b', 'paths', 'residual', 0], 'act');
+    assertLocated(fixture, ['name'], 'name');
+    assertLocated(fixture, ['description'], 'null');
+    assertLocated(fixture, ['settings', 'tolerance'], 'tolerance');
+    assertLocated(fixture, ['blocks', 'b', 'description'], 'flag');
+  });
+
+  test('object keys: shorthand, computed, quoted, numeric', () => {
+    const fixture = read(
+      model(`const reslint = 1;
+const name = 'res';
+const key = 'resid' + 'ual';
+export default defineModel({
+  ⟦short⟧reslint⟦/short⟧,
+  blocks: {
+    [⟦computed⟧name⟦/computed⟧]: { paths: { ⟦quoted-key⟧'short cut'⟦/quoted-key⟧: [], ⟦computed-key⟧[key]⟦/computed-key⟧: ['relu'], 1.50: ['tanh'] } },
+  },
+  layers: [{ block: name }],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual(fixture.value, {
+      reslint: 1,
+      blocks: { res: { paths: { 'short cut': [], residual: ['relu'], '1.5': ['tanh'] } } },
+      layers: [{ block: 'res' }],
+    });
+    assertLocated(fixture, ['reslint'], 'short', 'key');
+    assertLocated(fixture, ['blocks', 'res', 'paths', 'short cut'], 'quoted-key', 'key');
+    assertLocated(fixture, ['blocks', 'res', 'paths', 'residual'], 'computed-key', 'key');
+    assert.equal(located(fixture, ['blocks', 'res'], 'key'), '[name]');
+  });
+
+  test('__proto__ key is left out', () => {
+    const fixture = read(
+      model(`export default defineModel({ reslint: 1, blocks: { ['__proto__']: { paths: { p: [] } }, ok: { paths: { p: [] } } }, layers: [] });`),
+    );
+    const blocks = (fixture.doc.value as { blocks: object }).blocks;
+    assert.deepEqual(Object.keys(blocks), ['ok']);
+    assert.equal(Object.getPrototypeOf(blocks), Object.prototype);
+    const problem = problemsWith(fixture.doc, 'schema')[0];
+    assert.match(problem?.message ?? '', /"__proto__" is reserved/);
+    assert.equal(fixture.text.slice(problem.span.start, problem.span.end), "['__proto__']");
+  });
+
+  test('object and array spreads', () => {
+    const fixture = read(
+      model(`const base = { paths: { shortcut: [], residual: ⟦ops⟧['relu']⟦/ops⟧ } };
+const stem = [['embedding'], ['dropout']];
+export default defineModel({
+  reslint: 1,
+  blocks: { a: { ...base, description: 'a' }, b: { description: 'b', ...base, ...null, ...[] } },
+  layers: [...stem, ⟦element⟧{ block: 'a' }⟦/element⟧, ...'xy'.split(''), ...[]],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    const block = { paths: { shortcut: [], residual: ['relu'] } };
+    assert.deepEqual(fixture.value, {
+      reslint: 1,
+      blocks: { a: { ...block, description: 'a' }, b: { description: 'b', ...block } },
+      layers: [['embedding'], ['dropout'], { block: 'a' }, 'x', 'y'],
+    });
+    assertLocated(fixture, ['layers', 2], 'element');
+    assertLocated(fixture, ['blocks', 'a', 'paths', 'residual'], 'ops');
+    assertLocated(fixture, ['blocks', 'b', 'paths', 'residual'], 'ops');
+  });
+
+  test('arithmetic, comparison and logical operators', () => {
+    const fixture = read(
+      model(`const n = 10;
+const flags = { deep: n > 5, exact: n === 10, loose: n != 3, off: !true };
+export default defineModel({
+  reslint: 1,
+  ops: {
+    a: { gain: ⟦gain⟧(n * 3 + 2 - 1) / 4 % 7⟦/gain⟧ },
+    b: { gain: -(n ** 2) / -(2 ** 3) },
+    c: { gain: flags.deep && flags.exact && flags.loose && !flags.off ? 1 : 0 },
+    d: { gain: (null ?? 0.5) + (0 || 0.25) + (1 && 0.125) + (undefined ?? 0) },
+    e: { gain: n >= 10 && n <= 10 && n < 11 ? ⟦branch⟧7 >> 1⟦/branch⟧ : 0 },
+  },
+  layers: [],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual((fixture.value as { ops: unknown }).ops, {
+      a: { gain: ((10 * 3 + 2 - 1) / 4) % 7 },
+      b: { gain: -(10 ** 2) / -(2 ** 3) },
+      c: { gain: 1 },
+      d: { gain: 0.875 },
+      e: { gain: 3 },
+    });
+    assertLocated(fixture, ['ops', 'a', 'gain'], 'gain');
+    assertLocated(fixture, ['ops', 'e', 'gain'], 'branch');
+  });
+
+  test('template literals and string methods', () => {
+    const fixture = read(
+      model(`const depth = 50;
+const kind = 'ResNet';
+export default defineModel({
+  reslint: 1,
+  name: ⟦name⟧\`\${kind}-\${depth} (\${depth / 2} blocks, \${'v'.repeat(2)}\${true})\`⟦/name⟧,
+  description: [kind.toLowerCase(), String(depth).padStart(4, '0'), (1 / 3).toFixed(2)].join('/'),
+  layers: [],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.equal((fixture.value as { name: string }).name, 'ResNet-50 (25 blocks, vvtrue)');
+    assert.equal((fixture.value as { description: string }).description, 'resnet/0050/0.33');
+    assertLocated(fixture, ['name'], 'name');
+  });
+
+  test('type assertions are transparent', () => {
+    const fixture = read(
+      model(`type Ops = string[];
+const ops = ['relu'] as const;
+const depth = <number>4;
+const maybe: number | undefined = 2;
+export default defineModel({
+  reslint: 1 as const,
+  blocks: { b: { paths: { shortcut: [] satisfies string[], residual: ⟦ops⟧ops⟦/ops⟧ as unknown as Ops } } },
+  layers: [{ block: 'b', repeat: depth! * maybe! }],
+} satisfies object);`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual(fixture.value, {
+      reslint: 1,
+      blocks: { b: { paths: { shortcut: [], residual: ['relu'] } } },
+      layers: [{ block: 'b', repeat: 8 }],
+    });
+    assert.equal(located(fixture, ['blocks', 'b', 'paths', 'residual']), "['relu']");
+  });
+
+  test('Math, Number and String built-ins', () => {
+    const fixture = read(
+      model(`export default defineModel({
+  reslint: 1,
+  ops: {
+    a: { gain: Math.sqrt(2) },
+    b: { gain: Math.pow(2, 10) + Math.log(Math.E) + Math.exp(0) },
+    c: { gain: Math.floor(2.7) + Math.ceil(2.1) + Math.round(2.5) + Math.abs(-1) },
+    d: { gain: Math.min(3, 1, 2) * Math.max(3, 1, 2) },
+    e: { gain: Math.PI + Math.SQRT2 + Math.LN2 + Math.hypot(3, 4) },
+    f: { gain: Number('0.5') + Number.parseFloat('1.5') + (Number.isInteger(4) ? 1 : 0) + Number.EPSILON * 0 },
+  },
+  name: String(12) + String(null),
+  layers: [],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    const ops = (fixture.value as { ops: Record<string, { gain: number }> }).ops;
+    assert.equal(ops.a.gain, Math.SQRT2);
+    assert.equal(ops.b.gain, 1026);
+    assert.equal(ops.c.gain, 2 + 3 + 3 + 1);
+    assert.equal(ops.d.gain, 3);
+    assert.equal(ops.e.gain, Math.PI + Math.SQRT2 + Math.LN2 + 5);
+    assert.equal(ops.f.gain, 3);
+    assert.equal((fixture.value as { name: string }).name, '12null');
+  });
+
+  test('helper functions with defaults, destructuring and if', () => {
+    const fixture = read(
+      model(`function residual(ops: string[], { scale = 1, after = [] as string[] } = {}) {
+  const path = { ops, scale };
+  if (scale === 1) {
+    return { paths: { shortcut: [], residual: ops }, afterSum: after };
+  } else if (scale > 1) return { paths: { shortcut: [], residual: path }, afterSum: ['too-large'] };
+  return { paths: { shortcut: [], residual: path }, afterSum: after };
+}
+const stage = ([first, , third = 'c', ...rest]: string[], ...more: number[]) => ({ ops: [first, third, ...rest], repeat: more.length });
+const named = function self(n: number): number { return n <= 1 ? 1 : n * self(n - 1); };
+export default defineModel({
+  reslint: 1,
+  blocks: {
+    plain: residual(['relu']),
+    scaled: residual(['tanh'], { scale: 0.5, after: ['layernorm'] }),
+    big: residual(['gelu'], { scale: 2 }),
+  },
+  layers: [stage(['a', 'b', undefined as unknown as string, 'd', 'e'], 1, 2, 3), { block: 'plain', repeat: named(4) }],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual(fixture.value, {
+      reslint: 1,
+      blocks: {
+        plain: { paths: { shortcut: [], residual: ['relu'] }, afterSum: [] },
+        scaled: { paths: { shortcut: [], residual: { ops: ['tanh'], scale: 0.5 } }, afterSum: ['layernorm'] },
+        big: { paths: { shortcut: [], residual: { ops: ['gelu'], scale: 2 } }, afterSum: ['too-large'] },
+      },
+      layers: [{ ops: ['a', 'c', 'd', 'e'], repeat: 3 }, { block: 'plain', repeat: 24 }],
+    });
+  });
+
+  test('Array.from, map, fromEntries, concat, flat', () => {
+    const fixture = read(
+      model(`const widths = [64, 128, 256];
+const repeat = <T,>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+const stages = widths.map((width, i) => ({ block: \`stage\${i}\`, repeat: width / 64 }));
+export default defineModel({
+  reslint: 1,
+  blocks: Object.fromEntries(widths.map((width, i) => [\`stage\${i}\`, { paths: { shortcut: [], residual: ['conv'] }, description: \`\${width} channels\` }])),
+  layers: [['stem']].concat(stages as never[], [[['pool', 'fc']]].flat() as never[]).concat(repeat(2, (i) => ['dropout']), [...Array(2).keys()].map((i) => [\`p\${i}\`])),
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual(fixture.value, {
+      reslint: 1,
+      blocks: {
+        stage0: { paths: { shortcut: [], residual: ['conv'] }, description: '64 channels' },
+        stage1: { paths: { shortcut: [], residual: ['conv'] }, description: '128 channels' },
+        stage2: { paths: { shortcut: [], residual: ['conv'] }, description: '256 channels' },
+      },
+      layers: [
+        ['stem'],
+        { block: 'stage0', repeat: 1 },
+        { block: 'stage1', repeat: 2 },
+        { block: 'stage2', repeat: 4 },
+        ['pool', 'fc'],
+        ['dropout'],
+        ['dropout'],
+        ['p0'],
+        ['p1'],
+      ],
+    });
+  });
+
+  test('user repeat helper, recursive and with fill', () => {
+    const fixture = read(
+      model(`function times<T>(n: number, value: T): T[] {
+  if (n <= 0) return [];
+  return [value, ...times(n - 1, value)];
+}
+const filled = (n: number) => new Array(n).fill('linear');
+export default defineModel({
+  reslint: 1,
+  blocks: { b: { paths: { shortcut: [], residual: [...times(3, 'relu'), ...filled(2)] } } },
+  layers: [{ block: 'b' }],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual((fixture.value as { blocks: { b: unknown } }).blocks.b, {
+      paths: { shortcut: [], residual: ['relu', 'relu', 'relu', 'linear', 'linear'] },
+    });
+  });
+
+  test('default export forms', () => {
+    const forms = [
+      `export default defineModel({ reslint: 1, layers: [] });`,
+      `export default { reslint: 1, layers: [] };`,
+      `const m = defineModel({ reslint: 1, layers: [] });\nexport default m;`,
+      `const m = { reslint: 1, layers: [] };\nexport default m;`,
+      `const m = { reslint: 1, layers: [] };\nexport { m as default };`,
+      `export default (defineModel)({ reslint: 1, layers: [] } as const);`,
+    ];
+    for (const form of forms) {
+      const doc = readTypeScriptSource(model(form));
+      assert.deepEqual(doc.problems, [], form);
+      assert.deepEqual(plain(doc.value), { reslint: 1, layers: [] }, form);
+    }
+    const noImport = readTypeScriptSource('export default defineModel({ reslint: 1, layers: [] });');
+    assert.deepEqual(plain(noImport.value), { reslint: 1, layers: [] });
+  });
+
+  test('missing default export is a schema problem', () => {
+    const doc = readTypeScriptSource(model('export const m = defineModel({ reslint: 1, layers: [] });'));
+    assert.equal(plain(doc.value), undefined);
+    assert.deepEqual(doc.problems.map((problem) => problem.code), ['schema']);
+    assert.match(doc.problems[0].message, /export default defineModel/);
+  });
+});
+
+describe('locations of helper-made values', () => {
+  test('shared helper literal located at call site', () => {
+    const fixture = read(
+      model(`const sub = (ops: string[]) => ({ paths: { shortcut: [], residual: ops }, afterSum: ['layernorm'] });
+export default defineModel({
+  reslint: 1,
+  blocks: { ⟦attn-key⟧attn⟦/attn-key⟧: ⟦attn⟧sub(⟦attn-ops⟧['attention', ⟦dropout⟧'dropout'⟦/dropout⟧]⟦/attn-ops⟧)⟦/attn⟧, ffn: { ⟦ffn-spread⟧...⟦ffn⟧sub(['linear'])⟦/ffn⟧⟦/ffn-spread⟧ } },
+  layers: [⟦from⟧Array.from({ length: 2 }, () => ({ block: 'attn', repeat: 3 }))⟦/from⟧, ⟦spread⟧...⟦from2⟧Array.from({ length: 2 }, () => ['x'])⟦/from2⟧⟦/spread⟧],
+});`),
+    );
+    assertNoProblems(fixture.doc);
+    assertLocated(fixture, ['blocks', 'attn'], 'attn');
+    assertLocated(fixture, ['blocks', 'attn'], 'attn-key', 'key');
+    // The paths object is written once in the helper but made twice, so it is shown at each call.
+    assertLocated(fixture, ['blocks', 'attn', 'paths'], 'attn');
+    assertLocated(fixture, ['blocks', 'attn', 'paths'], 'attn', 'key');
+    assertLocated(fixture, ['blocks', 'attn', 'afterSum', 0], 'attn');
+    // The ops list is an argument: its literal is at the call site and made once.
+    assertLocated(fixture, ['blocks', 'attn', 'paths', 'residual'], 'attn-ops');
+    assertLocated(fixture, ['blocks', 'attn', 'paths', 'residual', 1], 'dropout');
+    // Properties copied by a spread are shown at the spread.
+    assertLocated(fixture, ['blocks', 'ffn', 'paths'], 'ffn-spread');
+    assertLocated(fixture, ['blocks', 'ffn', 'afterSum', 0], 'ffn');
+    // Elements made by a callback are shown at the Array.from call or the spread that placed them.
+    assertLocated(fixture, ['layers', 0, 0, 'repeat'], 'from');
+    assertLocated(fixture, ['layers', 1], 'spread');
+    assertLocated(fixture, ['layers', 1, 0], 'from2');
+  });
+
+  test('helper called once located inside it', () => {
+    const fixture = read(
+      model(`function block(ops: string[]) {
+  return ⟦object⟧{ paths: ⟦paths⟧{ shortcut: [], residual: ops }⟦/paths⟧ }⟦/object⟧;
+}
+export default defineModel({ reslint: 1, blocks: { only: block(['relu']) }, layers: [] });`),
+    );
+    assertLocated(fixture, ['blocks', 'only'], 'object');
+    assertLocated(fixture, ['blocks', 'only', 'paths'], 'paths');
+  });
+
+  test('absent paths are not located', () => {
+    const fixture = read(model(`export default defineModel({ reslint: 1, name: undefined, layers: [['relu']] });`));
+    assert.equal(fixture.doc.locate(['name']), undefined);
+    assert.equal(fixture.doc.locate(['layers', 1]), undefined);
+    assert.equal(fixture.doc.locate(['layers', 0, 'x']), undefined);
+    assert.equal(located(fixture, ['layers', '0', '0']), "'relu'");
+  });
+});
+
+describe('not-evaluated constructs', () => {
+  test('unknown function call', () => {
+    const fixture = read(
+      model(`export default defineModel({
+  reslint: 1,
+  blocks: { b: { paths: { shortcut: [], residual: ['relu'] } } },
+  layers: [{ block: 'b', repeat: ⟦call⟧randomDepth()⟦/call⟧ }, ['tanh']],
+});`),
+    );
+    assert.equal(
+      assertSkipped(fixture, 'call'),
+      'Cannot evaluate call to "randomDepth()" statically: it is not a function defined in this file or its imports; the value is skipped.',
+    );
+    assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b' }, ['tanh']]);
+    assert.equal(fixture.doc.problems[0].severity, undefined, 'the code default (information) applies');
+  });
+
+  test('reassigned let, loops and environment globals', () => {
+    const fixture = read(
+      model(`let depth = 4;
+depth = 8;
+const layers: string[][] = [];
+layers.push(['relu']);
+function loop(n: number) {
+  const out: string[] = [];
+  ⟦for⟧for (let i = 0; i < n; i++) out.push('relu');⟦/for⟧
+  return out;
+}
+export default defineModel({
+  reslint: 1,
+  name: ⟦now⟧Date.now()⟦/now⟧,
+  description: ⟦random⟧Math.random()⟦/random⟧,
+  blocks: { b: { paths: { shortcut: [], residual: loop(3) } } },
+  layers: [{ block: 'b', repeat: ⟦depth⟧depth⟦/depth⟧ }, ...⟦layers⟧layers⟦/layers⟧, ⟦unknown⟧config⟦/unknown⟧.depth, ⟦env⟧process⟦/env⟧.env.DEPTH, ['tanh']],
+});`),
+    );
+    assert.match(assertSkipped(fixture, 'depth'), /"depth" is reassigned or modified at line 3, so its value is not constant/);
+    assert.match(assertSkipped(fixture, 'layers'), /"layers" is reassigned or modified at line 5/);
+    assert.match(assertSkipped(fixture, 'for'), /loops are not evaluated/);
+    assert.match(assertSkipped(fixture, 'now'), /^Cannot evaluate call to "Date.now\(\)" statically: Date reads the clock/);
+    assert.match(assertSkipped(fixture, 'random'), /Math.random returns a different number on each run/);
+    assert.match(assertSkipped(fixture, 'unknown'), /"config" is not defined in this file or its imports/);
+    assert.match(assertSkipped(fixture, 'env'), /process reads the environment/);
+    assert.deepEqual(fixture.value, { reslint: 1, blocks: { b: { paths: { shortcut: [] } } }, layers: [{ block: 'b' }, ['tanh']] });
+  });
+
+  test('skipped elements and properties', () => {
+    const fixture = read(
+      model(`const f = (x: number) => x;
+export default defineModel({
+  reslint: 1,
+  ops: { a: { gain: ⟦arg⟧unknownGain⟦/arg⟧ }, b: { gain: f(⟦arg2⟧missing⟦/arg2⟧) * 2, description: 'b' } },
+  layers: [[⟦first⟧nope()⟦/first⟧, 'relu'], ⟦layer⟧['tanh']⟦/layer⟧],
+});`),
+    );
+    assertSkipped(fixture, 'arg');
+    assertSkipped(fixture, 'arg2');
+    assertSkipped(fixture, 'first');
+    assert.deepEqual(fixture.value, { reslint: 1, ops: { a: {}, b: { description: 'b' } }, layers: [['relu'], ['tanh']] });
+    // Indices follow the list without the skipped element.
+    assertLocated(fixture, ['layers', 1], 'layer');
+    assert.equal(problemsWith(fixture.doc, 'not-evaluated').length, 3, 'one problem per cause, none for what depends on it');
+  });
+
+  test('skipped values stay skipped downstream', () => {
+    const fixture = read(
+      model(`let n = 2;
+n = 3;
+const config = { depth: ⟦depth⟧randomDepth()⟦/depth⟧, width: 4 };
+const { depth = 12, width } = config;
+const ops = ['relu', ⟦op⟧pick()⟦/op⟧, 'tanh'];
+const [first, second] = ops;
+const sum = (...values: number[]) => values.length;
+export default defineModel({
+  reslint: 1,
+  name: String(config.depth ?? 'default'),
+  description: String(ops.length) + String(ops.includes('tanh')),
+  blocks: { b: { paths: { p: ops.map((op) => op) } } },
+  ops: { a: { gain: depth }, b: { gain: width }, c: { gain: sum(1, nope(), 3) } },
+  settings: { tolerance: first === undefined || second === undefined ? 0.2 : 0.3 },
+  layers: Array.from({ length: ⟦n⟧n⟦/n⟧ }, () => ['relu']),
+});`),
+    );
+    assertSkipped(fixture, 'depth');
+    assertSkipped(fixture, 'op');
+    assertSkipped(fixture, 'n');
+    // Each value that depends on a skipped one is skipped, not computed from its absence:
+    // no default name, no default depth, no length, no empty list for the unknown bound.
+    assert.deepEqual(fixture.value, {
+      reslint: 1,
+      blocks: { b: { paths: { p: ['relu', 'tanh'] } } },
+      ops: { a: {}, b: { gain: 4 }, c: {} },
+      settings: {},
+    });
+  });
+
+  test('imports without a reader, from packages, unknown exports', () => {
+    const fixture = read(
+      model(`import { blocks } from './blocks';
+import _ from 'lodash';
+export default defineModel({
+  reslint: 1,
+  blocks: ⟦blocks⟧blocks⟦/blocks⟧,
+  name: ⟦lodash⟧_.join(['a'], '')⟦/lodash⟧,
+  layers: [],
+});`),
+    );
+    assert.match(assertSkipped(fixture, 'blocks'), /"blocks" is imported from "\.\/blocks", but no file reader was given/);
+    assert.match(assertSkipped(fixture, 'lodash'), /imported from the package "lodash", and only relative imports of \.ts files are followed/);
+    assert.deepEqual(fixture.value, { reslint: 1, layers: [] });
+  });
+
+  test('unsupported syntax', () => {
+    const fixture = read(
+      model(`class Net {}
+export default defineModel({
+  reslint: 1,
+  name: ⟦this⟧this⟦/this⟧,
+  description: ⟦tagged⟧String.raw\`x\`⟦/tagged⟧,
+  ops: { a: { gain: ⟦assign⟧x = 2⟦/assign⟧ }, b: { gain: ⟦new⟧new Net()⟦/new⟧ }, c: { get gain() { return 1; } } },
+  layers: [],
+});`),
+    );
+    assert.match(assertSkipped(fixture, 'this'), /"this" is not evaluated/);
+    assert.match(assertSkipped(fixture, 'tagged'), /tagged templates are not evaluated/);
+    assert.match(assertSkipped(fixture, 'assign'), /assignments are not evaluated/);
+    assert.match(assertSkipped(fixture, 'new'), /"new" is evaluated only for Array/);
+    assert.ok(fixture.doc.problems.some((problem) => /getters and setters/.test(problem.message)));
+  });
+
+  test('cyclic definitions', () => {
+    const fixture = read(
+      model(`const a: unknown = { next: b };
+const b: unknown = { next: ⟦a⟧a⟦/a⟧ };
+export default defineModel({ reslint: 1, description: a as string, layers: [] });`),
+    );
+    assert.match(assertSkipped(fixture, 'a'), /depends on its own value/);
+  });
+
+  test('duplicate keys are reported', () => {
+    const fixture = read(model(`export default defineModel({ reslint: 1, name: 'a', ⟦second⟧name⟦/second⟧: 'b', layers: [] });`));
+    const duplicates = problemsWith(fixture.doc, 'duplicate-key');
+    assert.equal(duplicates.length, 1);
+    assert.deepEqual(duplicates[0].span, fixture.spans.get('second'));
+    assert.equal((fixture.value as { name: string }).name, 'b');
+  });
+
+  test('syntax errors are reported and the rest read', () => {
+    const fixture = read(
+      model(`export default defineModel({
+  reslint: 1,
+  blocks: { b: { paths: { shortcut: [], residual: ['relu' ⟦missing⟧'tanh'⟦/missing⟧] } } },
+  layers: [{ block: 'b', repeat: 3 }],
+});`),
+    );
+    const errors = problemsWith(fixture.doc, 'syntax-error');
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].message, "',' expected.");
+    assert.deepEqual(errors[0].span, fixture.spans.get('missing'));
+    assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b', repeat: 3 }]);
+  });
+
+  test('syntax error at end stays in text', () => {
+    const text = 'export default { reslint: 1, layers: [] /* open';
+    const doc = readTypeScriptSource(text);
+    const errors = problemsWith(doc, 'syntax-error');
+    assert.equal(errors.length > 0, true);
+    for (const error of errors) {
+      assert.ok(error.span.end <= text.length, `${error.message} ends at ${error.span.end}, after the text`);
+      assert.ok(error.span.start < error.span.end, `${error.message} has an empty range`);
+    }
+  });
+
+  test('deeply nested text does not crash', () => {
+    const depth = 5000;
+    const doc = readTypeScriptSource(`export default ${'['.repeat(depth)}${']'.repeat(depth)};`);
+    assert.equal(plain(doc.value), undefined);
+    assert.ok(doc.problems.length > 0);
+    const nested = readTypeScriptSource(`export default { reslint: 1, layers: ${'['.repeat(300)}${']'.repeat(300)} };`);
+    assert.equal(plain(nested.value) !== undefined, true);
+    assert.ok(nested.problems.some((problem) => /nested more than/.test(problem.message)));
+  });
+});
+
+describe('imports', () => {
+  const files = (entries: Record<string, string>) => (path: string) => entries[path];
+
+  test('named, namespace and re-exports from memory', () => {
+    const readFile = files({
+      '/models/blocks.ts': `export const ATTENTION = ['attention'];\nexport function residual(ops: string[]) { return { paths: { shortcut: [], residual: ops } }; }\nexport default { stem: ['embedding'] };`,
+      '/models/shared/index.ts': `export * from './depth.arch';\nexport { ATTENTION as ATTN } from '../blocks.js';`,
+      '/models/shared/depth.arch.ts': `const base = 3;\nexport const DEPTH = base * 2;`,
+    });
+    const fixture = read(
+      model(`import { ATTENTION, residual } from './blocks';
+import defaults from './blocks.ts';
+import * as shared from './shared';
+export default defineModel({
+  reslint: 1,
+  blocks: { a: ⟦call⟧residual(⟦attention⟧ATTENTION⟦/attention⟧)⟦/call⟧, b: residual(⟦attn⟧shared.ATTN⟦/attn⟧) },
+  layers: [⟦stem⟧defaults.stem⟦/stem⟧, { block: 'a', repeat: ⟦depth⟧shared.DEPTH⟦/depth⟧ }],
+});`),
+      { fileName: '/models/model.arch.ts', readFile },
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual(fixture.value, {
+      reslint: 1,
+      blocks: { a: { paths: { shortcut: [], residual: ['attention'] } }, b: { paths: { shortcut: [], residual: ['attention'] } } },
+      layers: [['embedding'], { block: 'a', repeat: 6 }],
+    });
+    // Values from other files are shown where this file uses them.
+    assertLocated(fixture, ['blocks', 'a'], 'call');
+    assertLocated(fixture, ['blocks', 'a', 'paths', 'residual'], 'call');
+    assertLocated(fixture, ['blocks', 'a', 'paths', 'residual', 0], 'call');
+    assertLocated(fixture, ['layers', 0], 'stem');
+    assertLocated(fixture, ['layers', 0, 0], 'stem');
+    assertLocated(fixture, ['layers', 1, 'repeat'], 'depth');
+    // No quick fix edits another file.
+    assert.equal(fixture.doc.editor.wrapList(['blocks', 'a', 'paths', 'residual'], 'ops', 'scale', 2), undefined);
+  });
+
+  test('fixture files read from disk', () => {
+    const fileName = join(FIXTURES, 'imports', 'model.arch.ts');
+    const readFile = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    const doc = readTypeScriptSource(readFileSync(fileName, 'utf8'), { fileName, readFile });
+    assertNoProblems(doc);
+    assert.deepEqual(plain(doc.value), {
+      reslint: 1,
+      blocks: {
+        attn: { paths: { shortcut: [], residual: { ops: ['layernorm', 'attention'], scale: 1 } } },
+        ffn: { paths: { shortcut: [], residual: { ops: ['layernorm', 'linear', 'relu', 'linear'], scale: 1 } } },
+      },
+      layers: [{ block: 'attn', repeat: 6 }, { block: 'ffn', repeat: 6 }],
+    });
+  });
+
+  test('problems inside imported files shown at use', () => {
+    const readFile = files({
+      '/m/blocks.ts': `// helpers\nexport const depth = Date.now();\nexport const broken = [1,, ;\nexport const ok = 2;`,
+    });
+    const fixture = read(
+      model(`import { depth, ok, nothing } from './blocks';
+export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦depth⟧depth⟦/depth⟧ }, { block: 'b', repeat: ok }, ⟦nothing⟧nothing⟦/nothing⟧] });`),
+      { fileName: '/m/model.arch.ts', readFile },
+    );
+    const depthProblems = fixture.doc.problems.filter((problem) => problem.span.start === fixture.spans.get('depth')?.start);
+    assert.deepEqual(
+      depthProblems.map((problem) => [problem.code, problem.severity, problem.message]),
+      [
+        ['not-evaluated', 'warning', './blocks.ts has a syntax error at line 3 ("Expression or comma expected"); values read from it may be incomplete. Fix that file.'],
+        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date reads the clock, so its value differs between runs; the value is skipped.'],
+      ],
+    );
+    assert.equal(problemsWith(fixture.doc, 'syntax-error').length, 0, 'this document has no syntax error');
+    assert.match(assertSkipped(fixture, 'nothing'), /\.\/blocks\.ts has no export named "nothing"/);
+    assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b' }, { block: 'b', repeat: 2 }]);
+  });
+
+  test('import cycles', () => {
+    const readFile = files({
+      '/c/a.ts': `import { B } from './b';\nexport const A = 1;\nexport const SUM = B + 1;`,
+      '/c/b.ts': `import { A } from './a';\nexport const B = A + 1;\nexport const LOOP: number = LOOP2;\nimport { LOOP2 } from './a2';`,
+      '/c/a2.ts': `import { LOOP } from './b';\nexport const LOOP2 = LOOP;`,
+    });
+    const fixture = read(
+      model(`import { SUM } from './a';
+import { LOOP } from './b';
+export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: SUM }, { block: 'b', repeat: ⟦loop⟧LOOP⟦/loop⟧ }] });`),
+      { fileName: '/c/model.arch.ts', readFile },
+    );
+    // A cycle between files is fine as long as no value depends on itself.
+    assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b', repeat: 3 }, { block: 'b' }]);
+    assert.match(assertSkipped(fixture, 'loop'), /depends on its own value/);
+  });
+
+  test('model importing itself', () => {
+    const text = model(`import { BASE as DEPTH } from './self.arch';\nexport const BASE = 3;\nexport default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: DEPTH }] });`);
+    const doc = readTypeScriptSource(text, { fileName: '/s/self.arch.ts', readFile: () => text });
+    assertNoProblems(doc);
+    assert.deepEqual(plain(doc.value), { reslint: 1, layers: [{ block: 'b', repeat: 3 }] });
+  });
+
+  test('import depth bound', () => {
+    const entries: Record<string, string> = {};
+    const chain = MAX_IMPORT_DEPTH + 2;
+    for (let index = 1; index < chain; index++) entries[`/d/f${index}.ts`] = `import { V } from './f${index + 1}';\nexport { V };`;
+    entries[`/d/f${chain}.ts`] = 'export const V = 1;';
+    const reads: string[] = [];
+    const readFile = (path: string): string | undefined => {
+      reads.push(path);
+      return entries[path];
+    };
+    const fixture = read(model(`import { V } from './f1';\nexport default defineModel({ reslint: 1, name: ⟦v⟧V⟦/v⟧, layers: [] });`), {
+      fileName: '/d/model.arch.ts',
+      readFile,
+    });
+    assert.match(assertSkipped(fixture, 'v'), new RegExp(`more than ${MAX_IMPORT_DEPTH} imports away from the model file`));
+    assert.equal(reads.includes(`/d/f${MAX_IMPORT_DEPTH}.ts`), true);
+    assert.equal(reads.includes(`/d/f${MAX_IMPORT_DEPTH + 1}.ts`), false);
+
+    // A chain that ends MAX_IMPORT_DEPTH imports away is within the bound.
+    entries[`/d/f${MAX_IMPORT_DEPTH}.ts`] = 'export const V = 1;';
+    const within = read(model(`import { V } from './f1';\nexport default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: V }] });`), {
+      fileName: '/d/model.arch.ts',
+      readFile,
+    });
+    assertNoProblems(within.doc);
+  });
+
+  test('missing file names the candidates', () => {
+    const fixture = read(model(`import { X } from '../lib/blocks';\nexport default defineModel({ reslint: 1, name: ⟦x⟧X⟦/x⟧, layers: [] });`), {
+      fileName: '/p/models/model.arch.ts',
+      readFile: () => undefined,
+    });
+    assert.match(assertSkipped(fixture, 'x'), /no file was found at \/p\/lib\/blocks\.ts or \/p\/lib\/blocks\/index\.ts/);
+  });
+});
+
+describe('editor', () => {
+  test('setNumber replaces an existing number', () => {
+    const text = model(`export default defineModel({
+  reslint: 1,
+  blocks: {
+    b: { paths: { shortcut: [], residual: { ops: ['relu'], scale: -0.5 /* tuned */ } } },
+  },
+  layers: [{ block: 'b' }],
+});
+`);
+    const doc = readTypeScriptSource(text);
+    const edits = doc.editor.setNumber(['blocks', 'b', 'paths', 'residual'], 'scale', 0.25);
+    assert.ok(edits);
+    const edited = applyEdits(text, edits);
+    assert.equal(edited, text.replace('scale: -0.5 /* tuned */', 'scale: 0.25 /* tuned */'));
+    const reread = plain(readTypeScriptSource(edited).value) as { blocks: { b: { paths: { residual: { scale: number } } } } };
+    assert.equal(reread.blocks.b.paths.residual.scale, 0.25);
+  });
+
+  test('setNumber inserts on its own line', () => {
+    const text = model(`export default defineModel({
+  reslint: 1,
+  blocks: {
+    b: {
+      graph: [
+        {
+          from: 'in',
+          to: 'out', // the only edge
+        },
+      ],
+    },
+  },
+  layers: [{ block: 'b' }],
+});
+`);
+    const doc = readTypeScriptSource(text);
+    const edited = applyEdits(text, doc.editor.setNumber(['blocks', 'b', 'graph', 0], 'scale', 2) ?? []);
+    assert.equal(edited, text.replace("to: 'out', // the only edge\n", "to: 'out', // the only edge\n          scale: 2,\n"));
+
+    const noComma = text.replace("to: 'out', // the only edge", "to: 'out' // the only edge");
+    const noCommaEdited = applyEdits(noComma, readTypeScriptSource(noComma).editor.setNumber(['blocks', 'b', 'graph', 0], 'scale', 2) ?? []);
+    assert.equal(noCommaEdited, text.replace("to: 'out', // the only edge\n", "to: 'out', // the only edge\n          scale: 2\n"));
+    assert.equal((plain(readTypeScriptSource(noCommaEdited).value) as { blocks: { b: { graph: { scale: number }[] } } }).blocks.b.graph[0].scale, 2);
+  });
+
+  test('setNumber inserts inline, after spreads, in empty objects', () => {
+    const cases: [string, string][] = [
+      [`{ from: 'in', to: 'out' }`, `{ from: 'in', to: 'out', scale: 0.5 }`],
+      [`{ ...edge }`, `{ ...edge, scale: 0.5 }`],
+      [`{ scale: 1, ...edge }`, `{ scale: 1, ...edge }`],
+      [`{ from: 'in', to: 'out', scale }`, `{ from: 'in', to: 'out', scale: 0.5 }`],
+    ];
+    for (const [before, after] of cases) {
+      const text = model(`const edge = { from: 'in', to: 'out' };\nconst scale = 1;\nexport default defineModel({ reslint: 1, blocks: { b: { graph: [${before}] } }, layers: [] });`);
+      const edits = readTypeScriptSource(text).editor.setNumber(['blocks', 'b', 'graph', 0], 'scale', 0.5);
+      if (before === after) {
+        assert.equal(edits, undefined, `${before}: a later spread may override the property`);
+        continue;
+      }
+      assert.equal(applyEdits(text, edits ?? []), text.replace(`graph: [${before}]`, `graph: [${after}]`), before);
+    }
+    const empty = model(`export default defineModel({ reslint: 1, settings: {}, layers: [] });`);
+    assert.equal(applyEdits(empty, readTypeScriptSource(empty).editor.setNumber(['settings'], 'tolerance', 0.2) ?? []), empty.replace('settings: {}', 'settings: { tolerance: 0.2 }'));
+  });
+
+  test('wrapList wraps the list literal', () => {
+    const text = model(`const sub = (ops: readonly string[]) => ops;
+const mk = (ops) => ({ paths: { shortcut: [], residual: ops } });
+const arrow = () => ['gelu'] as const;
+export default defineModel({
+  reslint: 1,
+  blocks: {
+    a: { paths: { shortcut: [], residual: ['relu', 'linear'] } },
+    b: mk(['tanh']),
+    c: { paths: { residual: arrow() } },
+    d: { paths: { residual: sub(['typed']) } },
+  },
+  layers: [],
+});
+`);
+    const doc = readTypeScriptSource(text);
+    const wrap = (block: string) => doc.editor.wrapList(['blocks', block, 'paths', 'residual'], 'ops', 'scale', 0.5);
+    assert.equal(applyEdits(text, wrap('a') ?? []), text.replace("['relu', 'linear']", "{ ops: ['relu', 'linear'], scale: 0.5 }"));
+    // The list passed to a helper is wrapped at the call site, where its literal is.
+    assert.equal(applyEdits(text, wrap('b') ?? []), text.replace("mk(['tanh'])", "mk({ ops: ['tanh'], scale: 0.5 })"));
+    assert.equal(applyEdits(text, wrap('c') ?? []), text.replace("() => ['gelu'] as const", "() => ({ ops: ['gelu'], scale: 0.5 }) as const"));
+    // A parameter typed as a list would not accept the object.
+    assert.equal(wrap('d'), undefined);
+    const reread = plain(readTypeScriptSource(applyEdits(text, wrap('b') ?? [])).value) as { blocks: { b: unknown } };
+    assert.deepEqual(reread.blocks.b, { paths: { shortcut: [], residual: { ops: ['tanh'], scale: 0.5 } } });
+  });
+
+  test('no edit for shared or read values', () => {
+    const text = model(`const sub = (ops: string[]) => ({ paths: { shortcut: [], residual: ops } });
+const shared = ['relu'];
+const read = ['tanh'];
+const edge = { from: 'in', to: 'out' };
+export default defineModel({
+  reslint: 1,
+  blocks: {
+    a: sub(['x']),
+    b: sub(['y']),
+    c: { paths: { p: shared, q: shared } },
+    d: { paths: { p: read }, description: String(read.length) },
+    e: { graph: [edge, { ...edge }] },
+    f: { paths: { p: Array.from({ length: 2 }, () => 'relu') } },
+  },
+  layers: [],
+});
+`);
+    const doc = readTypeScriptSource(text);
+    assert.equal(doc.editor.setNumber(['blocks', 'a', 'paths'], 'scale', 2), undefined, 'the paths object is made by a helper called twice');
+    assert.equal(doc.editor.wrapList(['blocks', 'c', 'paths', 'p'], 'ops', 'scale', 2), undefined, 'one list in two places');
+    assert.equal(doc.editor.wrapList(['blocks', 'd', 'paths', 'p'], 'ops', 'scale', 2), undefined, 'the list is read by .length');
+    assert.equal(doc.editor.setNumber(['blocks', 'e', 'graph', 0], 'scale', 2), undefined, 'the object is read by a spread');
+    assert.ok(doc.editor.setNumber(['blocks', 'e', 'graph', 1], 'scale', 2), 'the spread copy is its own literal');
+    assert.ok(doc.editor.wrapList(['blocks', 'f', 'paths', 'p'], 'ops', 'scale', 2), 'a list made by a call made once');
+    assert.equal(doc.editor.setNumber(['blocks', 'a', 'paths'], 'scale', NaN), undefined);
+  });
+
+  test('quick fix on a TypeScript model', () => {
+    const text = model(`export default defineModel({
+  reslint: 1,
+  blocks: {
+    res: { paths: { shortcut: [], residual: ['linear', 'relu', 'linear'] }, afterSum: ['relu'] },
+  },
+  layers: [{ block: 'res', repeat: 4 }],
+});
+`);
+    const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    const finding = analysis.findings.find((candidate) => candidate.code === 'block-vanishing');
+    assert.ok(finding, `expected block-vanishing, got ${analysis.findings.map((candidate) => candidate.code).join(', ')}`);
+    const fix = fixesFor(analysis, finding).fixes[0];
+    assert.ok(fix, 'expected a scale fix');
+    const edited = applyEdits(text, fix.edits);
+    assert.equal(edited, text.replace("['linear', 'relu', 'linear']", `{ ops: ['linear', 'relu', 'linear'], scale: ${fix.solution.scale} }`));
+    const after = analyzeText(edited, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    assert.equal(after.findings.some((candidate) => candidate.code === 'block-vanishing'), false);
+  });
+});
+
+describe('limits', () => {
+  test('unbounded recursion stops at call depth', () => {
+    const started = Date.now();
+    const fixture = read(model(`const f = (n: number): number => f(n + 1);\nexport default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦call⟧f(0)⟦/call⟧ }] });`));
+    assert.ok(Date.now() - started < 5000);
+    assert.ok(fixture.doc.problems.some((problem) => problem.message.includes(`nested more than ${MAX_CALL_DEPTH} deep`)));
+    assert.deepEqual(fixture.value, { reslint: 1, layers: [{ block: 'b' }] });
+  });
+
+  test('exponential recursion stops at the step budget', () => {
+    const started = Date.now();
+    const fixture = read(
+      model(`const f = (n: number): number => (n <= 0 ? 1 : f(n - 1) + f(n - 1));\nexport default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦call⟧f(60)⟦/call⟧ }] });`),
+    );
+    assert.ok(Date.now() - started < 20000, 'the step budget ends evaluation');
+    assert.equal(fixture.value, undefined);
+    const stopped = fixture.doc.problems.find((problem) => problem.message.startsWith('Evaluation stopped'));
+    assert.ok(stopped, JSON.stringify(fixture.doc.problems));
+    assert.match(stopped.message, new RegExp(`more than ${MAX_STEPS.toLocaleString('en-US')} steps`));
+    assert.equal(stopped.severity, 'error');
+  });
+
+  test('list length limit', () => {
+    const fixture = read(
+      model(`export default defineModel({ reslint: 1, layers: ⟦from⟧Array.from({ length: ${MAX_ARRAY_LENGTH + 1} }, () => ['relu'])⟦/from⟧ });`),
+    );
+    assert.match(assertSkipped(fixture, 'from'), /more than the maximum of 100,000 elements/);
+    const atLimit = readTypeScriptSource(model(`export default defineModel({ reslint: 1, layers: Array.from({ length: ${MAX_ARRAY_LENGTH} }, () => ['relu']) });`));
+    assert.equal((plain(atLimit.value) as { layers: unknown[] }).layers.length, MAX_ARRAY_LENGTH);
+  });
+
+  test('string doubling stops', () => {
+    const fixture = read(model(`const s = (n: number): string => (n === 0 ? 'ab' : s(n - 1) + s(n - 1));\nexport default defineModel({ reslint: 1, name: s(40), layers: [] });`));
+    assert.ok(fixture.doc.problems.length > 0);
+    assert.equal((fixture.value as { name?: string } | undefined)?.name, undefined);
+  });
+});
+
+test('model code never runs', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'reslint-security-'));
+  const marker = join(folder, `reslint-pwned-${process.pid}-${Date.now()}`);
+  try {
+    const text = readFileSync(join(FIXTURES, 'hostile.arch.ts'), 'utf8').replaceAll('__MARKER_PATH__', marker.replaceAll('\\', '/'));
+    const doc = readTypeScriptSource(text, { fileName: join(folder, 'hostile.arch.ts'), readFile: () => undefined });
+    const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    assert.equal(existsSync(marker), false, 'a statement of the model file ran');
+    assert.deepEqual(plain(doc.value), {
+      reslint: 1,
+      name: 'hostile',
+      blocks: { res: { paths: { shortcut: [], residual: ['linear', 'relu'] } } },
+      layers: [{ block: 'res', repeat: 3 }, { block: 'res' }, { block: 'res' }],
+    });
+    assert.ok(doc.problems.some((problem) => /require loads and runs modules/.test(problem.message)));
+    assert.ok(doc.problems.some((problem) => /eval runs code/.test(problem.message)));
+    assert.ok(analysis.network.layers.length > 0, 'the model is still analysed');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('TypeScript and JSON models agree', () => {
+  const readTypeScript = (source: string) => readTypeScriptSource(source);
+  const fromTypeScript = analyzeText(readFileSync(join(FIXTURES, 'transformer.arch.ts'), 'utf8'), 'typescript', { readTypeScript });
+  const fromJson = analyzeText(readFileSync(join(FIXTURES, 'transformer.arch.json'), 'utf8'), 'json');
+  assert.deepEqual(fromTypeScript.doc.value, fromJson.doc.value);
+  assert.equal(fromTypeScript.network.log10W, fromJson.network.log10W);
+  assert.deepEqual(
+    fromTypeScript.findings.map((finding) => finding.code),
+    fromJson.findings.map((finding) => finding.code),
+  );
+  assert.ok(fromJson.findings.length > 0, 'the comparison covers some findings');
+});
