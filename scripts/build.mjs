@@ -1,6 +1,7 @@
 // Build step after `tsc`: writes the generated JSON Schema and bundles the CLI, the language
 // server and the extension with esbuild into dist/.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -32,5 +33,15 @@ const entries = [
   { entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: `#!/usr/bin/env node\n${urlBanner}` } },
   { entryPoints: [join(root, 'server/src/server/main.ts')], outfile: join(root, 'dist/server.js'), banner: { js: urlBanner } },
   { entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/extension.js'), banner: { js: urlBanner }, external: ['vscode'] },
+  // What `import { defineModel } from 'reslint'` loads if a model file is ever run; its types come
+  // from the declarations written below.
+  { entryPoints: [join(root, 'server/src/dsl.ts')], outfile: join(root, 'dist/dsl.js'), sourcemap: false },
 ];
 for (const entry of entries) await build({ ...common, ...entry });
+
+// Declarations of the DSL types for editors of *.arch.ts files (package.json "types").
+execFileSync(
+  process.execPath,
+  [require.resolve('typescript/bin/tsc'), 'server/src/dsl.ts', '--declaration', '--emitDeclarationOnly', '--strict', '--skipLibCheck', '--module', 'commonjs', '--target', 'ES2022', '--moduleResolution', 'node', '--esModuleInterop', '--outDir', 'dist/types'],
+  { cwd: root, stdio: 'inherit' },
+);

@@ -205,3 +205,32 @@ describe('usage errors', () => {
     assert.deepEqual([...schema.required].sort(), ['layers', 'reslint']);
   });
 });
+
+describe('DSL types', () => {
+  /** Type-checks a model file against the published declarations, as an editor of *.arch.ts would. */
+  function typeCheck(source: string): { status: number | null; stdout: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'reslint-dsl-'));
+    writeFileSync(join(dir, 'model.arch.ts'), source);
+    const config = {
+      compilerOptions: { strict: true, noEmit: true, module: 'commonjs', moduleResolution: 'node', skipLibCheck: true, baseUrl: '.', paths: { reslint: [join(ROOT, 'dist', 'types', 'dsl.d.ts')] }, typeRoots: [join(ROOT, 'node_modules', '@types')] },
+      files: ['model.arch.ts'],
+    };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
+    const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
+    return { status: result.status, stdout: result.stdout };
+  }
+
+  test('a valid model type-checks', () => {
+    const { status, stdout } = typeCheck(
+      "import { defineModel } from 'reslint';\nexport default defineModel({ reslint: 1, blocks: { b: { paths: { s: [], r: ['relu', { op: 'linear', init: 'he' }] } } }, layers: [{ block: 'b', repeat: 4 }] });\n",
+    );
+    assert.equal(stdout, '');
+    assert.equal(status, 0);
+  });
+
+  test('a wrong version fails to type-check', () => {
+    const { status, stdout } = typeCheck("import { defineModel } from 'reslint';\nexport default defineModel({ reslint: 2, layers: [] });\n");
+    assert.equal(status, 2);
+    assert.match(stdout, /TS2322: Type '2' is not assignable to type '1'/);
+  });
+});

@@ -94,7 +94,9 @@ function runCommand(argv: string[], io: Io): number {
       readFailed = true;
       continue;
     }
-    const analysis = analyzeText(text, sourceKindOf(path), { settings, readTypeScript: readTypeScriptSource });
+    const fileName = resolve(io.cwd, path);
+    const readTypeScript = (source: string) => readTypeScriptSource(source, { fileName, readFile: readImportedFile });
+    const analysis = analyzeText(text, sourceKindOf(path), { settings, readTypeScript });
     files.push({ path, text, analysis });
   }
 
@@ -218,6 +220,15 @@ function readText(path: string, io: Io): string | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     io.stderr(`reslint: cannot read "${path}": ${reason}`);
+    return undefined;
+  }
+}
+
+/** Reads a file that a *.arch.ts model imports; the evaluator reports a file that cannot be read. */
+function readImportedFile(absolutePath: string): string | undefined {
+  try {
+    return readFileSync(absolutePath, 'utf8');
+  } catch {
     return undefined;
   }
 }
