@@ -93,9 +93,16 @@ function disableAction(workspace: Workspace, document: AnalyzedDocument, code: C
   if (!isObjectOrAbsent((root?.settings as { severity?: unknown } | undefined)?.severity)) return undefined;
 
   const indent = detectIndent(text);
-  const edits = modify(text, ['settings', 'severity', code], 'off', {
-    formattingOptions: { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' },
-  });
+  let edits: ReturnType<typeof modify>;
+  try {
+    edits = modify(text, ['settings', 'severity', code], 'off', {
+      formattingOptions: { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' },
+    });
+  } catch {
+    // jsonc-parser throws when a value on the path has another type than the checks above saw;
+    // the scale fixes are still offered without this action.
+    return undefined;
+  }
   if (edits.length === 0) return undefined;
   const after = analyzeText(applyEdits(text, edits), 'json', { settings: analysisSettingsOf(document.settings) });
   if (after.findings.some((finding) => finding.code === code)) return undefined;
