@@ -3,7 +3,7 @@
 // path, without the exponential cost); everything is a base-10 logarithm, and repeat counts
 // multiply logarithms instead of being unrolled.
 import { GAIN_MODELS, type GainModel } from './gain';
-import { LOG_ZERO, log10Abs, log10Add, log10Times } from './logmath';
+import { clampLog, LOG_ZERO, log10Abs, log10Add, log10Multiply, log10Times } from './logmath';
 import { INPUT_NODE, OUTPUT_NODE, type BlockNode, type EdgeNode, type LayerNode, type ModelIR, type OpNode } from './model';
 import { MODEL_NAMES, type ModelName } from './schema';
 import type { Problem } from './source';
@@ -89,13 +89,18 @@ export interface NetworkResult {
 export class BlockAnalyzer {
   readonly problems: Problem[] = [];
   private readonly orders = new Map<BlockNode, string[] | undefined>();
+  private readonly shapes = new Map<BlockNode, BlockShape>();
   private readonly memo = new Map<ModelName, Map<BlockNode, BlockResult | undefined>>();
   private readonly inProgress = new Set<BlockNode>();
   private readonly reportedCycles = new Set<OpNode>();
 
   constructor(private readonly model: ModelIR) {}
 
-  /** The block's results under one model, or undefined when it cannot be analysed. */
+  /**
+   * The block's results under one model, or undefined when it cannot be analysed. Nested blocks
+   * are computed first, in post-order with an explicit stack, so a chain of thousands of nested
+   * blocks cannot overflow the call stack; a nested block still on the stack closes a cycle.
+   */
   analyze(block: BlockNode, gainModel: GainModel): BlockResult | undefined {
     let cache = this.memo.get(gainModel.name);
     if (!cache) {
@@ -103,11 +108,31 @@ export class BlockAnalyzer {
       this.memo.set(gainModel.name, cache);
     }
     if (cache.has(block)) return cache.get(block);
+    const stack: BlockNode[] = [block];
     this.inProgress.add(block);
-    const result = this.compute(block, gainModel);
-    this.inProgress.delete(block);
-    cache.set(block, result);
-    return result;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const pending = this.pendingNested(top, cache);
+      if (pending) {
+        stack.push(pending);
+        this.inProgress.add(pending);
+        continue;
+      }
+      // Computed while still marked in progress, so a reference back to it reads as a cycle.
+      cache.set(top, this.compute(top, gainModel));
+      stack.pop();
+      this.inProgress.delete(top);
+    }
+    return cache.get(block);
+  }
+
+  /** A nested block of `block` that is neither computed nor on the stack, if any. */
+  private pendingNested(block: BlockNode, cache: Map<BlockNode, BlockResult | undefined>): BlockNode | undefined {
+    for (const op of nestedOps(block)) {
+      const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
+      if (nested && !cache.has(nested) && !this.inProgress.has(nested)) return nested;
+    }
+    return undefined;
   }
 
   /** Topological order of the block's nodes; undefined (and a problem) when it has a cycle. */
@@ -124,9 +149,9 @@ export class BlockAnalyzer {
     for (const op of edge.ops) {
       const opLog = this.opLog(op, gainModel, blockName);
       if (opLog === undefined) return undefined;
-      log += opLog;
+      log = log10Multiply(log, opLog);
     }
-    return gainModel.power * log;
+    return log === LOG_ZERO ? LOG_ZERO : clampLog(gainModel.power * log);
   }
 
   /** log10 gain of one op (not raised to the power). */
@@ -140,7 +165,7 @@ export class BlockAnalyzer {
         const message =
           nested.name === blockName
             ? `Block "${blockName}" contains itself; a block cannot contain itself. Remove the nested reference.`
-            : `Block "${blockName}" contains block "${nested.name}", which contains "${blockName}" again; a block cannot contain itself. Remove one of the nested references.`;
+            : `Block "${blockName}" contains block "${nested.name}", which leads back to "${blockName}" through nested blocks; a block cannot contain itself. Remove one of the nested references.`;
         this.problems.push({
           code: 'cycle',
           message,
@@ -152,7 +177,7 @@ export class BlockAnalyzer {
     const result = this.analyze(nested, gainModel);
     if (!result) return undefined;
     let log = log10Times(op.repeat, result.log10Wl);
-    if (op.scale !== undefined) log += log10Abs(op.scale);
+    if (op.scale !== undefined) log = log10Multiply(log, log10Abs(op.scale));
     return log;
   }
 
@@ -170,19 +195,81 @@ export class BlockAnalyzer {
     for (const op of block.afterSum) {
       const log = this.opLog(op, gainModel, block.name);
       if (log === undefined) return undefined;
-      log10AfterSum += log;
+      log10AfterSum = log10Multiply(log10AfterSum, log);
     }
 
-    const forward = forwardSums(block, order, edgeLogs);
+    const shape = this.shape(block, order);
+    const forward = forwardSums(block, order, edgeLogs, -1, shape.incoming);
     const total = forward.get(OUTPUT_NODE) ?? LOG_ZERO;
-    const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10AfterSum + total / gainModel.power;
-    const { paths, truncated } = listPaths(block, order, edgeLogs, gainModel.power, log10AfterSum, afterSumLabels(block));
-    const spectrum =
-      block.edges.length <= MAX_SPECTRUM_EDGES
-        ? blockSpectrum(block, order, edgeLogs, gainModel.power * log10AfterSum)
-        : undefined;
-    return { log10Wl, log10AfterSum, paths, pathsTruncated: truncated, spectrum };
+    const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10Multiply(log10AfterSum, total / gainModel.power);
+    const paths = shape.paths.map((path) => pathResult(path, edgeLogs, gainModel.power, log10AfterSum));
+    const nestedLengths = block.edges.length <= MAX_SPECTRUM_EDGES ? this.nestedLengths(block, gainModel) : undefined;
+    const spectrum = nestedLengths
+      ? blockSpectrum(block, order, edgeLogs, gainModel.power * log10AfterSum, shape, nestedLengths)
+      : undefined;
+    return { log10Wl, log10AfterSum, paths, pathsTruncated: shape.pathsTruncated, spectrum };
   }
+
+  /**
+   * Per edge, how its nested blocks lengthen the paths through it: a distribution over extra
+   * length (log10 weights summing to 1), the product of each nested spectrum, normalised, to the
+   * power of its repeat. Undefined when a nested spectrum is missing or the degree grows too large.
+   */
+  private nestedLengths(block: BlockNode, gainModel: GainModel): number[][] | undefined {
+    const cache = this.memo.get(gainModel.name);
+    const result: number[][] = [];
+    for (const edge of block.edges) {
+      let distribution = [0];
+      for (const op of edge.ops) {
+        if (op.kind !== 'block') continue;
+        const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
+        const spectrum = nested ? cache?.get(nested)?.spectrum : undefined;
+        if (!spectrum) return undefined;
+        const total = spectrum.reduce(log10Add, LOG_ZERO);
+        if (total === LOG_ZERO) continue;
+        if ((spectrum.length - 1) * op.repeat + distribution.length > MAX_SPECTRUM_DEGREE) return undefined;
+        const normalised = spectrum.map((coefficient) => coefficient - total);
+        distribution = multiplyPolynomials(distribution, powerPolynomial(normalised, op.repeat));
+      }
+      result.push(distribution);
+    }
+    return result;
+  }
+
+  /** The block's structure that every gain model shares, computed on the first analysis. */
+  private shape(block: BlockNode, order: string[]): BlockShape {
+    let shape = this.shapes.get(block);
+    if (!shape) {
+      shape = blockShape(block, order);
+      this.shapes.set(block, shape);
+    }
+    return shape;
+  }
+}
+
+/** The parts of a block's analysis that do not depend on the gain model. */
+interface BlockShape {
+  /** Indices of the edges into each node, in edge order. */
+  incoming: Map<string, number[]>;
+  /** Per edge, 1 when it carries an op other than identity or scale, else 0. */
+  edgeLengths: number[];
+  /** The listed paths (at most MAX_LISTED_PATHS) without their gains. */
+  paths: PathShape[];
+  pathsTruncated: boolean;
+}
+
+interface PathShape {
+  edgeIndices: number[];
+  name: string;
+  /** Op labels along the path, afterSum last. */
+  ops: string[];
+  length: number;
+}
+
+function blockShape(block: BlockNode, order: string[]): BlockShape {
+  const edgeLengths = block.edges.map(edgeLength);
+  const { paths, truncated } = listPaths(block, order, edgeLengths, afterSumLabels(block));
+  return { incoming: incomingEdges(block), edgeLengths, paths, pathsTruncated: truncated };
 }
 
 function afterSumLabels(block: BlockNode): string[] {
@@ -214,21 +301,44 @@ function topologicalOrder(block: BlockNode, problems: Problem[]): string[] | und
     }
   }
   if (order.length < nodes.size) {
-    const inCycle = [...nodes].filter((node) => (indegree.get(node) ?? 0) > 0);
-    const edge = block.edges.find((candidate) => inCycle.includes(candidate.from) && inCycle.includes(candidate.to));
+    const { cycle, edge } = findCycle(block, new Set([...nodes].filter((node) => (indegree.get(node) ?? 0) > 0)));
+    const shown = cycle.length > 6 ? [...cycle.slice(0, 5), `... (${cycle.length} nodes)`] : cycle;
     problems.push({
       code: 'cycle',
-      message: `The graph of block "${block.name}" has a cycle through ${inCycle.slice(0, 6).map((n) => `"${n}"`).join(', ')}; a block graph must be acyclic. Remove one of the edges between these nodes.`,
+      message: `The graph of block "${block.name}" has a cycle ${[...shown, cycle[0]].map((n) => (n.startsWith('...') ? n : `"${n}"`)).join(' -> ')}; a block graph must be acyclic. Remove one of these edges.`,
       span: edge?.span ?? block.span,
     });
     return undefined;
   }
-  checkReachability(block, outgoing, problems);
-  return order;
+  // A graph without any path from "in" to "out" is a mistake in the file, not a zero gain, so the
+  // block is left unanalysed like one with a cycle.
+  return checkReachability(block, outgoing, problems) ? order : undefined;
 }
 
-function checkReachability(block: BlockNode, outgoing: Map<string, EdgeNode[]>, problems: Problem[]): void {
-  if (block.form !== 'graph') return;
+/**
+ * One cycle among the nodes Kahn's algorithm could not order. Each of them has a predecessor among
+ * them, so walking predecessors must revisit a node; the walk from there is the cycle.
+ */
+function findCycle(block: BlockNode, remaining: Set<string>): { cycle: string[]; edge?: EdgeNode } {
+  const predecessor = new Map<string, EdgeNode>();
+  for (const edge of block.edges) {
+    if (remaining.has(edge.from) && remaining.has(edge.to) && !predecessor.has(edge.to)) predecessor.set(edge.to, edge);
+  }
+  const seen = new Map<string, number>();
+  const walk: string[] = [];
+  let node = [...remaining].find((candidate) => predecessor.has(candidate)) ?? '';
+  while (!seen.has(node) && predecessor.has(node)) {
+    seen.set(node, walk.length);
+    walk.push(node);
+    node = (predecessor.get(node) as EdgeNode).from;
+  }
+  const cycle = walk.slice(seen.get(node) ?? 0).reverse();
+  return { cycle: cycle.length > 0 ? cycle : [node], edge: predecessor.get(node) };
+}
+
+/** Reports edges that no in-to-out path uses; returns false when no such path exists at all. */
+function checkReachability(block: BlockNode, outgoing: Map<string, EdgeNode[]>, problems: Problem[]): boolean {
+  if (block.form !== 'graph') return true;
   const reached = new Set<string>([INPUT_NODE]);
   const stack = [INPUT_NODE];
   while (stack.length > 0) {
@@ -246,7 +356,7 @@ function checkReachability(block: BlockNode, outgoing: Map<string, EdgeNode[]>, 
       message: `Block "${block.name}" has no path from "in" to "out", so no gradient passes through it. Add edges that connect "in" to "out".`,
       span: block.span,
     });
-    return;
+    return false;
   }
   for (const edge of block.edges) {
     if (!reached.has(edge.from)) {
@@ -263,11 +373,17 @@ function checkReachability(block: BlockNode, outgoing: Map<string, EdgeNode[]>, 
       });
     }
   }
+  return true;
 }
 
 /** log10 of the sum over paths from "in" to each node of the product of edge terms. */
-export function forwardSums(block: BlockNode, order: string[], edgeLogs: number[], skipEdge = -1): Map<string, number> {
-  const incoming = incomingEdges(block);
+export function forwardSums(
+  block: BlockNode,
+  order: string[],
+  edgeLogs: number[],
+  skipEdge = -1,
+  incoming = incomingEdges(block),
+): Map<string, number> {
   const values = new Map<string, number>([[INPUT_NODE, 0]]);
   for (const node of order) {
     if (node === INPUT_NODE) continue;
@@ -314,23 +430,28 @@ function incomingEdges(block: BlockNode): Map<string, number[]> {
   return incoming;
 }
 
+/** The ops of a block that use another block, on its edges and after the sum. */
+function* nestedOps(block: BlockNode): Generator<OpNode> {
+  for (const edge of block.edges) for (const op of edge.ops) if (op.kind === 'block') yield op;
+  for (const op of block.afterSum) if (op.kind === 'block') yield op;
+}
+
+/** 1 when the edge carries an op other than identity, scale or a nested block, else 0. */
 function edgeLength(edge: EdgeNode): number {
-  return edge.ops.some((op) => !op.trivial) ? 1 : 0;
+  return edge.ops.some((op) => !op.trivial && op.kind !== 'block') ? 1 : 0;
 }
 
 /** Lists up to MAX_LISTED_PATHS paths, following only edges that can still reach "out". */
 function listPaths(
   block: BlockNode,
   order: string[],
-  edgeLogs: number[],
-  power: number,
-  log10AfterSum: number,
+  edgeLengths: number[],
   afterSum: string[],
-): { paths: PathResult[]; truncated: boolean } {
+): { paths: PathShape[]; truncated: boolean } {
   const reachesOut = backwardSums(
     block,
     order,
-    edgeLogs.map(() => 0),
+    block.edges.map(() => 0),
   );
   const outgoing = new Map<string, number[]>();
   block.edges.forEach((edge, index) => {
@@ -339,75 +460,104 @@ function listPaths(
     list.push(index);
     outgoing.set(edge.from, list);
   });
-  const paths: PathResult[] = [];
+  const parallel = parallelEdges(block);
+  const paths: PathShape[] = [];
   let truncated = false;
-  const stack: number[] = [];
-  const visit = (node: string): void => {
-    if (truncated) return;
-    if (node === OUTPUT_NODE) {
+  // Depth-first with an explicit stack of (edge, next sibling) frames: a 10,000-node chain would
+  // overflow a recursive walk.
+  const path: number[] = [];
+  const frames: { edges: number[]; next: number }[] = [{ edges: outgoing.get(INPUT_NODE) ?? [], next: 0 }];
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1];
+    if (frame.next >= frame.edges.length) {
+      frames.pop();
+      path.pop();
+      continue;
+    }
+    const index = frame.edges[frame.next++];
+    const target = block.edges[index].to;
+    path.push(index);
+    if (target === OUTPUT_NODE) {
       if (paths.length >= MAX_LISTED_PATHS) {
         truncated = true;
-        return;
+        break;
       }
-      paths.push(describePath(block, stack, edgeLogs, power, log10AfterSum, afterSum));
-      return;
+      paths.push(describePath(block, [...path], edgeLengths, parallel, afterSum));
+      path.pop();
+      continue;
     }
-    for (const index of outgoing.get(node) ?? []) {
-      stack.push(index);
-      visit(block.edges[index].to);
-      stack.pop();
-      if (truncated) return;
-    }
-  };
-  visit(INPUT_NODE);
+    frames.push({ edges: outgoing.get(target) ?? [], next: 0 });
+  }
   return { paths, truncated };
 }
 
-function describePath(
-  block: BlockNode,
-  edgeIndices: number[],
-  edgeLogs: number[],
-  power: number,
-  log10AfterSum: number,
-  afterSum: string[],
-): PathResult {
+/** Per edge, whether another edge of the block joins the same two nodes. */
+function parallelEdges(block: BlockNode): boolean[] {
+  if (block.form !== 'graph') return block.edges.map(() => false);
+  const counts = new Map<string, number>();
+  const keys = block.edges.map((edge) => JSON.stringify([edge.from, edge.to]));
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return keys.map((key) => (counts.get(key) ?? 0) > 1);
+}
+
+function describePath(block: BlockNode, edgeIndices: number[], edgeLengths: number[], parallel: boolean[], afterSum: string[]): PathShape {
   const edges = edgeIndices.map((index) => block.edges[index]);
   let name: string;
   if (block.form === 'graph') {
     const nodes = [INPUT_NODE, ...edges.map((edge) => edge.to)];
-    const parallel = edgeIndices.some((index) =>
-      block.edges.some((other, j) => j !== index && other.from === block.edges[index].from && other.to === block.edges[index].to),
-    );
-    name = nodes.join(' -> ') + (parallel ? ` (edges ${edgeIndices.join(', ')})` : '');
+    const hasParallel = edgeIndices.some((index) => parallel[index]);
+    name = nodes.join(' -> ') + (hasParallel ? ` (edges ${edgeIndices.join(', ')})` : '');
   } else {
     name = edges[0]?.name ?? 'path';
   }
-  const log = edgeIndices.reduce((sum, index) => sum + edgeLogs[index], 0) / power;
   const ops = edges.flatMap((edge) => [
     ...edge.ops.map((op) => op.label),
     ...(edge.scale !== 1 ? [`scale ${edge.scale}`] : []),
   ]);
   return {
+    edgeIndices,
     name,
-    log10w: log === LOG_ZERO ? LOG_ZERO : log + log10AfterSum,
-    length: edges.reduce((sum, edge) => sum + edgeLength(edge), 0),
     ops: [...ops, ...afterSum],
+    length: edgeIndices.reduce((sum, index) => sum + edgeLengths[index], 0),
+  };
+}
+
+/** A listed path under one gain model: its shape with w_p from that model's edge terms. */
+function pathResult(path: PathShape, edgeLogs: number[], power: number, log10AfterSum: number): PathResult {
+  const log = path.edgeIndices.reduce((sum, index) => sum + edgeLogs[index], 0) / power;
+  return {
+    name: path.name,
+    log10w: log === LOG_ZERO ? LOG_ZERO : log + log10AfterSum,
+    length: path.length,
+    ops: [...path.ops],
   };
 }
 
 /** Polynomial DP: coefficient m at a node sums the terms of paths of length m reaching it. */
-function blockSpectrum(block: BlockNode, order: string[], edgeLogs: number[], logFactor: number): number[] {
-  const incoming = incomingEdges(block);
+function blockSpectrum(
+  block: BlockNode,
+  order: string[],
+  edgeLogs: number[],
+  logFactor: number,
+  shape: BlockShape,
+  nestedLengths: number[][],
+): number[] {
+  const { incoming, edgeLengths } = shape;
   const values = new Map<string, number[]>([[INPUT_NODE, [0]]]);
   for (const node of order) {
     if (node === INPUT_NODE) continue;
     const poly: number[] = [];
     for (const index of incoming.get(node) ?? []) {
       const source = values.get(block.edges[index].from) ?? [];
-      const shift = edgeLength(block.edges[index]);
+      const shift = edgeLengths[index];
+      const extra = nestedLengths[index];
       source.forEach((coefficient, m) => {
-        while (poly.length <= m + shift) poly.push(LOG_ZERO);
-        poly[m + shift] = log10Add(poly[m + shift], coefficient + edgeLogs[index]);
+        if (coefficient === LOG_ZERO) return;
+        extra.forEach((weight, k) => {
+          const at = m + shift + k;
+          while (poly.length <= at) poly.push(LOG_ZERO);
+          poly[at] = log10Add(poly[at], coefficient + weight + edgeLogs[index]);
+        });
       });
     }
     values.set(node, poly);
@@ -444,7 +594,7 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
     const log10Wl = byModel[gainModel.name].log10Wl;
     const log10Layer = log10Times(layer.repeat, log10Wl);
     if (!bandExit) bandExit = findBandExit(index, layer.repeat, running, log10Wl, band);
-    running += log10Layer;
+    running = log10Multiply(running, log10Layer);
     layers.push({
       layer,
       block,

@@ -1,7 +1,6 @@
 // The JSON-with-comments front end: reads *.arch.json text with jsonc-parser into a value with a
 // range for every node, reports syntax errors and duplicate keys, and edits the text minimally.
 import {
-  findNodeAtLocation,
   parseTree,
   printParseErrorCode,
   type Node,
@@ -14,7 +13,6 @@ export const MAX_JSON_DEPTH = 256;
 
 export function readJsonSource(text: string): SourceDocument {
   const problems: Problem[] = [];
-  const editor = new JsonEditor(text);
   const tooDeep = findExcessiveNesting(text);
   if (tooDeep !== undefined) {
     problems.push({
@@ -22,7 +20,7 @@ export function readJsonSource(text: string): SourceDocument {
       message: `Objects and lists are nested more than ${MAX_JSON_DEPTH} levels deep; the file is not analysed. Flatten the structure.`,
       span: { start: tooDeep, end: tooDeep + 1 },
     });
-    return { value: undefined, locate: () => undefined, problems, length: text.length, editor };
+    return { value: undefined, locate: () => undefined, problems, length: text.length, editor: new JsonEditor(text, () => undefined) };
   }
 
   const errors: ParseError[] = [];
@@ -46,7 +44,7 @@ export function readJsonSource(text: string): SourceDocument {
     }
     return { start: node.offset, end: node.offset + node.length };
   };
-  return { value, locate, problems, length: text.length, editor };
+  return { value, locate, problems, length: text.length, editor: new JsonEditor(text, findNode) };
 }
 
 /** Objects with more properties than this get a key index on their first lookup. */
@@ -252,7 +250,11 @@ function reportDuplicateKeys(root: Node, problems: Problem[]): void {
  * property is inserted after the object's last property in the object's own layout.
  */
 class JsonEditor implements SourceEditor {
-  constructor(private readonly text: string) {}
+  /** `nodeAt` finds nodes in the tree that readJsonSource parsed, instead of parsing the text again for every fix. */
+  constructor(
+    private readonly text: string,
+    private readonly nodeAt: (path: ValuePath) => Node | undefined,
+  ) {}
 
   setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined {
     const object = this.nodeAt(path);
@@ -283,10 +285,5 @@ class JsonEditor implements SourceEditor {
       { span: { start: node.offset, end: node.offset }, newText: `{ ${JSON.stringify(listKey)}: ` },
       { span: { start: end, end }, newText: `, ${JSON.stringify(key)}: ${JSON.stringify(value)} }` },
     ];
-  }
-
-  private nodeAt(path: ValuePath): Node | undefined {
-    const root = parseTree(this.text, [], { allowTrailingComma: true });
-    return root && findNodeAtLocation(root, path as (string | number)[]);
   }
 }

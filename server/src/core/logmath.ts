@@ -17,10 +17,30 @@ export function log10Abs(x: number): number {
   return Math.log10(Math.abs(x));
 }
 
+/** Largest finite log10 magnitude; products of finite gains are held at it instead of overflowing. */
+export const MAX_LOG = Number.MAX_VALUE;
+
+/**
+ * Keeps a log magnitude that came from finite factors finite: an infinite result there is
+ * overflow of the exponent (nested blocks with huge repeats), not a zero or an infinite gain.
+ */
+export function clampLog(log: number): number {
+  if (log === Infinity) return MAX_LOG;
+  if (log === -Infinity) return -MAX_LOG;
+  return log;
+}
+
 /** Multiplies a log magnitude by a count; 0 * -Infinity (a zero gain applied no times) is 1. */
 export function log10Times(count: number, log: number): number {
   if (count === 0) return 0;
-  return count * log;
+  if (log === LOG_ZERO) return LOG_ZERO;
+  return clampLog(count * log);
+}
+
+/** Adds log magnitudes (multiplies the values): a true zero stays zero, overflow is clamped. */
+export function log10Multiply(a: number, b: number): number {
+  if (a === LOG_ZERO || b === LOG_ZERO) return LOG_ZERO;
+  return clampLog(a + b);
 }
 
 /** The linear value of a log magnitude, or null when a double cannot hold it (overflow, or underflow of a non-zero value). */
@@ -39,7 +59,8 @@ export function linearOrNull(log: number): number | null {
 export function formatLog10(log: number, significant = 3): string {
   if (log === LOG_ZERO) return '0';
   if (Number.isNaN(log)) return 'undefined';
-  if (log === Infinity) return 'overflow (log10 W above 1.8e+308)';
+  if (log === Infinity || log >= MAX_LOG) return 'overflow (log10 W at or above 1.8e+308)';
+  if (log <= -MAX_LOG) return 'underflow (log10 W at or below -1.8e+308)';
   // Differences from 1 below 1e-12 are rounding noise of the sums, not a property of the model.
   if (Math.abs(log) >= 4e-13 && Math.abs(log) < 2e-4) {
     // Within 0.05% of 1, fixed notation would print "1.00"; show the distance from 1 instead.

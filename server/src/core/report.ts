@@ -5,7 +5,7 @@ import type { Analysis } from './analysis';
 import { fixesFor } from './analysis';
 import type { Severity } from './codes';
 import { LineIndex } from './lines';
-import { linearOrNull } from './logmath';
+import { linearOrNull, MAX_LOG } from './logmath';
 import type { ModelName } from './schema';
 
 export interface PathReport {
@@ -51,7 +51,7 @@ export interface FileReport {
   W: number | null;
   /** null when W is 0 (a blocked gradient), when W overflows log space, or when nothing was analysed. */
   log10W: number | null;
-  /** True when log10 W itself exceeds the largest double (nested blocks with huge repeats). */
+  /** True when log10 W reached the largest double (nested blocks with huge repeats), so W is only a bound. */
   overflow: boolean;
   /** Indices of layers left out of W because they could not be analysed. */
   skippedLayers: number[];
@@ -124,7 +124,7 @@ export function fileReport(path: string, text: string, analysis: Analysis, optio
     band: settings.band,
     W: network.layers.length === 0 ? null : linearOrNull(network.log10W),
     log10W: network.layers.length === 0 ? null : jsonLog(network.log10W),
-    overflow: network.log10W === Infinity,
+    overflow: Number.isFinite(network.log10W) && Math.abs(network.log10W) >= MAX_LOG,
     skippedLayers: network.skippedLayers,
     bandExit: network.bandExit
       ? {
