@@ -25,6 +25,15 @@ export function readJsonSource(text: string): SourceDocument {
 
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (!root && errors.length === 1 && printParseErrorCode(errors[0].error) === 'ValueExpected') {
+    // Only whitespace and comments: say what a model file needs instead of "Value expected".
+    problems.push({
+      code: 'schema',
+      message: 'The file has no JSON value. A model file is an object such as {"reslint": 1, "layers": [["conv", "relu"]]}.',
+      span: { start: 0, end: Math.min(text.length, 1) },
+    });
+    errors.length = 0;
+  }
   for (const error of errors) {
     problems.push({
       code: 'syntax-error',
@@ -53,7 +62,7 @@ const INDEXED_OBJECT_SIZE = 16;
 /**
  * Finds the node at a path with the same result as jsonc-parser's findNodeAtLocation: the first
  * property with that key and a value. That function scans an object's properties on every call,
- * which made locating each of n blocks cost O(n); here each large object's keys are indexed once.
+ * so locating each of n blocks cost O(n). Here each large object's keys are indexed once.
  */
 function createNodeFinder(root: Node): (path: ValuePath) => Node | undefined {
   const keyIndexes = new Map<Node, Map<string, Node>>();
@@ -119,10 +128,10 @@ function syntaxMessage(code: number): string {
 }
 
 /**
- * Offset of the first bracket past MAX_JSON_DEPTH, without recursion. Skips strings and comments
- * as jsonc-parser's scanner does (a string ends at its closing quote or at a line break, a
- * backslash escapes the next character), in one pass over the characters: running the scanner
- * for this cost a quarter of the parse itself.
+ * Offset of the first bracket past MAX_JSON_DEPTH, without recursion. Strings and comments are
+ * skipped as jsonc-parser's scanner skips them: a string ends at its closing quote or at a line
+ * break, and a backslash escapes the next character. One pass over the characters is used because
+ * running the scanner for this cost a quarter of the parse itself.
  */
 function findExcessiveNesting(text: string): number | undefined {
   const length = text.length;
