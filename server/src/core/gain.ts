@@ -70,8 +70,8 @@ class StatisticGainModel implements GainModel {
     if (op.kind === 'scale') return { value: op.scale ?? 1, source: 'scale' };
     if (op.gain !== undefined) return { value: op.gain, source: 'explicit gain' };
     if (op.user) {
-      if ('gain' in op.user) return { value: op.user.gain, source: 'user-defined gain' };
-      return { value: op.user[this.statistic], source: `user-defined ${this.statistic}` };
+      if (op.user.gain !== undefined) return { value: op.user.gain, source: 'user-defined gain' };
+      return { value: op.user[this.statistic] ?? 1, source: `user-defined ${this.statistic}` };
     }
     if (op.catalog) {
       const stats = activationStats(op.catalog, op.parameters);

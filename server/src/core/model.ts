@@ -93,7 +93,10 @@ export function buildModel(doc: SourceDocument, file: ValidFile): { model: Model
     rawBlocks && typeof rawBlocks === 'object' ? Object.keys(rawBlocks).filter((name) => !declaredBlocks.has(name)) : [],
   );
   const knownBlocks = new Set([...declaredBlocks, ...invalidBlocks]);
-  const resolver = new OpResolver(doc, userOps, knownBlocks, problems);
+  // User ops that failed validation already have a problem; uses of them are not "unknown".
+  const rawOps = (doc.value as { ops?: Record<string, unknown> } | undefined)?.ops;
+  const invalidOps = new Set(rawOps && typeof rawOps === 'object' ? Object.keys(rawOps).filter((name) => !userOps.has(name)) : []);
+  const resolver = new OpResolver(doc, userOps, knownBlocks, problems, invalidOps);
 
   const blocks = new Map<string, BlockNode>();
   for (const [name, block] of Object.entries(file.blocks ?? {})) {
@@ -222,6 +225,7 @@ class OpResolver {
     private readonly userOps: Map<string, UserOp>,
     private readonly knownBlocks: Set<string>,
     private readonly problems: Problem[],
+    private readonly invalidOps: Set<string>,
   ) {}
 
   /** Set when an op fails to resolve; the block builder reads and clears it. */
@@ -294,6 +298,7 @@ class OpResolver {
       const user = this.userOps.get(name);
       // Own keys only: a name such as "toString" must not find Object.prototype's method.
       const catalog = Object.hasOwn(CATALOG, name) ? CATALOG[name] : undefined;
+      if (!user && !catalog && this.invalidOps.has(name)) return undefined;
       if (!user && !catalog) {
         const problemPath = typeof spec === 'string' ? path : [...path, 'op'];
         const suggestion = closest(name, [...Object.keys(CATALOG), ...this.userOps.keys()]);

@@ -113,15 +113,22 @@ export const Block = z
   });
 export type Block = z.infer<typeof Block>;
 
-export const UserOp = z.union([
-  z.strictObject({ gain: finite().describe('Gain used in every model.'), description: z.string().optional() }),
-  z.strictObject({
-    mean: finite().describe('E|s\'| for the seed model.'),
-    rms: finite().describe('sqrt(E s\'^2) for the variance model.'),
-    peak: finite().describe('sup|s\'| for the bound model.'),
+/** A user-defined op: one gain for every model, or one statistic per model. */
+export const UserOp = z
+  .strictObject({
+    gain: finite().optional().describe('Gain used in every model.'),
+    mean: finite().optional().describe('E|s\'| for the seed model.'),
+    rms: finite().optional().describe('sqrt(E s\'^2) for the variance model.'),
+    peak: finite().optional().describe('sup|s\'| for the bound model.'),
     description: z.string().optional(),
-  }),
-]);
+  })
+  .refine(
+    (op) =>
+      op.gain !== undefined
+        ? op.mean === undefined && op.rms === undefined && op.peak === undefined
+        : op.mean !== undefined && op.rms !== undefined && op.peak !== undefined,
+    { message: 'a user op needs either "gain" alone, or all three of "mean", "rms" and "peak"' },
+  );
 export type UserOp = z.infer<typeof UserOp>;
 
 export const Layer = z
