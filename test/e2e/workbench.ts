@@ -451,9 +451,19 @@ async function dismissHover(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
 }
 
-async function readHover(page: Page, contains: string | undefined, options: WaitOptions): Promise<string> {
+/**
+ * Waits until a visible hover contains `contains` (any text when it is undefined) and returns the
+ * hover's text. `beforeProbe` runs before each look.
+ */
+async function readHover(
+  page: Page,
+  contains: string | undefined,
+  options: WaitOptions,
+  beforeProbe: () => Promise<void> = async () => {},
+): Promise<string> {
   const description = contains === undefined ? 'a hover to show' : `a hover that contains "${contains}"`;
   return pollUntil(page, description, async () => {
+    await beforeProbe();
     for (const hover of await page.locator(VISIBLE_HOVER).all()) {
       if (!(await hover.isVisible())) {
         continue;
@@ -500,7 +510,7 @@ export async function hoverAtPosition(
 export async function hoverOverText(page: Page, text: string, options: HoverOptions = {}): Promise<string> {
   await dismissHover(page);
   const inlayHintClasses = await inlayHintClassNames(page);
-  const point = await pollUntil(page, `the active editor to show the text "${text}"`, () =>
+  const locateText = () =>
     page.evaluate(
       ({ editorSelector, needle, inlayHintClasses }: { editorSelector: string; needle: string; inlayHintClasses: string[] }) => {
         const editor = document.querySelector(editorSelector);
@@ -542,10 +552,18 @@ export async function hoverOverText(page: Page, text: string, options: HoverOpti
         return undefined;
       },
       { editorSelector: ACTIVE_EDITOR, needle: text, inlayHintClasses },
-    ),
-  options);
+    );
+  let point = await pollUntil(page, `the active editor to show the text "${text}"`, locateText, options);
   await page.mouse.move(point.x, point.y);
-  return readHover(page, options.contains, options);
+  // A code lens or inlay hint that renders after the mouse arrived moves the text away from the
+  // pointer, and no hover shows. So every look for the hover first moves the mouse after the text.
+  return readHover(page, options.contains, options, async () => {
+    const current = await locateText();
+    if (current !== undefined && (Math.abs(current.x - point.x) > 1 || Math.abs(current.y - point.y) > 1)) {
+      point = current;
+      await page.mouse.move(point.x, point.y);
+    }
+  });
 }
 
 // --- code actions -------------------------------------------------------------
@@ -678,8 +696,20 @@ export async function readProblems(page: Page): Promise<Problem[]> {
     for (const row of await readRenderedProblemRows(page)) {
       rows.set(row.index, row);
     }
-    const last = [...rows.values()].find((row) => row.isLast);
-    complete = rows.size === 0 || (last !== undefined && rows.size === last.index + 1);
+    const lastRows = [...rows.values()].filter((row) => row.isLast);
+    // Two last rows, or rows after the last one, mean that the list changed while the helper
+    // scrolled through it, as it does while diagnostics follow typed text. Start again at the top.
+    const changed = lastRows.length > 1 || (lastRows.length === 1 && [...rows.keys()].some((index) => index > lastRows[0].index));
+    if (changed) {
+      rows.clear();
+      if (box !== null) {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.wheel(0, -1_000_000);
+        await page.evaluate(() => new Promise((resolve) => window.requestAnimationFrame(resolve)));
+      }
+      continue;
+    }
+    complete = rows.size === 0 || (lastRows.length === 1 && rows.size === lastRows[0].index + 1);
     if (complete || box === null) {
       break;
     }

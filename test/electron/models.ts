@@ -7,14 +7,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The ResNet-50 example, relative to the workspace; it sits in examples/ so its "$schema" resolves. */
+/** The ResNet-50 example, relative to the workspace. It sits in examples/, so its "$schema" resolves. */
 export const RESNET50 = path.join('examples', 'resnet50.arch.json');
 /** A small *.arch.ts model, relative to the workspace. */
 export const TS_MODEL = 'residual-mlp.arch.ts';
 
 /**
  * Creates a temporary workspace folder with copies of the ResNet-50 example, the JSON Schema that
- * its "$schema" names, and the TypeScript model. Returns its absolute path; the caller deletes it.
+ * its "$schema" names, and the TypeScript model. Returns its absolute path. The caller deletes it.
  */
 export function makeModelWorkspace(repoRoot: string): string {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'reslint-workspace-'));
@@ -59,8 +59,8 @@ export interface CliFileReport {
 
 /**
  * Runs `reslint check --format json FILE ...extraArgs` with the built CLI and returns the file's
- * report. ELECTRON_RUN_AS_NODE makes process.execPath act as Node.js inside desktop VS Code's
- * extension host, where it is the Electron binary; Node.js ignores it.
+ * report. Inside desktop VS Code's extension host, process.execPath is the Electron binary, which
+ * ELECTRON_RUN_AS_NODE makes act as Node.js. Node.js itself ignores the variable.
  */
 export function checkWithCli(cliPath: string, file: string, extraArgs: string[] = []): CliFileReport {
   const result = spawnSync(process.execPath, [cliPath, 'check', '--format', 'json', ...extraArgs, file], {

@@ -4,7 +4,7 @@
 //
 // @vscode/test-electron downloads VS Code into .vscode-test/ on the first run, which needs
 // access to the VS Code download servers. On a machine without it, the download fails and this
-// script exits with 1; test/e2e/extension-host.e2e.test.ts runs the same suite in code-server.
+// script exits with 1. test/e2e/extension-host.e2e.test.ts runs the same suite in code-server.
 //
 // Environment:
 //   RESLINT_VSCODE_EXECUTABLE  VS Code binary to use instead of downloading one
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
       vscodeExecutablePath: process.env.RESLINT_VSCODE_EXECUTABLE || undefined,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
-      // Installed extensions are disabled; built-in ones such as JSON and TypeScript still run.
+      // --disable-extensions turns off installed extensions, but built-in ones such as JSON and TypeScript still run.
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
     });
     return 0;

@@ -1,6 +1,6 @@
 // Extension host suite: ResLint's diagnostics, hover, inlay hints, code lenses and quick fixes,
-// read through the `vscode` API. VS Code loads this module in the extension host and calls run();
-// a rejected promise fails the run. Two runners load it: test/electron/run.ts in desktop VS Code
+// read through the `vscode` API. VS Code loads this module in the extension host and calls run(),
+// and a rejected promise fails the run. Two runners load it: test/electron/run.ts in desktop VS Code
 // (@vscode/test-electron) and test/e2e/extension-host.e2e.test.ts in code-server. Both open a
 // workspace made by makeModelWorkspace() and load the extension from the repository folder, so
 // `npm run build` must have written dist/.
