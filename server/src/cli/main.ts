@@ -54,7 +54,11 @@ export function run(argv: string[], io: Io): number {
       io.stderr(`reslint: ${error.message}\nRun 'reslint --help' for usage.`);
       return 2;
     }
-    throw error;
+    // A bug, not bad input: say so in one line, and keep the stack for whoever reports it.
+    const detail = error instanceof Error ? error.message : String(error);
+    io.stderr(`reslint: internal error: ${detail}. Please report it with the input file; set RESLINT_DEBUG=1 to print the stack.`);
+    if (process.env.RESLINT_DEBUG) io.stderr(error instanceof Error ? (error.stack ?? detail) : detail);
+    return 2;
   }
 }
 
@@ -109,8 +113,9 @@ function runCommand(argv: string[], io: Io): number {
   } else {
     const lines: string[] = [];
     for (const file of files) {
-      if (command === 'explain') lines.push(...explainText(file.path, file.text, file.analysis), '');
-      else lines.push(...findingLines(file.path, file.text, file.analysis));
+      // Loops, not push(...list): a file can have hundreds of thousands of findings.
+      const fileLines = command === 'explain' ? [...explainText(file.path, file.text, file.analysis), ''] : findingLines(file.path, file.text, file.analysis);
+      for (const line of fileLines) lines.push(line);
     }
     if (files.length > 0) lines.push(summaryLine(counts, files.length));
     if (lines.length > 0) io.stdout(lines.map(printable).join('\n'));

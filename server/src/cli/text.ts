@@ -40,7 +40,7 @@ export function summaryLine(counts: Counts, files: number): string {
 }
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const widths = rows[0].map((_, column) => rows.reduce((width, row) => Math.max(width, row[column].length), 0));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
 }
 
@@ -67,7 +67,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
         entry.maxStableDepth === null ? 'unbounded' : String(entry.maxStableDepth),
       ]);
     }
-    out.push(...table(rows).map((line) => `  ${line}`));
+    for (const line of table(rows)) out.push(`  ${line}`);
     out.push('');
     out.push('paths (w_p under the selected model):');
     const shown = new Set<string>();
@@ -139,11 +139,12 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   }
 
   const fixLines: string[] = [];
+  const lines = new LineIndex(text);
   for (const finding of analysis.findings) {
     if (!finding.subject) continue;
     const { fixes, failures } = fixesFor(analysis, finding);
     if (fixes.length === 0 && failures.length === 0) continue;
-    const position = new LineIndex(text).positionAt(finding.span.start);
+    const position = lines.positionAt(finding.span.start);
     fixLines.push(`  for ${finding.code} at line ${position.line + 1}:`);
     for (const fix of fixes) fixLines.push(`    ${fix.preferred ? '*' : '-'} ${fix.title}`);
     for (const failure of failures) fixLines.push(`    x ${failure.role} "${failure.edge.name}": ${failure.reason}`);
@@ -151,13 +152,13 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   if (fixLines.length > 0) {
     out.push('');
     out.push('suggested scales (* preferred):');
-    out.push(...fixLines);
+    for (const line of fixLines) out.push(line);
   }
 
   out.push('');
   const findings = findingLines(path, text, analysis);
   out.push(findings.length > 0 ? 'findings:' : 'findings: none');
-  out.push(...findings.map((line) => `  ${line}`));
+  for (const line of findings) out.push(`  ${line}`);
   return out;
 }
 

@@ -117,10 +117,20 @@ export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFi
   if (!finding.subject) return { fixes: [], failures: [] };
   // In a document with syntax errors or duplicate keys, a path can name a different node than the
   // one analysed, and an edit there could corrupt the document further.
-  if (analysis.findings.some((other) => other.code === 'syntax-error' || other.code === 'duplicate-key')) {
-    return { fixes: [], failures: [] };
-  }
+  if (hasAmbiguousPaths(analysis)) return { fixes: [], failures: [] };
   return fixesForSubject(finding.subject, analysis.model, analysis.network, analysis.analyzer, analysis.doc);
+}
+
+const ambiguousPaths = new WeakMap<Analysis, boolean>();
+
+/** Whether the document has syntax errors or duplicate keys; computed once per analysis, since explain asks for every finding. */
+function hasAmbiguousPaths(analysis: Analysis): boolean {
+  let ambiguous = ambiguousPaths.get(analysis);
+  if (ambiguous === undefined) {
+    ambiguous = analysis.findings.some((other) => other.code === 'syntax-error' || other.code === 'duplicate-key');
+    ambiguousPaths.set(analysis, ambiguous);
+  }
+  return ambiguous;
 }
 
 function mergeSettings(host: AnalysisSettings, file: AnalysisSettings): EffectiveSettings {

@@ -236,7 +236,7 @@ export class BlockAnalyzer {
     return result;
   }
 
-  /** The block's structure that every gain model shares, computed on the first analysis. */
+  /** Returns the block's structure that every gain model shares, computing it on the first analysis. */
   private shape(block: BlockNode, order: string[]): BlockShape {
     let shape = this.shapes.get(block);
     if (!shape) {
@@ -251,7 +251,7 @@ export class BlockAnalyzer {
 interface BlockShape {
   /** Indices of the edges into each node, in edge order. */
   incoming: Map<string, number[]>;
-  /** Per edge, 1 when it carries an op other than identity or scale, else 0. */
+  /** Per edge, the value of edgeLength: 1 when the edge adds to a path's length, else 0. */
   edgeLengths: number[];
   /** The listed paths (at most MAX_LISTED_PATHS) without their gains. */
   paths: PathShape[];

@@ -1,0 +1,76 @@
+// Timing and statistics helpers for the benchmarks: interleaved sampling, medians, percentiles
+// and the power-law fit used for the growth exponent.
+import { performance } from 'node:perf_hooks';
+
+export function median(values) {
+  return percentile(values, 50);
+}
+
+/** Nearest-rank percentile (p in 0..100) of the values; NaN for an empty list. */
+export function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/**
+ * Least-squares slope of log(y) against log(x): the exponent k of y = c x^k. Returns the exponent
+ * and R^2 of the fit.
+ */
+export function fitExponent(points) {
+  const xs = points.map((point) => Math.log(point.x));
+  const ys = points.map((point) => Math.log(point.y));
+  const meanX = xs.reduce((sum, x) => sum + x, 0) / xs.length;
+  const meanY = ys.reduce((sum, y) => sum + y, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - meanX) * (ys[i] - meanY);
+    sxx += (xs[i] - meanX) ** 2;
+    syy += (ys[i] - meanY) ** 2;
+  }
+  const exponent = sxy / sxx;
+  return { exponent, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+}
+
+/** Runs `run` once (awaiting it when it returns a promise) and returns the elapsed milliseconds. */
+export async function timeOnce(run) {
+  const start = performance.now();
+  const pending = run();
+  if (pending && typeof pending.then === 'function') await pending;
+  return performance.now() - start;
+}
+
+/**
+ * Times several candidates in rounds, one run of each per round in a rotating order, so a change
+ * in machine load during the measurement hits every candidate alike. A full garbage collection
+ * runs before each sample when node was started with --expose-gc. Rounds continue until both
+ * `minRounds` and `budgetMs` are reached, or `maxRounds` is.
+ *
+ * Returns a Map from candidate name to its samples in milliseconds.
+ */
+export async function sampleInterleaved(candidates, { warmupRounds = 2, minRounds = 5, maxRounds = 50, budgetMs = 5000 } = {}) {
+  const samples = new Map(candidates.map((candidate) => [candidate.name, []]));
+  for (let round = 0; round < warmupRounds; round++) {
+    for (const candidate of candidates) await candidate.run();
+  }
+  const start = performance.now();
+  for (let round = 0; round < maxRounds; round++) {
+    if (round >= minRounds && performance.now() - start >= budgetMs) break;
+    for (let k = 0; k < candidates.length; k++) {
+      const candidate = candidates[(round + k) % candidates.length];
+      globalThis.gc?.();
+      samples.get(candidate.name).push(await timeOnce(candidate.run));
+    }
+  }
+  return samples;
+}
+
+export function formatMs(ms) {
+  if (!Number.isFinite(ms)) return 'n/a';
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
