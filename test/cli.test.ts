@@ -234,3 +234,17 @@ describe('DSL types', () => {
     assert.match(stdout, /TS2322: Type '2' is not assignable to type '1'/);
   });
 });
+
+describe('TypeScript twins of the examples', () => {
+  for (const name of Object.keys(EXAMPLES)) {
+    const twin = name.replace(/\.json$/, '.ts');
+    test(`${twin} matches its JSON model`, () => {
+      const report = (file: string) => (JSON.parse(reslint(['check', '--format', 'json', `examples/${file}`]).stdout) as JsonReport).files[0];
+      const json = report(name);
+      const ts = report(twin);
+      assert.equal(ts.log10W, json.log10W);
+      assert.deepEqual(ts.findings.map((f) => f.code).sort(), json.findings.map((f) => f.code).sort());
+      assert.deepEqual(ts.blocks.map((b) => [b.name, b.repeat, b.log10Wl]), json.blocks.map((b) => [b.name, b.repeat, b.log10Wl]));
+    });
+  }
+});
