@@ -24,8 +24,18 @@ export async function inlayHints(workspace: Workspace, params: InlayHintParams):
     .map((hint) => ({ position: document.lines.positionAt(hint.offset), label: hint.label, paddingLeft: true }));
 }
 
-/** Computes every hint of the document, in text order. */
+const hintCache = new WeakMap<AnalyzedDocument, OffsetHint[]>();
+
+/** Returns every hint of the document, in text order, computed once per analysed version. */
 export function hintOffsets(document: AnalyzedDocument): OffsetHint[] {
+  const cached = hintCache.get(document);
+  if (cached) return cached;
+  const hints = computeHints(document);
+  hintCache.set(document, hints);
+  return hints;
+}
+
+function computeHints(document: AnalyzedDocument): OffsetHint[] {
   const { analysis } = document;
   const selected = analysis.network.model.name;
   const hints: OffsetHint[] = [];

@@ -22,8 +22,21 @@ function contains(span: Span, offset: number): boolean {
   return span.start <= offset && offset < span.end;
 }
 
-/** Lists every op of every named block and plain layer, path ops first, then the ops after the sum. */
+const opSites = new WeakMap<Analysis, OpSite[]>();
+
+/**
+ * Lists every op of every named block and plain layer, path ops first, then the ops after the sum.
+ * The list is built once per analysis: hovers and inlay hints ask for it on every request.
+ */
 export function allOps(analysis: Analysis): OpSite[] {
+  const cached = opSites.get(analysis);
+  if (cached) return cached;
+  const sites = collectOps(analysis);
+  opSites.set(analysis, sites);
+  return sites;
+}
+
+function collectOps(analysis: Analysis): OpSite[] {
   const blocks: BlockNode[] = [...analysis.model.blocks.values()];
   for (const layer of analysis.model.layers) if (layer?.plain && layer.block) blocks.push(layer.block);
   const sites: OpSite[] = [];
