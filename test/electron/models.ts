@@ -193,12 +193,9 @@ export function resnet50AfterFix(text: string): string {
 
 export const TS_MODEL_LAYER = "{ block: 'res', repeat: depth }";
 
-// NOTE: the TypeScript front end locates a value at the expression that created it, so the hint
-// W = W_l^n for `repeat: depth` sits after the literal in `const depth = 20`, not after `depth`.
-export const TS_MODEL_HINTS: readonly LineHints[] = [
-  { line: 'const depth = 20;', hints: ['W = 0.750^20 = 0.00317'] },
-  { line: TS_MODEL_LAYER, hints: ['W_l = 0.750'] },
-];
+// The repeat comes from `const depth = 20`, outside the layer object, so its hint follows the
+// object on the layer line instead of the constant.
+export const TS_MODEL_HINTS: readonly LineHints[] = [{ line: TS_MODEL_LAYER, hints: ['W_l = 0.750', 'W = 0.750^20 = 0.00317'] }];
 
 export const TS_MODEL_LENSES: readonly LineLenses[] = [
   {

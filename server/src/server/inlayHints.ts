@@ -65,8 +65,14 @@ function pushHints(
   log10Wl: number,
   repeat: number,
 ): void {
-  if (anchor !== undefined) hints.push({ offset: anchor, label: `W_l = ${fmtW(log10Wl)}` });
-  const repeatEnd = endOf(analysis, [...path, 'repeat']);
+  // In a *.arch.ts file a value can come from elsewhere (`repeat: depth` from `const depth = 20`);
+  // a hint that would land outside the layer or op object goes right after that object instead.
+  const owner = analysis.doc.locate(path);
+  const inside = (offset: number | undefined): number | undefined =>
+    offset === undefined || !owner || (offset > owner.start && offset <= owner.end) ? offset : owner.end;
+  const blockAnchor = inside(anchor);
+  if (blockAnchor !== undefined) hints.push({ offset: blockAnchor, label: `W_l = ${fmtW(log10Wl)}` });
+  const repeatEnd = inside(endOf(analysis, [...path, 'repeat']));
   if (repeat > 1 && repeatEnd !== undefined) {
     hints.push({ offset: repeatEnd, label: `W = ${powerText(log10Wl, repeat)} = ${fmtW(log10Times(repeat, log10Wl))}` });
   }
