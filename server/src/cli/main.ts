@@ -54,7 +54,7 @@ export function run(argv: string[], io: Io): number {
       io.stderr(`reslint: ${error.message}\nRun 'reslint --help' for usage.`);
       return 2;
     }
-    // A bug, not bad input: say so in one line, and keep the stack for whoever reports it.
+    // A bug, not bad input: say so in one line; RESLINT_DEBUG prints the stack for a bug report.
     const detail = error instanceof Error ? error.message : String(error);
     io.stderr(`reslint: internal error: ${detail}. Please report it with the input file; set RESLINT_DEBUG=1 to print the stack.`);
     if (process.env.RESLINT_DEBUG) io.stderr(error instanceof Error ? (error.stack ?? detail) : detail);

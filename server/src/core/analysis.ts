@@ -62,7 +62,10 @@ export function sourceKindOf(fileName: string): SourceKind {
   return /\.(m|c)?tsx?$/i.test(fileName) ? 'typescript' : 'json';
 }
 
-/** Reads, validates and analyses a document. Never throws on any input text. */
+/**
+ * Reads, validates and analyses a document. No input text makes it throw; it throws only when a
+ * caller passes TypeScript without a TypeScript front end.
+ */
 export function analyzeText(text: string, kind: SourceKind, options: AnalyzeOptions = {}): Analysis {
   if (text.length > MAX_TEXT_LENGTH) return analyzeSource(tooLargeDocument(text.length), options);
   if (kind === 'typescript') {
@@ -112,7 +115,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   return { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, settings, doc.length) };
 }
 
-/** The scale fixes for a finding, preferred first, and the reasons why other levers fail. */
+/** Computes the scale fixes for a finding, preferred first, and the reasons why other levers fail. */
 export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFix[]; failures: ScaleFailure[] } {
   if (!finding.subject) return { fixes: [], failures: [] };
   // In a document with syntax errors or duplicate keys, a path can name a different node than the
@@ -123,7 +126,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFi
 
 const ambiguousPaths = new WeakMap<Analysis, boolean>();
 
-/** Whether the document has syntax errors or duplicate keys; computed once per analysis, since explain asks for every finding. */
+/** Whether the document has syntax errors or duplicate keys; computed once per analysis, since explain requests the fixes of every finding. */
 function hasAmbiguousPaths(analysis: Analysis): boolean {
   let ambiguous = ambiguousPaths.get(analysis);
   if (ambiguous === undefined) {
