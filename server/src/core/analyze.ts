@@ -1,6 +1,6 @@
 // Smoothness of blocks and of the network. A block's W_l is a sum over its gradient paths, done
-// by dynamic programming over the block DAG in topological order (equal to enumerating every
-// path, without the exponential cost); everything is a base-10 logarithm, and repeat counts
+// by dynamic programming over the block DAG in topological order. That equals enumerating every
+// path, without the exponential cost. Every magnitude is a base-10 logarithm, so repeat counts
 // multiply logarithms instead of being unrolled.
 import { GAIN_MODELS, type GainModel } from './gain';
 import { clampLog, LOG_ZERO, log10Abs, log10Add, log10Multiply, log10Times } from './logmath';
@@ -302,10 +302,10 @@ function topologicalOrder(block: BlockNode, problems: Problem[]): string[] | und
   }
   if (order.length < nodes.size) {
     const { cycle, edge } = findCycle(block, new Set([...nodes].filter((node) => (indegree.get(node) ?? 0) > 0)));
-    const shown = cycle.length > 6 ? [...cycle.slice(0, 5), `... (${cycle.length} nodes)`] : cycle;
+    const listed = cycle.length > 6 ? [...cycle.slice(0, 5), `... (${cycle.length} nodes)`] : cycle;
     problems.push({
       code: 'cycle',
-      message: `The graph of block "${block.name}" has a cycle ${[...shown, cycle[0]].map((n) => (n.startsWith('...') ? n : `"${n}"`)).join(' -> ')}; a block graph must be acyclic. Remove one of these edges.`,
+      message: `The graph of block "${block.name}" has a cycle ${[...listed, cycle[0]].map((n) => (n.startsWith('...') ? n : `"${n}"`)).join(' -> ')}; a block graph must be acyclic. Remove one of these edges.`,
       span: edge?.span ?? block.span,
     });
     return undefined;
