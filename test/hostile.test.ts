@@ -126,6 +126,21 @@ describe('hostile TypeScript files', () => {
     assertSane(text, analysis);
   });
 
+  test('a block from an unevaluated call is information, not an error', () => {
+    const text = [
+      "import { makeBlock } from 'some-npm-lib';",
+      "export default defineModel({ reslint: 1, blocks: { res: { paths: { s: [], r: ['relu'] } }, ext: makeBlock(3) },",
+      "  layers: [{ block: 'res', repeat: 2 }, { block: 'ext', repeat: 2 }] });",
+      '',
+    ].join('\n');
+    const analysis = analyze(text, 'typescript');
+    const unknown = analysis.findings.find((finding) => finding.code === 'unknown-block');
+    assert.equal(unknown?.severity, 'information');
+    assert.match(unknown?.message ?? '', /could not be evaluated/);
+    assert.deepEqual(analysis.network.skippedLayers, [1]);
+    assert.equal(analysis.findings.some((finding) => finding.severity === 'error'), false);
+  });
+
   test('infinite recursion stops at the step budget', () => {
     const text = 'const f = (n: number): number => f(n + 1);\nexport default defineModel({ reslint: 1, layers: [{ ops: ["relu"], repeat: f(1) }] });\n';
     const analysis = analyze(text, 'typescript');

@@ -444,7 +444,7 @@ describe('not-evaluated constructs', () => {
     );
     assert.equal(
       assertSkipped(fixture, 'call'),
-      'Cannot evaluate call to "randomDepth()" statically: it is not a function defined in this file or its imports; the value is skipped.',
+      'Cannot evaluate call to "randomDepth()" statically: it is not a function defined in this file or its imports. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).',
     );
     assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b' }, ['tanh']]);
     assert.equal(fixture.doc.problems[0].severity, undefined, 'the code default (information) applies');
@@ -683,7 +683,7 @@ export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦depth
       depthProblems.map((problem) => [problem.code, problem.severity, problem.message]),
       [
         ['not-evaluated', 'warning', './blocks.ts has a syntax error at line 3 ("Expression or comma expected"); values read from it may be incomplete. Fix that file.'],
-        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date reads the clock, so its value differs between runs; the value is skipped.'],
+        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date reads the clock, so its value differs between runs. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).'],
       ],
     );
     assert.equal(problemsWith(fixture.doc, 'syntax-error').length, 0, 'this document has no syntax error');

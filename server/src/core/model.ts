@@ -210,6 +210,16 @@ function buildLayer(
 
 function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath, knownBlocks: Set<string>): Problem {
   const suggestion = closest(name, knownBlocks);
+  // In a *.arch.ts file the block may be defined by an expression that could not be evaluated;
+  // that is already reported, so this is information rather than a second error.
+  if (!suggestion && doc.problems.some((problem) => problem.code === 'not-evaluated')) {
+    return {
+      code: 'unknown-block',
+      message: `Block "${name}" is not defined, or its definition could not be evaluated (see the not-evaluated findings); the layers that use it are left out of W.`,
+      span: locateNearest(doc, path),
+      severity: 'information',
+    };
+  }
   const hint = suggestion
     ? ` Did you mean "${suggestion}"?`
     : knownBlocks.size > 0

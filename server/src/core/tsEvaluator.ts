@@ -179,7 +179,7 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   /** Reports that `node` was not evaluated and why; returns undefined, the skipped value. */
   private skip(node: ts.Node, reason: string): undefined {
-    this.report(node, `Cannot evaluate ${subjectOf(node)} statically: ${reason}; the value is skipped.`);
+    this.report(node, `Cannot evaluate ${subjectOf(node)} statically: ${reason}. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).`);
     return undefined;
   }
 
