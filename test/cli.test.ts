@@ -61,12 +61,15 @@ describe('examples', () => {
       assert.equal(typeof file.W, 'number');
       assert.deepEqual(file.findings.map((f) => `${f.code}@${f.line}`), expected.findings);
       for (const finding of file.findings) {
-        assert.ok(finding.line >= 1 && finding.column >= 1 && finding.endLine >= finding.line);
+        assert.ok(finding.line >= 1, `line ${finding.line}`);
+        assert.ok(finding.column >= 1, `column ${finding.column}`);
+        assert.ok(finding.endLine >= finding.line, `endLine ${finding.endLine}`);
         assert.ok(['error', 'warning', 'information', 'hint'].includes(finding.severity));
       }
       for (const block of file.blocks) {
         assert.equal(typeof block.name, 'string');
-        assert.ok(Number.isInteger(block.layer) && block.repeat >= 1);
+        assert.ok(Number.isInteger(block.layer), `layer ${block.layer}`);
+        assert.ok(block.repeat >= 1, `repeat ${block.repeat}`);
         assert.ok(block.paths.length >= 1);
         assert.ok(block.maxStableDepth === null || Number.isInteger(block.maxStableDepth));
       }

@@ -49,7 +49,9 @@ const dagArbitrary = fc.integer({ min: 2, max: 7 }).chain((nodes) =>
 );
 
 function nodeName(index: number, nodes: number): string {
-  return index === 0 ? 'in' : index === nodes - 1 ? 'out' : `n${index}`;
+  if (index === 0) return 'in';
+  if (index === nodes - 1) return 'out';
+  return `n${index}`;
 }
 
 function opGain(op: RandomOp, model: ModelName): number {
@@ -225,7 +227,8 @@ describe('validation', () => {
       const analysis = analyzeText(text, 'json');
       assert.ok(codesOf(analysis).includes(code), `codes: ${codesOf(analysis).join(', ')}`);
       for (const finding of analysis.findings) {
-        assert.ok(finding.span.start >= 0 && finding.span.end <= text.length, `range of ${finding.code} inside the text`);
+        assert.ok(finding.span.start >= 0, `range of ${finding.code} starts inside the text`);
+        assert.ok(finding.span.end <= text.length, `range of ${finding.code} ends inside the text`);
         assert.doesNotMatch(finding.message, /(=|is) NaN|undefined/);
       }
     });
@@ -273,7 +276,7 @@ describe('JSON Schema', () => {
   test('the schema accepts every bundled example', () => {
     const schema = modelJsonSchema() as { required: string[]; properties: Record<string, unknown> };
     assert.deepEqual([...schema.required].sort(), ['layers', 'reslint']);
-    assert.ok('blocks' in schema.properties && 'ops' in schema.properties && 'settings' in schema.properties);
+    for (const key of ['blocks', 'ops', 'settings']) assert.ok(key in schema.properties, `schema property ${key}`);
   });
 });
 

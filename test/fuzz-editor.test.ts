@@ -1,6 +1,6 @@
 // Bounded fuzzing of the editor features: hovers at random positions, inlay hints, code lenses
 // and every offered code action, on valid and mutated JSON models and on mutated TypeScript
-// models, through the server's handlers with a workspace that holds one analysed document.
+// models, through the server's handlers with a workspace that contains one analysed document.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ function analyzedDocument(text: string, kind: SourceKind): AnalyzedDocument {
   return { uri: URIS[kind], version: 1, text, lines: new LineIndex(text), analysis, settings: DEFAULT_SERVER_SETTINGS, settingsKey: '{}' };
 }
 
-/** A workspace with one analysed document, enough for the request handlers. */
+/** Builds a workspace with one analysed document, enough for the request handlers. */
 function workspaceOf(document: AnalyzedDocument): Workspace {
   const stub = {
     support: { configuration: false, configurationRegistration: false, inlayHintRefresh: false, codeLensRefresh: false, documentChanges: true },
@@ -39,7 +39,8 @@ function workspaceOf(document: AnalyzedDocument): Workspace {
 
 function assertInside(lines: LineIndex, text: string, range: Range, what: string): void {
   for (const position of [range.start, range.end]) {
-    assert.ok(position.line >= 0 && position.line < lines.lineCount, `${what}: line ${position.line} outside the document`);
+    assert.ok(position.line >= 0, `${what}: line ${position.line} before the document`);
+    assert.ok(position.line < lines.lineCount, `${what}: line ${position.line} after the document`);
     const offset = lines.offsetAt(position);
     assert.deepEqual(lines.positionAt(offset), position, `${what}: position ${JSON.stringify(position)} is not in the text`);
     assert.ok(offset <= text.length);

@@ -12,7 +12,7 @@ export function residualBlock(branch: unknown[], afterSum?: unknown[]): object {
   return { paths: { shortcut: [], residual: branch }, ...(afterSum ? { afterSum } : {}) };
 }
 
-/** A model of one block repeated n times. */
+/** Builds a model of one block repeated n times. */
 export function repeatedModel(block: object, repeat: number): object {
   return { reslint: 1, blocks: { b: block }, layers: [{ block: 'b', repeat }] };
 }

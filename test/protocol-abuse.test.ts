@@ -1,6 +1,6 @@
 // The real server under protocol abuse: malformed JSON-RPC, unknown methods, documents never
 // opened, positions out of range, 1,000 edits with cancellations, and didClose during analysis.
-// The server must stay up, answer every request and end with diagnostics of the final text.
+// The server must stay up, respond to every request and end with diagnostics of the final text.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -45,7 +45,7 @@ interface LoadedFile {
   analysis: Analysis;
 }
 
-/** Runs the CLI with the given arguments and returns the exit code; never throws on bad input. */
+/** Runs the CLI with the given arguments and returns the exit code. It catches every error, so it does not throw. */
 export function run(argv: string[], io: Io): number {
   try {
     return runCommand(argv, io);
@@ -54,7 +54,7 @@ export function run(argv: string[], io: Io): number {
       io.stderr(`reslint: ${error.message}\nRun 'reslint --help' for usage.`);
       return 2;
     }
-    // A bug, not bad input: say so in one line; RESLINT_DEBUG prints the stack for a bug report.
+    // A bug, not bad input: one line names it, and RESLINT_DEBUG prints the stack for a bug report.
     const detail = error instanceof Error ? error.message : String(error);
     io.stderr(`reslint: internal error: ${detail}. Please report it with the input file; set RESLINT_DEBUG=1 to print the stack.`);
     if (process.env.RESLINT_DEBUG) io.stderr(error instanceof Error ? (error.stack ?? detail) : detail);
@@ -238,7 +238,7 @@ function readImportedFile(absolutePath: string): string | undefined {
   }
 }
 
-/** The folder of package.json: two levels above dist/cli.js, or four above out/server/src/cli. */
+/** Returns the folder of package.json: two levels above dist/cli.js, or four above out/server/src/cli. */
 function packageRoot(): string {
   for (const candidate of [join(__dirname, '..'), join(__dirname, '..', '..', '..', '..')]) {
     try {
@@ -262,7 +262,7 @@ function packageVersion(): string {
 
 /**
  * Escapes control characters and bidirectional overrides from names in the file, so a block name
- * cannot start a new output line, colour the terminal or reorder what a reader sees.
+ * cannot start a new output line, colour the terminal or reorder the displayed text.
  */
 export function printable(line: string): string {
   return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) =>

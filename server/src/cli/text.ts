@@ -28,7 +28,7 @@ export function findingLines(path: string, text: string, analysis: Analysis): st
   });
 }
 
-/** The closing line, in ESLint's style: "✖ 5 problems (1 error, 3 warnings, 1 info)". */
+/** Formats the closing line, in ESLint's style: "✖ 5 problems (1 error, 3 warnings, 1 info)". */
 export function summaryLine(counts: Counts, files: number): string {
   const total = counts.error + counts.warning + counts.information + counts.hint;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -44,7 +44,7 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
 }
 
-/** The full report of one file for `reslint explain`. */
+/** Formats the full report of one file for `reslint explain`. */
 export function explainText(path: string, text: string, analysis: Analysis): string[] {
   const { network, settings, model } = analysis;
   const selected = network.model.name;
@@ -167,7 +167,7 @@ function formatLogValue(log: number): string {
   return Math.abs(log) >= 1e6 ? log.toExponential(4) : log.toFixed(4);
 }
 
-/** The shortest range of lengths around the largest coefficients that holds 90% of the total. */
+/** The shortest range of lengths around the largest coefficients that contains 90% of the total. */
 function spectrumShares(coefficients: number[]): [number, number] | undefined {
   const max = Math.max(...coefficients);
   if (!Number.isFinite(max)) return undefined;

@@ -126,7 +126,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFi
 
 const ambiguousPaths = new WeakMap<Analysis, boolean>();
 
-/** Whether the document has syntax errors or duplicate keys; computed once per analysis, since explain requests the fixes of every finding. */
+/** Returns whether the document has syntax errors or duplicate keys, computed once per analysis because explain requests the fixes of every finding. */
 function hasAmbiguousPaths(analysis: Analysis): boolean {
   let ambiguous = ambiguousPaths.get(analysis);
   if (ambiguous === undefined) {

@@ -97,9 +97,9 @@ export class BlockAnalyzer {
   constructor(private readonly model: ModelIR) {}
 
   /**
-   * The block's results under one model, or undefined when it cannot be analysed. Nested blocks
-   * are computed first, in post-order with an explicit stack, so a chain of thousands of nested
-   * blocks cannot overflow the call stack; a nested block still on the stack closes a cycle.
+   * Returns the block's results under one model, or undefined when it cannot be analysed. Nested
+   * blocks are computed first, in post-order with an explicit stack, so a chain of thousands of
+   * nested blocks cannot overflow the call stack. A nested block still on the stack closes a cycle.
    */
   analyze(block: BlockNode, gainModel: GainModel): BlockResult | undefined {
     let cache = this.memo.get(gainModel.name);
@@ -126,7 +126,7 @@ export class BlockAnalyzer {
     return cache.get(block);
   }
 
-  /** A nested block of `block` that is neither computed nor on the stack, if any. */
+  /** Returns a nested block of `block` that is neither computed nor on the stack, if any. */
   private pendingNested(block: BlockNode, cache: Map<BlockNode, BlockResult | undefined>): BlockNode | undefined {
     for (const op of nestedOps(block)) {
       const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
@@ -316,7 +316,7 @@ function topologicalOrder(block: BlockNode, problems: Problem[]): string[] | und
 }
 
 /**
- * One cycle among the nodes Kahn's algorithm could not order. Each of them has a predecessor among
+ * Finds one cycle among the nodes Kahn's algorithm could not order. Each of them has a predecessor among
  * them, so walking predecessors must revisit a node; the walk from there is the cycle.
  */
 function findCycle(block: BlockNode, remaining: Set<string>): { cycle: string[]; edge?: EdgeNode } {
@@ -430,7 +430,7 @@ function incomingEdges(block: BlockNode): Map<string, number[]> {
   return incoming;
 }
 
-/** The ops of a block that use another block, on its edges and after the sum. */
+/** Yields the ops of a block that use another block, on its edges and after the sum. */
 function* nestedOps(block: BlockNode): Generator<OpNode> {
   for (const edge of block.edges) for (const op of edge.ops) if (op.kind === 'block') yield op;
   for (const op of block.afterSum) if (op.kind === 'block') yield op;
@@ -615,7 +615,7 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
   };
 }
 
-/** Where the running product, starting at `running`, first leaves the band within n repeats of W_l. */
+/** Finds where the running product, starting at `running`, first leaves the band within n repeats of W_l. */
 export function findBandExit(layerIndex: number, repeat: number, running: number, log10Wl: number, band: Band): BandExit | undefined {
   const end = running + log10Times(repeat, log10Wl);
   if (log10Wl > 0 && end > band.log10Max) {

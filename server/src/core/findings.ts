@@ -6,7 +6,7 @@ import type { BlockNode, LayerNode, ModelIR } from './model';
 import { isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
 import type { Problem, SourceDocument, TextEdit } from './source';
 
-/** What a smoothness finding is about, so that its fixes can be computed later. */
+/** The subject of a smoothness finding, kept so that its fixes can be computed later. */
 export type FindingSubject =
   | { kind: 'block'; block: string }
   | { kind: 'layer'; layerIndex: number }
@@ -136,8 +136,8 @@ interface FixTarget {
 }
 
 /**
- * The scale fixes for a finding, preferred first: the branch scales that reach the target, then
- * the shortcut scales; failures say why a lever does not work.
+ * Computes the scale fixes for a finding, preferred first: the branch scales that reach the
+ * target, then the shortcut scales. Failures give the reason a lever does not work.
  */
 export function fixesForSubject(
   subject: FindingSubject,
@@ -181,7 +181,7 @@ export function fixesForSubject(
 
 function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkResult): FixTarget[] {
   const band = network.band;
-  // The scale replaces the edge's current one, so the title says "set ... to", not "scale by".
+  // The scale replaces the edge's current one, so the title reads "set ... to", not "scale by".
   const lever = (solution: ScaleSolution): string => {
     const current = solution.edge.scale === 1 ? '' : ` (now ${formatNumber(solution.edge.scale, 6)})`;
     return `Set the scale of ${solution.role} "${edgeLabel(solution)}" of "${solution.block.name}" to ${solution.scale}${current}`;

@@ -1,4 +1,4 @@
-// The gain models: each turns an op into a scalar gain and says how path gains combine. A model
+// The gain models: each turns an op into a scalar gain and defines how path gains combine. A model
 // sees the op and its place in the network (GainContext), so a model whose gains depend on depth,
 // such as one that tracks the forward variance along the residual stream, fits the same interface.
 import { activationStats, type ActivationStats } from './catalog';
@@ -6,7 +6,7 @@ import { log10Abs } from './logmath';
 import type { OpNode } from './model';
 import type { ModelName } from './schema';
 
-/** Where an op sits; the three current models ignore it, but a depth-aware model would not. */
+/** The position of an op in the network. The three current models ignore it; a depth-aware model would use it. */
 export interface GainContext {
   /** Index of the layer in "layers" whose block contains the op, if known. */
   layerIndex?: number;
@@ -22,16 +22,16 @@ export interface OpGain {
 
 export interface GainModel {
   name: ModelName;
-  /** Which statistic of |sigma'(z)| activations use. */
+  /** The statistic of |sigma'(z)| that activations use. */
   statistic: keyof ActivationStats;
   /**
-   * How paths combine: W_l = (sum_p w_p^power)^(1/power), so 1 is the plain sum (triangle
+   * The combination rule: W_l = (sum_p w_p^power)^(1/power), so 1 is the plain sum (triangle
    * bound) and 2 is quadrature (independent branches at random initialisation).
    */
   power: 1 | 2;
   /** One-line reading of the model for hovers and reports. */
   summary: string;
-  /** The gain of a non-block op; block ops are resolved by the analysis, which knows nested W. */
+  /** The gain of a non-block op; block ops are resolved by the analysis, which computes nested W. */
   opGain(op: OpNode, context: GainContext): OpGain;
 }
 
@@ -51,8 +51,8 @@ class StatisticGainModel implements GainModel {
 
   opGain(op: OpNode, _context: GainContext): OpGain {
     const { value, source } = this.baseGain(op);
-    // Every input is a finite double; a statistic computed from one stays finite too, but cap it
-    // at the largest double so no caller ever sees an infinite logarithm.
+    // Every input is a finite double, and so is a statistic computed from one. The cap at the
+    // largest double guards the logarithm against an overflow in that computation.
     let log10 = Math.min(log10Abs(value), Math.log10(Number.MAX_VALUE));
     const notes = [source];
     if (op.initFactor !== undefined) {

@@ -26,7 +26,7 @@ export function readJsonSource(text: string): SourceDocument {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (!root && errors.length === 1 && printParseErrorCode(errors[0].error) === 'ValueExpected') {
-    // Only whitespace and comments: say what a model file needs instead of "Value expected".
+    // Only whitespace and comments: name what a model file needs instead of "Value expected".
     problems.push({
       code: 'schema',
       message: 'The file has no JSON value. A model file is an object such as {"reslint": 1, "layers": [["conv", "relu"]]}.',
@@ -189,7 +189,7 @@ function lineEnd(text: string, start: number): number {
 }
 
 /**
- * The plain value of a node, like jsonc-parser's getNodeValue but without assigning "__proto__"
+ * Converts a node to its plain value, like jsonc-parser's getNodeValue but without assigning "__proto__"
  * as a key, which would replace the object's prototype instead of adding a property. Such keys are
  * reported by reportDuplicateKeys and left out. Iterative, so deep documents cannot overflow.
  */

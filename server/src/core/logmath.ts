@@ -1,5 +1,6 @@
 // Arithmetic on magnitudes stored as base-10 logarithms, so that products over 10^12 repeats or
-// gains near 1e308 never overflow. A magnitude of 0 is -Infinity; NaN never comes out.
+// gains near 1e308 do not overflow. A magnitude of 0 is -Infinity, and overflowing exponents are
+// clamped to the largest double instead of becoming Infinity.
 
 export const LOG_ZERO = -Infinity;
 
@@ -43,7 +44,7 @@ export function log10Multiply(a: number, b: number): number {
   return clampLog(a + b);
 }
 
-/** The linear value of a log magnitude, or null when a double cannot hold it (overflow, or underflow of a non-zero value). */
+/** Returns the linear value of a log magnitude, or null when a double cannot hold it (overflow, or underflow of a non-zero value). */
 export function linearOrNull(log: number): number | null {
   if (log === LOG_ZERO) return 0;
   if (!Number.isFinite(log)) return null;

@@ -12,7 +12,7 @@ export const OUTPUT_NODE = 'out';
 export interface OpNode {
   span: Span;
   path: ValuePath;
-  /** How the op reads in hovers and tables: "relu", "conv (init he)", "gain 0.3", "block inner x2". */
+  /** The op's text in hovers and tables: "relu", "conv (init he)", "gain 0.3", "block inner x2". */
   label: string;
   kind: 'catalog' | 'user' | 'anonymous' | 'scale' | 'block';
   name?: string;
@@ -210,8 +210,8 @@ function buildLayer(
 
 function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath, knownBlocks: Set<string>): Problem {
   const suggestion = closest(name, knownBlocks);
-  // In a *.arch.ts file the block may be defined by an expression that could not be evaluated;
-  // that is already reported, so this is information rather than a second error.
+  // In a *.arch.ts file the block may be defined by an expression that could not be evaluated.
+  // That is already reported, so this is information rather than a second error.
   if (!suggestion && doc.problems.some((problem) => problem.code === 'not-evaluated')) {
     return {
       code: 'unknown-block',

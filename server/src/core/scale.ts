@@ -33,7 +33,7 @@ export interface ScaleFailure {
  */
 export type Rounding = 'down' | 'up' | 'nearest';
 
-/** The edges a fix may scale: branches first (largest share of W_l first), then shortcuts. */
+/** Lists the edges a fix may scale: branches first (largest share of W_l first), then shortcuts. */
 export function scaleCandidates(block: BlockNode): { edgeIndex: number; role: 'branch' | 'shortcut' }[] {
   if (block.form === 'plain') return [];
   const candidates = block.edges.map((edge, edgeIndex) => ({ edgeIndex, role: edge.shortcut ? ('shortcut' as const) : ('branch' as const) }));
@@ -92,9 +92,9 @@ function wlWith(scale: number, rest: number, through: number, afterSum: number, 
 }
 
 /**
- * The terms of W_l split at one edge, all log10 and raised to the model's power: `rest` sums the
- * paths that avoid the edge, `through` the paths through it without its scale; `afterSum` is the
- * gain of the ops after the sum (not raised).
+ * Splits W_l at one edge into terms, all log10 and raised to the model's power. `rest` sums the
+ * paths that avoid the edge, and `through` sums the paths through it without its scale. `afterSum`
+ * is the gain of the ops after the sum, not raised.
  */
 export function edgeTerms(
   analyzer: BlockAnalyzer,

@@ -68,8 +68,8 @@ export function validateModelFile(doc: SourceDocument): { file: ValidFile; probl
 }
 
 /**
- * Parses one part; keys the schema does not know are reported as warnings and dropped, then the
- * rest is parsed again so that a misspelt key does not discard its whole object.
+ * Parses one part. Keys the schema does not define are reported as warnings and dropped, and the
+ * rest is parsed again, so a misspelt key does not discard its whole object.
  */
 function parsePart(
   schema: z.ZodType,
@@ -259,7 +259,7 @@ function suggestKey(key: string, known: string[]): string {
   return match && match !== key ? ` Did you mean "${match}"?` : '';
 }
 
-/** The candidate nearest to a misspelt name, if it is close enough to be a likely typo. */
+/** Returns the candidate nearest to a misspelt name, if it is close enough to be a likely typo. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;

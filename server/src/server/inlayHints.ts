@@ -65,8 +65,8 @@ function pushHints(
   log10Wl: number,
   repeat: number,
 ): void {
-  // In a *.arch.ts file a value can come from elsewhere (`repeat: depth` from `const depth = 20`);
-  // a hint that would land outside the layer or op object goes right after that object instead.
+  // In a *.arch.ts file a value can come from elsewhere (`repeat: depth` from `const depth = 20`).
+  // A hint that would land outside the layer or op object goes right after that object instead.
   const owner = analysis.doc.locate(path);
   const inside = (offset: number | undefined): number | undefined =>
     offset === undefined || !owner || (offset > owner.start && offset <= owner.end) ? offset : owner.end;
