@@ -6,7 +6,7 @@ import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix
 import { GAIN_MODELS } from './gain';
 import { readJsonSource } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
-import { MODEL_NAMES, type AnalysisSettings, type ModelName, type SeverityName } from './schema';
+import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
 import type { Problem, SourceDocument, Span } from './source';
 import { validateModelFile } from './validate';
@@ -43,7 +43,7 @@ export interface Analysis {
   settings: EffectiveSettings;
   analyzer: BlockAnalyzer;
   network: NetworkResult;
-  /** Every named block under every model; undefined where a block cannot be analysed. */
+  /** Every named block under every model, each model computed on first read; undefined where a block cannot be analysed. */
   blocks: Map<BlockNode, Record<ModelName, BlockResult | undefined>>;
   findings: Finding[];
 }
@@ -89,10 +89,13 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const analyzer = new BlockAnalyzer(model);
 
   const blocks = new Map<BlockNode, Record<ModelName, BlockResult | undefined>>();
+  // The selected model's results, computed here so that the analyzer's problems (cycles, graph
+  // shapes) are complete before they are collected below.
+  const selected = new Map<BlockNode, BlockResult | undefined>();
   for (const block of model.blocks.values()) {
-    const byModel = {} as Record<ModelName, BlockResult | undefined>;
-    for (const name of MODEL_NAMES) byModel[name] = analyzer.analyze(block, GAIN_MODELS[name]);
+    const byModel = analyzer.results(block);
     blocks.set(block, byModel);
+    selected.set(block, byModel[settings.model]);
   }
   const network = analyzeNetwork(model, analyzer, gainModel, band);
   appendAll(problems, analyzer.problems);
@@ -108,7 +111,6 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   // Smoothness findings on a document with syntax errors would judge numbers that the parser had
   // to guess (0x10 read as 0), so only the reading problems are reported until it parses.
   if (!syntaxBroken) {
-    const selected = new Map([...blocks].map(([block, byModel]) => [block, byModel[settings.model]]));
     appendAll(problems, smoothnessFindings(model, network, selected, settings.tolerance));
   }
 

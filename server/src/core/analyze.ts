@@ -5,7 +5,7 @@
 import { GAIN_MODELS, type GainModel } from './gain';
 import { clampLog, LOG_ZERO, log10Abs, log10Add, log10Multiply, log10Times } from './logmath';
 import { INPUT_NODE, OUTPUT_NODE, type BlockNode, type EdgeNode, type LayerNode, type ModelIR, type OpNode } from './model';
-import { MODEL_NAMES, type ModelName } from './schema';
+import type { ModelName } from './schema';
 import type { Problem } from './source';
 
 /** At most this many paths are listed per block; W_l always covers all of them. */
@@ -93,8 +93,22 @@ export class BlockAnalyzer {
   private readonly memo = new Map<ModelName, Map<BlockNode, BlockResult | undefined>>();
   private readonly inProgress = new Set<BlockNode>();
   private readonly reportedCycles = new Set<OpNode>();
+  private readonly records = new Map<BlockNode, ModelResults>();
 
   constructor(private readonly model: ModelIR) {}
+
+  /**
+   * The block's results under every gain model, each computed when first read. Analysis reads
+   * only the selected model's; hovers and reports read the others for a few blocks.
+   */
+  results(block: BlockNode): Record<ModelName, BlockResult | undefined> {
+    let record = this.records.get(block);
+    if (!record) {
+      record = new ModelResults((name) => this.analyze(block, GAIN_MODELS[name]));
+      this.records.set(block, record);
+    }
+    return record;
+  }
 
   /**
    * Returns the block's results under one model, or undefined when it cannot be analysed. Nested
@@ -156,7 +170,7 @@ export class BlockAnalyzer {
 
   /** log10 gain of one op (not raised to the power). */
   opLog(op: OpNode, gainModel: GainModel, blockName: string): number | undefined {
-    if (op.kind !== 'block') return gainModel.opGain(op, { blockName }).log10;
+    if (op.kind !== 'block') return gainModel.opLog10(op, { blockName });
     const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
     if (!nested) return undefined;
     if (this.inProgress.has(nested)) {
@@ -202,12 +216,11 @@ export class BlockAnalyzer {
     const forward = forwardSums(block, order, edgeLogs, -1, shape.incoming);
     const total = forward.get(OUTPUT_NODE) ?? LOG_ZERO;
     const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10Multiply(log10AfterSum, total / gainModel.power);
-    const paths = shape.paths.map((path) => pathResult(path, edgeLogs, gainModel.power, log10AfterSum));
     const nestedLengths = block.edges.length <= MAX_SPECTRUM_EDGES ? this.nestedLengths(block, gainModel) : undefined;
     const spectrum = nestedLengths
       ? blockSpectrum(block, order, edgeLogs, gainModel.power * log10AfterSum, shape, nestedLengths)
       : undefined;
-    return { log10Wl, log10AfterSum, paths, pathsTruncated: shape.pathsTruncated, spectrum };
+    return new ComputedBlock(log10Wl, log10AfterSum, spectrum, shape, edgeLogs, gainModel.power);
   }
 
   /**
@@ -240,22 +253,84 @@ export class BlockAnalyzer {
   private shape(block: BlockNode, order: string[]): BlockShape {
     let shape = this.shapes.get(block);
     if (!shape) {
-      shape = blockShape(block, order);
+      shape = new BlockShape(block, order);
       this.shapes.set(block, shape);
     }
     return shape;
   }
 }
 
+/** Reads each gain model's result through a getter that computes it once, on first use. */
+class ModelResults implements Record<ModelName, BlockResult | undefined> {
+  private readonly values = new Map<ModelName, BlockResult | undefined>();
+
+  constructor(private readonly compute: (name: ModelName) => BlockResult | undefined) {}
+
+  get seed(): BlockResult | undefined {
+    return this.get('seed');
+  }
+
+  get variance(): BlockResult | undefined {
+    return this.get('variance');
+  }
+
+  get bound(): BlockResult | undefined {
+    return this.get('bound');
+  }
+
+  private get(name: ModelName): BlockResult | undefined {
+    if (!this.values.has(name)) this.values.set(name, this.compute(name));
+    return this.values.get(name);
+  }
+}
+
+/**
+ * A block's result under one model. The listed paths are built when first read: findings need
+ * them only for blocked blocks, and hovers and reports for the few blocks they show.
+ */
+class ComputedBlock implements BlockResult {
+  private listed?: PathResult[];
+
+  constructor(
+    readonly log10Wl: number,
+    readonly log10AfterSum: number,
+    readonly spectrum: number[] | undefined,
+    private readonly shape: BlockShape,
+    private readonly edgeLogs: number[],
+    private readonly power: number,
+  ) {}
+
+  get paths(): PathResult[] {
+    this.listed ??= this.shape.listed.paths.map((path) => pathResult(path, this.edgeLogs, this.power, this.log10AfterSum));
+    return this.listed;
+  }
+
+  get pathsTruncated(): boolean {
+    return this.shape.listed.truncated;
+  }
+}
+
 /** The parts of a block's analysis that do not depend on the gain model. */
-interface BlockShape {
+class BlockShape {
   /** Indices of the edges into each node, in edge order. */
-  incoming: Map<string, number[]>;
+  readonly incoming: Map<string, number[]>;
   /** Per edge, the value of edgeLength: 1 when the edge adds to a path's length, else 0. */
-  edgeLengths: number[];
-  /** The listed paths (at most MAX_LISTED_PATHS) without their gains. */
-  paths: PathShape[];
-  pathsTruncated: boolean;
+  readonly edgeLengths: number[];
+  private listing?: { paths: PathShape[]; truncated: boolean };
+
+  constructor(
+    private readonly block: BlockNode,
+    private readonly order: string[],
+  ) {
+    this.incoming = incomingEdges(block);
+    this.edgeLengths = block.edges.map(edgeLength);
+  }
+
+  /** The listed paths (at most MAX_LISTED_PATHS) without their gains, built on first use. */
+  get listed(): { paths: PathShape[]; truncated: boolean } {
+    this.listing ??= listPaths(this.block, this.order, this.edgeLengths, afterSumLabels(this.block));
+    return this.listing;
+  }
 }
 
 interface PathShape {
@@ -264,12 +339,6 @@ interface PathShape {
   /** Op labels along the path, afterSum last. */
   ops: string[];
   length: number;
-}
-
-function blockShape(block: BlockNode, order: string[]): BlockShape {
-  const edgeLengths = block.edges.map(edgeLength);
-  const { paths, truncated } = listPaths(block, order, edgeLengths, afterSumLabels(block));
-  return { incoming: incomingEdges(block), edgeLengths, paths, pathsTruncated: truncated };
 }
 
 function afterSumLabels(block: BlockNode): string[] {
@@ -580,25 +649,22 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
       skippedLayers.push(index);
       continue;
     }
-    const byModel = {} as Record<ModelName, BlockResult>;
-    let complete = true;
-    for (const name of MODEL_NAMES) {
-      const result = analyzer.analyze(block, GAIN_MODELS[name]);
-      if (!result) complete = false;
-      else byModel[name] = result;
-    }
-    if (!complete) {
+    // Whether a block can be analysed does not depend on the gain model (unresolved ops, cycles
+    // and failed nested blocks are structural), so the selected model decides for all three.
+    const byModel = analyzer.results(block);
+    const selected = byModel[gainModel.name];
+    if (!selected) {
       skippedLayers.push(index);
       continue;
     }
-    const log10Wl = byModel[gainModel.name].log10Wl;
+    const log10Wl = selected.log10Wl;
     const log10Layer = log10Times(layer.repeat, log10Wl);
     if (!bandExit) bandExit = findBandExit(index, layer.repeat, running, log10Wl, band);
     running = log10Multiply(running, log10Layer);
     layers.push({
       layer,
       block,
-      byModel,
+      byModel: byModel as Record<ModelName, BlockResult>,
       log10Layer,
       log10Running: running,
       maxStableDepth: maxStableDepth(log10Wl, band),

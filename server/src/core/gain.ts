@@ -33,6 +33,8 @@ export interface GainModel {
   summary: string;
   /** The gain of a non-block op; block ops are resolved by the analysis, which computes nested W. */
   opGain(op: OpNode, context: GainContext): OpGain;
+  /** opGain(op, context).log10 without the note, for the analysis, which needs only the number. */
+  opLog10(op: OpNode, context: GainContext): number;
 }
 
 const STATISTIC_NAMES: Record<keyof ActivationStats, string> = {
@@ -41,29 +43,36 @@ const STATISTIC_NAMES: Record<keyof ActivationStats, string> = {
   peak: "peak sup|s'|",
 };
 
+/** The cap of a base gain's logarithm: every input is a finite double, and so is a statistic computed from one; the cap guards against an overflow in that computation. */
+const MAX_BASE_LOG10 = Math.log10(Number.MAX_VALUE);
+
 class StatisticGainModel implements GainModel {
+  /** Notes of the base gains that name this model's statistic, made once rather than per op. */
+  private readonly catalogNote: string;
+  private readonly userNote: string;
+
   constructor(
     readonly name: ModelName,
     readonly statistic: keyof ActivationStats,
     readonly power: 1 | 2,
     readonly summary: string,
-  ) {}
+  ) {
+    this.catalogNote = `${STATISTIC_NAMES[statistic]} under N(0, 1)`;
+    this.userNote = `user-defined ${statistic}`;
+  }
 
-  opGain(op: OpNode, _context: GainContext): OpGain {
-    const { value, source } = this.baseGain(op);
-    // Every input is a finite double, and so is a statistic computed from one. The cap at the
-    // largest double guards the logarithm against an overflow in that computation.
-    let log10 = Math.min(log10Abs(value), Math.log10(Number.MAX_VALUE));
-    const notes = [source];
-    if (op.initFactor !== undefined) {
-      log10 += log10Abs(op.initFactor);
-      notes.push(`init ${op.initLabel} x${formatFactor(op.initFactor)}`);
-    }
-    if (op.scale !== undefined && op.kind !== 'scale') {
-      log10 += log10Abs(op.scale);
-      notes.push(`scale x${op.scale}`);
-    }
-    return { log10, source: notes.join(', ') };
+  opGain(op: OpNode, context: GainContext): OpGain {
+    const notes = [this.baseGain(op).source];
+    if (op.initFactor !== undefined) notes.push(`init ${op.initLabel} x${formatFactor(op.initFactor)}`);
+    if (op.scale !== undefined && op.kind !== 'scale') notes.push(`scale x${op.scale}`);
+    return { log10: this.opLog10(op, context), source: notes.join(', ') };
+  }
+
+  opLog10(op: OpNode, _context: GainContext): number {
+    let log10 = Math.min(log10Abs(this.baseGain(op).value), MAX_BASE_LOG10);
+    if (op.initFactor !== undefined) log10 += log10Abs(op.initFactor);
+    if (op.scale !== undefined && op.kind !== 'scale') log10 += log10Abs(op.scale);
+    return log10;
   }
 
   private baseGain(op: OpNode): { value: number; source: string } {
@@ -71,15 +80,27 @@ class StatisticGainModel implements GainModel {
     if (op.gain !== undefined) return { value: op.gain, source: 'explicit gain' };
     if (op.user) {
       if (op.user.gain !== undefined) return { value: op.user.gain, source: 'user-defined gain' };
-      return { value: op.user[this.statistic] ?? 1, source: `user-defined ${this.statistic}` };
+      return { value: op.user[this.statistic] ?? 1, source: this.userNote };
     }
     if (op.catalog) {
       const stats = activationStats(op.catalog, op.parameters);
-      if (stats) return { value: stats[this.statistic], source: `${STATISTIC_NAMES[this.statistic]} under N(0, 1)` };
-      return { value: 1, source: `${op.catalog.kind} op, gain 1` };
+      if (stats) return { value: stats[this.statistic], source: this.catalogNote };
+      return { value: 1, source: unitGainNote(op.catalog.kind) };
     }
     return { value: 1, source: 'gain 1' };
   }
+}
+
+const unitGainNotes = new Map<string, string>();
+
+/** The note of an op with gain 1 ("linear op, gain 1"), made once per kind. */
+function unitGainNote(kind: string): string {
+  let note = unitGainNotes.get(kind);
+  if (note === undefined) {
+    note = `${kind} op, gain 1`;
+    unitGainNotes.set(kind, note);
+  }
+  return note;
 }
 
 function formatFactor(value: number): string {

@@ -1,15 +1,41 @@
-// The JSON-with-comments front end: reads *.arch.json text with jsonc-parser into a value with a
-// range for every node, reports syntax errors and duplicate keys, and edits the text minimally.
-import {
-  parseTree,
-  printParseErrorCode,
-  type Node,
-  type ParseError,
-} from 'jsonc-parser';
+// The JSON-with-comments front end: reads *.arch.json text with jsonc-parser's visitor into a
+// plain value and a compact layout of where each part of it is, reports syntax errors and
+// duplicate keys, and edits the text minimally.
+import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
 import type { Problem, SourceDocument, SourceEditor, Span, TextEdit, ValuePath } from './source';
 
 /** Deepest nesting of objects and lists read; deeper text is rejected before parsing, so the recursive parser cannot overflow the stack. */
 export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Where the children of one object or list are in the text. Only containers get a layout; a
+ * number or string is found through its parent's spans, so leaves cost no object of their own.
+ */
+interface Layout {
+  start: number;
+  end: number;
+  /** Four offsets per child that has a value: key start, key end, value start, value end (keys -1 in lists). */
+  spans: number[];
+  /** Object keys in source order, one per child; undefined for lists. */
+  keys?: string[];
+  /** Child index by key (the last child with that key, whose value the object holds), kept for large objects. */
+  keyIndex?: Map<string, number>;
+  /** Layouts of the children that are objects or lists, by child index. */
+  children?: Layout[];
+}
+
+/** A located part of the value: its offsets in the text, and its layout when it is a container. */
+interface Located {
+  start: number;
+  end: number;
+  /** The key's offsets when the value is a property of an object, else -1. */
+  keyStart: number;
+  keyEnd: number;
+  layout?: Layout;
+}
+
+/** Objects with more keys than this keep a key index, for duplicate checks and lookups. */
+const INDEXED_OBJECT_SIZE = 16;
 
 export function readJsonSource(text: string): SourceDocument {
   const problems: Problem[] = [];
@@ -23,85 +49,179 @@ export function readJsonSource(text: string): SourceDocument {
     return { value: undefined, locate: () => undefined, problems, length: text.length, editor: new JsonEditor(text, () => undefined) };
   }
 
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (!root && errors.length === 1 && printParseErrorCode(errors[0].error) === 'ValueExpected') {
-    // Only whitespace and comments: name what a model file needs instead of "Value expected".
-    problems.push({
-      code: 'schema',
-      message: 'The file has no JSON value. A model file is an object such as {"reslint": 1, "layers": [["conv", "relu"]]}.',
-      span: { start: 0, end: Math.min(text.length, 1) },
-    });
-    errors.length = 0;
-  }
-  for (const error of errors) {
-    problems.push({
-      code: 'syntax-error',
-      message: `${syntaxMessage(error.error)}.`,
-      span: { start: error.offset, end: error.offset + Math.max(1, error.length) },
-    });
-  }
-  if (root) reportDuplicateKeys(root, problems);
-  const value = root ? nodeValue(root) : undefined;
-  const findNode = root ? createNodeFinder(root) : () => undefined;
+  const read = new ValueReader(problems).read(text);
+  const find = (path: ValuePath): Located | undefined => (read.root ? findPart(read.root, path) : undefined);
   const locate = (path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined => {
-    const node = findNode(path);
-    if (!node) return undefined;
-    if (part === 'key' && node.parent?.type === 'property' && node.parent.children) {
-      const key = node.parent.children[0];
-      return { start: key.offset, end: key.offset + key.length };
-    }
-    return { start: node.offset, end: node.offset + node.length };
+    const found = find(path);
+    if (!found) return undefined;
+    if (part === 'key' && found.keyStart >= 0) return { start: found.keyStart, end: found.keyEnd };
+    return { start: found.start, end: found.end };
   };
-  return { value, locate, problems, length: text.length, editor: new JsonEditor(text, findNode) };
+  return { value: read.value, locate, problems, length: text.length, editor: new JsonEditor(text, find) };
 }
 
-/** Objects with more properties than this get a key index on their first lookup. */
-const INDEXED_OBJECT_SIZE = 16;
-
 /**
- * Finds the node at a path with the same result as jsonc-parser's findNodeAtLocation: the first
- * property with that key and a value. That function scans an object's properties on every call,
- * so locating each of n blocks cost O(n). Here each large object's keys are indexed once.
+ * Builds the value, the layouts and the problems in one pass of jsonc-parser's visitor. The
+ * values are those of parseTree followed by getNodeValue, except that a "__proto__" key is
+ * reported and left out instead of replacing the object's prototype. For a duplicate key the last
+ * property wins, and the layout points at that property. The open containers are kept in arrays
+ * indexed by depth rather than in an object per container, since the reader allocates little
+ * else.
  */
-function createNodeFinder(root: Node): (path: ValuePath) => Node | undefined {
-  const keyIndexes = new Map<Node, Map<string, Node>>();
-  const propertyValue = (object: Node, key: string): Node | undefined => {
-    const properties = object.children as Node[];
-    if (properties.length <= INDEXED_OBJECT_SIZE) {
-      for (const property of properties) {
-        const parts = property.children;
-        if (Array.isArray(parts) && parts.length === 2 && parts[0].value === key) return parts[1];
-      }
-      return undefined;
-    }
-    let index = keyIndexes.get(object);
-    if (!index) {
-      index = new Map();
-      for (const property of properties) {
-        const parts = property.children;
-        if (!Array.isArray(parts) || parts.length !== 2 || typeof parts[0].value !== 'string') continue;
-        if (!index.has(parts[0].value)) index.set(parts[0].value, parts[1]);
-      }
-      keyIndexes.set(object, index);
-    }
-    return index.get(key);
-  };
+class ValueReader {
+  private readonly values: (Record<string, unknown> | unknown[])[] = [];
+  private readonly layouts: Layout[] = [];
+  /** Per open container, the index of its value-end offset in the parent's spans, or -1. */
+  private readonly endSlots: number[] = [];
+  /** Per open object, the key whose value comes next, and the key's offsets. */
+  private readonly pendingKeys: (string | undefined)[] = [];
+  private readonly pendingKeyStarts: number[] = [];
+  private readonly pendingKeyEnds: number[] = [];
+  private depth = 0;
+  private rootValue: unknown;
+  private root?: Located;
+  private errors = 0;
+  private firstError?: ParseErrorCode;
 
-  return (path) => {
-    let node: Node | undefined = root;
-    for (const segment of path) {
-      if (typeof segment === 'string') {
-        if (node.type !== 'object' || !Array.isArray(node.children)) return undefined;
-        node = propertyValue(node, segment);
-      } else {
-        if (node.type !== 'array' || segment < 0 || !Array.isArray(node.children) || segment >= node.children.length) return undefined;
-        node = node.children[segment];
-      }
-      if (!node) return undefined;
+  constructor(private readonly problems: Problem[]) {}
+
+  read(text: string): { value: unknown; root?: Located } {
+    visit(
+      text,
+      {
+        onObjectBegin: (offset) => this.begin({}, offset, true),
+        onObjectEnd: (offset, length) => this.end(offset + length),
+        onArrayBegin: (offset) => this.begin([], offset, false),
+        onArrayEnd: (offset, length) => this.end(offset + length),
+        onObjectProperty: (key, offset, length) => this.property(key, offset, offset + length),
+        onLiteralValue: (value, offset, length) => {
+          this.attach(value, offset, offset + length, undefined);
+        },
+        onError: (error, offset, length) => {
+          this.errors += 1;
+          this.firstError ??= error;
+          this.problems.push({
+            code: 'syntax-error',
+            message: `${syntaxMessage(error)}.`,
+            span: { start: offset, end: offset + Math.max(1, length) },
+          });
+        },
+      },
+      { allowTrailingComma: true, disallowComments: false },
+    );
+    if (!this.root && this.errors === 1 && this.firstError !== undefined && printParseErrorCode(this.firstError) === 'ValueExpected') {
+      // Only whitespace and comments: name what a model file needs instead of "Value expected".
+      const index = this.problems.findIndex((problem) => problem.code === 'syntax-error');
+      this.problems.splice(index, 1, {
+        code: 'schema',
+        message: 'The file has no JSON value. A model file is an object such as {"reslint": 1, "layers": [["conv", "relu"]]}.',
+        span: { start: 0, end: Math.min(text.length, 1) },
+      });
     }
-    return node;
-  };
+    return { value: this.rootValue, root: this.root };
+  }
+
+  /** Attaches a value to the innermost open container; returns the slot of its end offset, or -1 when it is not attached. */
+  private attach(value: unknown, start: number, end: number, layout: Layout | undefined): number {
+    const depth = this.depth;
+    if (depth === 0) {
+      if (this.root) return -1;
+      this.rootValue = value;
+      this.root = { start, end, keyStart: -1, keyEnd: -1, layout };
+      return -1;
+    }
+    const parent = this.layouts[depth - 1];
+    const keys = parent.keys;
+    const index = parent.spans.length / 4;
+    if (keys) {
+      const key = this.pendingKeys[depth - 1];
+      if (key === undefined) return -1;
+      this.pendingKeys[depth - 1] = undefined;
+      if (key === '__proto__') return -1;
+      (this.values[depth - 1] as Record<string, unknown>)[key] = value;
+      keys.push(key);
+      parent.keyIndex?.set(key, index);
+      if (!parent.keyIndex && keys.length > INDEXED_OBJECT_SIZE) parent.keyIndex = new Map(keys.map((name, at) => [name, at]));
+      parent.spans.push(this.pendingKeyStarts[depth - 1], this.pendingKeyEnds[depth - 1], start, end);
+    } else {
+      (this.values[depth - 1] as unknown[]).push(value);
+      parent.spans.push(-1, -1, start, end);
+    }
+    if (layout) (parent.children ??= [])[index] = layout;
+    return parent.spans.length - 1;
+  }
+
+  private begin(value: Record<string, unknown> | unknown[], offset: number, isObject: boolean): void {
+    const layout: Layout = { start: offset, end: offset + 1, spans: [], keys: isObject ? [] : undefined };
+    const endSlot = this.attach(value, offset, offset + 1, layout);
+    const depth = this.depth++;
+    this.values[depth] = value;
+    this.layouts[depth] = layout;
+    this.endSlots[depth] = endSlot;
+    this.pendingKeys[depth] = undefined;
+  }
+
+  private end(close: number): void {
+    if (this.depth === 0) return;
+    const depth = --this.depth;
+    this.layouts[depth].end = close;
+    const endSlot = this.endSlots[depth];
+    if (depth > 0 && endSlot >= 0) this.layouts[depth - 1].spans[endSlot] = close;
+    else if (depth === 0 && this.root?.layout === this.layouts[0]) this.root.end = close;
+    // Drop the references, so a finished container is not kept alive by the reader.
+    this.values[depth] = [];
+    this.layouts[depth] = EMPTY_LAYOUT;
+  }
+
+  /** Records the key of the next value, reporting "__proto__" and keys the object already has. */
+  private property(key: string, start: number, end: number): void {
+    const depth = this.depth - 1;
+    const layout = this.layouts[depth];
+    if (depth < 0 || !layout.keys) return;
+    if (key === '__proto__') {
+      this.problems.push({
+        code: 'schema',
+        message: 'The key "__proto__" is reserved in JavaScript and cannot name a block, path, op or setting; it is ignored. Rename it.',
+        span: { start, end },
+      });
+    } else if (layout.keyIndex ? layout.keyIndex.has(key) : layout.keys.includes(key)) {
+      this.problems.push({
+        code: 'duplicate-key',
+        message: `Duplicate key "${key}"; the last one is used. Remove or rename one of them.`,
+        span: { start, end },
+      });
+    }
+    this.pendingKeys[depth] = key;
+    this.pendingKeyStarts[depth] = start;
+    this.pendingKeyEnds[depth] = end;
+  }
+}
+
+const EMPTY_LAYOUT: Layout = { start: 0, end: 0, spans: [] };
+
+/** Finds the part of the value at a path, walking the layouts from the root. */
+function findPart(root: Located, path: ValuePath): Located | undefined {
+  if (path.length === 0) return root;
+  let layout = root.layout;
+  let parent: Layout | undefined;
+  let at = 0;
+  for (const segment of path) {
+    if (!layout) return undefined;
+    let child: number;
+    if (typeof segment === 'string') {
+      if (!layout.keys) return undefined;
+      child = layout.keyIndex ? (layout.keyIndex.get(segment) ?? -1) : layout.keys.lastIndexOf(segment);
+    } else {
+      if (layout.keys || !Number.isInteger(segment)) return undefined;
+      child = segment;
+    }
+    if (child < 0 || child * 4 >= layout.spans.length) return undefined;
+    parent = layout;
+    at = child * 4;
+    layout = layout.children?.[child];
+  }
+  const spans = (parent as Layout).spans;
+  return { start: spans[at + 2], end: spans[at + 3], keyStart: spans[at], keyEnd: spans[at + 1], layout };
 }
 
 function syntaxMessage(code: number): string {
@@ -189,110 +309,47 @@ function lineEnd(text: string, start: number): number {
 }
 
 /**
- * Converts a node to its plain value, like jsonc-parser's getNodeValue but without assigning "__proto__"
- * as a key, which would replace the object's prototype instead of adding a property. Such keys are
- * reported by reportDuplicateKeys and left out. Iterative, so deep documents cannot overflow.
- */
-function nodeValue(root: Node): unknown {
-  const convert = (node: Node): unknown => {
-    if (node.type === 'object') return {};
-    if (node.type === 'array') return [];
-    return node.value;
-  };
-  const rootValue = convert(root);
-  const stack: [Node, unknown][] = [[root, rootValue]];
-  while (stack.length > 0) {
-    const [node, value] = stack.pop() as [Node, unknown];
-    if (node.type === 'object') {
-      const object = value as Record<string, unknown>;
-      for (const property of node.children ?? []) {
-        const [key, child] = property.children ?? [];
-        if (!key || !child || typeof key.value !== 'string' || key.value === '__proto__') continue;
-        const childValue = convert(child);
-        object[key.value] = childValue;
-        stack.push([child, childValue]);
-      }
-    } else if (node.type === 'array') {
-      const array = value as unknown[];
-      for (const child of node.children ?? []) {
-        const childValue = convert(child);
-        array.push(childValue);
-        stack.push([child, childValue]);
-      }
-    }
-  }
-  return rootValue;
-}
-
-function reportDuplicateKeys(root: Node, problems: Problem[]): void {
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (node.type === 'object' && node.children) {
-      const seen = new Set<string>();
-      for (const property of node.children) {
-        const key = property.children?.[0];
-        if (!key || typeof key.value !== 'string') continue;
-        if (key.value === '__proto__') {
-          problems.push({
-            code: 'schema',
-            message: 'The key "__proto__" is reserved in JavaScript and cannot name a block, path, op or setting; it is ignored. Rename it.',
-            span: { start: key.offset, end: key.offset + key.length },
-          });
-        }
-        if (seen.has(key.value)) {
-          problems.push({
-            code: 'duplicate-key',
-            message: `Duplicate key "${key.value}"; the last one is used. Remove or rename one of them.`,
-            span: { start: key.offset, end: key.offset + key.length },
-          });
-        }
-        seen.add(key.value);
-      }
-    }
-    for (const child of node.children ?? []) stack.push(child);
-  }
-}
-
-/**
  * Edits that touch only the number being set: an existing value is replaced in place, a new
  * property is inserted after the object's last property in the object's own layout.
  */
 class JsonEditor implements SourceEditor {
-  /** `nodeAt` finds nodes in the tree that readJsonSource parsed, instead of parsing the text again for every fix. */
+  /** `find` locates parts in the layouts that readJsonSource built, instead of parsing the text again for every fix. */
   constructor(
     private readonly text: string,
-    private readonly nodeAt: (path: ValuePath) => Node | undefined,
+    private readonly find: (path: ValuePath) => Located | undefined,
   ) {}
 
   setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined {
-    const object = this.nodeAt(path);
-    if (!object || object.type !== 'object') return undefined;
+    const object = this.find(path);
+    const layout = object?.layout;
+    if (!object || !layout?.keys) return undefined;
     const literal = JSON.stringify(value);
-    const existing = object.children?.find((property) => property.children?.[0]?.value === key)?.children?.[1];
-    if (existing) return [{ span: { start: existing.offset, end: existing.offset + existing.length }, newText: literal }];
+    const existing = layout.keys.lastIndexOf(key);
+    if (existing >= 0) {
+      return [{ span: { start: layout.spans[existing * 4 + 2], end: layout.spans[existing * 4 + 3] }, newText: literal }];
+    }
 
     const entry = `${JSON.stringify(key)}: ${literal}`;
-    const last = object.children?.[object.children.length - 1];
-    if (!last) {
-      return [{ span: { start: object.offset + 1, end: object.offset + object.length - 1 }, newText: ` ${entry} ` }];
+    const count = layout.keys.length;
+    if (count === 0) {
+      return [{ span: { start: object.start + 1, end: object.end - 1 }, newText: ` ${entry} ` }];
     }
-    const lastEnd = last.offset + last.length;
-    const lineStart = this.text.lastIndexOf('\n', last.offset) + 1;
-    const onOwnLine = this.text.slice(lineStart, last.offset).trim() === '' && lineStart > object.offset;
+    const lastStart = layout.spans[(count - 1) * 4];
+    const lastEnd = layout.spans[(count - 1) * 4 + 3];
+    const lineStart = this.text.lastIndexOf('\n', lastStart) + 1;
+    const onOwnLine = this.text.slice(lineStart, lastStart).trim() === '' && lineStart > object.start;
     if (!onOwnLine) return [{ span: { start: lastEnd, end: lastEnd }, newText: `, ${entry}` }];
-    const indent = this.text.slice(lineStart, last.offset);
+    const indent = this.text.slice(lineStart, lastStart);
     const eol = this.text.includes('\r\n') ? '\r\n' : '\n';
     return [{ span: { start: lastEnd, end: lastEnd }, newText: `,${eol}${indent}${entry}` }];
   }
 
   wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined {
-    const node = this.nodeAt(path);
-    if (!node || node.type !== 'array') return undefined;
-    const end = node.offset + node.length;
+    const list = this.find(path);
+    if (!list?.layout || list.layout.keys) return undefined;
     return [
-      { span: { start: node.offset, end: node.offset }, newText: `{ ${JSON.stringify(listKey)}: ` },
-      { span: { start: end, end }, newText: `, ${JSON.stringify(key)}: ${JSON.stringify(value)} }` },
+      { span: { start: list.start, end: list.start }, newText: `{ ${JSON.stringify(listKey)}: ` },
+      { span: { start: list.end, end: list.end }, newText: `, ${JSON.stringify(key)}: ${JSON.stringify(value)} }` },
     ];
   }
 }

@@ -274,68 +274,77 @@ class OpResolver {
 
   /** Returns the resolved op, or undefined (with a problem) when it names nothing known. */
   private resolve(spec: Op, path: ValuePath): OpNode | undefined {
-    const span = locateNearest(this.doc, path);
     const object = typeof spec === 'string' ? { op: spec } : spec;
-    // Each branch below completes this fresh object in place: a spread copy of it per op was a
-    // hot spot in models with tens of thousands of ops.
-    const base: OpNode = {
-      span,
-      path,
-      label: '',
-      kind: 'anonymous',
-      parameters: { slope: object.slope, alpha: object.alpha },
-      gain: object.gain,
-      scale: object.scale,
-      repeat: object.repeat ?? 1,
-      trivial: false,
-    };
-    if (object.init !== undefined) {
-      base.initFactor = typeof object.init === 'number' ? object.init : INIT_GAINS[object.init];
-      base.initLabel = String(object.init);
-    }
-
+    const repeat = object.repeat ?? 1;
+    let kind: OpNode['kind'];
+    let name: string | undefined;
+    let label: string;
+    let user: UserOp | undefined;
+    let catalog: CatalogOp | undefined;
+    let trivial = false;
     if (object.block !== undefined) {
       if (!this.knownBlocks.has(object.block)) {
         this.problems.push(unknownBlockProblem(this.doc, object.block, [...path, 'block'], this.knownBlocks));
         return undefined;
       }
-      const repeat = base.repeat > 1 ? ` x${base.repeat}` : '';
-      return Object.assign(base, { kind: 'block', name: object.block, label: `block ${object.block}${repeat}` });
-    }
-
-    if (object.op !== undefined) {
-      const name = object.op;
-      const user = this.userOps.get(name);
+      kind = 'block';
+      name = object.block;
+      label = `block ${object.block}${repeat > 1 ? ` x${repeat}` : ''}`;
+    } else if (object.op !== undefined) {
+      name = object.op;
+      user = this.userOps.get(name);
       // Own keys only: a name such as "toString" must not find Object.prototype's method.
-      const catalog = Object.hasOwn(CATALOG, name) ? CATALOG[name] : undefined;
-      if (!user && !catalog && this.invalidOps.has(name)) return undefined;
+      catalog = user || !Object.hasOwn(CATALOG, name) ? undefined : CATALOG[name];
       if (!user && !catalog) {
-        const problemPath = typeof spec === 'string' ? path : [...path, 'op'];
-        const suggestion = closest(name, [...Object.keys(CATALOG), ...this.userOps.keys()]);
-        const hint = suggestion
-          ? ` Did you mean "${suggestion}"?`
-          : ' Define it under "ops" with a "gain", or use {"gain": g} for an anonymous op.';
-        this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, problemPath) });
+        if (!this.invalidOps.has(name)) this.reportUnknownOp(name, typeof spec === 'string' ? path : [...path, 'op']);
         return undefined;
       }
       this.checkParameters(name, catalog, object, path);
-      const trivial = catalog?.kind === 'identity' || name === 'identity';
-      return Object.assign(base, {
-        kind: user ? 'user' : 'catalog',
-        name,
-        user,
-        catalog: user ? undefined : catalog,
-        label: labelFor(name, object),
-        trivial: trivial && object.gain === undefined && base.initFactor === undefined,
-      } as const);
+      kind = user ? 'user' : 'catalog';
+      label = labelFor(name, object);
+      trivial = (catalog?.kind === 'identity' || name === 'identity') && object.gain === undefined && object.init === undefined;
+    } else if (object.gain !== undefined) {
+      kind = 'anonymous';
+      label = labelFor('gain', object);
+    } else {
+      kind = 'scale';
+      label = `scale ${object.scale}`;
+      trivial = true;
     }
+    // One literal with every field, in one order, so that all ops share one hidden class and the
+    // analysis reads their fields without polymorphic lookups.
+    return {
+      span: locateNearest(this.doc, path),
+      path,
+      label,
+      kind,
+      name,
+      catalog,
+      user,
+      parameters: object.slope === undefined && object.alpha === undefined ? NO_PARAMETERS : { slope: object.slope, alpha: object.alpha },
+      gain: object.gain,
+      initFactor: object.init === undefined ? undefined : typeof object.init === 'number' ? object.init : INIT_GAINS[object.init],
+      initLabel: object.init === undefined ? undefined : String(object.init),
+      scale: object.scale,
+      repeat,
+      trivial,
+    };
+  }
 
-    if (object.gain !== undefined) return Object.assign(base, { kind: 'anonymous', label: labelFor('gain', object) } as const);
-    return Object.assign(base, { kind: 'scale', label: `scale ${object.scale}`, trivial: true } as const);
+  private reportUnknownOp(name: string, path: ValuePath): void {
+    const suggestion = closest(name, [...Object.keys(CATALOG), ...this.userOps.keys()]);
+    const hint = suggestion
+      ? ` Did you mean "${suggestion}"?`
+      : ' Define it under "ops" with a "gain", or use {"gain": g} for an anonymous op.';
+    this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, path) });
   }
 }
 
+/** The parameters of the many ops that set none; shared, and never written to. */
+const NO_PARAMETERS: Readonly<Record<string, number | undefined>> = Object.freeze({});
+
 function labelFor(name: string, object: { gain?: number; init?: unknown; slope?: number; alpha?: number; scale?: number }): string {
+  if (object.slope === undefined && object.alpha === undefined && object.init === undefined && object.gain === undefined && object.scale === undefined) return name;
   const details: string[] = [];
   if (name === 'gain') return object.scale !== undefined ? `gain ${object.gain} scale ${object.scale}` : `gain ${object.gain}`;
   if (object.slope !== undefined) details.push(`slope ${object.slope}`);

@@ -49,7 +49,10 @@ export interface SourceEditor {
 
 /** Finds the range of a path, falling back to the nearest enclosing value that has one. */
 export function locateNearest(doc: SourceDocument, path: ValuePath, part: 'key' | 'value' = 'value'): Span {
-  for (let depth = path.length; depth >= 0; depth--) {
+  // Almost every path exists, so the path itself is tried before any shorter copy of it is made.
+  const found = doc.locate(path, part);
+  if (found) return found;
+  for (let depth = path.length - 1; depth >= 0; depth--) {
     const span = doc.locate(path.slice(0, depth), depth === path.length ? part : 'key');
     if (span) return span;
   }
