@@ -243,8 +243,9 @@ class OpResolver {
 
   resolveList(specs: Op[], path: ValuePath): OpNode[] {
     const ops: OpNode[] = [];
+    const list: OpList = { doc: this.doc, path };
     specs.forEach((spec, index) => {
-      const op = this.resolve(spec, [...path, index]);
+      const op = this.resolve(spec, list, index);
       if (op) ops.push(op);
       else this.failed = true;
     });
@@ -273,9 +274,10 @@ class OpResolver {
   }
 
   /** Returns the resolved op, or undefined (with a problem) when it names nothing known. */
-  private resolve(spec: Op, path: ValuePath): OpNode | undefined {
+  private resolve(spec: Op, list: OpList, index: number): OpNode | undefined {
     const object = typeof spec === 'string' ? { op: spec } : spec;
     const repeat = object.repeat ?? 1;
+    const path = (): ValuePath => [...list.path, index];
     let kind: OpNode['kind'];
     let name: string | undefined;
     let label: string;
@@ -284,7 +286,7 @@ class OpResolver {
     let trivial = false;
     if (object.block !== undefined) {
       if (!this.knownBlocks.has(object.block)) {
-        this.problems.push(unknownBlockProblem(this.doc, object.block, [...path, 'block'], this.knownBlocks));
+        this.problems.push(unknownBlockProblem(this.doc, object.block, [...path(), 'block'], this.knownBlocks));
         return undefined;
       }
       kind = 'block';
@@ -296,10 +298,10 @@ class OpResolver {
       // Own keys only: a name such as "toString" must not find Object.prototype's method.
       catalog = user || !Object.hasOwn(CATALOG, name) ? undefined : CATALOG[name];
       if (!user && !catalog) {
-        if (!this.invalidOps.has(name)) this.reportUnknownOp(name, typeof spec === 'string' ? path : [...path, 'op']);
+        if (!this.invalidOps.has(name)) this.reportUnknownOp(name, typeof spec === 'string' ? path() : [...path(), 'op']);
         return undefined;
       }
-      this.checkParameters(name, catalog, object, path);
+      if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, path());
       kind = user ? 'user' : 'catalog';
       label = labelFor(name, object);
       trivial = (catalog?.kind === 'identity' || name === 'identity') && object.gain === undefined && object.init === undefined;
@@ -311,11 +313,7 @@ class OpResolver {
       label = `scale ${object.scale}`;
       trivial = true;
     }
-    // One literal with every field, in one order, so that all ops share one hidden class and the
-    // analysis reads their fields without polymorphic lookups.
-    return {
-      span: locateNearest(this.doc, path),
-      path,
+    return new SourceOp(list, index, {
       label,
       kind,
       name,
@@ -328,7 +326,7 @@ class OpResolver {
       scale: object.scale,
       repeat,
       trivial,
-    };
+    });
   }
 
   private reportUnknownOp(name: string, path: ValuePath): void {
@@ -337,6 +335,64 @@ class OpResolver {
       ? ` Did you mean "${suggestion}"?`
       : ' Define it under "ops" with a "gain", or use {"gain": g} for an anonymous op.';
     this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, path) });
+  }
+}
+
+/** The list that holds some ops: its document and its path, shared by those ops. */
+interface OpList {
+  doc: SourceDocument;
+  path: ValuePath;
+}
+
+/**
+ * An op read from a document. Its path and text range are made when first read: a model has
+ * tens of thousands of ops, and only hovers, hints and a few findings ask where one is. Every
+ * field is set in the constructor in one order, so all ops share one hidden class and the
+ * analysis reads their fields without polymorphic lookups.
+ */
+class SourceOp implements OpNode {
+  readonly label: string;
+  readonly kind: OpNode['kind'];
+  readonly name: string | undefined;
+  readonly catalog: CatalogOp | undefined;
+  readonly user: UserOp | undefined;
+  readonly parameters: Record<string, number | undefined>;
+  readonly gain: number | undefined;
+  readonly initFactor: number | undefined;
+  readonly initLabel: string | undefined;
+  readonly scale: number | undefined;
+  readonly repeat: number;
+  readonly trivial: boolean;
+  private fullPath?: ValuePath;
+  private located?: Span;
+
+  constructor(
+    private readonly list: OpList,
+    private readonly index: number,
+    fields: Omit<OpNode, 'span' | 'path'>,
+  ) {
+    this.label = fields.label;
+    this.kind = fields.kind;
+    this.name = fields.name;
+    this.catalog = fields.catalog;
+    this.user = fields.user;
+    this.parameters = fields.parameters;
+    this.gain = fields.gain;
+    this.initFactor = fields.initFactor;
+    this.initLabel = fields.initLabel;
+    this.scale = fields.scale;
+    this.repeat = fields.repeat;
+    this.trivial = fields.trivial;
+  }
+
+  get path(): ValuePath {
+    this.fullPath ??= [...this.list.path, this.index];
+    return this.fullPath;
+  }
+
+  get span(): Span {
+    this.located ??= locateNearest(this.list.doc, this.path);
+    return this.located;
   }
 }
 
