@@ -94,6 +94,7 @@ export class BlockAnalyzer {
   private readonly inProgress = new Set<BlockNode>();
   private readonly reportedCycles = new Set<OpNode>();
   private readonly records = new Map<BlockNode, ModelResults>();
+  private readonly spectra = new Map<ModelName, Map<BlockNode, number[] | undefined>>();
 
   constructor(private readonly model: ModelIR) {}
 
@@ -151,6 +152,8 @@ export class BlockAnalyzer {
 
   /** Topological order of the block's nodes; undefined (and a problem) when it has a cycle. */
   order(block: BlockNode): string[] | undefined {
+    // Named paths and plain layers are edges from "in" to "out", so their order is fixed.
+    if (block.form !== 'graph') return TWO_NODE_ORDER;
     if (this.orders.has(block)) return this.orders.get(block);
     const order = topologicalOrder(block, this.problems);
     this.orders.set(block, order);
@@ -216,11 +219,52 @@ export class BlockAnalyzer {
     const forward = forwardSums(block, order, edgeLogs, -1, shape.incoming);
     const total = forward.get(OUTPUT_NODE) ?? LOG_ZERO;
     const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10Multiply(log10AfterSum, total / gainModel.power);
-    const nestedLengths = block.edges.length <= MAX_SPECTRUM_EDGES ? this.nestedLengths(block, gainModel) : undefined;
-    const spectrum = nestedLengths
-      ? blockSpectrum(block, order, edgeLogs, gainModel.power * log10AfterSum, shape, nestedLengths)
-      : undefined;
-    return new ComputedBlock(log10Wl, log10AfterSum, spectrum, shape, edgeLogs, gainModel.power);
+    return new ComputedBlock(log10Wl, log10AfterSum, shape, edgeLogs, { analyzer: this, block, gainModel });
+  }
+
+  /**
+   * The block's path-length spectrum under one model. Only reports and hovers read spectra, so
+   * they are computed on request: nested blocks first, in post-order with an explicit stack, as
+   * in analyze().
+   */
+  spectrum(block: BlockNode, gainModel: GainModel): number[] | undefined {
+    let cache = this.spectra.get(gainModel.name);
+    if (!cache) {
+      cache = new Map();
+      this.spectra.set(gainModel.name, cache);
+    }
+    if (cache.has(block)) return cache.get(block);
+    const stack: BlockNode[] = [block];
+    const onStack = new Set<BlockNode>([block]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      let pending: BlockNode | undefined;
+      for (const op of nestedOps(top)) {
+        const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
+        if (nested && !cache.has(nested) && !onStack.has(nested)) {
+          pending = nested;
+          break;
+        }
+      }
+      if (pending) {
+        stack.push(pending);
+        onStack.add(pending);
+        continue;
+      }
+      cache.set(top, this.computeSpectrum(top, gainModel));
+      stack.pop();
+      onStack.delete(top);
+    }
+    return cache.get(block);
+  }
+
+  private computeSpectrum(block: BlockNode, gainModel: GainModel): number[] | undefined {
+    const result = this.memo.get(gainModel.name)?.get(block);
+    const order = this.order(block);
+    if (!(result instanceof ComputedBlock) || !order || block.edges.length > MAX_SPECTRUM_EDGES) return undefined;
+    const nestedLengths = this.nestedLengths(block, gainModel);
+    if (!nestedLengths) return undefined;
+    return blockSpectrum(block, order, result.edgeLogs, gainModel.power * result.log10AfterSum, this.shape(block, order), nestedLengths);
   }
 
   /**
@@ -229,14 +273,13 @@ export class BlockAnalyzer {
    * power of its repeat. Undefined when a nested spectrum is missing or the degree grows too large.
    */
   private nestedLengths(block: BlockNode, gainModel: GainModel): number[][] | undefined {
-    const cache = this.memo.get(gainModel.name);
     const result: number[][] = [];
     for (const edge of block.edges) {
       let distribution = [0];
       for (const op of edge.ops) {
         if (op.kind !== 'block') continue;
         const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
-        const spectrum = nested ? cache?.get(nested)?.spectrum : undefined;
+        const spectrum = nested ? this.spectra.get(gainModel.name)?.get(nested) : undefined;
         if (!spectrum) return undefined;
         const total = spectrum.reduce(log10Add, LOG_ZERO);
         if (total === LOG_ZERO) continue;
@@ -294,15 +337,20 @@ class ComputedBlock implements BlockResult {
   constructor(
     readonly log10Wl: number,
     readonly log10AfterSum: number,
-    readonly spectrum: number[] | undefined,
     private readonly shape: BlockShape,
-    private readonly edgeLogs: number[],
-    private readonly power: number,
+    /** Per edge, log10 of its gain raised to the model's power. */
+    readonly edgeLogs: number[],
+    private readonly source: { analyzer: BlockAnalyzer; block: BlockNode; gainModel: GainModel },
   ) {}
 
   get paths(): PathResult[] {
-    this.listed ??= this.shape.listed.paths.map((path) => pathResult(path, this.edgeLogs, this.power, this.log10AfterSum));
+    const power = this.source.gainModel.power;
+    this.listed ??= this.shape.listed.paths.map((path) => pathResult(path, this.edgeLogs, power, this.log10AfterSum));
     return this.listed;
+  }
+
+  get spectrum(): number[] | undefined {
+    return this.source.analyzer.spectrum(this.source.block, this.source.gainModel);
   }
 
   get pathsTruncated(): boolean {
@@ -499,11 +547,18 @@ function incomingEdges(block: BlockNode): Map<string, number[]> {
   return incoming;
 }
 
-/** Yields the ops of a block that use another block, on its edges and after the sum. */
-function* nestedOps(block: BlockNode): Generator<OpNode> {
-  for (const edge of block.edges) for (const op of edge.ops) if (op.kind === 'block') yield op;
-  for (const op of block.afterSum) if (op.kind === 'block') yield op;
+/** The ops of a block that use another block, on its edges and after the sum. */
+function nestedOps(block: BlockNode): OpNode[] {
+  const ops: OpNode[] = [];
+  for (const edge of block.edges) for (const op of edge.ops) if (op.kind === 'block') ops.push(op);
+  for (const op of block.afterSum) if (op.kind === 'block') ops.push(op);
+  return ops.length === 0 ? NO_OPS : ops;
 }
+
+const NO_OPS: OpNode[] = [];
+
+/** The order of a block whose edges all go from "in" to "out". */
+const TWO_NODE_ORDER = [INPUT_NODE, OUTPUT_NODE];
 
 /** 1 when the edge carries an op other than identity, scale or a nested block, else 0. */
 function edgeLength(edge: EdgeNode): number {
@@ -670,6 +725,7 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
       maxStableDepth: maxStableDepth(log10Wl, band),
     });
   }
+  let spectrum: SpectrumResult | undefined | null = null;
   return {
     model: gainModel,
     band,
@@ -677,7 +733,11 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
     layers,
     skippedLayers,
     bandExit,
-    spectrum: networkSpectrum(layers, gainModel),
+    // Computed when a report or hover reads it; no finding depends on it.
+    get spectrum() {
+      if (spectrum === null) spectrum = networkSpectrum(layers, gainModel);
+      return spectrum;
+    },
   };
 }
 
