@@ -121,36 +121,34 @@ export function buildModel(doc: SourceDocument, file: ValidFile): { model: Model
 
 function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, block: Block, path: ValuePath): BlockNode {
   resolver.takeFailed();
-  const edges: EdgeNode[] = [];
-  if (block.paths) {
-    for (const [pathName, spec] of Object.entries(block.paths)) {
-      edges.push(buildNamedPath(doc, resolver, pathName, spec, [...path, 'paths', pathName]));
-    }
-  }
-  if (block.graph) {
-    block.graph.forEach((edge, index) => {
-      const edgePath = [...path, 'graph', index];
-      const ops = resolver.resolveList(edge.ops ?? [], [...edgePath, 'ops']);
-      edges.push({
-        name: `${edge.from} -> ${edge.to}`,
-        from: edge.from,
-        to: edge.to,
-        ops,
-        scale: edge.scale ?? 1,
-        span: locateNearest(doc, edgePath),
-        path: edgePath,
-        form: 'edge',
-        shortcut: edge.from === INPUT_NODE && edge.to === OUTPUT_NODE && ops.every((op) => op.trivial),
-      });
-    });
-  }
+  // Arrays made by map() have their final size; a model holds tens of thousands of edge and op
+  // lists, and lists grown by push() keep spare capacity.
+  const named = block.paths
+    ? Object.entries(block.paths).map(([pathName, spec]) => buildNamedPath(doc, resolver, pathName, spec, [...path, 'paths', pathName]))
+    : [];
+  const graph = (block.graph ?? []).map((edge, index): EdgeNode => {
+    const edgePath = [...path, 'graph', index];
+    const ops = resolver.resolveList(edge.ops ?? [], edgePath, 'ops');
+    return {
+      name: `${edge.from} -> ${edge.to}`,
+      from: edge.from,
+      to: edge.to,
+      ops,
+      scale: edge.scale ?? 1,
+      span: locateNearest(doc, edgePath),
+      path: edgePath,
+      form: 'edge',
+      shortcut: edge.from === INPUT_NODE && edge.to === OUTPUT_NODE && ops.every((op) => op.trivial),
+    };
+  });
+  const edges = graph.length === 0 ? named : named.length === 0 ? graph : [...named, ...graph];
   return {
     name,
     span: locateNearest(doc, path, 'key'),
     path,
     form: block.paths ? 'paths' : 'graph',
     edges,
-    afterSum: resolver.resolveList(block.afterSum ?? [], [...path, 'afterSum']),
+    afterSum: resolver.resolveList(block.afterSum ?? [], path, 'afterSum'),
     unresolved: resolver.takeFailed(),
   };
 }
@@ -158,7 +156,7 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
 function buildNamedPath(doc: SourceDocument, resolver: OpResolver, name: string, spec: PathSpec, path: ValuePath): EdgeNode {
   const isList = Array.isArray(spec);
   const opSpecs = isList ? spec : spec.ops;
-  const ops = resolver.resolveList(opSpecs, isList ? path : [...path, 'ops']);
+  const ops = resolver.resolveList(opSpecs, path, isList ? undefined : 'ops');
   return {
     name,
     from: INPUT_NODE,
@@ -187,7 +185,7 @@ function buildLayer(
     const opSpecs = Array.isArray(layer) ? layer : layer.ops;
     const opsPath = Array.isArray(layer) ? path : [...path, 'ops'];
     resolver.takeFailed();
-    const ops = resolver.resolveList(opSpecs, opsPath);
+    const ops = resolver.resolveList(opSpecs, path, Array.isArray(layer) ? undefined : 'ops');
     const block: BlockNode = {
       name: `layers[${index}]`,
       span,
@@ -241,15 +239,14 @@ class OpResolver {
   /** Set when an op fails to resolve; the block builder reads and clears it. */
   failed = false;
 
-  resolveList(specs: Op[], path: ValuePath): OpNode[] {
-    const ops: OpNode[] = [];
-    const list: OpList = { doc: this.doc, path };
-    specs.forEach((spec, index) => {
-      const op = this.resolve(spec, list, index);
-      if (op) ops.push(op);
-      else this.failed = true;
-    });
-    return ops;
+  /** Resolves the op list at `parent` (or at `parent`.`key`); ops that fail are left out. */
+  resolveList(specs: Op[], parent: ValuePath, key?: string): OpNode[] {
+    if (specs.length === 0) return NO_OPS;
+    const list = new OpList(this.doc, parent, key);
+    const ops = specs.map((spec, index) => this.resolve(spec, list, index));
+    if (!ops.includes(undefined)) return ops as OpNode[];
+    this.failed = true;
+    return ops.filter((op): op is OpNode => op !== undefined);
   }
 
   /** Reports slope or alpha given to an op that does not take it, since the value would be ignored. */
@@ -338,10 +335,26 @@ class OpResolver {
   }
 }
 
-/** The list that holds some ops: its document and its path, shared by those ops. */
-interface OpList {
-  doc: SourceDocument;
-  path: ValuePath;
+/** The ops of a block, edge or layer that has none; shared, and never written to. */
+const NO_OPS: OpNode[] = [];
+
+/**
+ * The list that holds some ops, shared by those ops: its document and its path, made from the
+ * parent's path on first use, since the ops themselves are located only on request.
+ */
+class OpList {
+  private fullPath?: ValuePath;
+
+  constructor(
+    readonly doc: SourceDocument,
+    private readonly parent: ValuePath,
+    private readonly key: string | undefined,
+  ) {}
+
+  get path(): ValuePath {
+    this.fullPath ??= this.key === undefined ? this.parent : [...this.parent, this.key];
+    return this.fullPath;
+  }
 }
 
 /**
