@@ -1,7 +1,7 @@
 // Core properties: the dynamic-programming path sum against brute-force enumeration, the scale
 // solver reaching its target, validation codes and ranges, and the generated JSON Schema.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -9,7 +9,8 @@ import { analyzeText, fixesFor } from '../server/src/core/analysis';
 import { CATALOG } from '../server/src/core/catalog';
 import { CODES } from '../server/src/core/codes';
 import { formatLog10 } from '../server/src/core/logmath';
-import { modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
+import { readJsonSource } from '../server/src/core/jsonSource';
+import { ModelFile, modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
 import { analyzeModel, assertClose, codesOf, repeatedModel, residualBlock } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -153,6 +154,38 @@ describe('scale solver', () => {
         assert.deepEqual(codesOf(after).filter((code) => code === 'stage-out-of-band'), [], `${model} x${repeat}: ${edited}`);
         assertClose(Math.pow(10, after.network.layers[0].byModel[model].log10Wl), Math.pow(10, fix.solution.log10Wl), 1e-9, 'stated W_l');
       }
+    }
+  });
+
+  test('the network W a fix states for a nested block equals an analysis of the edited text', () => {
+    // "inner" is used inside "outer" and on its own; "other" is unrelated and keeps its result.
+    const model = {
+      reslint: 1,
+      blocks: {
+        inner: { paths: { shortcut: [], residual: { ops: [{ gain: 0.9 }], scale: 1 } } },
+        outer: { paths: { shortcut: [], residual: [{ block: 'inner', repeat: 3 }, { gain: 0.2 }] } },
+        other: { paths: { shortcut: [], residual: { ops: [{ gain: 0.05 }], scale: 1 } } },
+      },
+      layers: [{ block: 'outer', repeat: 2 }, { block: 'inner', repeat: 2 }, { block: 'other' }],
+    };
+    const text = JSON.stringify(model, null, 2);
+    const analysis = analyzeText(text, 'json');
+    const finding = analysis.findings.find((f) => f.code === 'block-exploding' && f.subject?.kind === 'block' && f.subject.block === 'inner');
+    assert.ok(finding, codesOf(analysis).join(', '));
+    const { fixes } = fixesFor(analysis, finding);
+    assert.ok(fixes.length > 0);
+    for (const fix of fixes) {
+      const after = analyzeText(applyEdits(text, fix.edits), 'json');
+      assertClose(Math.pow(10, after.network.log10W), Math.pow(10, fix.log10W), 1e-9, fix.title);
+    }
+  });
+
+  test('a model part that passes validation is kept as read', () => {
+    // The IR is built from the values the reader produced, which is right only while the schema
+    // has no defaults or transforms: zod's parsed copy must equal its input.
+    for (const name of readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.arch.json'))) {
+      const doc = readJsonSource(readFileSync(join(ROOT, 'examples', name), 'utf8'));
+      assert.deepEqual(ModelFile.parse(doc.value), doc.value, name);
     }
   });
 

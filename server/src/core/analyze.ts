@@ -99,6 +99,48 @@ export class BlockAnalyzer {
   constructor(private readonly model: ModelIR) {}
 
   /**
+   * A new analyzer of the model after a change inside `changed` that keeps the block's structure
+   * (a scale). It starts with this analyzer's results of every block that neither is nor contains
+   * `changed`, so a fix is checked without analysing the whole model again.
+   */
+  afterChangeTo(changed: BlockNode): BlockAnalyzer {
+    const next = new BlockAnalyzer(this.model);
+    const affected = this.containersOf(changed);
+    for (const [name, cache] of this.memo) {
+      const kept = new Map<BlockNode, BlockResult | undefined>();
+      for (const [block, result] of cache) if (!affected.has(block)) kept.set(block, result);
+      next.memo.set(name, kept);
+    }
+    for (const [block, order] of this.orders) next.orders.set(block, order);
+    for (const [block, shape] of this.shapes) if (!affected.has(block)) next.shapes.set(block, shape);
+    return next;
+  }
+
+  /** The block and every block that contains it, directly or through nested blocks. */
+  private containersOf(block: BlockNode): Set<BlockNode> {
+    const parents = new Map<BlockNode, BlockNode[]>();
+    for (const candidate of this.model.blocks.values()) {
+      for (const op of nestedOps(candidate)) {
+        const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
+        if (!nested) continue;
+        const list = parents.get(nested);
+        if (list) list.push(candidate);
+        else parents.set(nested, [candidate]);
+      }
+    }
+    const found = new Set<BlockNode>([block]);
+    const stack = [block];
+    while (stack.length > 0) {
+      for (const parent of parents.get(stack.pop() as BlockNode) ?? []) {
+        if (found.has(parent)) continue;
+        found.add(parent);
+        stack.push(parent);
+      }
+    }
+    return found;
+  }
+
+  /**
    * The block's results under every gain model, each computed when first read. Analysis reads
    * only the selected model's; hovers and reports read the others for a few blocks.
    */

@@ -170,7 +170,7 @@ export function fixesForSubject(
         continue;
       }
       if (candidate.role === 'branch') branchSolved = true;
-      const log10W = networkWithScale(model, network, result);
+      const log10W = networkWithScale(model, network, analyzer, result);
       const edits = scaleEdits(doc, result);
       if (!edits) continue;
       fixes.push({ title: target.describe(result, log10W), solution: result, log10W, edits, preferred: fixes.length === 0 });
@@ -246,14 +246,15 @@ function edgeLabel(solution: ScaleSolution): string {
 }
 
 /**
- * log10 of the network W with the solution's scale in place, from a fresh analysis of the model,
- * so blocks used inside other blocks count too. The IR is restored before returning.
+ * log10 of the network W with the solution's scale in place, from a new analysis of the model,
+ * so blocks used inside other blocks count too. Blocks that neither are nor contain the changed
+ * block keep their results. The IR is restored before returning.
  */
-function networkWithScale(model: ModelIR, network: NetworkResult, solution: ScaleSolution): number {
+function networkWithScale(model: ModelIR, network: NetworkResult, analyzer: BlockAnalyzer, solution: ScaleSolution): number {
   const previous = solution.edge.scale;
   solution.edge.scale = solution.scale;
   try {
-    return analyzeNetwork(model, new BlockAnalyzer(model), network.model, network.band).log10W;
+    return analyzeNetwork(model, analyzer.afterChangeTo(solution.block), network.model, network.band).log10W;
   } finally {
     solution.edge.scale = previous;
   }

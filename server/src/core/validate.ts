@@ -81,7 +81,9 @@ function parsePart(
   let current = value;
   for (let attempt = 0; attempt < 8; attempt++) {
     const result = schema.safeParse(current);
-    if (result.success) return { ok: true, value: result.data };
+    // The schema has no defaults or transforms, so a value that passes is its own parsed form.
+    // zod's copy of it is dropped at once, which keeps a second copy of the model out of the heap.
+    if (result.success) return { ok: true, value: current };
     const issues = flattenIssues(result.error.issues, current);
     const unknownKeys = issues.filter((issue) => issue.code === 'unrecognized_keys');
     if (unknownKeys.length > 0 && unknownKeys.length === issues.length) {
