@@ -1,0 +1,21 @@
+// Loads the TypeScript DSL front end when the first *.arch.ts file is read. The front end includes
+// the TypeScript compiler, whose module evaluation took about 175 ms of the bundled server's
+// startup, so the server and the CLI start without it; a JSON model never loads it.
+//
+// The front end is required by path, next to the running file, so that esbuild does not bundle it
+// into dist/server.js and dist/cli.js. Both layouts have the module at that path: the bundles are
+// dist/typescriptFrontEnd.js next to dist/server.js and dist/cli.js, and tsc writes
+// out/server/src/typescriptFrontEnd.js next to this file's own output.
+import { join } from 'node:path';
+import type { SourceDocument } from './core/source';
+import type * as TypeScriptFrontEnd from './typescriptFrontEnd';
+
+const TYPESCRIPT_FRONT_END_PATH = join(__dirname, 'typescriptFrontEnd.js');
+
+let frontEnd: typeof TypeScriptFrontEnd | undefined;
+
+/** Reads a *.arch.ts file with the TypeScript front end, loading the front end on the first call. */
+export function readTypeScriptLazily(text: string, options: TypeScriptFrontEnd.TypeScriptSourceOptions): SourceDocument {
+  frontEnd ??= require(TYPESCRIPT_FRONT_END_PATH) as typeof TypeScriptFrontEnd;
+  return frontEnd.readTypeScriptSource(text, options);
+}
