@@ -1,6 +1,6 @@
 // The one schema of the model-definition format: TypeScript types, validation and the generated
 // JSON Schema (schemas/arch.schema.json) all come from the zod objects below.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CODES } from './codes';
 
 export const MODEL_NAMES = ['seed', 'variance', 'bound'] as const;
