@@ -1,7 +1,6 @@
-// The bundled server and CLI load the TypeScript front end (dist/typescriptFrontEnd.js, which
-// contains the TypeScript compiler) only when they read a *.arch.ts file, so that JSON models never
-// pay for evaluating the compiler. Each process is started with a preloaded module that reports
-// every module it loaded when it exits.
+// The bundled server and CLI load the TypeScript front end, dist/typescriptFrontEnd.js, only when
+// they read a *.arch.ts file, so JSON models never pay for loading the TypeScript compiler in it.
+// Each process starts with a preloaded module that reports every module loaded when it exits.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,7 @@
 // The one schema of the model-definition format: TypeScript types, validation and the generated
 // JSON Schema (schemas/arch.schema.json) all come from the zod objects below.
+
+// A namespace import lets esbuild drop the parts of zod that are not used, such as its locales.
 import * as z from 'zod';
 import { CODES } from './codes';
 
