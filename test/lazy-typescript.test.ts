@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { readTypeScriptLazily } from '../server/src/typescriptFrontEndLoader';
 import { LspClient, ROOT, wholeRange } from './lsp-client';
 
 const DIST = join(ROOT, 'dist');
@@ -81,6 +82,13 @@ describe('lazy TypeScript front end', () => {
     assert.deepEqual(typeScriptModules(fromTypeScript.modules), [join(DIST, 'typescriptFrontEnd.js')]);
     // The two examples define the same network, so they have the same findings in the same order.
     assert.deepEqual(codesOf(fromTypeScript.diagnostics), codesOf(fromJson.diagnostics));
+  });
+
+  test('loader works in tsc output', () => {
+    // This test runs from out/, where the loader requires out/server/src/typescriptFrontEnd.js.
+    const doc = readTypeScriptLazily("export default defineModel({ reslint: 1, layers: [['conv', 'relu']] });", { fileName: '/models/model.arch.ts' });
+    assert.deepEqual(doc.value, { reslint: 1, layers: [['conv', 'relu']] });
+    assert.deepEqual(doc.problems, []);
   });
 
   test('CLI skips TypeScript for JSON', () => {
