@@ -1,5 +1,5 @@
 // Build step after `tsc`: writes the generated JSON Schema and bundles the CLI, the language
-// server and the extension with esbuild into dist/.
+// server, the TypeScript front end they share and the extension with esbuild into dist/.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,9 @@ const urlBanner = "const __bundleUrl = require('node:url').pathToFileURL(__filen
 const entries = [
   { entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: `#!/usr/bin/env node\n${urlBanner}` } },
   { entryPoints: [join(root, 'server/src/server/main.ts')], outfile: join(root, 'dist/server.js'), banner: { js: urlBanner } },
+  // The TypeScript front end and the compiler, which the CLI and the server require from next to
+  // themselves on the first *.arch.ts file (server/src/typescriptFrontEndLoader.ts).
+  { entryPoints: [join(root, 'server/src/typescriptFrontEnd.ts')], outfile: join(root, 'dist/typescriptFrontEnd.js'), banner: { js: urlBanner } },
   { entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/extension.js'), banner: { js: urlBanner }, external: ['vscode'] },
   // What `import { defineModel } from 'reslint'` loads if a model file is ever run; its types come
   // from the declarations written below.

@@ -78,9 +78,9 @@ export class LspClient {
     readonly connection: ProtocolConnection,
   ) {}
 
-  /** Starts the server and completes the initialize handshake. */
-  static async start(settings: Record<string, unknown> = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: 'pipe' });
+  /** Starts the server, with `nodeArgs` before its path on node's command line, and completes the initialize handshake. */
+  static async start(settings: Record<string, unknown> = {}, nodeArgs: string[] = []): Promise<LspClient> {
+    const child = spawn(process.execPath, [...nodeArgs, SERVER_PATH, '--stdio'], { stdio: 'pipe' });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
     client.settings = settings;
@@ -241,7 +241,8 @@ export class LspClient {
   async stop(): Promise<void> {
     if (this.exit) throw new Error(`the server had already exited (code ${this.exit.code}); stderr:\n${this.stderr}`);
     this.stopping = true;
-    const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    // 'close' comes after 'exit' once stdout and stderr have ended, so `stderr` is complete.
+    const exited = new Promise<void>((resolve) => this.process.once('close', () => resolve()));
     await this.withTimeout(this.connection.sendRequest(ShutdownRequest.type), 'shutdown');
     await this.connection.sendNotification(ExitNotification.type);
     await this.withTimeout(exited, 'exit');

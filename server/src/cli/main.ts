@@ -7,7 +7,7 @@ import { globSync, isDynamicPattern } from 'tinyglobby';
 import { analyzeText, MAX_TEXT_LENGTH, sourceKindOf, type Analysis } from '../core/analysis';
 import { fileReport } from '../core/report';
 import { AnalysisSettings, MODEL_NAMES } from '../core/schema';
-import { readTypeScriptSource } from '../core/tsSource';
+import { readTypeScriptLazily } from '../typescriptFrontEndLoader';
 import { sarifLog } from './sarif';
 import { countFindings, explainText, findingLines, summaryLine } from './text';
 
@@ -99,7 +99,7 @@ function runCommand(argv: string[], io: Io): number {
       continue;
     }
     const fileName = resolve(io.cwd, path);
-    const readTypeScript = (source: string) => readTypeScriptSource(source, { fileName, readFile: readImportedFile });
+    const readTypeScript = (source: string) => readTypeScriptLazily(source, { fileName, readFile: readImportedFile });
     const analysis = analyzeText(text, sourceKindOf(path), { settings, readTypeScript });
     files.push({ path, text, analysis });
   }

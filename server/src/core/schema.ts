@@ -1,6 +1,8 @@
 // The one schema of the model-definition format: TypeScript types, validation and the generated
 // JSON Schema (schemas/arch.schema.json) all come from the zod objects below.
-import { z } from 'zod';
+
+// A namespace import lets esbuild drop the parts of zod that are not used, such as its locales.
+import * as z from 'zod';
 import { CODES } from './codes';
 
 export const MODEL_NAMES = ['seed', 'variance', 'bound'] as const;

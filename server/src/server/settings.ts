@@ -1,6 +1,8 @@
 // The editor settings of ResLint, defined once. The server parses `workspace/configuration`
 // results with this schema, and a test checks that package.json declares contributedProperties().
-import { z } from 'zod';
+
+// A namespace import lets esbuild drop the parts of zod that are not used, such as its locales.
+import * as z from 'zod';
 import { CODES, type Code } from '../core/codes';
 import { Band, MODEL_NAMES, SEVERITY_NAMES, type AnalysisSettings } from '../core/schema';
 

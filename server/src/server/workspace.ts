@@ -6,7 +6,7 @@ import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, sourceKindOf, type Analysis } from '../core/analysis';
 import { LineIndex } from '../core/lines';
-import { readTypeScriptSource } from '../core/tsSource';
+import { readTypeScriptLazily } from '../typescriptFrontEndLoader';
 import { analysisSettingsOf, DEFAULT_SERVER_SETTINGS, parseServerSettings, SETTINGS_SECTION, type ServerSettings } from './settings';
 
 /** One analysed version of a document, with the text and settings it was analysed with. */
@@ -124,7 +124,7 @@ export class Workspace {
     const analysis = analyzeText(text, sourceKindOf(fileName), {
       settings: analysisSettingsOf(settings),
       // The TypeScript front end reads the files a model imports from disk; it never executes them.
-      readTypeScript: (source) => readTypeScriptSource(source, { fileName, readFile: readFileOrUndefined }),
+      readTypeScript: (source) => readTypeScriptLazily(source, { fileName, readFile: readFileOrUndefined }),
     });
     const settingsKey = JSON.stringify(analysisSettingsOf(settings));
     return { uri: document.uri, version: document.version, text, lines: new LineIndex(text), analysis, settings, settingsKey };
