@@ -147,7 +147,7 @@ export class BlockAnalyzer {
   results(block: BlockNode): Record<ModelName, BlockResult | undefined> {
     let record = this.records.get(block);
     if (!record) {
-      record = new ModelResults((name) => this.analyze(block, GAIN_MODELS[name]));
+      record = new ModelResults(this, block);
       this.records.set(block, record);
     }
     return record;
@@ -261,7 +261,7 @@ export class BlockAnalyzer {
     const forward = forwardSums(block, order, edgeLogs, -1, shape.incoming);
     const total = forward.get(OUTPUT_NODE) ?? LOG_ZERO;
     const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10Multiply(log10AfterSum, total / gainModel.power);
-    return new ComputedBlock(log10Wl, log10AfterSum, shape, edgeLogs, { analyzer: this, block, gainModel });
+    return new ComputedBlock(log10Wl, log10AfterSum, shape, edgeLogs, this, block, gainModel);
   }
 
   /**
@@ -347,25 +347,29 @@ export class BlockAnalyzer {
 
 /** Reads each gain model's result through a getter that computes it once, on first use. */
 class ModelResults implements Record<ModelName, BlockResult | undefined> {
-  private readonly values = new Map<ModelName, BlockResult | undefined>();
+  // One field per model rather than a map: there is one of these per block. null means not yet computed.
+  private seedResult: BlockResult | undefined | null = null;
+  private varianceResult: BlockResult | undefined | null = null;
+  private boundResult: BlockResult | undefined | null = null;
 
-  constructor(private readonly compute: (name: ModelName) => BlockResult | undefined) {}
+  constructor(
+    private readonly analyzer: BlockAnalyzer,
+    private readonly block: BlockNode,
+  ) {}
 
   get seed(): BlockResult | undefined {
-    return this.get('seed');
+    if (this.seedResult === null) this.seedResult = this.analyzer.analyze(this.block, GAIN_MODELS.seed);
+    return this.seedResult;
   }
 
   get variance(): BlockResult | undefined {
-    return this.get('variance');
+    if (this.varianceResult === null) this.varianceResult = this.analyzer.analyze(this.block, GAIN_MODELS.variance);
+    return this.varianceResult;
   }
 
   get bound(): BlockResult | undefined {
-    return this.get('bound');
-  }
-
-  private get(name: ModelName): BlockResult | undefined {
-    if (!this.values.has(name)) this.values.set(name, this.compute(name));
-    return this.values.get(name);
+    if (this.boundResult === null) this.boundResult = this.analyzer.analyze(this.block, GAIN_MODELS.bound);
+    return this.boundResult;
   }
 }
 
@@ -382,17 +386,19 @@ class ComputedBlock implements BlockResult {
     private readonly shape: BlockShape,
     /** Per edge, log10 of its gain raised to the model's power. */
     readonly edgeLogs: number[],
-    private readonly source: { analyzer: BlockAnalyzer; block: BlockNode; gainModel: GainModel },
+    private readonly analyzer: BlockAnalyzer,
+    private readonly block: BlockNode,
+    private readonly gainModel: GainModel,
   ) {}
 
   get paths(): PathResult[] {
-    const power = this.source.gainModel.power;
+    const power = this.gainModel.power;
     this.listed ??= this.shape.listed.paths.map((path) => pathResult(path, this.edgeLogs, power, this.log10AfterSum));
     return this.listed;
   }
 
   get spectrum(): number[] | undefined {
-    return this.source.analyzer.spectrum(this.source.block, this.source.gainModel);
+    return this.analyzer.spectrum(this.block, this.gainModel);
   }
 
   get pathsTruncated(): boolean {
