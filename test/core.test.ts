@@ -157,7 +157,7 @@ describe('scale solver', () => {
     }
   });
 
-  test('the network W a fix states for a nested block equals an analysis of the edited text', () => {
+  test('fix on a nested block states the network W of the edited text', () => {
     // "inner" is used inside "outer" and on its own; "other" is unrelated and keeps its result.
     const model = {
       reslint: 1,

@@ -595,7 +595,7 @@ function incomingEdges(block: BlockNode): Map<string, number[]> {
   return incoming;
 }
 
-/** The ops of a block that use another block, on its edges and after the sum. */
+/** Lists the ops of a block that use another block, on its edges and after the sum. */
 function nestedOps(block: BlockNode): OpNode[] {
   const ops: OpNode[] = [];
   for (const edge of block.edges) for (const op of edge.ops) if (op.kind === 'block') ops.push(op);

@@ -43,7 +43,7 @@ const STATISTIC_NAMES: Record<keyof ActivationStats, string> = {
   peak: "peak sup|s'|",
 };
 
-/** The cap of a base gain's logarithm: every input is a finite double, and so is a statistic computed from one; the cap guards against an overflow in that computation. */
+/** Caps a base gain's logarithm. Every input is a finite double, and so is a statistic computed from one; the cap guards against an overflow in that computation. */
 const MAX_BASE_LOG10 = Math.log10(Number.MAX_VALUE);
 
 class StatisticGainModel implements GainModel {
@@ -93,7 +93,7 @@ class StatisticGainModel implements GainModel {
 
 const unitGainNotes = new Map<string, string>();
 
-/** The note of an op with gain 1 ("linear op, gain 1"), made once per kind. */
+/** Returns the note of an op with gain 1 ("linear op, gain 1"), made once per kind. */
 function unitGainNote(kind: string): string {
   let note = unitGainNotes.get(kind);
   if (note === undefined) {

@@ -2,7 +2,8 @@
 // point at blocks, every part with its text range and its location in the source value. Named
 // paths become edges from "in" to "out"; a plain layer becomes an anonymous one-edge block.
 import { CATALOG, INIT_GAINS, type CatalogOp } from './catalog';
-import type { AnalysisSettings, Block, Layer, Op, PathSpec, UserOp } from './schema';
+import type { z } from 'zod';
+import type { AnalysisSettings, Block, Init, Layer, Op, PathSpec, UserOp } from './schema';
 import { locateNearest, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 import { closest, type ValidFile } from './validate';
 
@@ -318,7 +319,7 @@ class OpResolver {
       user,
       parameters: object.slope === undefined && object.alpha === undefined ? NO_PARAMETERS : { slope: object.slope, alpha: object.alpha },
       gain: object.gain,
-      initFactor: object.init === undefined ? undefined : typeof object.init === 'number' ? object.init : INIT_GAINS[object.init],
+      initFactor: initFactorOf(object.init),
       initLabel: object.init === undefined ? undefined : String(object.init),
       scale: object.scale,
       repeat,
@@ -407,6 +408,12 @@ class SourceOp implements OpNode {
     this.located ??= locateNearest(this.list.doc, this.path);
     return this.located;
   }
+}
+
+/** Returns the factor of a weight initialisation: a number as given, a name from INIT_GAINS. */
+function initFactorOf(init: z.infer<typeof Init> | undefined): number | undefined {
+  if (init === undefined) return undefined;
+  return typeof init === 'number' ? init : INIT_GAINS[init];
 }
 
 /** The parameters of the many ops that set none; shared, and never written to. */
