@@ -131,7 +131,7 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
     const edgePath = [...path, 'graph', index];
     const ops = resolver.resolveList(edge.ops ?? [], edgePath, 'ops');
     return {
-      name: `${edge.from} -> ${edge.to}`,
+      name: resolver.intern(`${edge.from} -> ${edge.to}`),
       from: edge.from,
       to: edge.to,
       ops,
@@ -237,6 +237,16 @@ class OpResolver {
     private readonly invalidOps: Set<string>,
   ) {}
 
+  private readonly strings = new Map<string, string>();
+
+  /** Returns the first copy of an equal label or edge name: they repeat across thousands of ops and edges. */
+  intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
+  }
+
   /** Set when an op fails to resolve; the block builder reads and clears it. */
   failed = false;
 
@@ -312,7 +322,7 @@ class OpResolver {
       trivial = true;
     }
     return new SourceOp(list, index, {
-      label,
+      label: this.intern(label),
       kind,
       name,
       catalog,
