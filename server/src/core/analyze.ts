@@ -244,11 +244,12 @@ export class BlockAnalyzer {
     if (block.unresolved) return undefined;
     const order = this.order(block);
     if (!order) return undefined;
-    const edgeLogs: number[] = [];
-    for (const edge of block.edges) {
-      const log = this.edgeLog(edge, gainModel, block.name);
+    // Sized up front: the result keeps this list, and one grown by push keeps spare capacity.
+    const edgeLogs = new Array<number>(block.edges.length);
+    for (let index = 0; index < block.edges.length; index++) {
+      const log = this.edgeLog(block.edges[index], gainModel, block.name);
       if (log === undefined) return undefined;
-      edgeLogs.push(log);
+      edgeLogs[index] = log;
     }
     let log10AfterSum = 0;
     for (const op of block.afterSum) {
@@ -257,11 +258,16 @@ export class BlockAnalyzer {
       log10AfterSum = log10Multiply(log10AfterSum, log);
     }
 
-    const shape = this.shape(block, order);
-    const forward = forwardSums(block, order, edgeLogs, -1, shape.incoming);
-    const total = forward.get(OUTPUT_NODE) ?? LOG_ZERO;
+    let total = LOG_ZERO;
+    if (order === TWO_NODE_ORDER) {
+      // Every edge goes from "in" to "out", so W is the sum of the edge terms, in the order
+      // forwardSums adds them; no per-block maps are needed.
+      for (const log of edgeLogs) total = log10Add(total, log);
+    } else {
+      total = forwardSums(block, order, edgeLogs, -1, this.shape(block, order).incoming).get(OUTPUT_NODE) ?? LOG_ZERO;
+    }
     const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10Multiply(log10AfterSum, total / gainModel.power);
-    return new ComputedBlock(log10Wl, log10AfterSum, shape, edgeLogs, this, block, gainModel);
+    return new ComputedBlock(log10Wl, log10AfterSum, edgeLogs, this, block, gainModel);
   }
 
   /**
@@ -334,8 +340,8 @@ export class BlockAnalyzer {
     return result;
   }
 
-  /** Returns the block's structure that every gain model shares, computing it on the first analysis. */
-  private shape(block: BlockNode, order: string[]): BlockShape {
+  /** Returns the block's structure that every gain model shares, computing it on first use. */
+  shape(block: BlockNode, order: string[]): BlockShape {
     let shape = this.shapes.get(block);
     if (!shape) {
       shape = new BlockShape(block, order);
@@ -383,7 +389,6 @@ class ComputedBlock implements BlockResult {
   constructor(
     readonly log10Wl: number,
     readonly log10AfterSum: number,
-    private readonly shape: BlockShape,
     /** Per edge, log10 of its gain raised to the model's power. */
     readonly edgeLogs: number[],
     private readonly analyzer: BlockAnalyzer,
@@ -393,7 +398,7 @@ class ComputedBlock implements BlockResult {
 
   get paths(): PathResult[] {
     const power = this.gainModel.power;
-    this.listed ??= this.shape.listed.paths.map((path) => pathResult(path, this.edgeLogs, power, this.log10AfterSum));
+    this.listed ??= this.shape().listed.paths.map((path) => pathResult(path, this.edgeLogs, power, this.log10AfterSum));
     return this.listed;
   }
 
@@ -402,7 +407,12 @@ class ComputedBlock implements BlockResult {
   }
 
   get pathsTruncated(): boolean {
-    return this.shape.listed.truncated;
+    return this.shape().listed.truncated;
+  }
+
+  /** The block's shape; a block with a result has a topological order. */
+  private shape(): BlockShape {
+    return this.analyzer.shape(this.block, this.analyzer.order(this.block) as string[]);
   }
 }
 
