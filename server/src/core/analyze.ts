@@ -185,11 +185,27 @@ export class BlockAnalyzer {
 
   /** Returns a nested block of `block` that is neither computed nor on the stack, if any. */
   private pendingNested(block: BlockNode, cache: Map<BlockNode, BlockResult | undefined>): BlockNode | undefined {
-    for (const op of nestedOps(block)) {
-      const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
-      if (nested && !cache.has(nested) && !this.inProgress.has(nested)) return nested;
+    // Loops over the ops in place: this runs for every block, and most blocks nest nothing.
+    for (const edge of block.edges) {
+      for (const op of edge.ops) {
+        if (op.kind === 'block') {
+          const pending = this.pendingBlock(op, cache);
+          if (pending) return pending;
+        }
+      }
+    }
+    for (const op of block.afterSum) {
+      if (op.kind === 'block') {
+        const pending = this.pendingBlock(op, cache);
+        if (pending) return pending;
+      }
     }
     return undefined;
+  }
+
+  private pendingBlock(op: OpNode, cache: Map<BlockNode, BlockResult | undefined>): BlockNode | undefined {
+    const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
+    return nested && !cache.has(nested) && !this.inProgress.has(nested) ? nested : undefined;
   }
 
   /** Topological order of the block's nodes; undefined (and a problem) when it has a cycle. */
