@@ -237,6 +237,19 @@ export class LspClient {
     return (actions ?? []).filter((action): action is CodeAction => !isCommand(action));
   }
 
+  /**
+   * Writes JSON-RPC messages to the server's stdin in one write, so the server reads all of them
+   * before it dispatches the first, however the two processes are scheduled. Responses to requests
+   * sent this way are dropped.
+   */
+  writeAtOnce(messages: object[]): void {
+    const frames = messages.map((message) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+      return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+    });
+    this.process.stdin.write(frames.join(''));
+  }
+
   /** Shuts the server down and checks that it exited cleanly without an unhandled error. */
   async stop(): Promise<void> {
     if (this.exit) throw new Error(`the server had already exited (code ${this.exit.code}); stderr:\n${this.stderr}`);
@@ -267,6 +280,14 @@ export class LspClient {
 
 function isCommand(action: CodeAction | Command): action is Command {
   return typeof (action as Command).command === 'string';
+}
+
+/** Returns a didChange notification with one incremental change, for `LspClient.writeAtOnce`. */
+export function didChangeMessage(uri: string, version: number, range: Range, text: string): object {
+  return {
+    method: DidChangeTextDocumentNotification.method,
+    params: { textDocument: { uri, version }, contentChanges: [{ range, text }] },
+  };
 }
 
 /** Applies the edits of a WorkspaceEdit for one document to its text. */

@@ -8,8 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
 import { HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import { LineIndex } from '../server/src/core/lines';
 import { contributedProperties } from '../server/src/server/settings';
-import { applyWorkspaceEdit, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
+import { applyWorkspaceEdit, didChangeMessage, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'lsp');
 const EXAMPLES = join(ROOT, 'examples');
@@ -42,6 +43,14 @@ function cliFindings(file: string): string[] {
   assert.ok(result.status === 0 || result.status === 1, `reslint check ${file} exited with ${result.status}: ${result.stderr}`);
   const report = JSON.parse(result.stdout) as { files: { findings: { line: number; column: number; severity: string; code: string }[] }[] };
   return report.files[0].findings.map((finding) => `${finding.line}:${finding.column} ${finding.severity} ${finding.code}`);
+}
+
+/** Returns a model of `count` residual blocks, each applied once, as indented JSON. */
+function wideModel(count: number): string {
+  const names = Array.from({ length: count }, (_, index) => `block_${index}`);
+  const block = { paths: { shortcut: [], residual: ['linear', 'relu', { gain: 0.5 }] } };
+  const blocks = Object.fromEntries(names.map((name) => [name, block]));
+  return JSON.stringify({ reslint: 1, blocks, layers: names.map((name) => ({ block: name })) }, null, 2);
 }
 
 function readModel(path: string): string {
@@ -358,6 +367,76 @@ describe('language server', () => {
     const intermediate = client.published.slice(since).filter((params) => params.uri === uri && params.version !== 101);
     // Without the debounce every version would be published; a stalled machine may let a few through.
     assert.ok(intermediate.length < 10, `${intermediate.length} intermediate versions were published`);
+    await client.close(uri);
+  });
+
+  test('queued burst publishes last version once', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    await client.diagnostics(uri, 1);
+    const since = client.published.length;
+
+    // Each edit sets the repeat count of the plain layer, so each version's text differs.
+    const digit = residual.indexOf('"repeat": 4') + '"repeat": '.length;
+    const lines = new LineIndex(residual);
+    const range = { start: lines.positionAt(digit), end: lines.positionAt(digit + 1) };
+    let text = residual;
+    const changes: object[] = [];
+    for (let version = 2; version <= 101; version++) {
+      const repeat = String(1 + (version % 9));
+      text = text.slice(0, digit) + repeat + text.slice(digit + 1);
+      changes.push(didChangeMessage(uri, version, range, repeat));
+    }
+    client.writeAtOnce(changes);
+    const last = await client.diagnostics(uri, 101);
+    // The server sends every publish of the burst before it responds to a later request.
+    await client.hover(uri, positionOf(residual, '"res": {', 2));
+
+    const versions = client.published.slice(since).filter((params) => params.uri === uri).map((params) => params.version);
+    assert.deepEqual(versions, [101]);
+    const fresh = freshUri('residual.arch.json');
+    await client.open(fresh, text);
+    const expected = await client.diagnostics(fresh, 1);
+    assert.deepEqual(last.map(diagnosticKey), expected.map(diagnosticKey));
+    assert.deepEqual(
+      last.map((diagnostic) => diagnostic.message),
+      expected.map((diagnostic) => diagnostic.message),
+    );
+    await client.close(fresh);
+    await client.close(uri);
+  });
+
+  test('queued edit behind slow request', async () => {
+    // A hover on a new version of a large model analyses it while the loop is blocked, longer than
+    // the debounce after an isolated edit. The edit of version 3 is then still queued when the
+    // timer of version 2 fires, and version 2 must not be published.
+    const large = wideModel(1000);
+    const largeUri = freshUri('wide.arch.json');
+    await client.open(largeUri, large);
+    await client.diagnostics(largeUri, 1);
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    await client.diagnostics(uri, 1);
+    const since = client.published.length;
+
+    const digit = residual.indexOf('"repeat": 4') + '"repeat": '.length;
+    const lines = new LineIndex(residual);
+    const range = { start: lines.positionAt(digit), end: lines.positionAt(digit + 1) };
+    const largeGain = large.indexOf('0.5');
+    const largeLines = new LineIndex(large);
+    const largeRange = { start: largeLines.positionAt(largeGain), end: largeLines.positionAt(largeGain + 3) };
+    client.writeAtOnce([
+      didChangeMessage(uri, 2, range, '5'),
+      didChangeMessage(largeUri, 2, largeRange, '0.6'),
+      { id: 'slow-hover', method: HoverRequest.method, params: { textDocument: { uri: largeUri }, position: largeRange.start } },
+      didChangeMessage(uri, 3, range, '6'),
+    ]);
+    await client.diagnostics(uri, 3);
+    await client.hover(uri, positionOf(residual, '"res": {', 2));
+
+    const versions = client.published.slice(since).filter((params) => params.uri === uri).map((params) => params.version);
+    assert.deepEqual(versions, [3]);
+    await client.close(largeUri);
     await client.close(uri);
   });
 

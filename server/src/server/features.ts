@@ -14,13 +14,15 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import type { MessageQueueMonitor } from './messageQueue';
 import { extensionVersion } from './packageInfo';
 import { SETTINGS_SECTION } from './settings';
 import type { ClientSupport, Workspace } from './workspace';
 
-export function registerFeatures(workspace: Workspace): void {
+/** Registers every handler; `messageQueue` must be the connection's MessageStrategy. */
+export function registerFeatures(workspace: Workspace, messageQueue: MessageQueueMonitor): void {
   const { connection, documents } = workspace;
-  const diagnostics = new DiagnosticsPublisher(workspace);
+  const diagnostics = new DiagnosticsPublisher(workspace, messageQueue);
   const version = extensionVersion();
 
   connection.onInitialize((params): InitializeResult => {
@@ -64,7 +66,7 @@ export function registerFeatures(workspace: Workspace): void {
   );
 
   // TextDocuments fires onDidOpen and then onDidChangeContent for an opened document; the first
-  // version is analysed at once, later edits after the debounce.
+  // version is analysed at once, later edits after the debounce in DiagnosticsPublisher.
   const justOpened = new Set<string>();
   documents.onDidOpen((event) => justOpened.add(event.document.uri));
   documents.onDidChangeContent((event) => {
