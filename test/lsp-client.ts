@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CodeActionRequest,
+  CodeActionResolveRequest,
   CodeLensRefreshRequest,
   CodeLensRequest,
   ConfigurationRequest,
@@ -78,8 +79,11 @@ export class LspClient {
     readonly connection: ProtocolConnection,
   ) {}
 
-  /** Starts the server and completes the initialize handshake. */
-  static async start(settings: Record<string, unknown> = {}): Promise<LspClient> {
+  /**
+   * Starts the server and completes the initialize handshake. With `codeActionResolve` the client
+   * declares codeAction/resolve support for `edit`, as VS Code does.
+   */
+  static async start(settings: Record<string, unknown> = {}, options: { codeActionResolve?: boolean } = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: 'pipe' });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
@@ -105,7 +109,12 @@ export class LspClient {
             hover: { contentFormat: ['markdown', 'plaintext'] },
             inlayHint: {},
             codeLens: {},
-            codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true, dataSupport: true },
+            codeAction: {
+              codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } },
+              isPreferredSupport: true,
+              dataSupport: true,
+              resolveSupport: options.codeActionResolve ? { properties: ['edit'] } : undefined,
+            },
           },
         },
       }),
@@ -235,6 +244,10 @@ export class LspClient {
       'codeAction',
     );
     return (actions ?? []).filter((action): action is CodeAction => !isCommand(action));
+  }
+
+  resolveCodeAction(action: CodeAction): Promise<CodeAction> {
+    return this.withTimeout(this.connection.sendRequest(CodeActionResolveRequest.type, action), 'codeAction/resolve');
   }
 
   /**

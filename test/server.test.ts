@@ -78,7 +78,7 @@ describe('language server', () => {
     assert.equal(result.capabilities.hoverProvider, true);
     assert.equal(result.capabilities.inlayHintProvider, true);
     assert.deepEqual(result.capabilities.codeLensProvider, { resolveProvider: false });
-    assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'], resolveProvider: true });
   });
 
   test('server logs its start', async () => {
@@ -448,6 +448,84 @@ describe('language server', () => {
     await client.close(uri);
     const cleared = await client.waitForPublish(uri, 'an empty diagnostics list', (params) => params.diagnostics.length === 0, since);
     assert.deepEqual(cleared.diagnostics, []);
+  });
+});
+
+describe('code action resolve', () => {
+  let client: LspClient;
+  const residual = readFixture('residual.arch.json');
+
+  before(async () => {
+    client = await LspClient.start({}, { codeActionResolve: true });
+  });
+
+  after(async () => {
+    await client.stop();
+  });
+
+  async function explodingOf(uri: string, version: number): Promise<Diagnostic> {
+    const diagnostics = await client.diagnostics(uri, version);
+    const exploding = diagnostics.find((diagnostic) => diagnostic.code === 'block-exploding');
+    assert.ok(exploding, JSON.stringify(codesOf(diagnostics)));
+    return exploding;
+  }
+
+  test('disable action comes without edit', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const exploding = await explodingOf(uri, 1);
+    const actions = await client.codeActions(uri, exploding.range, [exploding]);
+    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
+    assert.ok(disable, JSON.stringify(actions.map((action) => action.title)));
+    assert.equal(disable.edit, undefined);
+    assert.deepEqual(disable.data, { action: 'disable', uri, version: 1, code: 'block-exploding' });
+    // The scale fixes are cheap, so they keep their edits.
+    const fixes = actions.filter((action) => action !== disable);
+    assert.ok(fixes.length > 0);
+    for (const fix of fixes) assert.ok(fix.edit, `${fix.title} has no edit`);
+    await client.close(uri);
+  });
+
+  test('resolved disable edit removes code', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const exploding = await explodingOf(uri, 1);
+    const actions = await client.codeActions(uri, exploding.range, [exploding]);
+    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
+    assert.ok(disable);
+
+    const resolved = await client.resolveCodeAction(disable);
+    assert.equal(resolved.title, disable.title);
+    const change = resolved.edit?.documentChanges?.[0];
+    assert.ok(change && TextDocumentEdit.is(change));
+    assert.equal(change.textDocument.version, 1);
+    const edited = applyWorkspaceEdit(residual, resolved.edit ?? {}, uri);
+    assert.match(edited, /"settings": \{\s+"severity": \{\s+"block-exploding": "off"\s+\}\s+\}/);
+
+    await client.change(uri, 2, edited);
+    const after = await client.diagnostics(uri, 2);
+    assert.deepEqual(codesOf(after), ['block-vanishing', 'block-vanishing', 'network-vanishing']);
+    await client.close(uri);
+  });
+
+  test('stale disable action resolves without edit', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const exploding = await explodingOf(uri, 1);
+    const actions = await client.codeActions(uri, exploding.range, [exploding]);
+    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
+    assert.ok(disable);
+    await client.change(uri, 2, residual);
+    await client.diagnostics(uri, 2);
+
+    const resolved = await client.resolveCodeAction(disable);
+    assert.equal(resolved.edit, undefined);
+    await client.close(uri);
+  });
+
+  test('foreign action resolves unchanged', async () => {
+    const action = { title: 'Not from this server', kind: 'quickfix', data: { action: 'other' } };
+    assert.deepEqual(await client.resolveCodeAction(action), action);
   });
 });
 

@@ -6,9 +6,10 @@ import {
   DidChangeConfigurationNotification,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type CodeAction,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { codeActions } from './codeActions';
+import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
 import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
@@ -33,7 +34,7 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
         hoverProvider: true,
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
       },
       serverInfo: { name: 'reslint', version },
     };
@@ -52,6 +53,10 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
   connection.languages.inlayHint.on(guardRequest(workspace, 'textDocument/inlayHint', [], (params) => inlayHints(workspace, params)));
   connection.onCodeLens(guardRequest(workspace, 'textDocument/codeLens', [], (params) => codeLenses(workspace, params)));
   connection.onCodeAction(guardRequest(workspace, 'textDocument/codeAction', [], (params) => codeActions(workspace, params)));
+  // A resolve that fails or is cancelled returns the action as the client sent it.
+  connection.onCodeActionResolve((action, token) =>
+    guardRequest(workspace, 'codeAction/resolve', action, (params: CodeAction) => resolveCodeAction(workspace, params))(action, token),
+  );
 
   connection.onDidChangeConfiguration((change) =>
     runGuarded(workspace, 'Applying changed settings', undefined, async () => {
@@ -87,11 +92,14 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
 }
 
 function clientSupport(capabilities: ClientCapabilities): ClientSupport {
+  const codeAction = capabilities.textDocument?.codeAction;
   return {
     configuration: capabilities.workspace?.configuration === true,
     configurationRegistration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     inlayHintRefresh: capabilities.workspace?.inlayHint?.refreshSupport === true,
     codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    codeActionResolve:
+      codeAction?.dataSupport === true && Array.isArray(codeAction.resolveSupport?.properties) && codeAction.resolveSupport.properties.includes('edit'),
   };
 }
