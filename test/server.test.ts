@@ -497,7 +497,8 @@ describe('code action resolve', () => {
     const resolved = await client.resolveCodeAction(disable);
     assert.equal(resolved.title, disable.title);
     const change = resolved.edit?.documentChanges?.[0];
-    assert.ok(change && TextDocumentEdit.is(change));
+    assert.ok(change);
+    assert.ok(TextDocumentEdit.is(change));
     assert.equal(change.textDocument.version, 1);
     const edited = applyWorkspaceEdit(residual, resolved.edit ?? {}, uri);
     assert.match(edited, /"settings": \{\s+"severity": \{\s+"block-exploding": "off"\s+\}\s+\}/);

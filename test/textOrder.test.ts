@@ -56,7 +56,7 @@ function orderOf(analysis: Analysis): TextOrder {
   return order;
 }
 
-/** The target's kind and the IR nodes it points at, compared by identity. */
+/** Returns the target's kind and the IR nodes it points at, for comparison by identity. */
 function partsOf(target: HoverTarget | undefined): unknown[] {
   if (!target) return [];
   switch (target.kind) {

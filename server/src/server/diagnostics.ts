@@ -15,9 +15,9 @@ import type { AnalyzedDocument, Workspace } from './workspace';
 /**
  * Delay in ms between an edit that follows a quiet period (no publish of the document pending)
  * and the analysis it starts. It is the latency that the debounce adds to a single keystroke. It
- * only has to outlast the gap between the first two edits of a burst as they reach the server:
- * edits that a client sends back to back arrive well under a millisecond apart, and edits already
- * read from the pipe are caught by the wait in `MessageQueueMonitor.drained()` whatever the delay.
+ * only has to be longer than the time between the arrivals of a burst's first two edits. Edits
+ * that were already read from the pipe are caught by `MessageQueueMonitor.drained()` whatever the
+ * delay.
  */
 export const QUIET_EDIT_DELAY_MS = 5;
 /**
@@ -74,10 +74,10 @@ interface PendingPublish {
  * Here an edit after a quiet period waits QUIET_EDIT_DELAY_MS, and an edit that arrives while a
  * publish is pending (the next edit of a burst) replaces it with one that waits
  * BURST_EDIT_DELAY_MS. When the delay ends, the publish also waits until the connection has
- * dispatched every message it has already received, because vscode-jsonrpc dispatches them one per
- * event loop turn and a delay that ended while the loop was busy can fire before the burst's
- * remaining edits are handled. A burst therefore leads to one analysis and one publish, of its last
- * version, whenever its first two edits reach the server less than QUIET_EDIT_DELAY_MS apart.
+ * dispatched every message it has already received. vscode-jsonrpc dispatches them one per event
+ * loop turn, so a delay that ended while the loop was busy can fire before the burst's remaining
+ * edits are handled. A burst therefore leads to one analysis and one publish, of its last version,
+ * whenever its first two edits reach the server less than QUIET_EDIT_DELAY_MS apart.
  */
 export class DiagnosticsPublisher {
   private readonly pending = new Map<string, PendingPublish>();

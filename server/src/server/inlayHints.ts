@@ -30,11 +30,11 @@ export async function inlayHints(workspace: Workspace, params: InlayHintParams):
 
 /**
  * Returns the hints from offset `start` to `end`, in text order. Each hint lies inside the range
- * of its layer or op value (pushHints puts it there), and the model IR records that range as the
- * layer's or op's span, so only layers and ops whose span overlaps the requested range are read.
+ * of its layer or op value, because pushHints puts it there. The model IR records that range as
+ * the layer's or op's span, so only layers and ops whose span overlaps the requested range are read.
  * With the text order of a JSON model, binary search finds them without visiting the other parts.
- * Computing the hints of the whole file took about 20 ms at 10,000 blocks on every new version,
- * while an editor asks for the visible lines only.
+ * Computing the hints of the whole file took about 20 ms at 10,000 blocks on every new version
+ * (bench/server.mjs on a 2-core machine), while an editor asks for the visible lines only.
  */
 export function hintsBetween(analysis: Analysis, order: TextOrder | undefined, start: number, end: number): OffsetHint[] {
   const overlaps = (span: Span): boolean => span.end >= start && span.start <= end;

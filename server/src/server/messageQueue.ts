@@ -2,7 +2,7 @@
 // (under vscode-languageserver 9) queues the messages it reads and dispatches one per
 // setImmediate turn, so messages that arrived together are handled over several event loop turns,
 // and a timer can fire between two of them. The monitor counts dispatched messages through the
-// connection's MessageStrategy hook, which sees every message just before its handler runs.
+// connection's MessageStrategy hook, which receives every message just before its handler runs.
 import type { Message, MessageStrategy } from 'vscode-languageserver';
 
 export class MessageQueueMonitor implements MessageStrategy {
