@@ -93,7 +93,7 @@ interface DisableActionData {
 
 /**
  * Returns the disable action without its edit, or undefined when the file's shape rules it out.
- * Resolving it runs the same checks as `disableAction` on the version named in its data.
+ * Resolving it runs the checks of `disableEdit` on the version named in its data.
  */
 function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
   if (!canDisableIn(document)) return undefined;
@@ -111,13 +111,14 @@ export async function resolveCodeAction(workspace: Workspace, action: CodeAction
   if (data?.action !== 'disable' || typeof data.uri !== 'string' || typeof data.code !== 'string') return action;
   const document = await workspace.analysisOf(data.uri);
   if (!document || document.version !== data.version) return action;
-  const diagnostic = action.diagnostics?.[0];
-  const resolved = diagnostic ? disableAction(workspace, document, data.code, diagnostic) : undefined;
-  if (!resolved) {
-    workspace.connection.console.warn(`${data.uri}: "${action.title}" was not applied: turning ${data.code} off would not remove it or would add other findings.`);
+  const edit = disableEdit(workspace, document, data.code);
+  if (!edit) {
+    workspace.connection.console.warn(
+      `${data.uri}: no edit for "${action.title}": the edited file failed the check that ${data.code} disappears and no finding of another code appears.`,
+    );
     return action;
   }
-  return { ...action, edit: resolved.edit };
+  return { ...action, edit };
 }
 
 function disableTitle(code: Code): string {
@@ -134,12 +135,19 @@ function canDisableIn(document: AnalyzedDocument): boolean {
   return isObjectOrAbsent((root?.settings as { severity?: unknown } | undefined)?.severity);
 }
 
-/**
- * `"settings": {"severity": {"<code>": "off"}}` added to a JSON model. Offered only when the file
- * parses, its "settings" and "severity" are objects or absent, and analysing the edited text shows
- * that the code is gone and no finding of another code appeared.
- */
+/** Returns the disable action with the edit from `disableEdit`, or undefined when there is no edit. */
 function disableAction(workspace: Workspace, document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
+  const edit = disableEdit(workspace, document, code);
+  if (!edit) return undefined;
+  return { title: disableTitle(code), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
+}
+
+/**
+ * Returns the edit that adds `"settings": {"severity": {"<code>": "off"}}` to a JSON model. It is
+ * returned only when the file parses, its "settings" and "severity" are objects or absent, and
+ * analysing the edited text shows that the code is gone and no finding of another code appeared.
+ */
+function disableEdit(workspace: Workspace, document: AnalyzedDocument, code: Code): WorkspaceEdit | undefined {
   const { analysis, text } = document;
   if (!canDisableIn(document)) return undefined;
 
@@ -160,16 +168,11 @@ function disableAction(workspace: Workspace, document: AnalyzedDocument, code: C
   const before = new Set(analysis.findings.map((finding) => finding.code));
   if (after.findings.some((finding) => !before.has(finding.code))) return undefined;
 
-  return {
-    title: disableTitle(code),
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [diagnostic],
-    edit: workspaceEdit(
-      workspace,
-      document,
-      edits.map((edit) => ({ span: { start: edit.offset, end: edit.offset + edit.length }, newText: edit.content })),
-    ),
-  };
+  return workspaceEdit(
+    workspace,
+    document,
+    edits.map((edit) => ({ span: { start: edit.offset, end: edit.offset + edit.length }, newText: edit.content })),
+  );
 }
 
 function isObjectOrAbsent(value: unknown): boolean {
