@@ -34,7 +34,7 @@ export async function inlayHints(workspace: Workspace, params: InlayHintParams):
  * the layer's or op's span, so only layers and ops whose span overlaps the requested range are read.
  * With the text order of a JSON model, binary search finds them without visiting the other parts.
  * Computing the hints of the whole file took about 20 ms at 10,000 blocks on every new version
- * (bench/server.mjs on a 2-core machine), while an editor asks for the visible lines only.
+ * (bench/server.mjs on a 2-core machine), while an editor requests the visible lines only.
  */
 export function hintsBetween(analysis: Analysis, order: TextOrder | undefined, start: number, end: number): OffsetHint[] {
   const overlaps = (span: Span): boolean => span.end >= start && span.start <= end;
