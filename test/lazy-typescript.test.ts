@@ -42,7 +42,7 @@ function runCli(file: string): { modules: string[]; report: { files: { findings:
 
 /** Opens `file` in a fresh server, waits for its diagnostics and runs each feature on it; returns the diagnostics and the loaded modules. */
 async function openInServer(file: string): Promise<{ diagnostics: Diagnostic[]; modules: string[] }> {
-  const client = await LspClient.start({}, ['--require', REPORT_MODULES]);
+  const client = await LspClient.start({}, { nodeArgs: ['--require', REPORT_MODULES] });
   try {
     const uri = pathToFileURL(file).href;
     const text = readFileSync(file, 'utf8');

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CodeActionRequest,
+  CodeActionResolveRequest,
   CodeLensRefreshRequest,
   CodeLensRequest,
   ConfigurationRequest,
@@ -78,9 +79,16 @@ export class LspClient {
     readonly connection: ProtocolConnection,
   ) {}
 
-  /** Starts the server, with `nodeArgs` before its path on node's command line, and completes the initialize handshake. */
-  static async start(settings: Record<string, unknown> = {}, nodeArgs: string[] = []): Promise<LspClient> {
-    const child = spawn(process.execPath, [...nodeArgs, SERVER_PATH, '--stdio'], { stdio: 'pipe' });
+  /**
+   * Starts the server, with `nodeArgs` before its path on node's command line, and completes the
+   * initialize handshake. With `codeActionResolve` the client declares codeAction/resolve support
+   * for `edit`, as VS Code does.
+   */
+  static async start(
+    settings: Record<string, unknown> = {},
+    options: { codeActionResolve?: boolean; nodeArgs?: string[] } = {},
+  ): Promise<LspClient> {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_PATH, '--stdio'], { stdio: 'pipe' });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
     client.settings = settings;
@@ -105,7 +113,12 @@ export class LspClient {
             hover: { contentFormat: ['markdown', 'plaintext'] },
             inlayHint: {},
             codeLens: {},
-            codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true, dataSupport: true },
+            codeAction: {
+              codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } },
+              isPreferredSupport: true,
+              dataSupport: true,
+              resolveSupport: options.codeActionResolve ? { properties: ['edit'] } : undefined,
+            },
           },
         },
       }),
@@ -237,6 +250,23 @@ export class LspClient {
     return (actions ?? []).filter((action): action is CodeAction => !isCommand(action));
   }
 
+  resolveCodeAction(action: CodeAction): Promise<CodeAction> {
+    return this.withTimeout(this.connection.sendRequest(CodeActionResolveRequest.type, action), 'codeAction/resolve');
+  }
+
+  /**
+   * Writes JSON-RPC messages to the server's stdin in one write, so the server reads all of them
+   * before it dispatches the first, however the two processes are scheduled. Responses to requests
+   * sent this way are dropped.
+   */
+  writeAtOnce(messages: object[]): void {
+    const frames = messages.map((message) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+      return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+    });
+    this.process.stdin.write(frames.join(''));
+  }
+
   /** Shuts the server down and checks that it exited cleanly without an unhandled error. */
   async stop(): Promise<void> {
     if (this.exit) throw new Error(`the server had already exited (code ${this.exit.code}); stderr:\n${this.stderr}`);
@@ -268,6 +298,14 @@ export class LspClient {
 
 function isCommand(action: CodeAction | Command): action is Command {
   return typeof (action as Command).command === 'string';
+}
+
+/** Returns a didChange notification with one incremental change, for `LspClient.writeAtOnce`. */
+export function didChangeMessage(uri: string, version: number, range: Range, text: string): object {
+  return {
+    method: DidChangeTextDocumentNotification.method,
+    params: { textDocument: { uri, version }, contentChanges: [{ range, text }] },
+  };
 }
 
 /** Applies the edits of a WorkspaceEdit for one document to its text. */

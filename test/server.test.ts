@@ -8,8 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
 import { HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import { LineIndex } from '../server/src/core/lines';
 import { contributedProperties } from '../server/src/server/settings';
-import { applyWorkspaceEdit, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
+import { applyWorkspaceEdit, didChangeMessage, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'lsp');
 const EXAMPLES = join(ROOT, 'examples');
@@ -44,6 +45,14 @@ function cliFindings(file: string): string[] {
   return report.files[0].findings.map((finding) => `${finding.line}:${finding.column} ${finding.severity} ${finding.code}`);
 }
 
+/** Returns a model of `count` residual blocks, each applied once, as indented JSON. */
+function wideModel(count: number): string {
+  const names = Array.from({ length: count }, (_, index) => `block_${index}`);
+  const block = { paths: { shortcut: [], residual: ['linear', 'relu', { gain: 0.5 }] } };
+  const blocks = Object.fromEntries(names.map((name) => [name, block]));
+  return JSON.stringify({ reslint: 1, blocks, layers: names.map((name) => ({ block: name })) }, null, 2);
+}
+
 function readModel(path: string): string {
   const text = readFileSync(path, 'utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -69,7 +78,7 @@ describe('language server', () => {
     assert.equal(result.capabilities.hoverProvider, true);
     assert.equal(result.capabilities.inlayHintProvider, true);
     assert.deepEqual(result.capabilities.codeLensProvider, { resolveProvider: false });
-    assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'], resolveProvider: true });
   });
 
   test('server logs its start', async () => {
@@ -361,6 +370,76 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('queued burst publishes last version once', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    await client.diagnostics(uri, 1);
+    const since = client.published.length;
+
+    // Each edit sets the repeat count of the plain layer, so each version's text differs.
+    const digit = residual.indexOf('"repeat": 4') + '"repeat": '.length;
+    const lines = new LineIndex(residual);
+    const range = { start: lines.positionAt(digit), end: lines.positionAt(digit + 1) };
+    let text = residual;
+    const changes: object[] = [];
+    for (let version = 2; version <= 101; version++) {
+      const repeat = String(1 + (version % 9));
+      text = text.slice(0, digit) + repeat + text.slice(digit + 1);
+      changes.push(didChangeMessage(uri, version, range, repeat));
+    }
+    client.writeAtOnce(changes);
+    const last = await client.diagnostics(uri, 101);
+    // The server sends every publish of the burst before it responds to a later request.
+    await client.hover(uri, positionOf(residual, '"res": {', 2));
+
+    const versions = client.published.slice(since).filter((params) => params.uri === uri).map((params) => params.version);
+    assert.deepEqual(versions, [101]);
+    const fresh = freshUri('residual.arch.json');
+    await client.open(fresh, text);
+    const expected = await client.diagnostics(fresh, 1);
+    assert.deepEqual(last.map(diagnosticKey), expected.map(diagnosticKey));
+    assert.deepEqual(
+      last.map((diagnostic) => diagnostic.message),
+      expected.map((diagnostic) => diagnostic.message),
+    );
+    await client.close(fresh);
+    await client.close(uri);
+  });
+
+  test('queued edit behind slow request', async () => {
+    // A hover on a new version of a large model analyses it while the loop is blocked, longer than
+    // the debounce after an isolated edit. The edit of version 3 is then still queued when the
+    // timer of version 2 fires, and version 2 must not be published.
+    const large = wideModel(1000);
+    const largeUri = freshUri('wide.arch.json');
+    await client.open(largeUri, large);
+    await client.diagnostics(largeUri, 1);
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    await client.diagnostics(uri, 1);
+    const since = client.published.length;
+
+    const digit = residual.indexOf('"repeat": 4') + '"repeat": '.length;
+    const lines = new LineIndex(residual);
+    const range = { start: lines.positionAt(digit), end: lines.positionAt(digit + 1) };
+    const largeGain = large.indexOf('0.5');
+    const largeLines = new LineIndex(large);
+    const largeRange = { start: largeLines.positionAt(largeGain), end: largeLines.positionAt(largeGain + 3) };
+    client.writeAtOnce([
+      didChangeMessage(uri, 2, range, '5'),
+      didChangeMessage(largeUri, 2, largeRange, '0.6'),
+      { id: 'slow-hover', method: HoverRequest.method, params: { textDocument: { uri: largeUri }, position: largeRange.start } },
+      didChangeMessage(uri, 3, range, '6'),
+    ]);
+    await client.diagnostics(uri, 3);
+    await client.hover(uri, positionOf(residual, '"res": {', 2));
+
+    const versions = client.published.slice(since).filter((params) => params.uri === uri).map((params) => params.version);
+    assert.deepEqual(versions, [3]);
+    await client.close(largeUri);
+    await client.close(uri);
+  });
+
   test('didClose clears diagnostics', async () => {
     const uri = freshUri('residual.arch.json');
     await client.open(uri, residual);
@@ -369,6 +448,85 @@ describe('language server', () => {
     await client.close(uri);
     const cleared = await client.waitForPublish(uri, 'an empty diagnostics list', (params) => params.diagnostics.length === 0, since);
     assert.deepEqual(cleared.diagnostics, []);
+  });
+});
+
+describe('code action resolve', () => {
+  let client: LspClient;
+  const residual = readFixture('residual.arch.json');
+
+  before(async () => {
+    client = await LspClient.start({}, { codeActionResolve: true });
+  });
+
+  after(async () => {
+    await client.stop();
+  });
+
+  async function explodingOf(uri: string, version: number): Promise<Diagnostic> {
+    const diagnostics = await client.diagnostics(uri, version);
+    const exploding = diagnostics.find((diagnostic) => diagnostic.code === 'block-exploding');
+    assert.ok(exploding, JSON.stringify(codesOf(diagnostics)));
+    return exploding;
+  }
+
+  test('disable action comes without edit', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const exploding = await explodingOf(uri, 1);
+    const actions = await client.codeActions(uri, exploding.range, [exploding]);
+    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
+    assert.ok(disable, JSON.stringify(actions.map((action) => action.title)));
+    assert.equal(disable.edit, undefined);
+    assert.deepEqual(disable.data, { action: 'disable', uri, version: 1, code: 'block-exploding' });
+    // The scale fixes are cheap, so they keep their edits.
+    const fixes = actions.filter((action) => action !== disable);
+    assert.ok(fixes.length > 0);
+    for (const fix of fixes) assert.ok(fix.edit, `${fix.title} has no edit`);
+    await client.close(uri);
+  });
+
+  test('resolved disable edit removes code', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const exploding = await explodingOf(uri, 1);
+    const actions = await client.codeActions(uri, exploding.range, [exploding]);
+    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
+    assert.ok(disable);
+
+    const resolved = await client.resolveCodeAction(disable);
+    assert.equal(resolved.title, disable.title);
+    const change = resolved.edit?.documentChanges?.[0];
+    assert.ok(change);
+    assert.ok(TextDocumentEdit.is(change));
+    assert.equal(change.textDocument.version, 1);
+    const edited = applyWorkspaceEdit(residual, resolved.edit ?? {}, uri);
+    assert.match(edited, /"settings": \{\s+"severity": \{\s+"block-exploding": "off"\s+\}\s+\}/);
+
+    await client.change(uri, 2, edited);
+    const after = await client.diagnostics(uri, 2);
+    assert.deepEqual(codesOf(after), ['block-vanishing', 'block-vanishing', 'network-vanishing']);
+    await client.close(uri);
+  });
+
+  test('stale disable action resolves without edit', async () => {
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual);
+    const exploding = await explodingOf(uri, 1);
+    const actions = await client.codeActions(uri, exploding.range, [exploding]);
+    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
+    assert.ok(disable);
+    await client.change(uri, 2, residual);
+    await client.diagnostics(uri, 2);
+
+    const resolved = await client.resolveCodeAction(disable);
+    assert.equal(resolved.edit, undefined);
+    await client.close(uri);
+  });
+
+  test('foreign action resolves unchanged', async () => {
+    const action = { title: 'Not from this server', kind: 'quickfix', data: { action: 'other' } };
+    assert.deepEqual(await client.resolveCodeAction(action), action);
   });
 });
 

@@ -1,8 +1,8 @@
 // End-to-end scenarios of the packaged ResLint extension in code-server: what a user sees in the
 // Problems panel, hovers, inlay hints and code lenses, and what quick fixes, typing and a settings
 // change do. One code-server and one browser serve every scenario. The scenarios run in order
-// and share the workspace: the quick fix and the gain edit change the ResNet-50 copy, and the
-// last scenario restores it before it changes the gain model.
+// and share the workspace: the quick fix, the gain edit and the disable action change the
+// ResNet-50 copy, and the last scenario restores it before it changes the gain model.
 //
 // The extension comes from reslint.vsix in the repository (`npm run package`, which
 // scripts/e2e/run-e2e.sh runs first), or from $RESLINT_E2E_VSIX. Expected findings come from the
@@ -306,6 +306,28 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     assert.equal(await saveAndReadFile(page, resnet), edited);
   });
 
+  // VS Code gets this action's edit from codeAction/resolve when the action is picked.
+  await t.test('disable action turns code off', async () => {
+    const before = fs.readFileSync(resnet, 'utf8');
+    const vanishing = expectedProblems(resnet, checkText(RESNET50, before)).find((problem) => problem.code === 'block-vanishing');
+    assert.ok(vanishing, 'the CLI should still report a block-vanishing finding before the disable action');
+
+    await applyQuickFix(page, vanishing.line, vanishing.column, 'Disable block-vanishing in this file');
+    const disabled = await saveAndReadFile(page, resnet);
+    assert.match(disabled, /"settings": \{\s+"severity": \{\s+"block-vanishing": "off"\s+\}\s+\}/);
+    const report = checkWithCli(CLI, resnet);
+    assert.ok(!report.findings.some((finding) => finding.code === 'block-vanishing'), JSON.stringify(report.findings.map((finding) => finding.code)));
+
+    const expected = expectedProblems(resnet, report);
+    const problems = await waitForProblems(
+      page,
+      (entries) => isDeepStrictEqual(problemsOf(entries, resnet), expected),
+      "the entries after the disable action to equal the CLI's findings",
+    );
+    assert.deepEqual(problemsOf(problems, resnet), expected);
+    await saveScreenshot(page, 'reslint-disable-action');
+  });
+
   await t.test('TypeScript model', async (tt) => {
     await openFile(page, tsModel);
     const report = checkWithCli(CLI, tsModel);
@@ -366,8 +388,9 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     const seedWl = formatWl(wlOf(checkWithCli(CLI, path.join(REPO_ROOT, RESNET50)), 'bottleneck'));
     assert.equal(seedWl, '0.625');
 
-    // Restore the example, which the quick fix and the typed gain changed. On a loaded machine the
-    // save can miss the replaced text; then the original goes to disk and the editor reverts to it.
+    // Restore the example, which the quick fix, the typed gain and the disable action changed. On a
+    // loaded machine the save can miss the replaced text; then the original goes to disk and the
+    // editor reverts to it.
     await openFile(page, resnet);
     await replaceEditorText(page, resnetOriginal);
     await saveActiveEditor(page);

@@ -1,6 +1,8 @@
 // Quick fixes: the scale fixes of a smoothness finding (the preferred one first), and "Disable
 // <code> in this file" for a JSON model. Edits carry the document version, so a client refuses
-// one that is stale, and a diagnostic from an older version gets no action.
+// one that is stale, and a diagnostic from an older version gets no action. The disable action is
+// checked by analysing the edited file again, which costs as much as the analysis itself, so a
+// client that resolves code actions gets that edit from codeAction/resolve, when the user picks it.
 import { applyEdits, modify } from 'jsonc-parser';
 import {
   CodeActionKind,
@@ -45,7 +47,9 @@ export async function codeActions(workspace: Workspace, params: CodeActionParams
 
     if (!disabledCodes.has(finding.code)) {
       disabledCodes.add(finding.code);
-      const disable = disableAction(workspace, document, finding.code, diagnostic);
+      const disable = workspace.support.codeActionResolve
+        ? unresolvedDisableAction(document, finding.code, diagnostic)
+        : disableAction(workspace, document, finding.code, diagnostic);
       if (disable) disables.push(disable);
     }
   }
@@ -79,18 +83,73 @@ function workspaceEdit(workspace: Workspace, document: AnalyzedDocument, edits: 
   return { changes: { [document.uri]: textEdits } };
 }
 
+/** `CodeAction.data` of a disable action whose edit codeAction/resolve computes. */
+interface DisableActionData {
+  action: 'disable';
+  uri: string;
+  version: number;
+  code: Code;
+}
+
 /**
- * `"settings": {"severity": {"<code>": "off"}}` added to a JSON model. Offered only when the file
- * parses, its "settings" and "severity" are objects or absent, and analysing the edited text shows
- * that the code is gone and no finding of another code appeared.
+ * Returns the disable action without its edit, or undefined when the file's shape rules it out.
+ * Resolving it runs the checks of `disableEdit` on the version named in its data.
  */
-function disableAction(workspace: Workspace, document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
-  const { analysis, text } = document;
-  if (sourceKindOf(fileNameOf(document.uri)) !== 'json') return undefined;
-  if (analysis.findings.some((finding) => finding.code === 'syntax-error')) return undefined;
+function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
+  if (!canDisableIn(document)) return undefined;
+  const data: DisableActionData = { action: 'disable', uri: document.uri, version: document.version, code };
+  return { title: disableTitle(code), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], data };
+}
+
+/**
+ * Handles codeAction/resolve: adds the edit to a disable action from `codeActions`. Returns the
+ * action unchanged, so the client applies nothing, when the document changed or closed since the
+ * action was offered, or when the analysis of the edited text does not confirm the edit.
+ */
+export async function resolveCodeAction(workspace: Workspace, action: CodeAction): Promise<CodeAction> {
+  const data = action.data as Partial<DisableActionData> | undefined;
+  if (data?.action !== 'disable' || typeof data.uri !== 'string' || typeof data.code !== 'string') return action;
+  const document = await workspace.analysisOf(data.uri);
+  if (!document || document.version !== data.version) return action;
+  const edit = disableEdit(workspace, document, data.code);
+  if (!edit) {
+    workspace.connection.console.warn(
+      `${data.uri}: no edit for "${action.title}": the edited file failed the check that ${data.code} disappears and no finding of another code appears.`,
+    );
+    return action;
+  }
+  return { ...action, edit };
+}
+
+function disableTitle(code: Code): string {
+  return `Disable ${code} in this file`;
+}
+
+/** Checks that a "settings.severity" entry can be added: a JSON model that parses, with "settings" and "severity" objects or absent. */
+function canDisableIn(document: AnalyzedDocument): boolean {
+  const { analysis } = document;
+  if (sourceKindOf(fileNameOf(document.uri)) !== 'json') return false;
+  if (analysis.findings.some((finding) => finding.code === 'syntax-error')) return false;
   const root = analysis.doc.value as { settings?: unknown } | undefined;
-  if (!isObjectOrAbsent(root) || !isObjectOrAbsent(root?.settings)) return undefined;
-  if (!isObjectOrAbsent((root?.settings as { severity?: unknown } | undefined)?.severity)) return undefined;
+  if (!isObjectOrAbsent(root) || !isObjectOrAbsent(root?.settings)) return false;
+  return isObjectOrAbsent((root?.settings as { severity?: unknown } | undefined)?.severity);
+}
+
+/** Returns the disable action with the edit from `disableEdit`, or undefined when there is no edit. */
+function disableAction(workspace: Workspace, document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
+  const edit = disableEdit(workspace, document, code);
+  if (!edit) return undefined;
+  return { title: disableTitle(code), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
+}
+
+/**
+ * Returns the edit that adds `"settings": {"severity": {"<code>": "off"}}` to a JSON model. It is
+ * returned only when the file parses, its "settings" and "severity" are objects or absent, and
+ * analysing the edited text shows that the code is gone and no finding of another code appeared.
+ */
+function disableEdit(workspace: Workspace, document: AnalyzedDocument, code: Code): WorkspaceEdit | undefined {
+  const { analysis, text } = document;
+  if (!canDisableIn(document)) return undefined;
 
   const indent = detectIndent(text);
   let edits: ReturnType<typeof modify>;
@@ -109,16 +168,11 @@ function disableAction(workspace: Workspace, document: AnalyzedDocument, code: C
   const before = new Set(analysis.findings.map((finding) => finding.code));
   if (after.findings.some((finding) => !before.has(finding.code))) return undefined;
 
-  return {
-    title: `Disable ${code} in this file`,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [diagnostic],
-    edit: workspaceEdit(
-      workspace,
-      document,
-      edits.map((edit) => ({ span: { start: edit.offset, end: edit.offset + edit.length }, newText: edit.content })),
-    ),
-  };
+  return workspaceEdit(
+    workspace,
+    document,
+    edits.map((edit) => ({ span: { start: edit.offset, end: edit.offset + edit.length }, newText: edit.content })),
+  );
 }
 
 function isObjectOrAbsent(value: unknown): boolean {

@@ -1,5 +1,5 @@
 // Findings as LSP diagnostics: converted with the code, a link to the code's docs and the data a
-// quick fix needs, and published per document version after a short debounce.
+// quick fix needs, and published per document version after a debounce that adapts to bursts.
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { Finding } from '../core/analysis';
 import type { Code, Severity } from '../core/codes';
@@ -7,11 +7,25 @@ import type { FindingSubject } from '../core/findings';
 import type { LineIndex } from '../core/lines';
 import type { Span } from '../core/source';
 import { runGuarded } from './guard';
+import type { MessageQueueMonitor } from './messageQueue';
 import { codeHref } from './packageInfo';
+import type { ServerSettings } from './settings';
 import type { AnalyzedDocument, Workspace } from './workspace';
 
-/** Delay between the last edit and the analysis it starts, so a burst of edits is analysed once. */
-export const DIAGNOSTICS_DELAY_MS = 150;
+/**
+ * Delay in ms between an edit that follows a quiet period (no publish of the document pending)
+ * and the analysis it starts. It is the latency that the debounce adds to a single keystroke. It
+ * only has to be longer than the time between the arrivals of a burst's first two edits. Edits
+ * that were already read from the pipe are caught by `MessageQueueMonitor.drained()` whatever the
+ * delay.
+ */
+export const QUIET_EDIT_DELAY_MS = 5;
+/**
+ * Delay in ms after an edit that arrives while a publish of the same document is still pending,
+ * that is, inside a burst. Each further edit of the burst restarts it, so the burst is analysed
+ * once, after its last edit. It covers pauses of the sender in the middle of a burst.
+ */
+export const BURST_EDIT_DELAY_MS = 50;
 
 export const DIAGNOSTIC_SOURCE = 'reslint';
 
@@ -48,20 +62,50 @@ export function toDiagnostic(document: AnalyzedDocument, finding: Finding, index
   };
 }
 
-/** Analyses open documents after edits and publishes their diagnostics, tagged with the version. */
+/** A publish that waits for its delay, then for the connection's message queue to empty. */
+interface PendingPublish {
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Analyses open documents after edits and publishes their diagnostics, tagged with the version.
+ *
+ * Debounce: a fixed delay long enough to cover a whole burst would be added to every keystroke.
+ * Here an edit after a quiet period waits QUIET_EDIT_DELAY_MS, and an edit that arrives while a
+ * publish is pending (the next edit of a burst) replaces it with one that waits
+ * BURST_EDIT_DELAY_MS. When the delay ends, the publish also waits until the connection has
+ * dispatched every message it has already received. vscode-jsonrpc dispatches them one per event
+ * loop turn, so a delay that ended while the loop was busy can fire before the burst's remaining
+ * edits are handled. A burst therefore leads to one analysis and one publish, of its last version,
+ * whenever its first two edits reach the server less than QUIET_EDIT_DELAY_MS apart.
+ */
 export class DiagnosticsPublisher {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, PendingPublish>();
+  /**
+   * The version and settings last published per uri, so one analysis is not published twice. It
+   * keeps no analysis alive, because a 10,000-block analysis takes a large part of the heap.
+   */
+  private readonly published = new Map<string, { version: number; settings: ServerSettings }>();
 
-  constructor(private readonly workspace: Workspace) {}
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly messageQueue: MessageQueueMonitor,
+  ) {}
 
-  /** Publishes the document's diagnostics after `delayMs`; a later call for the same uri replaces this one. */
-  schedule(uri: string, delayMs = DIAGNOSTICS_DELAY_MS): void {
-    this.cancel(uri);
-    const timer = setTimeout(() => {
-      this.timers.delete(uri);
-      runGuarded(this.workspace, 'Publishing diagnostics', uri, () => this.publish(uri));
-    }, delayMs);
-    this.timers.set(uri, timer);
+  /**
+   * Publishes the document's diagnostics after `delayMs`, or by default after the debounce delay
+   * that fits the edit. A later call for the same uri replaces this one.
+   */
+  schedule(uri: string, delayMs?: number): void {
+    const previous = this.pending.get(uri);
+    if (previous?.timer) clearTimeout(previous.timer);
+    const delay = delayMs ?? (previous ? BURST_EDIT_DELAY_MS : QUIET_EDIT_DELAY_MS);
+    const entry: PendingPublish = { timer: undefined };
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      runGuarded(this.workspace, 'Publishing diagnostics', uri, () => this.publishWhenDrained(uri, entry));
+    }, delay);
+    this.pending.set(uri, entry);
   }
 
   /** Publishes the diagnostics of every open document again, for example after a settings change. */
@@ -72,24 +116,37 @@ export class DiagnosticsPublisher {
   /** Publishes an empty list, so the client drops the document's diagnostics. */
   clear(uri: string): void {
     this.cancel(uri);
+    this.published.delete(uri);
     runGuarded(this.workspace, 'Clearing diagnostics', uri, () => this.workspace.connection.sendDiagnostics({ uri, diagnostics: [] }));
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    for (const entry of this.pending.values()) if (entry.timer) clearTimeout(entry.timer);
+    this.pending.clear();
   }
 
   private cancel(uri: string): void {
-    const timer = this.timers.get(uri);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(uri);
+    const entry = this.pending.get(uri);
+    if (entry?.timer) clearTimeout(entry.timer);
+    this.pending.delete(uri);
+  }
+
+  private async publishWhenDrained(uri: string, entry: PendingPublish): Promise<void> {
+    await this.messageQueue.drained();
+    // An edit or a close handled during the wait replaced or cancelled this publish.
+    if (this.pending.get(uri) !== entry) return;
+    this.pending.delete(uri);
+    await this.publish(uri);
   }
 
   private async publish(uri: string): Promise<void> {
     const document = await this.workspace.analysisOf(uri);
     // A document closed or changed meanwhile has its own publish scheduled (or none is due).
     if (!document || this.workspace.documents.get(uri)?.version !== document.version) return;
+    // Two publishes that waited for the same settings request both find the same analysis.
+    const last = this.published.get(uri);
+    if (last?.version === document.version && last.settings === document.settings) return;
+    this.published.set(uri, { version: document.version, settings: document.settings });
     const diagnostics = document.analysis.findings.map((finding, index) => toDiagnostic(document, finding, index));
     await this.workspace.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }

@@ -6,21 +6,24 @@ import {
   DidChangeConfigurationNotification,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type CodeAction,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { codeActions } from './codeActions';
+import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
 import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import type { MessageQueueMonitor } from './messageQueue';
 import { extensionVersion } from './packageInfo';
 import { SETTINGS_SECTION } from './settings';
 import type { ClientSupport, Workspace } from './workspace';
 
-export function registerFeatures(workspace: Workspace): void {
+/** Registers every handler; `messageQueue` must be the connection's MessageStrategy. */
+export function registerFeatures(workspace: Workspace, messageQueue: MessageQueueMonitor): void {
   const { connection, documents } = workspace;
-  const diagnostics = new DiagnosticsPublisher(workspace);
+  const diagnostics = new DiagnosticsPublisher(workspace, messageQueue);
   const version = extensionVersion();
 
   connection.onInitialize((params): InitializeResult => {
@@ -31,7 +34,7 @@ export function registerFeatures(workspace: Workspace): void {
         hoverProvider: true,
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
       },
       serverInfo: { name: 'reslint', version },
     };
@@ -50,6 +53,10 @@ export function registerFeatures(workspace: Workspace): void {
   connection.languages.inlayHint.on(guardRequest(workspace, 'textDocument/inlayHint', [], (params) => inlayHints(workspace, params)));
   connection.onCodeLens(guardRequest(workspace, 'textDocument/codeLens', [], (params) => codeLenses(workspace, params)));
   connection.onCodeAction(guardRequest(workspace, 'textDocument/codeAction', [], (params) => codeActions(workspace, params)));
+  // A resolve that fails or is cancelled returns the action as the client sent it.
+  connection.onCodeActionResolve((action, token) =>
+    guardRequest(workspace, 'codeAction/resolve', action, (params: CodeAction) => resolveCodeAction(workspace, params))(action, token),
+  );
 
   connection.onDidChangeConfiguration((change) =>
     runGuarded(workspace, 'Applying changed settings', undefined, async () => {
@@ -64,7 +71,7 @@ export function registerFeatures(workspace: Workspace): void {
   );
 
   // TextDocuments fires onDidOpen and then onDidChangeContent for an opened document; the first
-  // version is analysed at once, later edits after the debounce.
+  // version is analysed at once, later edits after the debounce in DiagnosticsPublisher.
   const justOpened = new Set<string>();
   documents.onDidOpen((event) => justOpened.add(event.document.uri));
   documents.onDidChangeContent((event) => {
@@ -85,11 +92,14 @@ export function registerFeatures(workspace: Workspace): void {
 }
 
 function clientSupport(capabilities: ClientCapabilities): ClientSupport {
+  const codeAction = capabilities.textDocument?.codeAction;
   return {
     configuration: capabilities.workspace?.configuration === true,
     configurationRegistration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     inlayHintRefresh: capabilities.workspace?.inlayHint?.refreshSupport === true,
     codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    codeActionResolve:
+      codeAction?.dataSupport === true && Array.isArray(codeAction.resolveSupport?.properties) && codeAction.resolveSupport.properties.includes('edit'),
   };
 }

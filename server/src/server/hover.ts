@@ -10,7 +10,9 @@ import { LOG_ZERO } from '../core/logmath';
 import type { BlockNode, LayerNode } from '../core/model';
 import { MODEL_NAMES, type ModelName } from '../core/schema';
 import type { Span } from '../core/source';
+import { blockResults } from './blockResults';
 import { rangeOf } from './diagnostics';
+import { textOrderOf } from './textOrder';
 import { bandText, depthVerdict, layerWText, networkVerdict, repeats } from './format';
 import { hoverTargetAt, type HoverTarget, type OpSite } from './locate';
 import type { Workspace } from './workspace';
@@ -23,7 +25,7 @@ const MAX_FORMULA_TERMS = 6;
 export async function hover(workspace: Workspace, params: HoverParams): Promise<Hover | null> {
   const document = await workspace.analysisOf(params.textDocument.uri);
   if (!document) return null;
-  const target = hoverTargetAt(document.analysis, document.lines.offsetAt(params.position));
+  const target = hoverTargetAt(document.analysis, document.lines.offsetAt(params.position), textOrderOf(document));
   if (!target) return null;
   const span = targetSpan(document.analysis, target);
   return {
@@ -60,7 +62,7 @@ export function hoverMarkdown(analysis: Analysis, target: HoverTarget): string[]
 
 /** Results of a named block, or of a plain layer's anonymous block, under every model. */
 function resultsOf(analysis: Analysis, block: BlockNode): Record<ModelName, BlockResult | undefined> | undefined {
-  return analysis.blocks.get(block) ?? analysis.network.layers.find((entry) => entry.block === block)?.byModel;
+  return blockResults(analysis, block) ?? analysis.network.layers.find((entry) => entry.block === block)?.byModel;
 }
 
 function blockHover(analysis: Analysis, block: BlockNode, title: string): string[] {

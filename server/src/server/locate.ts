@@ -4,6 +4,7 @@ import type { Analysis } from '../core/analysis';
 import type { LayerResult } from '../core/analyze';
 import type { BlockNode, EdgeNode, LayerNode, OpNode } from '../core/model';
 import type { Span } from '../core/source';
+import { lastStartingAtOrBefore, type TextOrder } from './textOrder';
 
 /** An op with the block and path it sits on; `edge` is undefined for ops after the sum. */
 export interface OpSite {
@@ -22,48 +23,99 @@ function contains(span: Span, offset: number): boolean {
   return span.start <= offset && offset < span.end;
 }
 
-const opSites = new WeakMap<Analysis, OpSite[]>();
+/**
+ * Calls `visit` for every op of every named block and plain layer, path ops first, then the ops
+ * after the sum. It allocates nothing per op: at 10,000 blocks a list of all op sites, built on
+ * the first request of each new version, took most of a hover's time.
+ */
+export function forEachOp(analysis: Analysis, visit: OpVisitor): void {
+  for (const block of analysis.model.blocks.values()) forEachOpOf(block, visit);
+  for (const layer of analysis.model.layers) if (layer?.plain && layer.block) forEachOpOf(layer.block, visit);
+}
+
+export type OpVisitor = (op: OpNode, block: BlockNode, edge: EdgeNode | undefined) => void;
+
+/** Calls `visit` for every op of one block, path ops first, then the ops after the sum. */
+export function forEachOpOf(block: BlockNode, visit: OpVisitor): void {
+  for (const edge of block.edges) for (const op of edge.ops) visit(op, block, edge);
+  for (const op of block.afterSum) visit(op, block, undefined);
+}
 
 /**
- * Lists every op of every named block and plain layer, path ops first, then the ops after the sum.
- * The list is built once per analysis: hovers and inlay hints ask for it on every request.
+ * Finds the part under an offset: the innermost op, else a block's key, else a layer, else the
+ * "layers" key. With the text order of a JSON model (see `textOrderOf`) the search skips the parts
+ * that lie elsewhere in the text. Without it every op of the model is visited.
  */
-export function allOps(analysis: Analysis): OpSite[] {
-  const cached = opSites.get(analysis);
-  if (cached) return cached;
-  const sites = collectOps(analysis);
-  opSites.set(analysis, sites);
-  return sites;
-}
-
-function collectOps(analysis: Analysis): OpSite[] {
-  const blocks: BlockNode[] = [...analysis.model.blocks.values()];
-  for (const layer of analysis.model.layers) if (layer?.plain && layer.block) blocks.push(layer.block);
-  const sites: OpSite[] = [];
-  for (const block of blocks) {
-    for (const edge of block.edges) for (const op of edge.ops) sites.push({ op, block, edge });
-    for (const op of block.afterSum) sites.push({ op, block });
+export function hoverTargetAt(analysis: Analysis, offset: number, order?: TextOrder): HoverTarget | undefined {
+  if (order) {
+    const target = textOrderedTarget(analysis, order, offset);
+    if (target !== UNKNOWN) return target;
   }
-  return sites;
-}
-
-export function hoverTargetAt(analysis: Analysis, offset: number): HoverTarget | undefined {
-  const { model, network } = analysis;
+  const { model } = analysis;
   let innermost: OpSite | undefined;
-  for (const site of allOps(analysis)) {
-    if (!contains(site.op.span, offset)) continue;
-    if (!innermost || site.op.span.end - site.op.span.start < innermost.op.span.end - innermost.op.span.start) innermost = site;
-  }
+  forEachOp(analysis, (op, block, edge) => {
+    if (!contains(op.span, offset)) return;
+    if (!innermost || op.span.end - op.span.start < innermost.op.span.end - innermost.op.span.start) innermost = { op, block, edge };
+  });
   if (innermost) return { kind: 'op', ...innermost };
 
   for (const block of model.blocks.values()) {
     if (contains(block.span, offset)) return { kind: 'block', block };
   }
   for (const layer of model.layers) {
-    if (layer && contains(layer.span, offset)) {
-      return { kind: 'layer', layer, entry: network.layers.find((entry) => entry.layer === layer) };
-    }
+    if (layer && contains(layer.span, offset)) return { kind: 'layer', layer, entry: layerResultOf(analysis, layer) };
   }
   if (model.layersSpan && contains(model.layersSpan, offset)) return { kind: 'layers' };
   return undefined;
+}
+
+/** A result of `textOrderedTarget` that leaves the decision to the search over every op. */
+const UNKNOWN = Symbol('unknown');
+
+/**
+ * Finds the part under an offset of a JSON model by binary search. The blocks may be out of text
+ * order, so the block found is used only when its key or value contains the offset: in JSON no
+ * other block's key or value can then contain it, because they are different properties.
+ */
+function textOrderedTarget(analysis: Analysis, order: TextOrder, offset: number): HoverTarget | undefined | typeof UNKNOWN {
+  if (order.blocksValue && contains(order.blocksValue, offset)) {
+    const block = order.blocks[lastStartingAtOrBefore(order.blocks, offset, (candidate) => candidate.span.start)];
+    if (!block) return UNKNOWN;
+    // A key holds no op, and no other part lies inside a block's value.
+    if (contains(block.span, offset)) return { kind: 'block', block };
+    const value = analysis.doc.locate(block.path);
+    // The offset is between two blocks, or the blocks are out of text order.
+    if (!value || !contains(value, offset)) return UNKNOWN;
+    const site = innermostOpOf(block, offset);
+    return site ? { kind: 'op', ...site } : undefined;
+  }
+  if (order.layersValue && contains(order.layersValue, offset)) {
+    const layer = order.layers[lastStartingAtOrBefore(order.layers, offset, (candidate) => candidate.span.start)];
+    if (!layer || !contains(layer.span, offset)) return UNKNOWN;
+    const site = layer.plain && layer.block ? innermostOpOf(layer.block, offset) : undefined;
+    return site ? { kind: 'op', ...site } : { kind: 'layer', layer, entry: layerResultOf(analysis, layer) };
+  }
+  // Outside both, only the "layers" key can be under the offset.
+  if (analysis.model.layersSpan && contains(analysis.model.layersSpan, offset)) return { kind: 'layers' };
+  return undefined;
+}
+
+function innermostOpOf(block: BlockNode, offset: number): OpSite | undefined {
+  let innermost: OpSite | undefined;
+  forEachOpOf(block, (op, _block, edge) => {
+    if (!contains(op.span, offset)) return;
+    if (!innermost || op.span.end - op.span.start < innermost.op.span.end - innermost.op.span.start) innermost = { op, block, edge };
+  });
+  return innermost;
+}
+
+/**
+ * Returns the network's result for a layer. The results follow the layers' index order, so a
+ * binary search finds it; a linear search covers a result list in any other order.
+ */
+export function layerResultOf(analysis: Analysis, layer: LayerNode): LayerResult | undefined {
+  const results = analysis.network.layers;
+  const index = lastStartingAtOrBefore(results, layer.index, (entry) => entry.layer.index);
+  if (results[index]?.layer === layer) return results[index];
+  return results.find((entry) => entry.layer === layer);
 }

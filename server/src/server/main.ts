@@ -3,9 +3,11 @@
 import { createConnection, ProposedFeatures, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerFeatures } from './features';
+import { MessageQueueMonitor } from './messageQueue';
 import { Workspace } from './workspace';
 
-const connection = createConnection(ProposedFeatures.all);
+const messageQueue = new MessageQueueMonitor();
+const connection = createConnection(ProposedFeatures.all, { messageStrategy: messageQueue });
 const documents = new TextDocuments(TextDocument);
 const workspace = new Workspace(connection, documents);
 
@@ -14,6 +16,6 @@ const workspace = new Workspace(connection, documents);
 process.on('uncaughtException', (error) => workspace.logError('An uncaught exception', undefined, error));
 process.on('unhandledRejection', (reason) => workspace.logError('A promise rejection without a handler', undefined, reason));
 
-registerFeatures(workspace);
+registerFeatures(workspace, messageQueue);
 documents.listen(connection);
 connection.listen();

@@ -31,6 +31,8 @@ export interface ClientSupport {
   codeLensRefresh: boolean;
   /** Versioned `documentChanges` in a WorkspaceEdit. */
   documentChanges: boolean;
+  /** codeAction/resolve that fills in `edit`, with `data` kept between the two requests. */
+  codeActionResolve: boolean;
 }
 
 export class Workspace {
@@ -40,6 +42,7 @@ export class Workspace {
     inlayHintRefresh: false,
     codeLensRefresh: false,
     documentChanges: false,
+    codeActionResolve: false,
   };
   private readonly settingsByUri = new Map<string, Promise<ServerSettings>>();
   /** The `reslint` section pushed by a client without `workspace/configuration`. */

@@ -1,0 +1,123 @@
+// The binary searches over a JSON model's text order must find what the search over every op
+// finds: the hover target at every offset of several models, and the inlay hints of many ranges.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { analyzeText, type Analysis } from '../server/src/core/analysis';
+import { hintsBetween } from '../server/src/server/inlayHints';
+import { hoverTargetAt, type HoverTarget } from '../server/src/server/locate';
+import { blocksInTextOrder, buildTextOrder, type TextOrder } from '../server/src/server/textOrder';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Nested block ops in blocks and in a plain layer, comments, a graph block and a layer with an unknown block. */
+const MIXED = `// Mixed parts for the text order tests.
+{
+  "reslint": 1,
+  "ops": { "probe": { "gain": 0.9 } },
+  "blocks": {
+    "res": {
+      "paths": { "shortcut": [], "residual": [{ "op": "linear", "init": "he" }, "relu", { "gain": 0.5 }] },
+      "afterSum": ["relu"]
+    },
+    /* a block between blocks */
+    "outer": {
+      "paths": { "shortcut": [], "inner": { "ops": [{ "block": "res", "repeat": 2 }, "probe"], "scale": 0.5 } }
+    },
+    "dag": {
+      "graph": [
+        { "from": "in", "to": "out" },
+        { "from": "in", "to": "x", "ops": [{ "block": "outer" }] },
+        { "from": "x", "to": "out", "ops": ["tanh"], "scale": 0.3 }
+      ]
+    }
+  },
+  "layers": [
+    { "block": "res", "repeat": 16 },
+    ["linear", { "block": "outer", "repeat": 3 }],
+    { "block": "missing" },
+    { "ops": ["linear", "tanh"], "repeat": 4 },
+    { "block": "dag", "repeat": 2 }
+  ]
+}
+`;
+
+function models(): [string, string][] {
+  const examples = readdirSync(join(ROOT, 'examples'))
+    .filter((name) => name.endsWith('.arch.json'))
+    .map((name): [string, string] => [name, readFileSync(join(ROOT, 'examples', name), 'utf8')]);
+  return [['mixed', MIXED], ['residual fixture', readFileSync(join(ROOT, 'test', 'fixtures', 'lsp', 'residual.arch.json'), 'utf8')], ...examples];
+}
+
+function orderOf(analysis: Analysis): TextOrder {
+  const order = buildTextOrder(analysis);
+  assert.ok(blocksInTextOrder(order), 'expected the blocks to be in text order');
+  return order;
+}
+
+/** Returns the target's kind and the IR nodes it points at, for comparison by identity. */
+function partsOf(target: HoverTarget | undefined): unknown[] {
+  if (!target) return [];
+  switch (target.kind) {
+    case 'op':
+      return [target.kind, target.op, target.block, target.edge];
+    case 'block':
+      return [target.kind, target.block];
+    case 'layer':
+      return [target.kind, target.layer, target.entry];
+    case 'layers':
+      return [target.kind];
+  }
+}
+
+describe('text order', () => {
+  for (const [name, text] of models()) {
+    test(`hover targets match in ${name}`, () => {
+      const analysis = analyzeText(text, 'json');
+      const order = orderOf(analysis);
+      for (let offset = 0; offset <= text.length; offset++) {
+        const fast = partsOf(hoverTargetAt(analysis, offset, order));
+        const full = partsOf(hoverTargetAt(analysis, offset));
+        assert.equal(fast.length, full.length, `offset ${offset}`);
+        fast.forEach((part, index) => assert.equal(part, full[index], `offset ${offset}, part ${index}`));
+      }
+    });
+
+    test(`inlay hints match in ${name}`, () => {
+      const analysis = analyzeText(text, 'json');
+      const order = orderOf(analysis);
+      const all = hintsBetween(analysis, undefined, 0, text.length);
+      for (const width of [0, 1, 17, 120, 600]) {
+        for (let start = 0; start <= text.length; start += 7) {
+          const end = start + width;
+          const expected = all.filter((hint) => hint.offset >= start && hint.offset <= end);
+          assert.deepEqual(hintsBetween(analysis, order, start, end), expected, `range ${start}-${end}`);
+          assert.deepEqual(hintsBetween(analysis, undefined, start, end), expected, `range ${start}-${end} without the text order`);
+        }
+      }
+    });
+  }
+
+  test('mixed model has every hint kind', () => {
+    const hints = hintsBetween(analyzeText(MIXED, 'json'), undefined, 0, MIXED.length).map((hint) => hint.label.split(' = ')[0]);
+    assert.ok(hints.filter((label) => label === 'W_l').length >= 6, JSON.stringify(hints));
+    assert.ok(hints.includes('W'), JSON.stringify(hints));
+  });
+
+  test('integer block name breaks order', () => {
+    const text = '{ "reslint": 1, "blocks": { "b": { "paths": { "r": ["relu", { "block": "7" }] } }, "7": { "paths": { "r": ["tanh"] } } }, "layers": [{ "block": "b" }, { "block": "7" }] }';
+    const analysis = analyzeText(text, 'json');
+    const order = buildTextOrder(analysis);
+    assert.equal(blocksInTextOrder(order), false);
+    const all = hintsBetween(analysis, undefined, 0, text.length);
+    assert.equal(all.length, 3);
+    for (let offset = 0; offset <= text.length; offset++) {
+      const fast = partsOf(hoverTargetAt(analysis, offset, order));
+      const full = partsOf(hoverTargetAt(analysis, offset));
+      assert.equal(fast.length, full.length, `offset ${offset}`);
+      fast.forEach((part, index) => assert.equal(part, full[index], `offset ${offset}, part ${index}`));
+      assert.deepEqual(hintsBetween(analysis, order, offset, offset + 20), all.filter((hint) => hint.offset >= offset && hint.offset <= offset + 20));
+    }
+  });
+});
