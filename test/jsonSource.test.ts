@@ -1,0 +1,116 @@
+// The JSON reader against jsonc-parser's own tree: the same values, and for every part of a
+// document the same value and key ranges as findNodeAtLocation, on random documents with comments,
+// trailing commas and syntax errors.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
+import { readJsonSource } from '../server/src/core/jsonSource';
+import type { ValuePath } from '../server/src/core/source';
+
+/** Renders a value as JSON with comments between lines and, at random, trailing commas. */
+const documentArbitrary = fc
+  .tuple(
+    fc.jsonValue({ maxDepth: 5 }),
+    fc.integer({ min: 0, max: 4 }),
+    fc.array(fc.constantFrom('// note', '/* block */', ''), { minLength: 1, maxLength: 8 }),
+    fc.boolean(),
+  )
+  .map(([value, indent, comments, trailing]) => {
+    const lines = JSON.stringify(value, null, indent).split('\n');
+    const text = lines.map((line, index) => `${line} ${comments[index % comments.length]}`).join('\n');
+    return trailing ? text.replace(/(\d|"|true|false|null)(\s*\n\s*[}\]])/, '$1,$2') : text;
+  })
+  .filter((text) => !text.includes('__proto__'));
+
+/** Every path into a value, objects and lists included, outermost first. */
+function allPaths(value: unknown, prefix: ValuePath = []): ValuePath[] {
+  const paths: ValuePath[] = [prefix];
+  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...allPaths(item, [...prefix, index])));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) paths.push(...allPaths(item, [...prefix, key]));
+  }
+  return paths;
+}
+
+/** jsonc-parser's value with ordinary prototypes (getNodeValue makes objects without one). */
+function treeValue(root: Node): unknown {
+  return JSON.parse(JSON.stringify(getNodeValue(root)) ?? 'null');
+}
+
+function spanOf(node: Node): { start: number; end: number } {
+  return { start: node.offset, end: node.offset + node.length };
+}
+
+describe('JSON reader', () => {
+  test('values and ranges equal jsonc-parser tree', () => {
+    fc.assert(
+      fc.property(documentArbitrary, (text) => {
+        const doc = readJsonSource(text);
+        const root = parseTree(text, [], { allowTrailingComma: true });
+        assert.ok(root);
+        assert.deepEqual(doc.value, treeValue(root));
+        assert.deepEqual(
+          doc.problems.map((problem) => problem.code),
+          [],
+        );
+        for (const path of allPaths(doc.value)) {
+          const node = findNodeAtLocation(root, [...path]) as Node;
+          assert.deepEqual(doc.locate(path), spanOf(node), JSON.stringify(path));
+          const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+          assert.deepEqual(doc.locate(path, 'key'), key ? spanOf(key) : spanOf(node), `key of ${JSON.stringify(path)}`);
+        }
+        assert.equal(doc.locate(['no such key']), undefined);
+      }),
+      { seed: 5, numRuns: 400 },
+    );
+  });
+
+  test('broken documents give the same value and error offsets as jsonc-parser', () => {
+    fc.assert(
+      fc.property(documentArbitrary, fc.nat(), fc.constantFrom('', '}', ']', ',', ':', '"', '{', 'x'), (text, at, inserted) => {
+        const position = at % (text.length + 1);
+        const broken = text.slice(0, position) + inserted + text.slice(position + 1);
+        const doc = readJsonSource(broken);
+        const errors: { offset: number }[] = [];
+        const root = parseTree(broken, errors as never, { allowTrailingComma: true });
+        const duplicateFree = !doc.problems.some((problem) => problem.code === 'duplicate-key');
+        if (root && duplicateFree) assert.deepEqual(doc.value, treeValue(root));
+        const syntax = doc.problems.filter((problem) => problem.code === 'syntax-error' || problem.code === 'schema');
+        assert.equal(syntax.length, errors.length, broken);
+        for (const problem of doc.problems) {
+          assert.ok(problem.span.start >= 0 && problem.span.start <= broken.length + 1, `${problem.code} at ${problem.span.start}`);
+        }
+      }),
+      { seed: 6, numRuns: 400 },
+    );
+  });
+
+  test('duplicate key value and range come from the last property', () => {
+    const text = '{ "a": 1, "b": 2, "a": [3] }';
+    const doc = readJsonSource(text);
+    assert.deepEqual(doc.value, { a: [3], b: 2 });
+    assert.deepEqual(doc.locate(['a']), { start: text.indexOf('[3]'), end: text.indexOf('[3]') + 3 });
+    assert.deepEqual(doc.locate(['a', 0]), { start: text.indexOf('3]'), end: text.indexOf('3]') + 1 });
+    assert.deepEqual(
+      doc.problems.map((problem) => [problem.code, problem.span.start]),
+      [['duplicate-key', text.lastIndexOf('"a"')]],
+    );
+  });
+
+  test('object with more than sixteen keys finds every key and reports duplicates', () => {
+    const keys = Array.from({ length: 40 }, (_, index) => `k${index}`);
+    const text = `{ ${keys.map((key, index) => `"${key}": ${index}`).join(', ')}, "k7": 70 }`;
+    const doc = readJsonSource(text);
+    for (const [index, key] of keys.entries()) {
+      const literal = key === 'k7' ? '70' : String(index);
+      const start = key === 'k7' ? text.lastIndexOf('70') : text.indexOf(`"${key}": ${index}`) + `"${key}": `.length;
+      assert.deepEqual(doc.locate([key]), { start, end: start + literal.length }, key);
+    }
+    assert.equal((doc.value as Record<string, number>).k7, 70);
+    assert.deepEqual(
+      doc.problems.map((problem) => problem.code),
+      ['duplicate-key'],
+    );
+  });
+});
