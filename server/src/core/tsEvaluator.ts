@@ -162,13 +162,13 @@ export class Evaluator implements NativeHost, ModuleHost {
     let span: Span;
     const file = node ? this.filesBySource.get(node.getSourceFile()) : this.main;
     if (node && file?.isMain) {
-      span = nodeSpan(node);
+      span = nodeSpan(node, this.main.sourceFile);
       // A node that the parser invented while recovering from a syntax error has no text; the
       // syntax error already covers it.
       if (span.start >= span.end) return;
     } else {
       const anchor = this.mainStack[this.mainStack.length - 1] ?? this.defaultExportNode();
-      span = anchor ? nodeSpan(anchor) : { start: 0, end: Math.min(1, this.main.sourceFile.text.length) };
+      span = anchor ? nodeSpan(anchor, this.main.sourceFile) : { start: 0, end: Math.min(1, this.main.sourceFile.text.length) };
       if (node && file) message = `In ${file.displayName}, line ${lineOf(node) + 1}: ${message}`;
     }
     const key = `${span.start}:${span.end}:${code}:${message}`;

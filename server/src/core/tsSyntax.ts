@@ -23,8 +23,12 @@ export function parseDiagnosticsOf(sourceFile: ts.SourceFile): readonly ts.Diagn
   return (sourceFile as ts.SourceFile & { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
 }
 
-export function nodeSpan(node: ts.Node): Span {
-  return { start: node.getStart(), end: node.getEnd() };
+/**
+ * Returns the range of a node without its leading trivia. Passing the node's source file saves
+ * getStart the walk up the parents to find it.
+ */
+export function nodeSpan(node: ts.Node, sourceFile?: ts.SourceFile): Span {
+  return { start: node.getStart(sourceFile), end: node.end };
 }
 
 export function lineOf(node: ts.Node): number {
