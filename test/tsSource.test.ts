@@ -12,6 +12,9 @@ import { MAX_ARRAY_LENGTH } from '../server/src/core/tsBuiltins';
 import { MAX_CALL_DEPTH, MAX_STEPS } from '../server/src/core/tsEvaluator';
 import { MAX_IMPORT_DEPTH } from '../server/src/core/tsModules';
 import { readTypeScriptSource, type TypeScriptSourceOptions } from '../server/src/core/tsSource';
+import { parseModule } from '../server/src/core/tsSyntax';
+import { isArrayIndex, orderedKeys } from '../server/src/core/tsValues';
+import ts from 'typescript';
 
 const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'ts');
 
@@ -617,6 +620,47 @@ export default defineModel({ reslint: 1, description: a as string, layers: [] })
   });
 });
 
+describe('syntax and value helpers', () => {
+  test('parseModule sets every parent', () => {
+    const parsed = parseModule('model.arch.ts', model(`/** A helper. */
+const sub = (ops: string[]) => ({ paths: { shortcut: [], residual: ops } });
+let n = 1;
+n += 1;
+export default defineModel({ reslint: 1, blocks: { a: sub(['relu']) }, layers: [{ block: 'a', repeat: n }] });`));
+    assert.ok(parsed);
+    const stack: ts.Node[] = [parsed.sourceFile];
+    let checked = 0;
+    while (stack.length > 0) {
+      const node = stack.pop() as ts.Node;
+      ts.forEachChild(node, (child) => {
+        assert.equal(child.parent, node, `parent of ${ts.SyntaxKind[child.kind]} at ${child.pos}`);
+        checked += 1;
+        stack.push(child);
+      });
+    }
+    assert.ok(checked > 50, `only ${checked} nodes were checked`);
+    assert.ok(parsed.mutations.find('n', parsed.sourceFile), 'the assignment to n is indexed');
+  });
+
+  test('parseModule of deeply nested text', () => {
+    assert.equal(parseModule('deep.arch.ts', `export default ${'['.repeat(200_000)}`), undefined);
+  });
+
+  test('isArrayIndex matches JavaScript', () => {
+    const keys = ['', '0', '00', '01', '1', '9', '10', '1.5', '-1', '+1', ' 1', '1e3', '\u0663', 'a1', '1a', '4294967294', '4294967295', '4294967296', '9999999999', '12345678901'];
+    for (const key of keys) {
+      const expected = String(Number(key) >>> 0) === key && key !== '4294967295';
+      assert.equal(isArrayIndex(key), expected, JSON.stringify(key));
+    }
+  });
+
+  test('orderedKeys matches object key order', () => {
+    const keys = ['b', '10', 'a', '2', '01', '4294967295', '0', '4294967294'];
+    assert.deepEqual(orderedKeys(keys), Object.keys(Object.fromEntries(keys.map((key) => [key, true]))));
+    assert.deepEqual(orderedKeys(['z', 'y']), ['z', 'y']);
+  });
+});
+
 describe('imports', () => {
   const files = (entries: Record<string, string>) => (path: string) => entries[path];
 
@@ -689,6 +733,19 @@ export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦depth
     assert.equal(problemsWith(fixture.doc, 'syntax-error').length, 0, 'this document has no syntax error');
     assert.match(assertSkipped(fixture, 'nothing'), /\.\/blocks\.ts has no export named "nothing"/);
     assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b' }, { block: 'b', repeat: 2 }]);
+  });
+
+  test('modified variables in imported files', () => {
+    const readFile = files({
+      '/v/helpers.ts': `export let depth = 2;\ndepth = 3;\nexport function ops() {\n  const list = ['relu'];\n  const grow = () => list.push('tanh');\n  return list;\n}`,
+    });
+    const fixture = read(
+      model(`import { depth, ops } from './helpers';
+export default defineModel({ reslint: 1, blocks: { b: { paths: { p: ⟦ops⟧ops()⟦/ops⟧ } } }, layers: [{ block: 'b', repeat: ⟦depth⟧depth⟦/depth⟧ }] });`),
+      { fileName: '/v/model.arch.ts', readFile },
+    );
+    assert.match(assertSkipped(fixture, 'depth'), /"depth" is reassigned or modified at line 2/);
+    assert.match(assertSkipped(fixture, 'ops'), /In \.\/helpers\.ts, line 6: .*"list" is reassigned or modified at line 5/);
   });
 
   test('import cycles', () => {

@@ -6,7 +6,7 @@ import type { Code, Severity } from './codes';
 import type { Problem, Span } from './source';
 import { Builtins, ENVIRONMENT_GLOBALS, MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, strictEquals, type NativeHost } from './tsBuiltins';
 import { ModuleSystem, type ModuleHost, type ModuleRecord } from './tsModules';
-import { bindingNames, MutationIndex } from './tsMutations';
+import { bindingNames } from './tsMutations';
 import {
   applyOperator,
   functionName,
@@ -15,6 +15,7 @@ import {
   literalPropertyName,
   markTyped,
   nodeSpan,
+  type ParsedModule,
   subjectOf,
   unknownNameReason,
   unsupportedReason,
@@ -86,7 +87,6 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   readonly builtins = new Builtins(this);
   private readonly modules: ModuleSystem;
-  private readonly mutations = new Map<ts.SourceFile, MutationIndex>();
   private readonly filesBySource = new Map<ts.SourceFile, ModuleFile>();
   private readonly reported = new Set<string>();
   private readonly mainRecord: ModuleRecord;
@@ -97,9 +97,10 @@ export class Evaluator implements NativeHost, ModuleHost {
   /** Model-file expressions under evaluation, innermost last; problems in imported files are shown at the innermost. */
   private readonly mainStack: ts.Node[] = [];
 
-  constructor(sourceFile: ts.SourceFile, options: EvaluatorOptions) {
+  constructor(parsed: ParsedModule, options: EvaluatorOptions) {
     const path = options.fileName ?? '';
-    this.main = { sourceFile, path, displayName: path.split(/[\\/]/).pop() || 'the model file', isMain: true, depth: 0 };
+    const { sourceFile, mutations } = parsed;
+    this.main = { sourceFile, mutations, path, displayName: path.split(/[\\/]/).pop() || 'the model file', isMain: true, depth: 0 };
     this.filesBySource.set(sourceFile, this.main);
     this.context = { file: this.main, scope: new Scope(undefined), frame: undefined };
     this.modules = new ModuleSystem(this, options.readFile);
@@ -189,13 +190,8 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   // Bindings
 
-  mutationReason(name: string, container: ts.Node, sourceFile: ts.SourceFile): string | undefined {
-    let index = this.mutations.get(sourceFile);
-    if (!index) {
-      index = new MutationIndex(sourceFile);
-      this.mutations.set(sourceFile, index);
-    }
-    const mutation = index.find(name, container);
+  mutationReason(name: string, container: ts.Node, file: ModuleFile): string | undefined {
+    const mutation = file.mutations.find(name, container);
     if (!mutation) return undefined;
     return `"${name}" is reassigned or modified at line ${lineOf(mutation) + 1}, so its value is not constant`;
   }
@@ -203,7 +199,7 @@ export class Evaluator implements NativeHost, ModuleHost {
   /** Binds the names of a declaration, parameter or destructuring pattern; undefined binds skipped values. */
   bindPattern(name: ts.BindingName, value: Value | undefined, scope: Scope, container: ts.Node): void {
     if (ts.isIdentifier(name)) {
-      const mutated = this.mutationReason(name.text, container, this.context.file.sourceFile);
+      const mutated = this.mutationReason(name.text, container, this.context.file);
       scope.bindings.set(name.text, mutated ? Binding.unavailable(mutated) : Binding.ready(value));
       return;
     }

@@ -17,16 +17,26 @@ export class MutationIndex {
   private readonly byContainer = new Map<ts.Node, Map<string, ts.Node>>();
   private readonly declared = new Map<ts.Node, Set<string>>();
 
+  /**
+   * Walks the whole file once, setting the parent of each node on the way, because parseModule
+   * parses without setParentNodes. The lookups below and node.getStart() rely on those parents.
+   */
   constructor(private readonly sourceFile: ts.SourceFile) {
+    const mutations: { target: ts.Identifier; node: ts.Node }[] = [];
     // An explicit stack instead of recursion: the tree may be as deep as the parser allows.
     const stack: ts.Node[] = [sourceFile];
+    let parent: ts.Node = sourceFile;
+    const visitChild = (child: ts.Node): void => {
+      (child as { parent: ts.Node }).parent = parent;
+      stack.push(child);
+    };
     while (stack.length > 0) {
-      const node = stack.pop() as ts.Node;
-      for (const target of mutationTargets(node)) this.record(target, node);
-      ts.forEachChild(node, (child) => {
-        stack.push(child);
-      });
+      parent = stack.pop() as ts.Node;
+      for (const target of mutationTargets(parent)) mutations.push({ target, node: parent });
+      ts.forEachChild(parent, visitChild);
     }
+    // Recorded after the walk, because finding a target's declaration reads parents that the walk sets later.
+    for (const { target, node } of mutations) this.record(target, node);
   }
 
   /** Finds the first node that modifies `name` as declared by `container`, if any. */
@@ -97,8 +107,10 @@ function addImportNames(declaration: ts.ImportDeclaration, add: (name: ts.Identi
   if (named && ts.isNamedImports(named)) named.elements.forEach((element) => add(element.name));
 }
 
+const NO_TARGETS: readonly ts.Identifier[] = [];
+
 /** The variables that a node modifies: assignment targets, ++/--, delete, mutating method calls. */
-function mutationTargets(node: ts.Node): ts.Identifier[] {
+function mutationTargets(node: ts.Node): readonly ts.Identifier[] {
   if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
     if (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) return destructuringTargets(node.left);
     return optional(rootIdentifier(node.left));
@@ -118,7 +130,7 @@ function mutationTargets(node: ts.Node): ts.Identifier[] {
   if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
     return optional(rootIdentifier(node.initializer));
   }
-  return [];
+  return NO_TARGETS;
 }
 
 function isIncrement(operator: ts.SyntaxKind): boolean {

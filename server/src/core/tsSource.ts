@@ -26,8 +26,8 @@ export const MAX_MODEL_VALUES = 1_000_000;
 
 export function readTypeScriptSource(text: string, options: TypeScriptSourceOptions = {}): SourceDocument {
   const problems: Problem[] = [];
-  const sourceFile = parseModule(options.fileName ?? '', text);
-  if (!sourceFile) {
+  const parsed = parseModule(options.fileName ?? '', text);
+  if (!parsed) {
     problems.push({
       code: 'syntax-error',
       message: 'The file is nested too deeply for the TypeScript parser; the file is not analysed. Flatten the structure.',
@@ -35,13 +35,14 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     });
     return emptyDocument(text, problems);
   }
+  const sourceFile = parsed.sourceFile;
   for (const diagnostic of parseDiagnosticsOf(sourceFile)) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
     const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
     problems.push({ code: 'syntax-error', message: sentence, span: clampedSpan(diagnostic, text.length) });
   }
 
-  const evaluator = new Evaluator(sourceFile, options);
+  const evaluator = new Evaluator(parsed, options);
   let root: Value | undefined;
   try {
     root = evaluator.evaluateModel();

@@ -3,16 +3,29 @@
 import ts from 'typescript';
 import type { Span } from './source';
 import { ENVIRONMENT_GLOBALS } from './tsBuiltins';
+import { MutationIndex } from './tsMutations';
 import { NotEvaluated, shorten, type Primitive, type Value } from './tsValues';
 
-/** Parses a TypeScript file; undefined when the parser runs out of stack on deeply nested text. */
-export function parseModule(fileName: string, text: string): ts.SourceFile | undefined {
+/** A parsed file, with the parents of its nodes set and the modifications of its variables indexed. */
+export interface ParsedModule {
+  sourceFile: ts.SourceFile;
+  mutations: MutationIndex;
+}
+
+/**
+ * Parses a TypeScript file; undefined when the parser runs out of stack on deeply nested text.
+ * The parser does not set parent pointers (setParentNodes is false): MutationIndex sets them in
+ * the walk over every node that it makes anyway, which saves a second walk of the tree.
+ */
+export function parseModule(fileName: string, text: string): ParsedModule | undefined {
+  let sourceFile: ts.SourceFile;
   try {
-    return ts.createSourceFile(fileName || 'model.arch.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    sourceFile = ts.createSourceFile(fileName || 'model.arch.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
+  return { sourceFile, mutations: new MutationIndex(sourceFile) };
 }
 
 /**

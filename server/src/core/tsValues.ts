@@ -2,10 +2,13 @@
 // created it and the calls active at that moment, so the front end can locate it in the text and
 // decide whether a quick fix may edit the literal behind it.
 import type ts from 'typescript';
+import type { MutationIndex } from './tsMutations';
 
 /** A parsed file: the model file itself or a file it imports. */
 export interface ModuleFile {
   sourceFile: ts.SourceFile;
+  /** Where the file's variables are modified. */
+  mutations: MutationIndex;
   /** Path as given to readFile; the model file's own file name, or '' when none was given. */
   path: string;
   /** Name used in messages: the path relative to the model file's folder ("./blocks.ts"). */
