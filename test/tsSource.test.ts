@@ -12,7 +12,7 @@ import { MAX_ARRAY_LENGTH } from '../server/src/core/tsBuiltins';
 import { MAX_CALL_DEPTH, MAX_STEPS } from '../server/src/core/tsEvaluator';
 import { MAX_IMPORT_DEPTH } from '../server/src/core/tsModules';
 import { readTypeScriptSource, type TypeScriptSourceOptions } from '../server/src/core/tsSource';
-import { parseModule } from '../server/src/core/tsSyntax';
+import { NodeCounts, parseModule } from '../server/src/core/tsSyntax';
 import { isArrayIndex, orderedKeys } from '../server/src/core/tsValues';
 import ts from 'typescript';
 
@@ -640,6 +640,27 @@ export default defineModel({ reslint: 1, blocks: { a: sub(['relu']) }, layers: [
     }
     assert.ok(checked > 50, `only ${checked} nodes were checked`);
     assert.ok(parsed.mutations.find('n', parsed.sourceFile), 'the assignment to n is indexed');
+  });
+
+  test('NodeCounts per node', () => {
+    const parsed = parseModule('model.arch.ts', 'export default { a: [1, 2], b: 3 };');
+    const other = parseModule('other.arch.ts', 'export default 1;');
+    assert.ok(parsed && other);
+    const counts = new NodeCounts(parsed.nodeIds);
+    const statement = parsed.sourceFile.statements[0];
+    const foreign = other.sourceFile.statements[0];
+    const synthetic = ts.factory.createIdentifier('x');
+    counts.add(statement);
+    counts.add(statement);
+    counts.add(parsed.sourceFile);
+    counts.add(foreign);
+    counts.add(synthetic);
+    assert.equal(counts.get(statement), 2);
+    assert.equal(counts.get(parsed.sourceFile), 1);
+    assert.equal(counts.get(foreign), 1, 'a node of another file is counted too');
+    assert.equal(counts.get(synthetic), 1, 'a node without an id is counted too');
+    assert.equal(counts.get(other.sourceFile), 0);
+    assert.equal(counts.get(statement.getChildAt(0, parsed.sourceFile)), 0);
   });
 
   test('parseModule of deeply nested text', () => {

@@ -15,6 +15,7 @@ import {
   literalPropertyName,
   markTyped,
   nodeSpan,
+  NodeCounts,
   type ParsedModule,
   subjectOf,
   unknownNameReason,
@@ -82,7 +83,7 @@ for (let kind = ts.SyntaxKind.FirstAssignment; kind <= ts.SyntaxKind.LastAssignm
 export class Evaluator implements NativeHost, ModuleHost {
   readonly problems: Problem[] = [];
   /** How many times each model-file node was evaluated: 1 means its value exists once. */
-  readonly evaluations = new Map<ts.Node, number>();
+  readonly evaluations: NodeCounts;
   readonly main: ModuleFile;
 
   readonly builtins = new Builtins(this);
@@ -102,6 +103,7 @@ export class Evaluator implements NativeHost, ModuleHost {
     const { sourceFile, mutations } = parsed;
     this.main = { sourceFile, mutations, path, displayName: path.split(/[\\/]/).pop() || 'the model file', isMain: true, depth: 0 };
     this.filesBySource.set(sourceFile, this.main);
+    this.evaluations = new NodeCounts(parsed.nodeIds);
     this.context = { file: this.main, scope: new Scope(undefined), frame: undefined };
     this.modules = new ModuleSystem(this, options.readFile);
     this.mainRecord = this.modules.initMain();
@@ -327,7 +329,7 @@ export class Evaluator implements NativeHost, ModuleHost {
   }
 
   private countEvaluation(node: ts.Node): void {
-    if (this.context.file.isMain) this.evaluations.set(node, (this.evaluations.get(node) ?? 0) + 1);
+    if (this.context.file.isMain) this.evaluations.add(node);
   }
 
   private evaluateNode(node: ts.Expression): Value | undefined {

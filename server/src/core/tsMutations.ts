@@ -13,29 +13,24 @@ const MUTATING_OBJECT_FUNCTIONS = new Set(['assign', 'defineProperties', 'define
  * function (its parameters), a block or the source file (its declarations). A name that no
  * enclosing node declares counts as declared by the source file.
  */
+/** A node that modifies a variable, and the identifier that names the variable. */
+export interface Mutation {
+  target: ts.Identifier;
+  node: ts.Node;
+}
+
 export class MutationIndex {
   private readonly byContainer = new Map<ts.Node, Map<string, ts.Node>>();
   private readonly declared = new Map<ts.Node, Set<string>>();
 
   /**
-   * Walks the whole file once, setting the parent of each node on the way, because parseModule
-   * parses without setParentNodes. The lookups below and node.getStart() rely on those parents.
+   * Indexes the modifications that parseModule found with mutationTargets in its walk over every
+   * node. The parents of all nodes must be set, because finding a target's declaration reads them.
    */
-  constructor(private readonly sourceFile: ts.SourceFile) {
-    const mutations: { target: ts.Identifier; node: ts.Node }[] = [];
-    // An explicit stack instead of recursion: the tree may be as deep as the parser allows.
-    const stack: ts.Node[] = [sourceFile];
-    let parent: ts.Node = sourceFile;
-    const visitChild = (child: ts.Node): void => {
-      (child as { parent: ts.Node }).parent = parent;
-      stack.push(child);
-    };
-    while (stack.length > 0) {
-      parent = stack.pop() as ts.Node;
-      for (const target of mutationTargets(parent)) mutations.push({ target, node: parent });
-      ts.forEachChild(parent, visitChild);
-    }
-    // Recorded after the walk, because finding a target's declaration reads parents that the walk sets later.
+  constructor(
+    private readonly sourceFile: ts.SourceFile,
+    mutations: readonly Mutation[],
+  ) {
     for (const { target, node } of mutations) this.record(target, node);
   }
 
@@ -110,7 +105,7 @@ function addImportNames(declaration: ts.ImportDeclaration, add: (name: ts.Identi
 const NO_TARGETS: readonly ts.Identifier[] = [];
 
 /** The variables that a node modifies: assignment targets, ++/--, delete, mutating method calls. */
-function mutationTargets(node: ts.Node): readonly ts.Identifier[] {
+export function mutationTargets(node: ts.Node): readonly ts.Identifier[] {
   if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
     if (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) return destructuringTargets(node.left);
     return optional(rootIdentifier(node.left));

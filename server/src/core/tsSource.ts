@@ -10,7 +10,7 @@ import { MAX_JSON_DEPTH } from './jsonSource';
 import type { Problem, SourceDocument, Span, ValuePath } from './source';
 import { TypeScriptEditor } from './tsEditor';
 import { EvaluationStopped, Evaluator } from './tsEvaluator';
-import { nodeSpan, parseDiagnosticsOf, parseModule } from './tsSyntax';
+import { nodeSpan, parseDiagnosticsOf, parseModule, type NodeCounts } from './tsSyntax';
 import { isArrayIndex, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
 import ts from 'typescript';
 
@@ -120,7 +120,7 @@ export class ModelTree {
   private count = 0;
   private readonly rootSpan: Span | undefined;
   private readonly sourceFile: ts.SourceFile;
-  private readonly evaluations: ReadonlyMap<ts.Node, number>;
+  private readonly evaluations: NodeCounts;
   /** Keys and indices from the root to the value that toPlain is converting. */
   private readonly path: (string | number)[] = [];
 

@@ -3,19 +3,27 @@
 import ts from 'typescript';
 import type { Span } from './source';
 import { ENVIRONMENT_GLOBALS } from './tsBuiltins';
-import { MutationIndex } from './tsMutations';
+import { MutationIndex, mutationTargets, type Mutation } from './tsMutations';
 import { NotEvaluated, shorten, type Primitive, type Value } from './tsValues';
+
+/**
+ * TypeScript's own node numbering, which its checker uses to index per-node arrays. It is not in
+ * the public typings (5.9); without it, NodeCounts keeps every count in a Map.
+ */
+const getNodeId = (ts as unknown as { getNodeId?: (node: ts.Node) => number }).getNodeId;
 
 /** A parsed file, with the parents of its nodes set and the modifications of its variables indexed. */
 export interface ParsedModule {
   sourceFile: ts.SourceFile;
   mutations: MutationIndex;
+  /** The node ids that the walk in parseModule gave the file's nodes; undefined without getNodeId. */
+  nodeIds: { first: number; last: number } | undefined;
 }
 
 /**
  * Parses a TypeScript file; undefined when the parser runs out of stack on deeply nested text.
- * The parser does not set parent pointers (setParentNodes is false): MutationIndex sets them in
- * the walk over every node that it makes anyway, which saves a second walk of the tree.
+ * The parser runs without setParentNodes, because one walk over every node here sets the
+ * parents, numbers the nodes for NodeCounts and finds the modified variables together.
  */
 export function parseModule(fileName: string, text: string): ParsedModule | undefined {
   let sourceFile: ts.SourceFile;
@@ -25,7 +33,59 @@ export function parseModule(fileName: string, text: string): ParsedModule | unde
     if (error instanceof RangeError) return undefined;
     throw error;
   }
-  return { sourceFile, mutations: new MutationIndex(sourceFile) };
+
+  const mutations: Mutation[] = [];
+  const first = getNodeId ? getNodeId(sourceFile) : 0;
+  let last = first;
+  // An explicit stack instead of recursion: the tree may be as deep as the parser allows.
+  const stack: ts.Node[] = [sourceFile];
+  let parent: ts.Node = sourceFile;
+  const visitChild = (child: ts.Node): void => {
+    (child as { parent: ts.Node }).parent = parent;
+    if (getNodeId) last = Math.max(last, getNodeId(child));
+    stack.push(child);
+  };
+  while (stack.length > 0) {
+    parent = stack.pop() as ts.Node;
+    for (const target of mutationTargets(parent)) mutations.push({ target, node: parent });
+    ts.forEachChild(parent, visitChild);
+  }
+  return { sourceFile, mutations: new MutationIndex(sourceFile, mutations), nodeIds: getNodeId ? { first, last } : undefined };
+}
+
+/**
+ * Counts per node of one parsed file. The nodes that parseModule numbered have consecutive ids,
+ * so their counts sit in a typed array indexed by id, which is much cheaper than a Map with a
+ * million nodes as keys. Any other node falls back to a Map.
+ */
+export class NodeCounts {
+  private readonly first: number;
+  private readonly counts: Uint32Array;
+  private readonly others = new Map<ts.Node, number>();
+
+  constructor(ids: ParsedModule['nodeIds']) {
+    this.first = ids?.first ?? 0;
+    this.counts = new Uint32Array(ids ? ids.last - ids.first + 1 : 0);
+  }
+
+  add(node: ts.Node): void {
+    const index = this.indexOf(node);
+    if (index >= 0) this.counts[index] += 1;
+    else this.others.set(node, (this.others.get(node) ?? 0) + 1);
+  }
+
+  /** Returns how many times add was called with the node; 0 for none. */
+  get(node: ts.Node): number {
+    const index = this.indexOf(node);
+    return index >= 0 ? this.counts[index] : (this.others.get(node) ?? 0);
+  }
+
+  private indexOf(node: ts.Node): number {
+    // `id` is 0 until getNodeId numbers the node.
+    const id = (node as { id?: number }).id ?? 0;
+    const index = id - this.first;
+    return id > 0 && index >= 0 && index < this.counts.length ? index : -1;
+  }
 }
 
 /**
