@@ -583,6 +583,19 @@ export default defineModel({ reslint: 1, description: a as string, layers: [] })
     assert.equal((fixture.value as { name: string }).name, 'b');
   });
 
+  test('duplicate keys in small and large objects', () => {
+    const many = Array.from({ length: 12 }, (_, index) => `k${index}: ${index}`).join(', ');
+    for (const members of [`a: 1, ...{ a: 2 }, 'a': 3, ['a']: 4, b: 5`, `${many}, a: 1, ...{ a: 2 }, 'a': 3, ['a']: 4, k3: 5`]) {
+      const fixture = read(model(`export default defineModel({ reslint: 1, ops: { ${members} }, layers: [] });`));
+      const duplicates = problemsWith(fixture.doc, 'duplicate-key');
+      assert.deepEqual(
+        duplicates.map((problem) => fixture.text.slice(problem.span.start, problem.span.end)),
+        members.startsWith('k0') ? ["'a'", "['a']", 'k3'] : ["'a'", "['a']"],
+        members,
+      );
+    }
+  });
+
   test('syntax errors are reported and the rest read', () => {
     const fixture = read(
       model(`export default defineModel({

@@ -77,6 +77,9 @@ export class EvaluationStopped extends Error {
 
 type Completion = { kind: 'normal' } | { kind: 'return'; value: Value | undefined } | { kind: 'skipped' };
 
+/** Object literals with at most this many members are checked for duplicate keys without a Set. */
+const SMALL_OBJECT_MEMBERS = 8;
+
 const ASSIGNMENT_OPERATORS = new Set<ts.SyntaxKind>();
 for (let kind = ts.SyntaxKind.FirstAssignment; kind <= ts.SyntaxKind.LastAssignment; kind++) ASSIGNMENT_OPERATORS.add(kind);
 
@@ -434,12 +437,15 @@ export class Evaluator implements NativeHost, ModuleHost {
           continue;
         }
         const value = this.evaluate(member.initializer);
-        if (value) this.setEntry(object, key, { value, slot: this.origin(member.initializer), key: this.origin(member.name), member });
+        if (value) this.setEntry(object, key, { value, slot: this.slotOrigin(member.initializer, value), key: this.origin(member.name), member });
         else markSkippedKey(object, key);
       } else if (ts.isShorthandPropertyAssignment(member)) {
         const key = member.name.text;
         const value = this.evaluate(member.name);
-        if (value) this.setEntry(object, key, { value, slot: this.origin(member.name), key: this.origin(member.name), member });
+        if (value) {
+          const slot = this.origin(member.name);
+          this.setEntry(object, key, { value, slot, key: slot, member });
+        }
         else markSkippedKey(object, key);
       } else if (ts.isSpreadAssignment(member)) {
         this.countEvaluation(member);
@@ -468,13 +474,17 @@ export class Evaluator implements NativeHost, ModuleHost {
   /** Reports keys written twice in one object literal of the model file, as the JSON front end does. */
   private reportDuplicateKeys(node: ts.ObjectLiteralExpression): void {
     if (!this.context.file.isMain) return;
-    const seen = new Set<string>();
-    for (const member of node.properties) {
+    const members = node.properties;
+    // Most literals have a few members, and comparing each with those before it makes no Set.
+    const seen = members.length > SMALL_OBJECT_MEMBERS ? new Set<string>() : undefined;
+    for (let index = 0; index < members.length; index++) {
+      const member = members[index];
       if (ts.isSpreadAssignment(member)) continue;
       const key = literalPropertyName(member.name);
       if (key === undefined) continue;
-      if (seen.has(key)) this.report(member.name, `Duplicate key "${key}"; the last one is used. Remove or rename one of them.`, 'duplicate-key');
-      seen.add(key);
+      const duplicate = seen ? seen.has(key) : hasEarlierKey(members, index, key);
+      if (duplicate) this.report(member.name, `Duplicate key "${key}"; the last one is used. Remove or rename one of them.`, 'duplicate-key');
+      seen?.add(key);
     }
   }
 
@@ -532,7 +542,7 @@ export class Evaluator implements NativeHost, ModuleHost {
         }
       } else {
         const value = this.evaluate(element);
-        if (value) array.items.push({ value, slot: this.origin(element) });
+        if (value) array.items.push({ value, slot: this.slotOrigin(element, value) });
         else array.partial = true;
       }
       if (array.items.length > MAX_ARRAY_LENGTH) {
@@ -895,6 +905,17 @@ export class Evaluator implements NativeHost, ModuleHost {
     return this.builtins.primitive(value, node);
   }
 
+  /**
+   * Returns the origin of the expression `node` that put `value` into an object or list. A value
+   * that this expression created here already has an equal origin, which is reused instead of
+   * making a second one for every literal.
+   */
+  private slotOrigin(node: ts.Node, value: Value): Origin {
+    const origin = value.origin;
+    if (origin.node === node && origin.file === this.context.file && origin.frame === this.context.frame) return origin;
+    return this.origin(node);
+  }
+
   private stringValue(text: string, node: ts.Node): Value | undefined {
     try {
       return this.builtins.string(text, node);
@@ -918,4 +939,12 @@ export class Evaluator implements NativeHost, ModuleHost {
     }
   }
 
+}
+
+function hasEarlierKey(members: ts.NodeArray<ts.ObjectLiteralElementLike>, index: number, key: string): boolean {
+  for (let earlier = 0; earlier < index; earlier++) {
+    const member = members[earlier];
+    if (!ts.isSpreadAssignment(member) && literalPropertyName(member.name) === key) return true;
+  }
+  return false;
 }

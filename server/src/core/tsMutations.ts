@@ -106,6 +106,19 @@ const NO_TARGETS: readonly ts.Identifier[] = [];
 
 /** The variables that a node modifies: assignment targets, ++/--, delete, mutating method calls. */
 export function mutationTargets(node: ts.Node): readonly ts.Identifier[] {
+  // Every node of every parsed file passes here, and most are of none of these kinds.
+  switch (node.kind) {
+    case ts.SyntaxKind.BinaryExpression:
+    case ts.SyntaxKind.PrefixUnaryExpression:
+    case ts.SyntaxKind.PostfixUnaryExpression:
+    case ts.SyntaxKind.DeleteExpression:
+    case ts.SyntaxKind.CallExpression:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.ForInStatement:
+      break;
+    default:
+      return NO_TARGETS;
+  }
   if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
     if (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) return destructuringTargets(node.left);
     return optional(rootIdentifier(node.left));
