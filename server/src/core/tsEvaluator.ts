@@ -30,6 +30,7 @@ import {
   isSkippedKey,
   isTruthy,
   isUndefined,
+  keyOrigin,
   markSkippedKey,
   NO_MEMBER,
   NotEvaluated,
@@ -98,6 +99,8 @@ export class Evaluator implements NativeHost, ModuleHost {
   private steps = 0;
   private callDepth = 0;
   private nesting = 0;
+  /** Keys of the object literal that reportDuplicateKeys is checking; reused for every literal. */
+  private readonly keyScratch: string[] = [];
   /** Model-file expressions under evaluation, innermost last; problems in imported files are shown at the innermost. */
   private readonly mainStack: ts.Node[] = [];
 
@@ -437,15 +440,12 @@ export class Evaluator implements NativeHost, ModuleHost {
           continue;
         }
         const value = this.evaluate(member.initializer);
-        if (value) this.setEntry(object, key, { value, slot: this.slotOrigin(member.initializer, value), key: this.origin(member.name), member });
+        if (value) this.setEntry(object, key, { value, slot: this.slotOrigin(member.initializer, value), member });
         else markSkippedKey(object, key);
       } else if (ts.isShorthandPropertyAssignment(member)) {
         const key = member.name.text;
         const value = this.evaluate(member.name);
-        if (value) {
-          const slot = this.origin(member.name);
-          this.setEntry(object, key, { value, slot, key: slot, member });
-        }
+        if (value) this.setEntry(object, key, { value, slot: this.origin(member.name), member });
         else markSkippedKey(object, key);
       } else if (ts.isSpreadAssignment(member)) {
         this.countEvaluation(member);
@@ -460,7 +460,7 @@ export class Evaluator implements NativeHost, ModuleHost {
           continue;
         }
         const value = this.functionValue(member, key, this.context);
-        this.setEntry(object, key, { value, slot: this.origin(member), key: this.origin(member.name), member });
+        this.setEntry(object, key, { value, slot: this.origin(member), member });
       } else {
         this.skip(member, 'getters and setters are not evaluated');
         const key = member.name && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name.text : undefined;
@@ -475,16 +475,19 @@ export class Evaluator implements NativeHost, ModuleHost {
   private reportDuplicateKeys(node: ts.ObjectLiteralExpression): void {
     if (!this.context.file.isMain) return;
     const members = node.properties;
-    // Most literals have a few members, and comparing each with those before it makes no Set.
+    // Most literals have a few members: their keys are compared with the earlier ones in a reused
+    // array, which makes no Set per literal.
     const seen = members.length > SMALL_OBJECT_MEMBERS ? new Set<string>() : undefined;
-    for (let index = 0; index < members.length; index++) {
-      const member = members[index];
+    const earlier = this.keyScratch;
+    earlier.length = 0;
+    for (const member of members) {
       if (ts.isSpreadAssignment(member)) continue;
       const key = literalPropertyName(member.name);
       if (key === undefined) continue;
-      const duplicate = seen ? seen.has(key) : hasEarlierKey(members, index, key);
+      const duplicate = seen ? seen.has(key) : earlier.includes(key);
       if (duplicate) this.report(member.name, `Duplicate key "${key}"; the last one is used. Remove or rename one of them.`, 'duplicate-key');
-      seen?.add(key);
+      if (seen) seen.add(key);
+      else earlier.push(key);
     }
   }
 
@@ -502,7 +505,7 @@ export class Evaluator implements NativeHost, ModuleHost {
       this.step(value.entries.size);
       for (const key of value.skippedKeys ?? []) markSkippedKey(object, key);
       if (value.partial) object.partial = true;
-      for (const [key, entry] of value.entries) this.setEntry(object, key, { value: entry.value, slot, key: entry.key, member });
+      for (const [key, entry] of value.entries) this.setEntry(object, key, { value: entry.value, slot, key: keyOrigin(entry), member });
     } else if (value.kind === 'array' || (value.kind === 'primitive' && typeof value.value === 'string')) {
       this.read(value);
       if (value.kind === 'array' && value.partial) object.partial = true;
@@ -939,12 +942,4 @@ export class Evaluator implements NativeHost, ModuleHost {
     }
   }
 
-}
-
-function hasEarlierKey(members: ts.NodeArray<ts.ObjectLiteralElementLike>, index: number, key: string): boolean {
-  for (let earlier = 0; earlier < index; earlier++) {
-    const member = members[earlier];
-    if (!ts.isSpreadAssignment(member) && literalPropertyName(member.name) === key) return true;
-  }
-  return false;
 }

@@ -11,7 +11,7 @@ import type { Problem, SourceDocument, Span, ValuePath } from './source';
 import { TypeScriptEditor } from './tsEditor';
 import { EvaluationStopped, Evaluator } from './tsEvaluator';
 import { nodeSpan, parseDiagnosticsOf, parseModule, type NodeCounts } from './tsSyntax';
-import { isArrayIndex, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
+import { isArrayIndex, keyOrigin, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
 import ts from 'typescript';
 
 export interface TypeScriptSourceOptions {
@@ -165,8 +165,9 @@ export class ModelTree {
   locate(path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined {
     const resolved = this.resolve(path);
     if (!resolved) return undefined;
-    if (part === 'key' && resolved.entry?.key && this.isUnique(resolved.entry.key.node, resolved.entry.key)) {
-      return nodeSpan(resolved.entry.key.node, this.sourceFile);
+    const key = part === 'key' && resolved.entry ? keyOrigin(resolved.entry) : undefined;
+    if (key && this.isUnique(key.node, key)) {
+      return nodeSpan(key.node, this.sourceFile);
     }
     return resolved.span;
   }

@@ -43,7 +43,9 @@ export function parseModule(fileName: string, text: string): ParsedModule | unde
   const visitChild = (child: ts.Node): void => {
     (child as { parent: ts.Node }).parent = parent;
     if (getNodeId) last = Math.max(last, getNodeId(child));
-    stack.push(child);
+    // Tokens, identifiers and literals have no children (forEachChild skips them) and modify
+    // nothing, so they stay off the stack.
+    if (child.kind > ts.SyntaxKind.LastToken) stack.push(child);
   };
   while (stack.length > 0) {
     parent = stack.pop() as ts.Node;

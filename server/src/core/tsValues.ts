@@ -1,7 +1,7 @@
 // Values of the static evaluator for *.arch.ts files. Each value remembers the expression that
 // created it and the calls active at that moment, so the front end can locate it in the text and
 // decide whether a quick fix may edit the literal behind it.
-import type ts from 'typescript';
+import ts from 'typescript';
 import type { MutationIndex } from './tsMutations';
 
 /** A parsed file: the model file itself or a file it imports. */
@@ -110,12 +110,27 @@ export interface Entry {
   value: Value;
   /** The expression that put the value here: the property initializer, the element, the spread. */
   slot: Origin;
-  /** The property name that defined the entry. */
+  /**
+   * The property name that defined the entry, when `member` does not give it; read it with
+   * keyOrigin. Entries made by an object literal member leave it out, which saves an object per
+   * property.
+   */
   key?: Origin;
   /** The object literal member that defined the property; quick fixes replace its initializer. */
   member?: ts.ObjectLiteralElementLike;
   /** A hole of Array(n): map, filter and friends skip it, as JavaScript does. */
   hole?: boolean;
+}
+
+/**
+ * Returns the origin of the property name that defined an entry. An entry made by an object
+ * literal member (not a spread) has the member's name, in the file and call of the entry's slot.
+ */
+export function keyOrigin(entry: Entry): Origin | undefined {
+  if (entry.key) return entry.key;
+  const member = entry.member;
+  if (!member || ts.isSpreadAssignment(member)) return undefined;
+  return { node: member.name, file: entry.slot.file, frame: entry.slot.frame };
 }
 
 /**
