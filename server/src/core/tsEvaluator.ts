@@ -99,8 +99,6 @@ export class Evaluator implements NativeHost, ModuleHost {
   private steps = 0;
   private callDepth = 0;
   private nesting = 0;
-  /** Keys of the object literal that reportDuplicateKeys is checking; reused for every literal. */
-  private readonly keyScratch: string[] = [];
   /** Model-file expressions under evaluation, innermost last; problems in imported files are shown at the innermost. */
   private readonly mainStack: ts.Node[] = [];
 
@@ -475,19 +473,16 @@ export class Evaluator implements NativeHost, ModuleHost {
   private reportDuplicateKeys(node: ts.ObjectLiteralExpression): void {
     if (!this.context.file.isMain) return;
     const members = node.properties;
-    // Most literals have a few members: their keys are compared with the earlier ones in a reused
-    // array, which makes no Set per literal.
+    // Most literals have a few members, and comparing each key with the earlier ones makes no Set.
     const seen = members.length > SMALL_OBJECT_MEMBERS ? new Set<string>() : undefined;
-    const earlier = this.keyScratch;
-    earlier.length = 0;
-    for (const member of members) {
+    for (let index = 0; index < members.length; index++) {
+      const member = members[index];
       if (ts.isSpreadAssignment(member)) continue;
       const key = literalPropertyName(member.name);
       if (key === undefined) continue;
-      const duplicate = seen ? seen.has(key) : earlier.includes(key);
+      const duplicate = seen ? seen.has(key) : hasEarlierKey(members, index, key);
       if (duplicate) this.report(member.name, `Duplicate key "${key}"; the last one is used. Remove or rename one of them.`, 'duplicate-key');
-      if (seen) seen.add(key);
-      else earlier.push(key);
+      seen?.add(key);
     }
   }
 
@@ -942,4 +937,12 @@ export class Evaluator implements NativeHost, ModuleHost {
     }
   }
 
+}
+
+function hasEarlierKey(members: ts.NodeArray<ts.ObjectLiteralElementLike>, index: number, key: string): boolean {
+  for (let earlier = 0; earlier < index; earlier++) {
+    const member = members[earlier];
+    if (!ts.isSpreadAssignment(member) && literalPropertyName(member.name) === key) return true;
+  }
+  return false;
 }
