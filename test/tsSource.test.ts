@@ -434,6 +434,37 @@ export default defineModel({ reslint: 1, blocks: { only: block(['relu']) }, laye
     assert.equal(fixture.doc.locate(['layers', 0, 'x']), undefined);
     assert.equal(located(fixture, ['layers', '0', '0']), "'relu'");
   });
+
+  test('locate order does not change ranges', () => {
+    const text = model(`const shared = ['relu'];
+export default defineModel({
+  reslint: 1,
+  blocks: { a: { paths: { p: shared, q: ['tanh', 'gelu'] } }, b: { graph: [{ from: 'in', to: 'out', ops: shared }] } },
+  layers: [{ block: 'a' }, ['relu'], { block: 'b', repeat: 2 }],
+});`);
+    const paths: (string | number)[][] = [
+      [],
+      ['blocks'],
+      ['blocks', 'a', 'paths', 'q', 1],
+      ['blocks', 'a', 'paths', 'q', 5],
+      ['blocks', 'a', 'paths', 'q', 0],
+      ['blocks', 'a', 'paths', 'p', 0],
+      ['blocks', 'b', 'graph', 0, 'ops', 0],
+      ['blocks', 'b', 'graph', '0', 'ops'],
+      ['blocks', 'c'],
+      ['layers', 1, 0],
+      ['layers', 2, 'repeat'],
+      ['layers', 2],
+    ];
+    const expected = paths.map((path) => [readTypeScriptSource(text).locate(path), readTypeScriptSource(text).locate(path, 'key')]);
+    const doc = readTypeScriptSource(text);
+    const order = [...paths.keys(), ...[...paths.keys()].reverse(), 3, 2, 8, 2, 0, 6, 7];
+    for (const index of order) {
+      assert.deepEqual([doc.locate(paths[index]), doc.locate(paths[index], 'key')], expected[index], JSON.stringify(paths[index]));
+    }
+    assert.ok(expected[2][0], 'an existing path is located');
+    assert.equal(expected[3][0], undefined, 'an absent index is not located');
+  });
 });
 
 describe('not-evaluated constructs', () => {

@@ -123,6 +123,10 @@ export class ModelTree {
   private readonly evaluations: NodeCounts;
   /** Keys and indices from the root to the value that toPlain is converting. */
   private readonly path: (string | number)[] = [];
+  /** The segments of the last path resolved and the entries they led to; valid up to resolvedDepth. */
+  private readonly resolvedSegments: (string | number)[] = [];
+  private readonly resolvedEntries: Entry[] = [];
+  private resolvedDepth = 0;
 
   constructor(
     private readonly root: Value | undefined,
@@ -147,19 +151,31 @@ export class ModelTree {
   /** Finds the value at a path; undefined when the model has no such part. */
   resolve(path: ValuePath): Resolved | undefined {
     if (!this.root) return undefined;
-    let value = this.root;
-    const entries: Entry[] = [];
-    for (const segment of path) {
-      const next = childEntry(value, segment);
-      if (!next) return undefined;
-      entries.push(next);
+    // The pipeline locates many paths that share a prefix (a block, then its edges and ops), so
+    // the entries along the previous path are reused as far as the segments are the same.
+    const segments = this.resolvedSegments;
+    const entries = this.resolvedEntries;
+    let depth = 0;
+    const shared = Math.min(path.length, this.resolvedDepth);
+    while (depth < shared && segments[depth] === path[depth]) depth++;
+    let value = depth === 0 ? this.root : entries[depth - 1].value;
+    for (; depth < path.length; depth++) {
+      const next = childEntry(value, path[depth]);
+      if (!next) {
+        this.resolvedDepth = depth;
+        return undefined;
+      }
+      segments[depth] = path[depth];
+      entries[depth] = next;
       value = next.value;
     }
+    this.resolvedDepth = depth;
+
     // Values from imported files have no range here; they take the range of the nearest enclosing
     // value. Only the values from the end of the path up to the first one with a range are looked at.
     let span: Span | undefined;
-    for (let index = entries.length - 1; index >= 0 && !span; index--) span = this.spanOf(entries[index].value, entries[index]);
-    return { value, entry: entries[entries.length - 1], span: span ?? this.rootSpan };
+    for (let index = depth - 1; index >= 0 && !span; index--) span = this.spanOf(entries[index].value, entries[index]);
+    return { value, entry: depth > 0 ? entries[depth - 1] : undefined, span: span ?? this.rootSpan };
   }
 
   locate(path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined {
