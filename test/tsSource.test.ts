@@ -689,7 +689,8 @@ export default defineModel({ reslint: 1, blocks: { a: sub(['relu']) }, layers: [
   test('NodeCounts per node', () => {
     const parsed = parseModule('model.arch.ts', 'export default { a: [1, 2], b: 3 };');
     const other = parseModule('other.arch.ts', 'export default 1;');
-    assert.ok(parsed && other);
+    assert.ok(parsed);
+    assert.ok(other);
     const counts = new NodeCounts(parsed.nodeIds);
     const statement = parsed.sourceFile.statements[0];
     const foreign = other.sourceFile.statements[0];

@@ -113,8 +113,8 @@ export class ModelTree {
   readonly plain: unknown;
   readonly problems: Problem[] = [];
   /**
-   * How many times each value appears in the model; a value shared by two places appears twice.
-   * Only quick fixes need it, so it is counted on the first call of editableNode.
+   * How many times each value appears in the model, so a value shared by two places counts twice.
+   * Only quick fixes need the counts, so editableNode makes them on its first call.
    */
   private occurrences: Map<Value, number> | undefined;
   private count = 0;
@@ -123,7 +123,7 @@ export class ModelTree {
   private readonly evaluations: NodeCounts;
   /** Keys and indices from the root to the value that toPlain is converting. */
   private readonly path: (string | number)[] = [];
-  /** The segments of the last path resolved and the entries they led to; valid up to resolvedDepth. */
+  /** The segments of the last resolved path and the entries they led to, valid up to resolvedDepth. */
   private readonly resolvedSegments: (string | number)[] = [];
   private readonly resolvedEntries: Entry[] = [];
   private resolvedDepth = 0;

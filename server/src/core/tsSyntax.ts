@@ -8,7 +8,7 @@ import { NotEvaluated, shorten, type Primitive, type Value } from './tsValues';
 
 /**
  * TypeScript's own node numbering, which its checker uses to index per-node arrays. It is not in
- * the public typings (5.9); without it, NodeCounts keeps every count in a Map.
+ * the public typings of TypeScript 5.9. Without it, NodeCounts keeps every count in a Map.
  */
 const getNodeId = (ts as unknown as { getNodeId?: (node: ts.Node) => number }).getNodeId;
 
@@ -16,7 +16,7 @@ const getNodeId = (ts as unknown as { getNodeId?: (node: ts.Node) => number }).g
 export interface ParsedModule {
   sourceFile: ts.SourceFile;
   mutations: MutationIndex;
-  /** The node ids that the walk in parseModule gave the file's nodes; undefined without getNodeId. */
+  /** The range of node ids that the walk in parseModule gave the file's nodes, or undefined without getNodeId. */
   nodeIds: { first: number; last: number } | undefined;
 }
 
@@ -37,7 +37,7 @@ export function parseModule(fileName: string, text: string): ParsedModule | unde
   const mutations: Mutation[] = [];
   const first = getNodeId ? getNodeId(sourceFile) : 0;
   let last = first;
-  // An explicit stack instead of recursion: the tree may be as deep as the parser allows.
+  // An explicit stack instead of recursion, because the tree may be as deep as the parser allows.
   const stack: ts.Node[] = [sourceFile];
   let parent: ts.Node = sourceFile;
   const visitChild = (child: ts.Node): void => {
@@ -57,8 +57,8 @@ export function parseModule(fileName: string, text: string): ParsedModule | unde
 
 /**
  * Counts per node of one parsed file. The nodes that parseModule numbered have consecutive ids,
- * so their counts sit in a typed array indexed by id, which is much cheaper than a Map with a
- * million nodes as keys. Any other node falls back to a Map.
+ * so their counts sit in a typed array indexed by id, which costs less than a Map keyed by nodes
+ * (the 10,000-block benchmark model has about 490,000 nodes). Any other node falls back to a Map.
  */
 export class NodeCounts {
   private readonly first: number;
@@ -76,7 +76,7 @@ export class NodeCounts {
     else this.others.set(node, (this.others.get(node) ?? 0) + 1);
   }
 
-  /** Returns how many times add was called with the node; 0 for none. */
+  /** Returns how many times add was called with the node, or 0. */
   get(node: ts.Node): number {
     const index = this.indexOf(node);
     return index >= 0 ? this.counts[index] : (this.others.get(node) ?? 0);

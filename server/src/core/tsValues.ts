@@ -7,7 +7,7 @@ import type { MutationIndex } from './tsMutations';
 /** A parsed file: the model file itself or a file it imports. */
 export interface ModuleFile {
   sourceFile: ts.SourceFile;
-  /** Where the file's variables are modified. */
+  /** The first modification of each of the file's variables. */
   mutations: MutationIndex;
   /** Path as given to readFile; the model file's own file name, or '' when none was given. */
   path: string;
@@ -111,7 +111,7 @@ export interface Entry {
   /** The expression that put the value here: the property initializer, the element, the spread. */
   slot: Origin;
   /**
-   * The property name that defined the entry, when `member` does not give it; read it with
+   * The property name that defined the entry, when `member` does not give it, so read it with
    * keyOrigin. Entries made by an object literal member leave it out, which saves an object per
    * property.
    */
