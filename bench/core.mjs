@@ -77,9 +77,11 @@ export async function measureCore({ root, workloads }) {
     const tsText = readFileSync(tsPath, 'utf8');
     const analyzeTypeScript = () => core.analyzeText(tsText, 'typescript', { readTypeScript: core.typeScriptReader(tsPath) });
     typeScriptStatus ??= compareFrontEnds(analyzeTypeScript(), jsonAnalysis);
+    const readTypeScript = core.typeScriptReader(tsPath);
     const ts = await sampleInterleaved(
       [
         { name: 'analysis', run: analyzeTypeScript },
+        { name: 'frontEnd', run: () => readTypeScript(tsText) },
         { name: 'createSourceFile', run: () => core.ts.createSourceFile(tsPath, tsText, core.ts.ScriptTarget.Latest, true, core.ts.ScriptKind.TS) },
       ],
       sampling,
@@ -92,6 +94,14 @@ export async function measureCore({ root, workloads }) {
       samples: ts.get('analysis').length,
       target: { max: 2.0 },
       caveat: typeScriptStatus.usable ? undefined : 'front end not usable yet',
+    });
+    // The front end's own share of c: its parse, evaluation and conversion, without validation and analysis.
+    rows.push({
+      id: `c-front-end-${count}`,
+      measure: `c. TypeScript DSL front end (readTypeScriptSource) alone / ts.createSourceFile (${count} blocks)`,
+      value: median(ts.get('frontEnd')),
+      baseline: median(ts.get('createSourceFile')),
+      samples: ts.get('frontEnd').length,
     });
   }
   notes.push(`TypeScript DSL: ${typeScriptStatus.message}`);

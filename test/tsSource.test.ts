@@ -12,6 +12,9 @@ import { MAX_ARRAY_LENGTH } from '../server/src/core/tsBuiltins';
 import { MAX_CALL_DEPTH, MAX_STEPS } from '../server/src/core/tsEvaluator';
 import { MAX_IMPORT_DEPTH } from '../server/src/core/tsModules';
 import { readTypeScriptSource, type TypeScriptSourceOptions } from '../server/src/core/tsSource';
+import { NodeCounts, parseModule } from '../server/src/core/tsSyntax';
+import { isArrayIndex, orderedKeys } from '../server/src/core/tsValues';
+import ts from 'typescript';
 
 const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'ts');
 
@@ -431,6 +434,37 @@ export default defineModel({ reslint: 1, blocks: { only: block(['relu']) }, laye
     assert.equal(fixture.doc.locate(['layers', 0, 'x']), undefined);
     assert.equal(located(fixture, ['layers', '0', '0']), "'relu'");
   });
+
+  test('locate order does not change ranges', () => {
+    const text = model(`const shared = ['relu'];
+export default defineModel({
+  reslint: 1,
+  blocks: { a: { paths: { p: shared, q: ['tanh', 'gelu'] } }, b: { graph: [{ from: 'in', to: 'out', ops: shared }] } },
+  layers: [{ block: 'a' }, ['relu'], { block: 'b', repeat: 2 }],
+});`);
+    const paths: (string | number)[][] = [
+      [],
+      ['blocks'],
+      ['blocks', 'a', 'paths', 'q', 1],
+      ['blocks', 'a', 'paths', 'q', 5],
+      ['blocks', 'a', 'paths', 'q', 0],
+      ['blocks', 'a', 'paths', 'p', 0],
+      ['blocks', 'b', 'graph', 0, 'ops', 0],
+      ['blocks', 'b', 'graph', '0', 'ops'],
+      ['blocks', 'c'],
+      ['layers', 1, 0],
+      ['layers', 2, 'repeat'],
+      ['layers', 2],
+    ];
+    const expected = paths.map((path) => [readTypeScriptSource(text).locate(path), readTypeScriptSource(text).locate(path, 'key')]);
+    const doc = readTypeScriptSource(text);
+    const order = [...paths.keys(), ...[...paths.keys()].reverse(), 3, 2, 8, 2, 0, 6, 7];
+    for (const index of order) {
+      assert.deepEqual([doc.locate(paths[index]), doc.locate(paths[index], 'key')], expected[index], JSON.stringify(paths[index]));
+    }
+    assert.ok(expected[2][0], 'an existing path is located');
+    assert.equal(expected[3][0], undefined, 'an absent index is not located');
+  });
 });
 
 describe('not-evaluated constructs', () => {
@@ -580,6 +614,19 @@ export default defineModel({ reslint: 1, description: a as string, layers: [] })
     assert.equal((fixture.value as { name: string }).name, 'b');
   });
 
+  test('duplicate keys in small and large objects', () => {
+    const many = Array.from({ length: 12 }, (_, index) => `k${index}: ${index}`).join(', ');
+    for (const members of [`a: 1, ...{ a: 2 }, 'a': 3, ['a']: 4, b: 5`, `${many}, a: 1, ...{ a: 2 }, 'a': 3, ['a']: 4, k3: 5`]) {
+      const fixture = read(model(`export default defineModel({ reslint: 1, ops: { ${members} }, layers: [] });`));
+      const duplicates = problemsWith(fixture.doc, 'duplicate-key');
+      assert.deepEqual(
+        duplicates.map((problem) => fixture.text.slice(problem.span.start, problem.span.end)),
+        members.startsWith('k0') ? ["'a'", "['a']", 'k3'] : ["'a'", "['a']"],
+        members,
+      );
+    }
+  });
+
   test('syntax errors are reported and the rest read', () => {
     const fixture = read(
       model(`export default defineModel({
@@ -614,6 +661,69 @@ export default defineModel({ reslint: 1, description: a as string, layers: [] })
     const nested = readTypeScriptSource(`export default { reslint: 1, layers: ${'['.repeat(300)}${']'.repeat(300)} };`);
     assert.equal(plain(nested.value) !== undefined, true);
     assert.ok(nested.problems.some((problem) => /nested more than/.test(problem.message)));
+  });
+});
+
+describe('syntax and value helpers', () => {
+  test('parseModule sets every parent', () => {
+    const parsed = parseModule('model.arch.ts', model(`/** A helper. */
+const sub = (ops: string[]) => ({ paths: { shortcut: [], residual: ops } });
+let n = 1;
+n += 1;
+export default defineModel({ reslint: 1, blocks: { a: sub(['relu']) }, layers: [{ block: 'a', repeat: n }] });`));
+    assert.ok(parsed);
+    const stack: ts.Node[] = [parsed.sourceFile];
+    let checked = 0;
+    while (stack.length > 0) {
+      const node = stack.pop() as ts.Node;
+      ts.forEachChild(node, (child) => {
+        assert.equal(child.parent, node, `parent of ${ts.SyntaxKind[child.kind]} at ${child.pos}`);
+        checked += 1;
+        stack.push(child);
+      });
+    }
+    assert.ok(checked > 50, `only ${checked} nodes were checked`);
+    assert.ok(parsed.mutations.find('n', parsed.sourceFile), 'the assignment to n is indexed');
+  });
+
+  test('NodeCounts per node', () => {
+    const parsed = parseModule('model.arch.ts', 'export default { a: [1, 2], b: 3 };');
+    const other = parseModule('other.arch.ts', 'export default 1;');
+    assert.ok(parsed);
+    assert.ok(other);
+    const counts = new NodeCounts(parsed.nodeIds);
+    const statement = parsed.sourceFile.statements[0];
+    const foreign = other.sourceFile.statements[0];
+    const synthetic = ts.factory.createIdentifier('x');
+    counts.add(statement);
+    counts.add(statement);
+    counts.add(parsed.sourceFile);
+    counts.add(foreign);
+    counts.add(synthetic);
+    assert.equal(counts.get(statement), 2);
+    assert.equal(counts.get(parsed.sourceFile), 1);
+    assert.equal(counts.get(foreign), 1, 'a node of another file is counted too');
+    assert.equal(counts.get(synthetic), 1, 'a node without an id is counted too');
+    assert.equal(counts.get(other.sourceFile), 0);
+    assert.equal(counts.get(statement.getChildAt(0, parsed.sourceFile)), 0);
+  });
+
+  test('parseModule of deeply nested text', () => {
+    assert.equal(parseModule('deep.arch.ts', `export default ${'['.repeat(200_000)}`), undefined);
+  });
+
+  test('isArrayIndex matches JavaScript', () => {
+    const keys = ['', '0', '00', '01', '1', '9', '10', '1.5', '-1', '+1', ' 1', '1e3', '\u0663', 'a1', '1a', '4294967294', '4294967295', '4294967296', '9999999999', '12345678901'];
+    for (const key of keys) {
+      const expected = String(Number(key) >>> 0) === key && key !== '4294967295';
+      assert.equal(isArrayIndex(key), expected, JSON.stringify(key));
+    }
+  });
+
+  test('orderedKeys matches object key order', () => {
+    const keys = ['b', '10', 'a', '2', '01', '4294967295', '0', '4294967294'];
+    assert.deepEqual(orderedKeys(keys), Object.keys(Object.fromEntries(keys.map((key) => [key, true]))));
+    assert.deepEqual(orderedKeys(['z', 'y']), ['z', 'y']);
   });
 });
 
@@ -689,6 +799,19 @@ export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦depth
     assert.equal(problemsWith(fixture.doc, 'syntax-error').length, 0, 'this document has no syntax error');
     assert.match(assertSkipped(fixture, 'nothing'), /\.\/blocks\.ts has no export named "nothing"/);
     assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b' }, { block: 'b', repeat: 2 }]);
+  });
+
+  test('modified variables in imported files', () => {
+    const readFile = files({
+      '/v/helpers.ts': `export let depth = 2;\ndepth = 3;\nexport function ops() {\n  const list = ['relu'];\n  const grow = () => list.push('tanh');\n  return list;\n}`,
+    });
+    const fixture = read(
+      model(`import { depth, ops } from './helpers';
+export default defineModel({ reslint: 1, blocks: { b: { paths: { p: ⟦ops⟧ops()⟦/ops⟧ } } }, layers: [{ block: 'b', repeat: ⟦depth⟧depth⟦/depth⟧ }] });`),
+      { fileName: '/v/model.arch.ts', readFile },
+    );
+    assert.match(assertSkipped(fixture, 'depth'), /"depth" is reassigned or modified at line 2/);
+    assert.match(assertSkipped(fixture, 'ops'), /In \.\/helpers\.ts, line 6: .*"list" is reassigned or modified at line 5/);
   });
 
   test('import cycles', () => {

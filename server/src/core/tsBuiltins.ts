@@ -7,6 +7,7 @@ import {
   isArrayIndex,
   isSkippedKey,
   isTruthy,
+  keyOrigin,
   markSkippedKey,
   NO_MEMBER,
   NotEvaluated,
@@ -618,7 +619,7 @@ export class Builtins {
       object.kind === 'object'
         ? orderedKeys(object.entries.keys()).map((key) => {
             const entry = object.entries.get(key) as Entry;
-            return [key, entry.value, entry.key];
+            return [key, entry.value, keyOrigin(entry)];
           })
         : object.items.map((entry, index) => [String(index), entry.hole ? this.primitive(undefined, node) : entry.value, undefined]);
     const keyValue = (key: string, origin: Origin | undefined): PrimitiveValue =>

@@ -6,7 +6,7 @@ import type { Code, Severity } from './codes';
 import type { Problem, Span } from './source';
 import { Builtins, ENVIRONMENT_GLOBALS, MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, strictEquals, type NativeHost } from './tsBuiltins';
 import { ModuleSystem, type ModuleHost, type ModuleRecord } from './tsModules';
-import { bindingNames, MutationIndex } from './tsMutations';
+import { bindingNames } from './tsMutations';
 import {
   applyOperator,
   functionName,
@@ -15,6 +15,8 @@ import {
   literalPropertyName,
   markTyped,
   nodeSpan,
+  NodeCounts,
+  type ParsedModule,
   subjectOf,
   unknownNameReason,
   unsupportedReason,
@@ -28,6 +30,7 @@ import {
   isSkippedKey,
   isTruthy,
   isUndefined,
+  keyOrigin,
   markSkippedKey,
   NO_MEMBER,
   NotEvaluated,
@@ -75,18 +78,20 @@ export class EvaluationStopped extends Error {
 
 type Completion = { kind: 'normal' } | { kind: 'return'; value: Value | undefined } | { kind: 'skipped' };
 
+/** Object literals with at most this many members are checked for duplicate keys without a Set. */
+const SMALL_OBJECT_MEMBERS = 8;
+
 const ASSIGNMENT_OPERATORS = new Set<ts.SyntaxKind>();
 for (let kind = ts.SyntaxKind.FirstAssignment; kind <= ts.SyntaxKind.LastAssignment; kind++) ASSIGNMENT_OPERATORS.add(kind);
 
 export class Evaluator implements NativeHost, ModuleHost {
   readonly problems: Problem[] = [];
   /** How many times each model-file node was evaluated: 1 means its value exists once. */
-  readonly evaluations = new Map<ts.Node, number>();
+  readonly evaluations: NodeCounts;
   readonly main: ModuleFile;
 
   readonly builtins = new Builtins(this);
   private readonly modules: ModuleSystem;
-  private readonly mutations = new Map<ts.SourceFile, MutationIndex>();
   private readonly filesBySource = new Map<ts.SourceFile, ModuleFile>();
   private readonly reported = new Set<string>();
   private readonly mainRecord: ModuleRecord;
@@ -97,10 +102,12 @@ export class Evaluator implements NativeHost, ModuleHost {
   /** Model-file expressions under evaluation, innermost last; problems in imported files are shown at the innermost. */
   private readonly mainStack: ts.Node[] = [];
 
-  constructor(sourceFile: ts.SourceFile, options: EvaluatorOptions) {
+  constructor(parsed: ParsedModule, options: EvaluatorOptions) {
     const path = options.fileName ?? '';
-    this.main = { sourceFile, path, displayName: path.split(/[\\/]/).pop() || 'the model file', isMain: true, depth: 0 };
+    const { sourceFile, mutations } = parsed;
+    this.main = { sourceFile, mutations, path, displayName: path.split(/[\\/]/).pop() || 'the model file', isMain: true, depth: 0 };
     this.filesBySource.set(sourceFile, this.main);
+    this.evaluations = new NodeCounts(parsed.nodeIds);
     this.context = { file: this.main, scope: new Scope(undefined), frame: undefined };
     this.modules = new ModuleSystem(this, options.readFile);
     this.mainRecord = this.modules.initMain();
@@ -162,13 +169,13 @@ export class Evaluator implements NativeHost, ModuleHost {
     let span: Span;
     const file = node ? this.filesBySource.get(node.getSourceFile()) : this.main;
     if (node && file?.isMain) {
-      span = nodeSpan(node);
+      span = nodeSpan(node, this.main.sourceFile);
       // A node that the parser invented while recovering from a syntax error has no text; the
       // syntax error already covers it.
       if (span.start >= span.end) return;
     } else {
       const anchor = this.mainStack[this.mainStack.length - 1] ?? this.defaultExportNode();
-      span = anchor ? nodeSpan(anchor) : { start: 0, end: Math.min(1, this.main.sourceFile.text.length) };
+      span = anchor ? nodeSpan(anchor, this.main.sourceFile) : { start: 0, end: Math.min(1, this.main.sourceFile.text.length) };
       if (node && file) message = `In ${file.displayName}, line ${lineOf(node) + 1}: ${message}`;
     }
     const key = `${span.start}:${span.end}:${code}:${message}`;
@@ -189,13 +196,8 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   // Bindings
 
-  mutationReason(name: string, container: ts.Node, sourceFile: ts.SourceFile): string | undefined {
-    let index = this.mutations.get(sourceFile);
-    if (!index) {
-      index = new MutationIndex(sourceFile);
-      this.mutations.set(sourceFile, index);
-    }
-    const mutation = index.find(name, container);
+  mutationReason(name: string, container: ts.Node, file: ModuleFile): string | undefined {
+    const mutation = file.mutations.find(name, container);
     if (!mutation) return undefined;
     return `"${name}" is reassigned or modified at line ${lineOf(mutation) + 1}, so its value is not constant`;
   }
@@ -203,7 +205,7 @@ export class Evaluator implements NativeHost, ModuleHost {
   /** Binds the names of a declaration, parameter or destructuring pattern; undefined binds skipped values. */
   bindPattern(name: ts.BindingName, value: Value | undefined, scope: Scope, container: ts.Node): void {
     if (ts.isIdentifier(name)) {
-      const mutated = this.mutationReason(name.text, container, this.context.file.sourceFile);
+      const mutated = this.mutationReason(name.text, container, this.context.file);
       scope.bindings.set(name.text, mutated ? Binding.unavailable(mutated) : Binding.ready(value));
       return;
     }
@@ -331,7 +333,7 @@ export class Evaluator implements NativeHost, ModuleHost {
   }
 
   private countEvaluation(node: ts.Node): void {
-    if (this.context.file.isMain) this.evaluations.set(node, (this.evaluations.get(node) ?? 0) + 1);
+    if (this.context.file.isMain) this.evaluations.add(node);
   }
 
   private evaluateNode(node: ts.Expression): Value | undefined {
@@ -436,12 +438,12 @@ export class Evaluator implements NativeHost, ModuleHost {
           continue;
         }
         const value = this.evaluate(member.initializer);
-        if (value) this.setEntry(object, key, { value, slot: this.origin(member.initializer), key: this.origin(member.name), member });
+        if (value) this.setEntry(object, key, { value, slot: this.slotOrigin(member.initializer, value), member });
         else markSkippedKey(object, key);
       } else if (ts.isShorthandPropertyAssignment(member)) {
         const key = member.name.text;
         const value = this.evaluate(member.name);
-        if (value) this.setEntry(object, key, { value, slot: this.origin(member.name), key: this.origin(member.name), member });
+        if (value) this.setEntry(object, key, { value, slot: this.origin(member.name), member });
         else markSkippedKey(object, key);
       } else if (ts.isSpreadAssignment(member)) {
         this.countEvaluation(member);
@@ -456,7 +458,7 @@ export class Evaluator implements NativeHost, ModuleHost {
           continue;
         }
         const value = this.functionValue(member, key, this.context);
-        this.setEntry(object, key, { value, slot: this.origin(member), key: this.origin(member.name), member });
+        this.setEntry(object, key, { value, slot: this.origin(member), member });
       } else {
         this.skip(member, 'getters and setters are not evaluated');
         const key = member.name && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name.text : undefined;
@@ -470,13 +472,17 @@ export class Evaluator implements NativeHost, ModuleHost {
   /** Reports keys written twice in one object literal of the model file, as the JSON front end does. */
   private reportDuplicateKeys(node: ts.ObjectLiteralExpression): void {
     if (!this.context.file.isMain) return;
-    const seen = new Set<string>();
-    for (const member of node.properties) {
+    const members = node.properties;
+    // Most literals have a few members, and comparing each key with the earlier ones makes no Set.
+    const seen = members.length > SMALL_OBJECT_MEMBERS ? new Set<string>() : undefined;
+    for (let index = 0; index < members.length; index++) {
+      const member = members[index];
       if (ts.isSpreadAssignment(member)) continue;
       const key = literalPropertyName(member.name);
       if (key === undefined) continue;
-      if (seen.has(key)) this.report(member.name, `Duplicate key "${key}"; the last one is used. Remove or rename one of them.`, 'duplicate-key');
-      seen.add(key);
+      const duplicate = seen ? seen.has(key) : hasEarlierKey(members, index, key);
+      if (duplicate) this.report(member.name, `Duplicate key "${key}"; the last one is used. Remove or rename one of them.`, 'duplicate-key');
+      seen?.add(key);
     }
   }
 
@@ -494,7 +500,7 @@ export class Evaluator implements NativeHost, ModuleHost {
       this.step(value.entries.size);
       for (const key of value.skippedKeys ?? []) markSkippedKey(object, key);
       if (value.partial) object.partial = true;
-      for (const [key, entry] of value.entries) this.setEntry(object, key, { value: entry.value, slot, key: entry.key, member });
+      for (const [key, entry] of value.entries) this.setEntry(object, key, { value: entry.value, slot, key: keyOrigin(entry), member });
     } else if (value.kind === 'array' || (value.kind === 'primitive' && typeof value.value === 'string')) {
       this.read(value);
       if (value.kind === 'array' && value.partial) object.partial = true;
@@ -534,7 +540,7 @@ export class Evaluator implements NativeHost, ModuleHost {
         }
       } else {
         const value = this.evaluate(element);
-        if (value) array.items.push({ value, slot: this.origin(element) });
+        if (value) array.items.push({ value, slot: this.slotOrigin(element, value) });
         else array.partial = true;
       }
       if (array.items.length > MAX_ARRAY_LENGTH) {
@@ -897,6 +903,17 @@ export class Evaluator implements NativeHost, ModuleHost {
     return this.builtins.primitive(value, node);
   }
 
+  /**
+   * Returns the origin of the expression `node` that put `value` into an object or list. A value
+   * that this expression created here already has an equal origin, which is reused instead of
+   * making a second one for every literal.
+   */
+  private slotOrigin(node: ts.Node, value: Value): Origin {
+    const origin = value.origin;
+    if (origin.node === node && origin.file === this.context.file && origin.frame === this.context.frame) return origin;
+    return this.origin(node);
+  }
+
   private stringValue(text: string, node: ts.Node): Value | undefined {
     try {
       return this.builtins.string(text, node);
@@ -920,4 +937,12 @@ export class Evaluator implements NativeHost, ModuleHost {
     }
   }
 
+}
+
+function hasEarlierKey(members: ts.NodeArray<ts.ObjectLiteralElementLike>, index: number, key: string): boolean {
+  for (let earlier = 0; earlier < index; earlier++) {
+    const member = members[earlier];
+    if (!ts.isSpreadAssignment(member) && literalPropertyName(member.name) === key) return true;
+  }
+  return false;
 }

@@ -53,7 +53,7 @@ export interface ModuleHost {
   bindPattern(name: ts.BindingName, value: Value | undefined, scope: Scope, container: ts.Node): void;
   functionValue(node: FunctionNode, name: string, context: Context): FunctionValue;
   primitive(value: Primitive, node: ts.Node): PrimitiveValue;
-  mutationReason(name: string, container: ts.Node, sourceFile: ts.SourceFile): string | undefined;
+  mutationReason(name: string, container: ts.Node, file: ModuleFile): string | undefined;
   report(node: ts.Node | undefined, message: string, code?: Code, severity?: Severity): void;
   registerFile(file: ModuleFile): void;
 }
@@ -139,7 +139,7 @@ export class ModuleSystem {
       return scope;
     };
     for (const name of bindingNames(declaration.name)) {
-      const mutated = this.host.mutationReason(name, sourceFile, sourceFile);
+      const mutated = this.host.mutationReason(name, sourceFile, context.file);
       if (ambient) context.scope.bindings.set(name, Binding.unavailable(`"${name}" is declared without a value`));
       else if (mutated) context.scope.bindings.set(name, Binding.unavailable(mutated));
       else {
@@ -171,7 +171,7 @@ export class ModuleSystem {
 
     for (const { local, imported } of imports) {
       const name = local.text;
-      const mutated = this.host.mutationReason(name, context.file.sourceFile, context.file.sourceFile);
+      const mutated = this.host.mutationReason(name, context.file.sourceFile, context.file);
       let binding: Binding;
       if (mutated) binding = Binding.unavailable(mutated);
       else if (isReslintSpecifier(specifier)) binding = this.reslintImport(name, imported, local, context);
@@ -243,9 +243,10 @@ export class ModuleSystem {
       if (text === undefined) continue;
       const displayName = displayPath(path, this.host.main.path);
       if (text.length > MAX_IMPORTED_TEXT_LENGTH) return new Unavailable(`${displayName} is larger than 16 Mi characters`);
-      const sourceFile = parseModule(path, text);
-      if (!sourceFile) return new Unavailable(`${displayName} is nested too deeply to parse`);
-      const file: ModuleFile = { sourceFile, path, displayName, isMain: false, depth: importer.depth + 1 };
+      const parsed = parseModule(path, text);
+      if (!parsed) return new Unavailable(`${displayName} is nested too deeply to parse`);
+      const sourceFile = parsed.sourceFile;
+      const file: ModuleFile = { sourceFile, mutations: parsed.mutations, path, displayName, isMain: false, depth: importer.depth + 1 };
       this.host.registerFile(file);
       const record = this.initModule(file);
       this.records.set(path, record);

@@ -13,20 +13,25 @@ const MUTATING_OBJECT_FUNCTIONS = new Set(['assign', 'defineProperties', 'define
  * function (its parameters), a block or the source file (its declarations). A name that no
  * enclosing node declares counts as declared by the source file.
  */
+/** A node that modifies a variable, and the identifier that names the variable. */
+export interface Mutation {
+  target: ts.Identifier;
+  node: ts.Node;
+}
+
 export class MutationIndex {
   private readonly byContainer = new Map<ts.Node, Map<string, ts.Node>>();
   private readonly declared = new Map<ts.Node, Set<string>>();
 
-  constructor(private readonly sourceFile: ts.SourceFile) {
-    // An explicit stack instead of recursion: the tree may be as deep as the parser allows.
-    const stack: ts.Node[] = [sourceFile];
-    while (stack.length > 0) {
-      const node = stack.pop() as ts.Node;
-      for (const target of mutationTargets(node)) this.record(target, node);
-      ts.forEachChild(node, (child) => {
-        stack.push(child);
-      });
-    }
+  /**
+   * Indexes the modifications that parseModule found with mutationTargets in its walk over every
+   * node. The parents of all nodes must be set, because finding a target's declaration reads them.
+   */
+  constructor(
+    private readonly sourceFile: ts.SourceFile,
+    mutations: readonly Mutation[],
+  ) {
+    for (const { target, node } of mutations) this.record(target, node);
   }
 
   /** Finds the first node that modifies `name` as declared by `container`, if any. */
@@ -97,8 +102,23 @@ function addImportNames(declaration: ts.ImportDeclaration, add: (name: ts.Identi
   if (named && ts.isNamedImports(named)) named.elements.forEach((element) => add(element.name));
 }
 
+const NO_TARGETS: readonly ts.Identifier[] = [];
+
 /** The variables that a node modifies: assignment targets, ++/--, delete, mutating method calls. */
-function mutationTargets(node: ts.Node): ts.Identifier[] {
+export function mutationTargets(node: ts.Node): readonly ts.Identifier[] {
+  // Every node of every parsed file passes here, and most are of none of these kinds.
+  switch (node.kind) {
+    case ts.SyntaxKind.BinaryExpression:
+    case ts.SyntaxKind.PrefixUnaryExpression:
+    case ts.SyntaxKind.PostfixUnaryExpression:
+    case ts.SyntaxKind.DeleteExpression:
+    case ts.SyntaxKind.CallExpression:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.ForInStatement:
+      break;
+    default:
+      return NO_TARGETS;
+  }
   if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
     if (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) return destructuringTargets(node.left);
     return optional(rootIdentifier(node.left));
@@ -118,7 +138,7 @@ function mutationTargets(node: ts.Node): ts.Identifier[] {
   if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
     return optional(rootIdentifier(node.initializer));
   }
-  return [];
+  return NO_TARGETS;
 }
 
 function isIncrement(operator: ts.SyntaxKind): boolean {

@@ -10,8 +10,8 @@ import { MAX_JSON_DEPTH } from './jsonSource';
 import type { Problem, SourceDocument, Span, ValuePath } from './source';
 import { TypeScriptEditor } from './tsEditor';
 import { EvaluationStopped, Evaluator } from './tsEvaluator';
-import { nodeSpan, parseDiagnosticsOf, parseModule } from './tsSyntax';
-import { isArrayIndex, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
+import { nodeSpan, parseDiagnosticsOf, parseModule, type NodeCounts } from './tsSyntax';
+import { isArrayIndex, keyOrigin, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
 import ts from 'typescript';
 
 export interface TypeScriptSourceOptions {
@@ -26,8 +26,8 @@ export const MAX_MODEL_VALUES = 1_000_000;
 
 export function readTypeScriptSource(text: string, options: TypeScriptSourceOptions = {}): SourceDocument {
   const problems: Problem[] = [];
-  const sourceFile = parseModule(options.fileName ?? '', text);
-  if (!sourceFile) {
+  const parsed = parseModule(options.fileName ?? '', text);
+  if (!parsed) {
     problems.push({
       code: 'syntax-error',
       message: 'The file is nested too deeply for the TypeScript parser; the file is not analysed. Flatten the structure.',
@@ -35,13 +35,14 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     });
     return emptyDocument(text, problems);
   }
+  const sourceFile = parsed.sourceFile;
   for (const diagnostic of parseDiagnosticsOf(sourceFile)) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
     const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
     problems.push({ code: 'syntax-error', message: sentence, span: clampedSpan(diagnostic, text.length) });
   }
 
-  const evaluator = new Evaluator(sourceFile, options);
+  const evaluator = new Evaluator(parsed, options);
   let root: Value | undefined;
   try {
     root = evaluator.evaluateModel();
@@ -51,7 +52,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     problems.push(...evaluator.problems, {
       code: 'not-evaluated',
       message: `Evaluation stopped: ${stopped.reason}; the model is not analysed.`,
-      span: stopped.at ? nodeSpan(stopped.at) : { start: 0, end: Math.min(1, text.length) },
+      span: stopped.at ? nodeSpan(stopped.at, sourceFile) : { start: 0, end: Math.min(1, text.length) },
       severity: 'error',
     });
     return emptyDocument(text, problems);
@@ -111,18 +112,31 @@ export interface Resolved {
 export class ModelTree {
   readonly plain: unknown;
   readonly problems: Problem[] = [];
-  /** How many times each value appears in the model; a value shared by two places appears twice. */
-  private readonly occurrences = new Map<Value, number>();
+  /**
+   * How many times each value appears in the model, so a value shared by two places counts twice.
+   * Only quick fixes need the counts, so editableNode makes them on its first call.
+   */
+  private occurrences: Map<Value, number> | undefined;
   private count = 0;
   private readonly rootSpan: Span | undefined;
+  private readonly sourceFile: ts.SourceFile;
+  private readonly evaluations: NodeCounts;
+  /** Keys and indices from the root to the value that toPlain is converting. */
+  private readonly path: (string | number)[] = [];
+  /** The segments of the last resolved path and the entries they led to, valid up to resolvedDepth. */
+  private readonly resolvedSegments: (string | number)[] = [];
+  private readonly resolvedEntries: Entry[] = [];
+  private resolvedDepth = 0;
 
   constructor(
     private readonly root: Value | undefined,
-    private readonly evaluator: Evaluator,
+    evaluator: Evaluator,
   ) {
+    this.sourceFile = evaluator.main.sourceFile;
+    this.evaluations = evaluator.evaluations;
     const exported = evaluator.defaultExportNode();
-    this.rootSpan = (root && this.spanOf(root, undefined)) ?? (exported ? nodeSpan(exported) : undefined);
-    this.plain = root ? this.toPlain(root, [], 0) : undefined;
+    this.rootSpan = (root && this.spanOf(root, undefined)) ?? (exported ? nodeSpan(exported, this.sourceFile) : undefined);
+    this.plain = root ? this.toPlain(root, 0) : undefined;
     if (this.count > MAX_MODEL_VALUES) {
       this.plain = undefined;
       this.problems.push({
@@ -137,25 +151,39 @@ export class ModelTree {
   /** Finds the value at a path; undefined when the model has no such part. */
   resolve(path: ValuePath): Resolved | undefined {
     if (!this.root) return undefined;
-    let value = this.root;
-    let entry: Entry | undefined;
-    let span = this.rootSpan;
-    for (const segment of path) {
-      const next = childEntry(value, segment);
-      if (!next) return undefined;
-      entry = next;
+    // The pipeline locates many paths that share a prefix (a block, then its edges and ops), so
+    // the entries along the previous path are reused as far as the segments are the same.
+    const segments = this.resolvedSegments;
+    const entries = this.resolvedEntries;
+    let depth = 0;
+    const shared = Math.min(path.length, this.resolvedDepth);
+    while (depth < shared && segments[depth] === path[depth]) depth++;
+    let value = depth === 0 ? this.root : entries[depth - 1].value;
+    for (; depth < path.length; depth++) {
+      const next = childEntry(value, path[depth]);
+      if (!next) {
+        this.resolvedDepth = depth;
+        return undefined;
+      }
+      segments[depth] = path[depth];
+      entries[depth] = next;
       value = next.value;
-      // Values from imported files have no range here; they take the range of the nearest enclosing value.
-      span = this.spanOf(value, entry) ?? span;
     }
-    return { value, entry, span };
+    this.resolvedDepth = depth;
+
+    // Values from imported files have no range here; they take the range of the nearest enclosing
+    // value. Only the values from the end of the path up to the first one with a range are looked at.
+    let span: Span | undefined;
+    for (let index = depth - 1; index >= 0 && !span; index--) span = this.spanOf(entries[index].value, entries[index]);
+    return { value, entry: depth > 0 ? entries[depth - 1] : undefined, span: span ?? this.rootSpan };
   }
 
   locate(path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined {
     const resolved = this.resolve(path);
     if (!resolved) return undefined;
-    if (part === 'key' && resolved.entry?.key && this.isUnique(resolved.entry.key.node, resolved.entry.key)) {
-      return nodeSpan(resolved.entry.key.node);
+    const key = part === 'key' && resolved.entry ? keyOrigin(resolved.entry) : undefined;
+    if (key && this.isUnique(key.node, key)) {
+      return nodeSpan(key.node, this.sourceFile);
     }
     return resolved.span;
   }
@@ -168,12 +196,13 @@ export class ModelTree {
   editableNode(value: Value): ts.Node | undefined {
     const origin = value.origin;
     if (!this.isUnique(origin.node, origin)) return undefined;
+    this.occurrences ??= this.countOccurrences();
     if (value.reads > 0 || this.occurrences.get(value) !== 1) return undefined;
     return origin.node;
   }
 
   private isUnique(node: ts.Node, origin: Origin): boolean {
-    return origin.file.isMain && this.evaluator.evaluations.get(node) === 1;
+    return origin.file.isMain && this.evaluations.get(node) === 1;
   }
 
   /**
@@ -183,57 +212,75 @@ export class ModelTree {
    * Values of imported files have no range here (undefined).
    */
   private spanOf(value: Value, entry: Entry | undefined): Span | undefined {
-    const origins = entry ? [value.origin, entry.slot] : [value.origin];
-    for (const origin of origins) if (this.isUnique(origin.node, origin)) return nodeSpan(origin.node);
-    for (const origin of origins) {
-      for (let frame = origin.frame; frame; frame = frame.parent) {
-        if (frame.file.isMain && this.evaluator.evaluations.get(frame.node) === 1) return nodeSpan(frame.node);
-      }
-    }
-    for (const origin of origins) {
-      let outermost: ts.Node | undefined;
-      for (let frame = origin.frame; frame; frame = frame.parent) if (frame.file.isMain) outermost = frame.node;
-      if (outermost) return nodeSpan(outermost);
-      if (origin.file.isMain) return nodeSpan(origin.node);
+    const created = value.origin;
+    const slot = entry?.slot;
+    if (this.isUnique(created.node, created)) return nodeSpan(created.node, this.sourceFile);
+    if (slot && this.isUnique(slot.node, slot)) return nodeSpan(slot.node, this.sourceFile);
+    const call = this.innermostUniqueCall(created) ?? (slot && this.innermostUniqueCall(slot));
+    if (call) return nodeSpan(call, this.sourceFile);
+    const fallback = this.outermostMainNode(created) ?? (slot && this.outermostMainNode(slot));
+    return fallback && nodeSpan(fallback, this.sourceFile);
+  }
+
+  private innermostUniqueCall(origin: Origin): ts.Node | undefined {
+    for (let frame = origin.frame; frame; frame = frame.parent) {
+      if (frame.file.isMain && this.evaluations.get(frame.node) === 1) return frame.node;
     }
     return undefined;
   }
 
+  /** Returns the outermost call in the model file that led to the origin, or the origin's own node when it is in the model file. */
+  private outermostMainNode(origin: Origin): ts.Node | undefined {
+    let outermost: ts.Node | undefined;
+    for (let frame = origin.frame; frame; frame = frame.parent) if (frame.file.isMain) outermost = frame.node;
+    return outermost ?? (origin.file.isMain ? origin.node : undefined);
+  }
+
   /**
    * Converts a value to the JSON-like value that validation reads. Objects drop properties whose value is undefined,
-   * as JSON cannot hold them; functions are reported and left out.
+   * as JSON cannot hold them; functions are reported and left out. `this.path` is the value's path.
    */
-  private toPlain(value: Value, path: (string | number)[], depth: number): unknown {
+  private toPlain(value: Value, depth: number): unknown {
     this.count += 1;
     if (this.count > MAX_MODEL_VALUES) return undefined;
-    this.occurrences.set(value, (this.occurrences.get(value) ?? 0) + 1);
     if (depth > MAX_JSON_DEPTH) {
       this.problems.push({
         code: 'not-evaluated',
         message: `The value is nested more than ${MAX_JSON_DEPTH} levels deep; it is skipped.`,
-        span: this.locate(path) ?? this.rootSpan ?? { start: 0, end: 1 },
+        span: this.locate(this.path) ?? this.rootSpan ?? { start: 0, end: 1 },
       });
       return undefined;
     }
+    const path = this.path;
     switch (value.kind) {
       case 'primitive':
         return value.value;
-      case 'array':
-        return value.items.map((entry, index) => this.toPlain(entry.value, [...path, index], depth + 1));
+      case 'array': {
+        const items = value.items;
+        const array: unknown[] = [];
+        for (let index = 0; index < items.length; index++) {
+          path.push(index);
+          array.push(this.toPlain(items[index].value, depth + 1));
+          path.pop();
+        }
+        return array;
+      }
       case 'object': {
         const object: Record<string, unknown> = {};
         for (const key of orderedKeys(value.entries.keys())) {
+          path.push(key);
           // Assigning "__proto__" would replace the prototype, so the key is left out, as in the JSON front end.
           if (key === '__proto__') {
             this.problems.push({
               code: 'schema',
               message: 'The key "__proto__" is reserved in JavaScript and cannot name a block, path, op or setting; it is ignored. Rename it.',
-              span: this.locate([...path, key], 'key') ?? this.rootSpan ?? { start: 0, end: 1 },
+              span: this.locate(path, 'key') ?? this.rootSpan ?? { start: 0, end: 1 },
             });
-            continue;
+          } else {
+            const converted = this.toPlain((value.entries.get(key) as Entry).value, depth + 1);
+            if (converted !== undefined) object[key] = converted;
           }
-          const converted = this.toPlain((value.entries.get(key) as Entry).value, [...path, key], depth + 1);
-          if (converted !== undefined) object[key] = converted;
+          path.pop();
         }
         return object;
       }
@@ -245,6 +292,30 @@ export class ModelTree {
         });
         return undefined;
     }
+  }
+
+  /**
+   * Counts how many times each value appears in the plain value. It visits the values in the
+   * order toPlain does and stops at the same limits, so it counts the values that toPlain converted.
+   */
+  private countOccurrences(): Map<Value, number> {
+    const occurrences = new Map<Value, number>();
+    let count = 0;
+    const visit = (value: Value, depth: number): void => {
+      count += 1;
+      if (count > MAX_MODEL_VALUES) return;
+      occurrences.set(value, (occurrences.get(value) ?? 0) + 1);
+      if (depth > MAX_JSON_DEPTH) return;
+      if (value.kind === 'array') {
+        for (const entry of value.items) visit(entry.value, depth + 1);
+      } else if (value.kind === 'object') {
+        for (const key of orderedKeys(value.entries.keys())) {
+          if (key !== '__proto__') visit((value.entries.get(key) as Entry).value, depth + 1);
+        }
+      }
+    };
+    if (this.root) visit(this.root, 0);
+    return occurrences;
   }
 }
 

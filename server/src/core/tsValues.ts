@@ -1,11 +1,14 @@
 // Values of the static evaluator for *.arch.ts files. Each value remembers the expression that
 // created it and the calls active at that moment, so the front end can locate it in the text and
 // decide whether a quick fix may edit the literal behind it.
-import type ts from 'typescript';
+import ts from 'typescript';
+import type { MutationIndex } from './tsMutations';
 
 /** A parsed file: the model file itself or a file it imports. */
 export interface ModuleFile {
   sourceFile: ts.SourceFile;
+  /** The first modification of each of the file's variables. */
+  mutations: MutationIndex;
   /** Path as given to readFile; the model file's own file name, or '' when none was given. */
   path: string;
   /** Name used in messages: the path relative to the model file's folder ("./blocks.ts"). */
@@ -107,12 +110,27 @@ export interface Entry {
   value: Value;
   /** The expression that put the value here: the property initializer, the element, the spread. */
   slot: Origin;
-  /** The property name that defined the entry. */
+  /**
+   * The property name that defined the entry, when `member` does not give it, so read it with
+   * keyOrigin. Entries made by an object literal member leave it out, which saves an object per
+   * property.
+   */
   key?: Origin;
   /** The object literal member that defined the property; quick fixes replace its initializer. */
   member?: ts.ObjectLiteralElementLike;
   /** A hole of Array(n): map, filter and friends skip it, as JavaScript does. */
   hole?: boolean;
+}
+
+/**
+ * Returns the origin of the property name that defined an entry. An entry made by an object
+ * literal member (not a spread) has the member's name, in the file and call of the entry's slot.
+ */
+export function keyOrigin(entry: Entry): Origin | undefined {
+  if (entry.key) return entry.key;
+  const member = entry.member;
+  if (!member || ts.isSpreadAssignment(member)) return undefined;
+  return { node: member.name, file: entry.slot.file, frame: entry.slot.frame };
 }
 
 /**
@@ -271,13 +289,25 @@ export function orderedKeys(keys: Iterable<string>): string[] {
   const integers: string[] = [];
   const others: string[] = [];
   for (const key of keys) (isArrayIndex(key) ? integers : others).push(key);
+  if (integers.length === 0) return others;
   integers.sort((a, b) => Number(a) - Number(b));
   return [...integers, ...others];
 }
 
 /** Tests whether a property key is an array index ("0", "12", not "01" or "1.5"); JavaScript enumerates those first. */
 export function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+  // Character codes instead of a regular expression, because every object key of the model passes here.
+  const length = key.length;
+  if (length === 0 || length > 10) return false;
+  const first = key.charCodeAt(0);
+  if (first === 48) return length === 1;
+  if (first < 49 || first > 57) return false;
+  for (let index = 1; index < length; index++) {
+    const code = key.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  // The largest index is 2^32 - 2, so only ten-digit keys need the comparison.
+  return length < 10 || Number(key) < 4294967295;
 }
 
 export function shorten(text: string, max: number): string {
