@@ -23,7 +23,7 @@ const documentArbitrary = fc
   })
   .filter((text) => !text.includes('__proto__'));
 
-/** Every path into a value, objects and lists included, outermost first. */
+/** Lists every path into a value, objects and lists included, outermost first. */
 function allPaths(value: unknown, prefix: ValuePath = []): ValuePath[] {
   const paths: ValuePath[] = [prefix];
   if (Array.isArray(value)) value.forEach((item, index) => paths.push(...allPaths(item, [...prefix, index])));
@@ -33,7 +33,7 @@ function allPaths(value: unknown, prefix: ValuePath = []): ValuePath[] {
   return paths;
 }
 
-/** jsonc-parser's value with ordinary prototypes (getNodeValue makes objects without one). */
+/** Returns jsonc-parser's value with ordinary prototypes (getNodeValue makes objects without one). */
 function treeValue(root: Node): unknown {
   return JSON.parse(JSON.stringify(getNodeValue(root)) ?? 'null');
 }
@@ -79,7 +79,8 @@ describe('JSON reader', () => {
         const syntax = doc.problems.filter((problem) => problem.code === 'syntax-error' || problem.code === 'schema');
         assert.equal(syntax.length, errors.length, broken);
         for (const problem of doc.problems) {
-          assert.ok(problem.span.start >= 0 && problem.span.start <= broken.length + 1, `${problem.code} at ${problem.span.start}`);
+          assert.ok(problem.span.start >= 0, `${problem.code} at ${problem.span.start}`);
+          assert.ok(problem.span.start <= broken.length + 1, `${problem.code} at ${problem.span.start}`);
         }
       }),
       { seed: 6, numRuns: 400 },
