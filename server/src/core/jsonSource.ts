@@ -85,17 +85,19 @@ export function readJsonSource(text: string): SourceDocument {
  * an object per open container, had made the layouts larger than the text's parse tree.
  */
 class ValueReader {
-  // The record and layout tables while they grow; read() returns them as typed arrays.
-  private readonly offsets: number[] = [];
+  // The record and layout tables while they grow; read() returns them trimmed to size.
+  private readonly offsets = new IntBuffer();
   private readonly keys: (string | undefined)[] = [];
-  private readonly childLayouts: number[] = [];
-  private readonly layouts: number[] = [];
+  private readonly childLayouts = new IntBuffer();
+  private readonly layouts = new IntBuffer();
   private readonly keyIndexes = new Map<number, Map<string, number>>();
-  // The scratch stack: children of the open containers, innermost last.
-  private readonly pendingOffsets: number[] = [];
+  // The scratch stack: children of the open containers, innermost last. Entries above
+  // pendingCount are stale and overwritten by the next children; the values they point at are
+  // part of the finished value anyway.
+  private readonly pendingOffsets = new IntBuffer();
   private readonly pendingKeys: (string | undefined)[] = [];
   private readonly pendingValues: unknown[] = [];
-  private readonly pendingLayouts: number[] = [];
+  private readonly pendingLayouts = new IntBuffer();
   private pendingCount = 0;
   // Per open container, by depth: where its children start on the scratch stack, its start
   // offset, its kind, its key index, and the key (with offsets) whose value comes next.
@@ -148,10 +150,10 @@ class ValueReader {
       });
     }
     const records: Records = {
-      offsets: Int32Array.from(this.offsets),
+      offsets: this.offsets.trimmed(),
       keys: this.keys,
-      childLayouts: Int32Array.from(this.childLayouts),
-      layouts: Int32Array.from(this.layouts),
+      childLayouts: this.childLayouts.trimmed(),
+      layouts: this.layouts.trimmed(),
       keyIndexes: this.keyIndexes,
     };
     return { value: this.rootValue, root: this.root, records, tooDeep: this.tooDeep };
@@ -193,12 +195,11 @@ class ValueReader {
     const at = this.pendingCount++;
     this.pendingKeys[at] = key;
     this.pendingValues[at] = value;
-    this.pendingLayouts[at] = layout;
-    const offsets = at * 4;
-    this.pendingOffsets[offsets] = key === undefined ? -1 : this.nextKeyStart[parent];
-    this.pendingOffsets[offsets + 1] = key === undefined ? -1 : this.nextKeyEnd[parent];
-    this.pendingOffsets[offsets + 2] = start;
-    this.pendingOffsets[offsets + 3] = end;
+    this.pendingLayouts.truncate(at);
+    this.pendingLayouts.push(layout);
+    this.pendingOffsets.truncate(at * 4);
+    if (key === undefined) this.pendingOffsets.push4(-1, -1, start, end);
+    else this.pendingOffsets.push4(this.nextKeyStart[parent], this.nextKeyEnd[parent], start, end);
   }
 
   /** The key index of an open object that has just grown large, with `key` at `position` added. */
@@ -232,7 +233,7 @@ class ValueReader {
     const first = this.firstChild[depth];
     const isObject = this.isObject[depth];
     const layout = this.layouts.length / LAYOUT_FIELDS;
-    this.layouts.push(this.keys.length, this.pendingCount - first, isObject ? 1 : 0);
+    this.layouts.push3(this.keys.length, this.pendingCount - first, isObject ? 1 : 0);
     const keyIndex = this.openKeyIndexes[depth];
     if (keyIndex) this.keyIndexes.set(layout, keyIndex);
     let value: Record<string, unknown> | unknown[];
@@ -243,13 +244,9 @@ class ValueReader {
     } else {
       value = this.pendingValues.slice(first, this.pendingCount);
     }
-    for (let at = first; at < this.pendingCount; at++) {
-      this.keys.push(this.pendingKeys[at]);
-      this.childLayouts.push(this.pendingLayouts[at]);
-      this.offsets.push(this.pendingOffsets[at * 4], this.pendingOffsets[at * 4 + 1], this.pendingOffsets[at * 4 + 2], this.pendingOffsets[at * 4 + 3]);
-      // Drop the scratch reference, so the stack does not keep finished values alive.
-      this.pendingValues[at] = undefined;
-    }
+    for (let at = first; at < this.pendingCount; at++) this.keys.push(this.pendingKeys[at]);
+    this.childLayouts.append(this.pendingLayouts, first, this.pendingCount);
+    this.offsets.append(this.pendingOffsets, first * 4, this.pendingCount * 4);
     this.pendingCount = first;
     this.openKeyIndexes[depth] = undefined;
     this.attach(value, this.starts[depth], close, layout);
@@ -292,6 +289,67 @@ class ValueReader {
       message: `${syntaxMessage(error)}.`,
       span: { start: offset, end: offset + Math.max(1, length) },
     });
+  }
+}
+
+/** A list of 32-bit integers in an Int32Array that doubles when full; copies between lists are block copies. */
+class IntBuffer {
+  private data = new Int32Array(256);
+  length = 0;
+
+  push(value: number): void {
+    this.reserve(1);
+    this.data[this.length++] = value;
+  }
+
+  push3(a: number, b: number, c: number): void {
+    this.reserve(3);
+    const data = this.data;
+    data[this.length] = a;
+    data[this.length + 1] = b;
+    data[this.length + 2] = c;
+    this.length += 3;
+  }
+
+  push4(a: number, b: number, c: number, d: number): void {
+    this.reserve(4);
+    const data = this.data;
+    data[this.length] = a;
+    data[this.length + 1] = b;
+    data[this.length + 2] = c;
+    data[this.length + 3] = d;
+    this.length += 4;
+  }
+
+  /** Drops the entries from `length` on. */
+  truncate(length: number): void {
+    this.length = length;
+  }
+
+  /** Appends entries [from, to) of another list. */
+  append(source: IntBuffer, from: number, to: number): void {
+    const count = to - from;
+    if (this.length + count > this.data.length) this.reserve(count);
+    // Most containers have a few children, and a subarray view per copy costs more than the loop.
+    if (count > 64) this.data.set(source.data.subarray(from, to), this.length);
+    else {
+      const data = this.data;
+      const sourceData = source.data;
+      for (let index = 0; index < count; index++) data[this.length + index] = sourceData[from + index];
+    }
+    this.length += count;
+  }
+
+  /** Returns a copy of exactly the entries. */
+  trimmed(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    const grown = new Int32Array(Math.max(this.data.length * 2, this.length + extra));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
   }
 }
 
