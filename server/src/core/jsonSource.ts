@@ -298,12 +298,12 @@ class IntBuffer {
   length = 0;
 
   push(value: number): void {
-    this.reserve(1);
+    if (this.length + 1 > this.data.length) this.reserve(1);
     this.data[this.length++] = value;
   }
 
   push3(a: number, b: number, c: number): void {
-    this.reserve(3);
+    if (this.length + 3 > this.data.length) this.reserve(3);
     const data = this.data;
     data[this.length] = a;
     data[this.length + 1] = b;
@@ -312,7 +312,7 @@ class IntBuffer {
   }
 
   push4(a: number, b: number, c: number, d: number): void {
-    this.reserve(4);
+    if (this.length + 4 > this.data.length) this.reserve(4);
     const data = this.data;
     data[this.length] = a;
     data[this.length + 1] = b;
@@ -346,7 +346,6 @@ class IntBuffer {
   }
 
   private reserve(extra: number): void {
-    if (this.length + extra <= this.data.length) return;
     const grown = new Int32Array(Math.max(this.data.length * 2, this.length + extra));
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;

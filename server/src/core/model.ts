@@ -130,17 +130,16 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
   const graph = (block.graph ?? []).map((edge, index): EdgeNode => {
     const edgePath = [...path, 'graph', index];
     const ops = resolver.resolveList(edge.ops ?? [], edgePath, 'ops');
-    return {
+    return new SourceEdge(doc, 'value', {
       name: resolver.intern(`${edge.from} -> ${edge.to}`),
       from: edge.from,
       to: edge.to,
       ops,
       scale: edge.scale ?? 1,
-      span: locateNearest(doc, edgePath),
       path: edgePath,
       form: 'edge',
       shortcut: edge.from === INPUT_NODE && edge.to === OUTPUT_NODE && ops.every((op) => op.trivial),
-    };
+    });
   });
   const edges = graph.length === 0 ? named : named.length === 0 ? graph : [...named, ...graph];
   return {
@@ -158,17 +157,16 @@ function buildNamedPath(doc: SourceDocument, resolver: OpResolver, name: string,
   const isList = Array.isArray(spec);
   const opSpecs = isList ? spec : spec.ops;
   const ops = resolver.resolveList(opSpecs, path, isList ? undefined : 'ops');
-  return {
+  return new SourceEdge(doc, 'key', {
     name,
     from: INPUT_NODE,
     to: OUTPUT_NODE,
     ops,
     scale: isList ? 1 : spec.scale ?? 1,
-    span: locateNearest(doc, path, 'key'),
     path,
     form: isList ? 'op-list' : 'path-object',
     shortcut: SHORTCUT_NAMES.has(name.toLowerCase()) || ops.every((op) => op.trivial),
-  };
+  });
 }
 
 function buildLayer(
@@ -343,6 +341,43 @@ class OpResolver {
       ? ` Did you mean "${suggestion}"?`
       : ' Define it under "ops" with a "gain", or use {"gain": g} for an anonymous op.';
     this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, path) });
+  }
+}
+
+/**
+ * An edge read from a document, located when first asked: the analysis reads an edge's range
+ * only for the few findings on it, and a model has tens of thousands of edges.
+ */
+class SourceEdge implements EdgeNode {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+  readonly ops: OpNode[];
+  /** Written by the fix check, which tries a scale in place and restores it. */
+  scale: number;
+  readonly path: ValuePath;
+  readonly form: EdgeNode['form'];
+  readonly shortcut: boolean;
+  private located?: Span;
+
+  constructor(
+    private readonly doc: SourceDocument,
+    private readonly part: 'key' | 'value',
+    fields: Omit<EdgeNode, 'span'>,
+  ) {
+    this.name = fields.name;
+    this.from = fields.from;
+    this.to = fields.to;
+    this.ops = fields.ops;
+    this.scale = fields.scale;
+    this.path = fields.path;
+    this.form = fields.form;
+    this.shortcut = fields.shortcut;
+  }
+
+  get span(): Span {
+    this.located ??= locateNearest(this.doc, this.path, this.part);
+    return this.located;
   }
 }
 
