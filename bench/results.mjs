@@ -90,7 +90,7 @@ export function describeMachine(root) {
   };
 }
 
-export function renderResults({ machine, startedAt, finishedAt, loadBefore, loadAfter, rows, notes, hotSpots }) {
+export function renderResults({ machine, startedAt, finishedAt, loadBefore, loadAfter, rows, notes, hotSpots, missedNotes }) {
   const lines = [
     '# Benchmark results',
     '',
@@ -111,6 +111,9 @@ export function renderResults({ machine, startedAt, finishedAt, loadBefore, load
     '',
   ];
   if (notes.length > 0) lines.push('## Notes', '', ...notes.map((note) => `- ${note}`), '');
+  if (missedNotes && rows.some((row) => verdict(row) === 'missed')) {
+    lines.push('## Missed targets: causes and what remains', '', 'From bench/MISSED.md, kept by hand from the profiles of the runs.', '', missedNotes.trim(), '');
+  }
   if (hotSpots) {
     lines.push(
       '## Profile of the 10,000-block analysis',

@@ -4,7 +4,7 @@
 //
 // --edits sets the edits per model for the editor latencies (default 200), --memory-cycles the
 // edit cycles of the memory check (default 10,000), and --no-server skips the language server.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +69,9 @@ async function main() {
     hotSpots = { runs: PROFILED_RUNS, file: profile.file, functions: profile.functions.slice(0, HOT_SPOT_ROWS) };
   }
 
-  const results = renderResults({ machine, startedAt, finishedAt: new Date(), loadBefore, loadAfter: os.loadavg()[0], rows, notes, hotSpots });
+  const missedPath = join(benchFolder, 'MISSED.md');
+  const missedNotes = existsSync(missedPath) ? readFileSync(missedPath, 'utf8').replace(/^#[^\n]*\n/, '') : undefined;
+  const results = renderResults({ machine, startedAt, finishedAt: new Date(), loadBefore, loadAfter: os.loadavg()[0], rows, notes, hotSpots, missedNotes });
   writeFileSync(join(benchFolder, 'RESULTS.md'), `${results}\n`);
   console.log(`\n${renderTable(rows)}\n`);
   const missed = rows.filter((row) => verdict(row) === 'missed').length;
