@@ -88,6 +88,18 @@ describe('examples', () => {
     assert.match(stdout.trimEnd().split('\n').pop() ?? '', /^⚠ 4 problems \(0 errors, 1 warning, 3 infos\) in 1 file$/);
   });
 
+  test('explain of a network without an analysable layer states that W is not defined', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-empty-'));
+    const file = join(folder, 'broken.arch.json');
+    writeFileSync(file, '{"reslint": 1, "blocks": {"b": {"paths": {"r": ["zzz"]}}}, "layers": [{"block": "b"}]}');
+    const { stdout } = reslint(['explain', file]);
+    assert.match(stdout, /network: no layer could be analysed, so W is not defined/);
+    assert.doesNotMatch(stdout, /W = 1\.00|other models|spectrum/);
+    const report = JSON.parse(reslint(['check', '--format', 'json', file]).stdout).files[0];
+    assert.equal(report.W, null);
+    assert.equal(report.spectrum, null);
+  });
+
   test('explain JSON carries the suggested scales', () => {
     const { stdout } = reslint(['explain', '--format', 'json', 'examples/resnet50.arch.json']);
     const finding = JSON.parse(stdout).files[0].findings.find((f: { code: string }) => f.code === 'block-vanishing');

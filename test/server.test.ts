@@ -524,6 +524,22 @@ describe('code action resolve', () => {
     await client.close(uri);
   });
 
+  test('code that cannot be turned off gets no disable action', async () => {
+    const uri = freshUri('cycle.arch.json');
+    const text = '{"reslint": 1, "blocks": {"a": {"paths": {"s": [], "r": [{"block": "a"}]}}, "b": {"paths": {"r": ["zzz"]}}}, "layers": [{"block": "a"}, {"block": "b"}]}';
+    await client.open(uri, text);
+    const diagnostics = await client.diagnostics(uri, 1);
+    assert.deepEqual(codesOf(diagnostics), ['cycle', 'unknown-op']);
+    for (const diagnostic of diagnostics) {
+      const actions = await client.codeActions(uri, diagnostic.range, [diagnostic]);
+      assert.deepEqual(
+        actions.map((action) => action.title),
+        [],
+      );
+    }
+    await client.close(uri);
+  });
+
   test('foreign action resolves unchanged', async () => {
     const action = { title: 'Not from this server', kind: 'quickfix', data: { action: 'other' } };
     assert.deepEqual(await client.resolveCodeAction(action), action);

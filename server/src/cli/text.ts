@@ -85,12 +85,17 @@ export function explainText(path: string, text: string, analysis: Analysis): str
     out.push('');
   }
 
-  out.push(`network: W = ${fmtW(network.log10W)} (log10 W = ${formatLogValue(network.log10W)})`);
-  const others = MODEL_NAMES.filter((name) => name !== selected).map((name) => {
-    const log = network.layers.reduce((sum, entry) => sum + entry.layer.repeat * entry.byModel[name].log10Wl, 0);
-    return `${name} W = ${fmtW(Number.isNaN(log) ? LOG_ZERO : log)}`;
-  });
-  out.push(`  other models: ${others.join(', ')}`);
+  if (network.layers.length === 0) {
+    // An empty product is 1, which would read as a perfectly stable network.
+    out.push('network: no layer could be analysed, so W is not defined');
+  } else {
+    out.push(`network: W = ${fmtW(network.log10W)} (log10 W = ${formatLogValue(network.log10W)})`);
+    const others = MODEL_NAMES.filter((name) => name !== selected).map((name) => {
+      const log = network.layers.reduce((sum, entry) => sum + entry.layer.repeat * entry.byModel[name].log10Wl, 0);
+      return `${name} W = ${fmtW(Number.isNaN(log) ? LOG_ZERO : log)}`;
+    });
+    out.push(`  other models: ${others.join(', ')}`);
+  }
   if (network.skippedLayers.length > 0) {
     const skipped = network.skippedLayers;
     out.push(`  W leaves out ${skipped.length === 1 ? 'layer' : 'layers'} ${skipped.join(', ')}, which could not be analysed (see the errors below)`);

@@ -158,6 +158,11 @@ function appendAll<T>(target: T[], items: readonly T[]): void {
  */
 const BLOCKING_CODES = new Set<Code>(['syntax-error', 'schema', 'invalid-number', 'unknown-op', 'unknown-block', 'cycle', 'graph-shape', 'file-too-large']);
 
+/** Returns whether a file's "severity" setting can turn the code off; codes that leave part of the model unanalysed cannot be. */
+export function canTurnOff(code: Code): boolean {
+  return !BLOCKING_CODES.has(code);
+}
+
 /** Keeps a range inside the text: a parser reports an error at end of file one past the end. */
 function clampSpan(span: Span, length: number): Span {
   const end = Math.max(0, Math.min(span.end, length));

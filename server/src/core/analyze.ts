@@ -842,6 +842,8 @@ export function maxStableDepth(log10Wl: number, band: Band): number | null {
 }
 
 function networkSpectrum(layers: LayerResult[], gainModel: GainModel): SpectrumResult | undefined {
+  // No analysable layer: there are no paths, so no lengths to report.
+  if (layers.length === 0) return undefined;
   let mean = 0;
   let variance = 0;
   let degree = 0;

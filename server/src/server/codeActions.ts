@@ -13,7 +13,7 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { analyzeText, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
+import { analyzeText, canTurnOff, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
 import type { Code } from '../core/codes';
 import type { TextEdit } from '../core/source';
 import { DIAGNOSTIC_SOURCE, rangeOf, type FindingData } from './diagnostics';
@@ -96,7 +96,8 @@ interface DisableActionData {
  * Resolving it runs the checks of `disableEdit` on the version named in its data.
  */
 function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
-  if (!canDisableIn(document)) return undefined;
+  // The edit is checked only on resolve, so a code that "off" cannot silence is refused here.
+  if (!canTurnOff(code) || !canDisableIn(document)) return undefined;
   const data: DisableActionData = { action: 'disable', uri: document.uri, version: document.version, code };
   return { title: disableTitle(code), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], data };
 }

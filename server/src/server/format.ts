@@ -54,6 +54,8 @@ export function networkVerdict(analysis: Analysis): string {
     network.skippedLayers.length > 0
       ? ` (${network.skippedLayers.length} layer${network.skippedLayers.length === 1 ? '' : 's'} with problems left out)`
       : '';
+  // An empty product is 1, which would read as a perfectly stable network.
+  if (network.layers.length === 0) return `No layer could be analysed, so the network has no W${skipped}`;
   if (w < network.band.log10Min) {
     return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0])}; the running W leaves the band${where}${skipped}`;
   }

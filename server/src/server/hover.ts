@@ -249,8 +249,8 @@ function rows(lines: string[], ...cells: string[]): void {
 
 function layersHover(analysis: Analysis): string[] {
   const { network } = analysis;
+  if (network.layers.length === 0) return [`**${networkVerdict(analysis)}**`];
   const lines = [`**${networkVerdict(analysis)}**`, '', `log10 W = ${formatLog(network.log10W)}`];
-  if (network.layers.length === 0) return lines;
   lines.push('', '| layer | block | repeat | W_l | W_l^n | running W |', '|---|---|---|---|---|---|');
   for (const entry of network.layers.slice(0, MAX_TABLE_ROWS)) {
     const name = entry.layer.plain ? 'plain layer' : entry.block.name;
