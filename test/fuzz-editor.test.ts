@@ -25,7 +25,7 @@ const SHOWN_NUMBER = /\bNaN\b|\bundefined\b|(?<!overflow \(log10 W above 1\.8e\+
 
 function analyzedDocument(text: string, kind: SourceKind): AnalyzedDocument {
   const analysis = analyzeText(text, kind, { readTypeScript: (source) => readTypeScriptSource(source, { fileName: '/fuzz/model.arch.ts' }) });
-  return { uri: URIS[kind], version: 1, text, lines: new LineIndex(text), analysis, settings: DEFAULT_SERVER_SETTINGS, settingsKey: '{}' };
+  return { uri: URIS[kind], version: 1, text, lines: new LineIndex(text), analysis, settings: DEFAULT_SERVER_SETTINGS, settingsKey: '{}', analysisId: 1, imports: new Set() };
 }
 
 /** Builds a workspace with one analysed document, enough for the request handlers. */

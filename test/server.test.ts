@@ -2,12 +2,13 @@
 // Code drives it. They need `npm run build` first, which `npm test` runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
-import { HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import { DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../server/src/core/lines';
 import { contributedProperties } from '../server/src/server/settings';
 import { applyWorkspaceEdit, didChangeMessage, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
@@ -129,6 +130,31 @@ describe('language server', () => {
     assert.deepEqual(diagnostics.map(diagnosticKey), cliFindings(path));
     const rendered = renderInlayHints(text, await client.inlayHints(uri, wholeRange(text)));
     assert.ok(rendered.includes("{ block: 'res' /* W_l = 1.50 */, repeat: 8 /* W = 1.50^8 = 25.6 */ }"), rendered);
+    await client.close(uri);
+  });
+
+  test('imported file change publishes the importing model again', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-imports-'));
+    const parts = join(folder, 'parts.ts');
+    const model = join(folder, 'model.arch.ts');
+    writeFileSync(parts, 'export const depth = 6;\n');
+    writeFileSync(
+      model,
+      "import { defineModel } from 'reslint';\nimport { depth } from './parts';\n" +
+        "export default defineModel({ reslint: 1, blocks: { leaf: { paths: { s: [], r: [{ gain: 0.5 }] } } }, layers: [{ block: 'leaf', repeat: depth }] });\n",
+    );
+    const uri = pathToFileURL(model).href;
+    await client.open(uri, readFileSync(model, 'utf8'), 'typescript');
+    // W_l = 1.5: 1.5^6 = 11.4 stays inside the band, 1.5^20 = 3325 leaves it.
+    assert.deepEqual(codesOf(await client.diagnostics(uri, 1)), ['block-exploding']);
+
+    const since = client.published.length;
+    writeFileSync(parts, 'export const depth = 20;\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(parts).href, type: FileChangeType.Changed }],
+    });
+    const again = await client.waitForPublish(uri, 'diagnostics after the import changed', (params) => params.version === 1, since);
+    assert.deepEqual(codesOf(again.diagnostics), ['block-exploding', 'network-exploding', 'stage-out-of-band']);
     await client.close(uri);
   });
 

@@ -58,8 +58,13 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=127.0.0.1:6009'] } },
   };
+  // Models import TypeScript files that the server reads from disk; saving one re-analyses the
+  // models that import it.
+  const importWatcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,mts,cts}');
+  context.subscriptions.push(importWatcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
+    synchronize: { fileEvents: importWatcher },
     outputChannel: output,
     // `reslint.trace.server` is read by the client library under this id.
     traceOutputChannel: output,

@@ -82,10 +82,10 @@ interface PendingPublish {
 export class DiagnosticsPublisher {
   private readonly pending = new Map<string, PendingPublish>();
   /**
-   * The version and settings last published per uri, so one analysis is not published twice. It
-   * keeps no analysis alive, because a 10,000-block analysis takes a large part of the heap.
+   * The analysis (by id) and settings last published per uri, so one analysis is not published
+   * twice. It keeps no analysis alive, because a 10,000-block analysis takes a large part of the heap.
    */
-  private readonly published = new Map<string, { version: number; settings: ServerSettings }>();
+  private readonly published = new Map<string, { analysisId: number; settings: ServerSettings }>();
 
   constructor(
     private readonly workspace: Workspace,
@@ -145,8 +145,8 @@ export class DiagnosticsPublisher {
     if (!document || this.workspace.documents.get(uri)?.version !== document.version) return;
     // Two publishes that waited for the same settings request both find the same analysis.
     const last = this.published.get(uri);
-    if (last?.version === document.version && last.settings === document.settings) return;
-    this.published.set(uri, { version: document.version, settings: document.settings });
+    if (last?.analysisId === document.analysisId && last.settings === document.settings) return;
+    this.published.set(uri, { analysisId: document.analysisId, settings: document.settings });
     const diagnostics = document.analysis.findings.map((finding, index) => toDiagnostic(document, finding, index));
     await this.workspace.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }

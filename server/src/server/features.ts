@@ -18,7 +18,7 @@ import { inlayHints } from './inlayHints';
 import type { MessageQueueMonitor } from './messageQueue';
 import { extensionVersion } from './packageInfo';
 import { SETTINGS_SECTION } from './settings';
-import type { ClientSupport, Workspace } from './workspace';
+import { fileNameOf, type ClientSupport, type Workspace } from './workspace';
 
 /** Registers every handler; `messageQueue` must be the connection's MessageStrategy. */
 export function registerFeatures(workspace: Workspace, messageQueue: MessageQueueMonitor): void {
@@ -77,7 +77,15 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
   documents.onDidChangeContent((event) => {
     const uri = event.document.uri;
     diagnostics.schedule(uri, justOpened.delete(uri) ? 0 : undefined);
+    // An open model can be imported by another one, which then reads this text.
+    for (const importer of workspace.filesChanged([fileNameOf(uri)])) diagnostics.schedule(importer);
   });
+  // The client reports saved, created and deleted *.ts files, which models may import.
+  connection.onDidChangeWatchedFiles((params) =>
+    runGuarded(workspace, 'Re-analysing models whose imports changed', undefined, () => {
+      for (const importer of workspace.filesChanged(params.changes.map((change) => fileNameOf(change.uri)))) diagnostics.schedule(importer);
+    }),
+  );
   documents.onDidClose((event) => {
     const uri = event.document.uri;
     justOpened.delete(uri);

@@ -19,6 +19,10 @@ export interface AnalyzedDocument {
   settings: ServerSettings;
   /** The analysis settings as JSON: a change to them, and only to them, forces a new analysis. */
   settingsKey: string;
+  /** Numbers the analyses this server made, so a publish can tell a new analysis of the same version. */
+  analysisId: number;
+  /** Files the TypeScript front end read for imports, found or not; a change to one makes this analysis stale. */
+  imports: ReadonlySet<string>;
 }
 
 /** Client capabilities from `initialize` that change which messages the server sends. */
@@ -48,6 +52,7 @@ export class Workspace {
   /** The `reslint` section pushed by a client without `workspace/configuration`. */
   private pushedSettings: unknown = undefined;
   private readonly analyses = new Map<string, AnalyzedDocument>();
+  private analysisCount = 0;
 
   constructor(
     readonly connection: Connection,
@@ -115,6 +120,21 @@ export class Workspace {
     return analyzed;
   }
 
+  /**
+   * Drops the analyses that read any of these files as imports, and returns their uris, so the
+   * caller can publish them again. A file is named by its path, as fileNameOf gives it.
+   */
+  filesChanged(paths: readonly string[]): string[] {
+    const stale: string[] = [];
+    for (const [uri, analyzed] of this.analyses) {
+      if (paths.some((path) => analyzed.imports.has(path))) {
+        this.analyses.delete(uri);
+        stale.push(uri);
+      }
+    }
+    return stale;
+  }
+
   /** Drops what the server keeps about a closed document. */
   forget(uri: string): void {
     this.analyses.delete(uri);
@@ -124,13 +144,35 @@ export class Workspace {
   private analyze(document: TextDocument, settings: ServerSettings): AnalyzedDocument {
     const text = document.getText();
     const fileName = fileNameOf(document.uri);
+    const imports = new Set<string>();
+    const readImport = (path: string): string | undefined => {
+      imports.add(path);
+      return this.readSource(path);
+    };
     const analysis = analyzeText(text, sourceKindOf(fileName), {
       settings: analysisSettingsOf(settings),
-      // The TypeScript front end reads the files a model imports from disk; it never executes them.
-      readTypeScript: (source) => readTypeScriptLazily(source, { fileName, readFile: readFileOrUndefined }),
+      // The TypeScript front end reads the files a model imports; it never executes them.
+      readTypeScript: (source) => readTypeScriptLazily(source, { fileName, readFile: readImport }),
     });
     const settingsKey = JSON.stringify(analysisSettingsOf(settings));
-    return { uri: document.uri, version: document.version, text, lines: new LineIndex(text), analysis, settings, settingsKey };
+    this.analysisCount += 1;
+    return {
+      uri: document.uri,
+      version: document.version,
+      text,
+      lines: new LineIndex(text),
+      analysis,
+      settings,
+      settingsKey,
+      analysisId: this.analysisCount,
+      imports,
+    };
+  }
+
+  /** Reads an imported file: the editor's text when the file is open here, else the file on disk. */
+  private readSource(path: string): string | undefined {
+    for (const open of this.documents.all()) if (fileNameOf(open.uri) === path) return open.getText();
+    return readFileOrUndefined(path);
   }
 }
 
