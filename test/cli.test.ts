@@ -88,7 +88,7 @@ describe('examples', () => {
     assert.match(stdout.trimEnd().split('\n').pop() ?? '', /^⚠ 4 problems \(0 errors, 1 warning, 3 infos\) in 1 file$/);
   });
 
-  test('explain of a network without an analysable layer states that W is not defined', () => {
+  test('explain without an analysable layer leaves W undefined', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-empty-'));
     const file = join(folder, 'broken.arch.json');
     writeFileSync(file, '{"reslint": 1, "blocks": {"b": {"paths": {"r": ["zzz"]}}}, "layers": [{"block": "b"}]}');
