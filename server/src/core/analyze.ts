@@ -159,53 +159,58 @@ export class BlockAnalyzer {
    * nested blocks cannot overflow the call stack. A nested block still on the stack closes a cycle.
    */
   analyze(block: BlockNode, gainModel: GainModel): BlockResult | undefined {
-    let cache = this.memo.get(gainModel.name);
-    if (!cache) {
-      cache = new Map();
-      this.memo.set(gainModel.name, cache);
-    }
+    const cache = modelCache(this.memo, gainModel.name);
     if (cache.has(block)) return cache.get(block);
-    const stack: BlockNode[] = [block];
-    this.inProgress.add(block);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const pending = this.pendingNested(top, cache);
-      if (pending) {
-        stack.push(pending);
-        this.inProgress.add(pending);
-        continue;
-      }
-      // Computed while still marked in progress, so a reference back to it reads as a cycle.
-      cache.set(top, this.compute(top, gainModel));
-      stack.pop();
-      this.inProgress.delete(top);
-    }
+    // Computed while still marked in progress, so a reference back to it reads as a cycle.
+    this.postOrder(block, cache, this.inProgress, (top) => cache.set(top, this.compute(top, gainModel)));
     return cache.get(block);
   }
 
-  /** Returns a nested block of `block` that is neither computed nor on the stack, if any. */
-  private pendingNested(block: BlockNode, cache: Map<BlockNode, BlockResult | undefined>): BlockNode | undefined {
+  /**
+   * Calls `finish` on every nested block that `block` reaches and `done` lacks, nested blocks
+   * first, then on `block`. An explicit stack is used, so a chain of thousands of nested blocks
+   * cannot overflow the call stack; `onStack` holds the blocks on it.
+   */
+  private postOrder(block: BlockNode, done: Map<BlockNode, unknown>, onStack: Set<BlockNode>, finish: (top: BlockNode) => void): void {
+    const stack: BlockNode[] = [block];
+    onStack.add(block);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const pending = this.pendingNested(top, done, onStack);
+      if (pending) {
+        stack.push(pending);
+        onStack.add(pending);
+        continue;
+      }
+      finish(top);
+      stack.pop();
+      onStack.delete(top);
+    }
+  }
+
+  /** Returns a nested block of `block` that is neither done nor on the stack, if any. */
+  private pendingNested(block: BlockNode, done: Map<BlockNode, unknown>, onStack: Set<BlockNode>): BlockNode | undefined {
     // Loops over the ops in place: this runs for every block, and most blocks nest nothing.
     for (const edge of block.edges) {
       for (const op of edge.ops) {
         if (op.kind === 'block') {
-          const pending = this.pendingBlock(op, cache);
+          const pending = this.pendingBlock(op, done, onStack);
           if (pending) return pending;
         }
       }
     }
     for (const op of block.afterSum) {
       if (op.kind === 'block') {
-        const pending = this.pendingBlock(op, cache);
+        const pending = this.pendingBlock(op, done, onStack);
         if (pending) return pending;
       }
     }
     return undefined;
   }
 
-  private pendingBlock(op: OpNode, cache: Map<BlockNode, BlockResult | undefined>): BlockNode | undefined {
+  private pendingBlock(op: OpNode, done: Map<BlockNode, unknown>, onStack: Set<BlockNode>): BlockNode | undefined {
     const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
-    return nested && !cache.has(nested) && !this.inProgress.has(nested) ? nested : undefined;
+    return nested && !done.has(nested) && !onStack.has(nested) ? nested : undefined;
   }
 
   /** Topological order of the block's nodes; undefined (and a problem) when it has a cycle. */
@@ -292,33 +297,9 @@ export class BlockAnalyzer {
    * in analyze().
    */
   spectrum(block: BlockNode, gainModel: GainModel): number[] | undefined {
-    let cache = this.spectra.get(gainModel.name);
-    if (!cache) {
-      cache = new Map();
-      this.spectra.set(gainModel.name, cache);
-    }
+    const cache = modelCache(this.spectra, gainModel.name);
     if (cache.has(block)) return cache.get(block);
-    const stack: BlockNode[] = [block];
-    const onStack = new Set<BlockNode>([block]);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      let pending: BlockNode | undefined;
-      for (const op of nestedOps(top)) {
-        const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
-        if (nested && !cache.has(nested) && !onStack.has(nested)) {
-          pending = nested;
-          break;
-        }
-      }
-      if (pending) {
-        stack.push(pending);
-        onStack.add(pending);
-        continue;
-      }
-      cache.set(top, this.computeSpectrum(top, gainModel));
-      stack.pop();
-      onStack.delete(top);
-    }
+    this.postOrder(block, cache, new Set(), (top) => cache.set(top, this.computeSpectrum(top, gainModel)));
     return cache.get(block);
   }
 
@@ -365,6 +346,16 @@ export class BlockAnalyzer {
     }
     return shape;
   }
+}
+
+/** Returns the cache of one gain model in `caches`, made on first use. */
+function modelCache<T>(caches: Map<ModelName, Map<BlockNode, T>>, name: ModelName): Map<BlockNode, T> {
+  let cache = caches.get(name);
+  if (!cache) {
+    cache = new Map();
+    caches.set(name, cache);
+  }
+  return cache;
 }
 
 /** Reads each gain model's result through a getter that computes it once, on first use. */
