@@ -99,7 +99,7 @@ export class BlockAnalyzer {
   constructor(private readonly model: ModelIR) {}
 
   /**
-   * A new analyzer of the model after a change inside `changed` that keeps the block's structure
+   * Returns a new analyzer of the model after a change inside `changed` that keeps the block's structure
    * (a scale). It starts with this analyzer's results of every block that neither is nor contains
    * `changed`, so a fix is checked without analysing the whole model again.
    */
@@ -116,7 +116,7 @@ export class BlockAnalyzer {
     return next;
   }
 
-  /** The block and every block that contains it, directly or through nested blocks. */
+  /** Returns the block and every block that contains it, directly or through nested blocks. */
   private containersOf(block: BlockNode): Set<BlockNode> {
     const parents = new Map<BlockNode, BlockNode[]>();
     for (const candidate of this.model.blocks.values()) {
@@ -141,7 +141,7 @@ export class BlockAnalyzer {
   }
 
   /**
-   * The block's results under every gain model, each computed when first read. Analysis reads
+   * Returns the block's results under every gain model, each computed when first read. Analysis reads
    * only the selected model's; hovers and reports read the others for a few blocks.
    */
   results(block: BlockNode): Record<ModelName, BlockResult | undefined> {
@@ -281,8 +281,8 @@ export class BlockAnalyzer {
 
     let total = LOG_ZERO;
     if (order === TWO_NODE_ORDER) {
-      // Every edge goes from "in" to "out", so W is the sum of the edge terms, in the order
-      // forwardSums adds them; no per-block maps are needed.
+      // Every edge goes from "in" to "out", so W is the sum of the edge terms, added in the order
+      // forwardSums uses. No per-block maps are needed.
       for (const log of edgeLogs) total = log10Add(total, log);
     } else {
       total = forwardSums(block, order, edgeLogs, -1, this.shape(block, order).incoming).get(OUTPUT_NODE) ?? LOG_ZERO;
@@ -292,7 +292,7 @@ export class BlockAnalyzer {
   }
 
   /**
-   * The block's path-length spectrum under one model. Only reports and hovers read spectra, so
+   * Returns the block's path-length spectrum under one model. Only reports and hovers read spectra, so
    * they are computed on request: nested blocks first, in post-order with an explicit stack, as
    * in analyze().
    */
@@ -417,7 +417,7 @@ class ComputedBlock implements BlockResult {
     return this.shape().listed.truncated;
   }
 
-  /** The block's shape; a block with a result has a topological order. */
+  /** Returns the block's shape. A block with a result has a topological order. */
   private shape(): BlockShape {
     return this.analyzer.shape(this.block, this.analyzer.order(this.block) as string[]);
   }
