@@ -8,9 +8,9 @@ import type { Problem, SourceDocument, SourceEditor, Span, TextEdit, ValuePath }
 export const MAX_JSON_DEPTH = 256;
 
 /**
- * Where every part of the value is in the text, in typed arrays: a model of 10,000 blocks has
- * about 100,000 objects and lists and 300,000 values, and an object or a number array per part
- * would cost more memory than the value itself.
+ * Positions of every part of the value in the text, kept in typed arrays. A model of 10,000
+ * blocks has about 100,000 objects and lists and 300,000 values. An object or a number array per
+ * part would cost more memory than the value itself.
  *
  * A record is one child of an object or list with a value; the records of one container are
  * contiguous. A layout is one container; only containers get a layout, and a number or string is
@@ -80,8 +80,8 @@ export function readJsonSource(text: string): SourceDocument {
  * reported and left out instead of replacing the object's prototype. For a duplicate key the last
  * property wins, and the layout points at that property.
  *
- * A container's children wait on a scratch stack until it closes; then its value is made at its
- * final size and its records move to the document's table in one run. Arrays grown by push, and
+ * A container's children wait on a scratch stack until it closes. Then its value is made at its
+ * final size, and its records move to the document's table in one run. Arrays grown by push, and
  * an object per open container, had made the layouts larger than the text's parse tree.
  */
 class ValueReader {
@@ -202,7 +202,7 @@ class ValueReader {
     else this.pendingOffsets.push4(this.nextKeyStart[parent], this.nextKeyEnd[parent], start, end);
   }
 
-  /** The key index of an open object that has just grown large, with `key` at `position` added. */
+  /** Returns the key index of an open object that has just grown large, with `key` at `position` added. */
   private indexKeys(depth: number, key: string, position: number): Map<string, number> {
     const index = new Map<string, number>();
     const first = this.firstChild[depth];

@@ -122,8 +122,8 @@ export function buildModel(doc: SourceDocument, file: ValidFile): { model: Model
 
 function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, block: Block, path: ValuePath): BlockNode {
   resolver.takeFailed();
-  // Arrays made by map() have their final size; a model holds tens of thousands of edge and op
-  // lists, and lists grown by push() keep spare capacity.
+  // Arrays made by map() have their final size, while lists grown by push() keep spare capacity,
+  // and a model has tens of thousands of edge and op lists.
   const named = block.paths
     ? Object.entries(block.paths).map(([pathName, spec]) => buildNamedPath(doc, resolver, pathName, spec, [...path, 'paths', pathName]))
     : [];
@@ -141,7 +141,9 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
       shortcut: edge.from === INPUT_NODE && edge.to === OUTPUT_NODE && ops.every((op) => op.trivial),
     });
   });
-  const edges = graph.length === 0 ? named : named.length === 0 ? graph : [...named, ...graph];
+  let edges = named;
+  if (named.length === 0) edges = graph;
+  else if (graph.length > 0) edges = [...named, ...graph];
   return {
     name,
     span: locateNearest(doc, path, 'key'),
@@ -385,7 +387,7 @@ class SourceEdge implements EdgeNode {
 const NO_OPS: OpNode[] = [];
 
 /**
- * The list that holds some ops, shared by those ops: its document and its path, made from the
+ * The list that contains some ops, shared by those ops: its document and its path, made from the
  * parent's path on first use, since the ops themselves are located only on request.
  */
 class OpList {
