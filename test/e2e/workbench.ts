@@ -603,6 +603,15 @@ export async function applyQuickFix(
     if ((await focusedTitle.innerText()).trim() === title) {
       await page.keyboard.press('Enter');
       await pollUntil(page, `the Quick Fix menu to close after choosing "${title}"`, async () => !(await rows.first().isVisible()), options);
+      // VS Code applies an action that comes without an edit only after codeAction/resolve
+      // returns, so a save right after the menu closes can miss the edit. Every action these
+      // tests pick edits the file, which marks the tab dirty.
+      await pollUntil(
+        page,
+        `the edit of "${title}" to reach the editor`,
+        async () => (await page.locator('.editor-group-container.active .tab.active.dirty').count()) > 0,
+        options,
+      );
       return;
     }
     await page.keyboard.press('ArrowDown');
