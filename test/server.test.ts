@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type { Diagnostic, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, Diagnostic, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
 import { DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../server/src/core/lines';
 import { contributedProperties } from '../server/src/server/settings';
@@ -496,13 +496,19 @@ describe('code action resolve', () => {
     return exploding;
   }
 
-  test('disable action comes without edit', async () => {
+  /** Opens the residual model under a fresh uri and returns its code actions on the block-exploding diagnostic, with the disable action. */
+  async function disableActionOf(): Promise<{ uri: string; actions: CodeAction[]; disable: CodeAction }> {
     const uri = freshUri('residual.arch.json');
     await client.open(uri, residual);
     const exploding = await explodingOf(uri, 1);
     const actions = await client.codeActions(uri, exploding.range, [exploding]);
     const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
     assert.ok(disable, JSON.stringify(actions.map((action) => action.title)));
+    return { uri, actions, disable };
+  }
+
+  test('disable action comes without edit', async () => {
+    const { uri, actions, disable } = await disableActionOf();
     assert.equal(disable.edit, undefined);
     assert.deepEqual(disable.data, { action: 'disable', uri, version: 1, code: 'block-exploding' });
     // The scale fixes are cheap, so they keep their edits.
@@ -513,12 +519,7 @@ describe('code action resolve', () => {
   });
 
   test('resolved disable edit removes code', async () => {
-    const uri = freshUri('residual.arch.json');
-    await client.open(uri, residual);
-    const exploding = await explodingOf(uri, 1);
-    const actions = await client.codeActions(uri, exploding.range, [exploding]);
-    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
-    assert.ok(disable);
+    const { uri, disable } = await disableActionOf();
 
     const resolved = await client.resolveCodeAction(disable);
     assert.equal(resolved.title, disable.title);
@@ -536,12 +537,7 @@ describe('code action resolve', () => {
   });
 
   test('stale disable action resolves without edit', async () => {
-    const uri = freshUri('residual.arch.json');
-    await client.open(uri, residual);
-    const exploding = await explodingOf(uri, 1);
-    const actions = await client.codeActions(uri, exploding.range, [exploding]);
-    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
-    assert.ok(disable);
+    const { uri, disable } = await disableActionOf();
     await client.change(uri, 2, residual);
     await client.diagnostics(uri, 2);
 

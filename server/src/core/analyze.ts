@@ -107,9 +107,9 @@ export class BlockAnalyzer {
     const next = new BlockAnalyzer(this.model);
     const affected = this.containersOf(changed);
     for (const [name, cache] of this.memo) {
-      const kept = new Map<BlockNode, BlockResult | undefined>();
-      for (const [block, result] of cache) if (!affected.has(block)) kept.set(block, result);
-      next.memo.set(name, kept);
+      const reused = new Map<BlockNode, BlockResult | undefined>();
+      for (const [block, result] of cache) if (!affected.has(block)) reused.set(block, result);
+      next.memo.set(name, reused);
     }
     for (const [block, order] of this.orders) next.orders.set(block, order);
     for (const [block, shape] of this.shapes) if (!affected.has(block)) next.shapes.set(block, shape);
