@@ -1,6 +1,7 @@
 // The core's entry point: text in, model, results and findings out. No IO and no editor types,
 // so the CLI and the language server are thin adapters over these functions.
 import { analyzeNetwork, BlockAnalyzer, type Band, type BlockResult, type NetworkResult } from './analyze';
+import { carriedParts, unchangedBlocks, type CarriedParts } from './carryOver';
 import { CODES, type Code, type Severity } from './codes';
 import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix } from './findings';
 import { GAIN_MODELS } from './gain';
@@ -55,6 +56,12 @@ export interface AnalyzeOptions {
   settings?: AnalysisSettings;
   /** Reads a *.arch.ts document; the TypeScript front end plugs in here. */
   readTypeScript?: (text: string) => SourceDocument;
+  /**
+   * The analysis of an earlier version of the same document. Blocks whose text did not change
+   * are taken over from it instead of being validated, built and analysed again. It must not be
+   * read afterwards: the blocks taken over are located in the new text from then on.
+   */
+  previous?: Analysis;
 }
 
 /** Picks the front end for a file name: *.arch.ts and *.ts files are TypeScript, the rest JSON. */
@@ -77,9 +84,11 @@ export function analyzeText(text: string, kind: SourceKind, options: AnalyzeOpti
 
 export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {}): Analysis {
   const problems: Problem[] = [...doc.problems];
-  const validated = validateModelFile(doc);
+  const earlier = options.previous && carried.get(options.previous);
+  const unchanged = earlier ? unchangedBlocks(earlier, doc) : undefined;
+  const validated = validateModelFile(doc, unchanged);
   appendAll(problems, validated.problems);
-  const built = buildModel(doc, validated.file);
+  const built = buildModel(doc, validated.file, unchanged);
   appendAll(problems, built.problems);
   const model = built.model;
 
@@ -87,6 +96,11 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const gainModel = GAIN_MODELS[settings.model];
   const band: Band = { log10Min: Math.log10(settings.band[0]), log10Max: Math.log10(settings.band[1]) };
   const analyzer = new BlockAnalyzer(model);
+  if (earlier && unchanged && unchanged.size > 0) {
+    const taken = new Set<BlockNode>();
+    for (const [name, block] of model.blocks) if (unchanged.get(name) === block) taken.add(block);
+    analyzer.takeOver(earlier.analyzer, taken);
+  }
 
   const blocks = new Map<BlockNode, Record<ModelName, BlockResult | undefined>>();
   // The selected model's results, computed here so that the analyzer's problems (cycles, graph
@@ -99,6 +113,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   }
   const network = analyzeNetwork(model, analyzer, gainModel, band);
   appendAll(problems, analyzer.problems);
+  const carry = carriedParts(doc, model, analyzer, problems);
 
   const syntaxBroken = problems.some((problem) => problem.code === 'syntax-error');
   if (model.hasLayers && model.layers.length === 0 && !syntaxBroken) {
@@ -114,8 +129,13 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
     appendAll(problems, smoothnessFindings(model, network, selected, settings.tolerance));
   }
 
-  return { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, settings, doc.length) };
+  const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, settings, doc.length) };
+  if (carry) carried.set(analysis, carry);
+  return analysis;
 }
+
+/** What each analysis leaves to the next analysis of its document (AnalyzeOptions.previous). */
+const carried = new WeakMap<Analysis, CarriedParts>();
 
 /** Computes the scale fixes for a finding, preferred first, and the reasons why other levers fail. */
 export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFix[]; failures: ScaleFailure[] } {

@@ -105,7 +105,7 @@ export class BlockAnalyzer {
    */
   afterChangeTo(changed: BlockNode): BlockAnalyzer {
     const next = new BlockAnalyzer(this.model);
-    const affected = this.containersOf(changed);
+    const affected = this.containersOf([changed]);
     for (const [name, cache] of this.memo) {
       const reused = new Map<BlockNode, BlockResult | undefined>();
       for (const [block, result] of cache) if (!affected.has(block)) reused.set(block, result);
@@ -116,8 +116,33 @@ export class BlockAnalyzer {
     return next;
   }
 
-  /** Returns the block and every block that contains it, directly or through nested blocks. */
-  private containersOf(block: BlockNode): Set<BlockNode> {
+  /**
+   * Starts with an earlier analyzer's work on the blocks that this model took over from that
+   * analyzer's model unchanged (`taken`): their orders and shapes, and the results of those whose
+   * nested blocks, at any depth, were taken over too, since a result depends on nothing else.
+   */
+  takeOver(previous: BlockAnalyzer, taken: ReadonlySet<BlockNode>): void {
+    for (const block of taken) {
+      if (previous.orders.has(block)) this.orders.set(block, previous.orders.get(block));
+      const shape = previous.shapes.get(block);
+      if (shape) this.shapes.set(block, shape);
+    }
+    const changed: BlockNode[] = [];
+    for (const block of this.model.blocks.values()) {
+      if (!taken.has(block) || nestedOps(block).some((op) => op.name === undefined || !this.model.blocks.has(op.name))) changed.push(block);
+    }
+    const affected = this.containersOf(changed);
+    for (const [name, cache] of previous.memo) {
+      const kept = modelCache(this.memo, name);
+      for (const [block, result] of cache) {
+        if (!taken.has(block) || affected.has(block)) continue;
+        kept.set(block, result instanceof ComputedBlock ? result.movedTo(this) : result);
+      }
+    }
+  }
+
+  /** Returns the blocks and every block that contains one of them, directly or through nested blocks. */
+  private containersOf(blocks: readonly BlockNode[]): Set<BlockNode> {
     const parents = new Map<BlockNode, BlockNode[]>();
     for (const candidate of this.model.blocks.values()) {
       for (const op of nestedOps(candidate)) {
@@ -128,8 +153,8 @@ export class BlockAnalyzer {
         else parents.set(nested, [candidate]);
       }
     }
-    const found = new Set<BlockNode>([block]);
-    const stack = [block];
+    const found = new Set<BlockNode>(blocks);
+    const stack = [...blocks];
     while (stack.length > 0) {
       for (const parent of parents.get(stack.pop() as BlockNode) ?? []) {
         if (found.has(parent)) continue;
@@ -402,6 +427,13 @@ class ComputedBlock implements BlockResult {
     private readonly block: BlockNode,
     private readonly gainModel: GainModel,
   ) {}
+
+  /** The same result read through another analyzer, which took over this one's block. */
+  movedTo(analyzer: BlockAnalyzer): ComputedBlock {
+    const moved = new ComputedBlock(this.log10Wl, this.log10AfterSum, this.edgeLogs, analyzer, this.block, this.gainModel);
+    moved.listed = this.listed;
+    return moved;
+  }
 
   get paths(): PathResult[] {
     const power = this.gainModel.power;

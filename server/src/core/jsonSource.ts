@@ -71,7 +71,7 @@ export function readJsonSource(text: string): SourceDocument {
     if (part === 'key' && found.keyStart >= 0) return { start: found.keyStart, end: found.keyEnd };
     return { start: found.start, end: found.end };
   };
-  return { value: read.value, locate, problems, length: text.length, editor: new JsonEditor(text, find, records) };
+  return { value: read.value, locate, problems, length: text.length, text, editor: new JsonEditor(text, find, records) };
 }
 
 /**

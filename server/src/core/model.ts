@@ -85,7 +85,16 @@ export interface ModelIR {
 
 const SHORTCUT_NAMES = new Set(['shortcut', 'skip', 'identity', 'residual_shortcut']);
 
-export function buildModel(doc: SourceDocument, file: ValidFile): { model: ModelIR; problems: Problem[] } {
+/**
+ * Builds the IR of a validated file. `carried` holds blocks of an earlier analysis of the same
+ * document whose text is unchanged; each is taken over, and moved to `doc`, when every block it
+ * nests is still defined, because then building it again would give the same block.
+ */
+export function buildModel(
+  doc: SourceDocument,
+  file: ValidFile,
+  carried?: ReadonlyMap<string, BlockNode>,
+): { model: ModelIR; problems: Problem[] } {
   const problems: Problem[] = [];
   const userOps = new Map(Object.entries(file.ops ?? {}));
   const declaredBlocks = new Set(Object.keys(file.blocks ?? {}));
@@ -101,7 +110,13 @@ export function buildModel(doc: SourceDocument, file: ValidFile): { model: Model
 
   const blocks = new Map<string, BlockNode>();
   for (const [name, block] of Object.entries(file.blocks ?? {})) {
-    blocks.set(name, buildBlock(doc, resolver, name, block, ['blocks', name]));
+    const earlier = carried?.get(name);
+    if (earlier instanceof SourceBlock && nestedNames(earlier).every((nested) => knownBlocks.has(nested))) {
+      earlier.place.doc = doc;
+      blocks.set(name, earlier);
+    } else {
+      blocks.set(name, buildBlock(doc, resolver, name, block, ['blocks', name]));
+    }
   }
 
   const layers = (file.layers ?? []).map((layer, index) =>
@@ -122,15 +137,17 @@ export function buildModel(doc: SourceDocument, file: ValidFile): { model: Model
 
 function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, block: Block, path: ValuePath): BlockNode {
   resolver.takeFailed();
+  const place = new Place(doc);
+  resolver.place = place;
   // Arrays made by map() have their final size, while lists grown by push() keep spare capacity,
   // and a model has tens of thousands of edge and op lists.
   const named = block.paths
-    ? Object.entries(block.paths).map(([pathName, spec]) => buildNamedPath(doc, resolver, pathName, spec, [...path, 'paths', pathName]))
+    ? Object.entries(block.paths).map(([pathName, spec]) => buildNamedPath(place, resolver, pathName, spec, [...path, 'paths', pathName]))
     : [];
   const graph = (block.graph ?? []).map((edge, index): EdgeNode => {
     const edgePath = [...path, 'graph', index];
     const ops = resolver.resolveList(edge.ops ?? [], edgePath, 'ops');
-    return new SourceEdge(doc, 'value', {
+    return new SourceEdge(place, 'value', {
       name: resolver.intern(`${edge.from} -> ${edge.to}`),
       from: edge.from,
       to: edge.to,
@@ -144,22 +161,15 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
   let edges = named;
   if (named.length === 0) edges = graph;
   else if (graph.length > 0) edges = [...named, ...graph];
-  return {
-    name,
-    span: locateNearest(doc, path, 'key'),
-    path,
-    form: block.paths ? 'paths' : 'graph',
-    edges,
-    afterSum: resolver.resolveList(block.afterSum ?? [], path, 'afterSum'),
-    unresolved: resolver.takeFailed(),
-  };
+  const afterSum = resolver.resolveList(block.afterSum ?? [], path, 'afterSum');
+  return new SourceBlock(place, name, path, block.paths ? 'paths' : 'graph', edges, afterSum, resolver.takeFailed());
 }
 
-function buildNamedPath(doc: SourceDocument, resolver: OpResolver, name: string, spec: PathSpec, path: ValuePath): EdgeNode {
+function buildNamedPath(place: Place, resolver: OpResolver, name: string, spec: PathSpec, path: ValuePath): EdgeNode {
   const isList = Array.isArray(spec);
   const opSpecs = isList ? spec : spec.ops;
   const ops = resolver.resolveList(opSpecs, path, isList ? undefined : 'ops');
-  return new SourceEdge(doc, 'key', {
+  return new SourceEdge(place, 'key', {
     name,
     from: INPUT_NODE,
     to: OUTPUT_NODE,
@@ -186,6 +196,7 @@ function buildLayer(
     const opSpecs = Array.isArray(layer) ? layer : layer.ops;
     const opsPath = Array.isArray(layer) ? path : [...path, 'ops'];
     resolver.takeFailed();
+    resolver.place = new Place(doc);
     const ops = resolver.resolveList(opSpecs, path, Array.isArray(layer) ? undefined : 'ops');
     const block: BlockNode = {
       name: `layers[${index}]`,
@@ -235,7 +246,9 @@ class OpResolver {
     private readonly knownBlocks: Set<string>,
     private readonly problems: Problem[],
     private readonly invalidOps: Set<string>,
-  ) {}
+  ) {
+    this.place = new Place(doc);
+  }
 
   private readonly strings = new Map<string, string>();
 
@@ -250,10 +263,13 @@ class OpResolver {
   /** Set when an op fails to resolve; the block builder reads and clears it. */
   failed = false;
 
+  /** Where the ops resolved next are located: the place of the block or layer being built. */
+  place: Place;
+
   /** Resolves the op list at `parent` (or at `parent`.`key`); ops that fail are left out. */
   resolveList(specs: Op[], parent: ValuePath, key?: string): OpNode[] {
     if (specs.length === 0) return NO_OPS;
-    const list = new OpList(this.doc, parent, key);
+    const list = new OpList(this.place, parent, key);
     const ops = specs.map((spec, index) => this.resolve(spec, list, index));
     if (!ops.includes(undefined)) return ops as OpNode[];
     this.failed = true;
@@ -347,6 +363,47 @@ class OpResolver {
 }
 
 /**
+ * The document a block's parts are located in. A block whose text did not change is taken over by
+ * the next analysis of its document, which points this at the new document; ranges found in the
+ * earlier one are then found again.
+ */
+class Place {
+  constructor(public doc: SourceDocument) {}
+}
+
+/** A named block read from a document, located when first asked, like its edges and ops. */
+class SourceBlock implements BlockNode {
+  private located?: Span;
+  private locatedIn?: SourceDocument;
+
+  constructor(
+    readonly place: Place,
+    readonly name: string,
+    readonly path: ValuePath,
+    readonly form: BlockNode['form'],
+    readonly edges: EdgeNode[],
+    readonly afterSum: OpNode[],
+    readonly unresolved: boolean,
+  ) {}
+
+  get span(): Span {
+    if (this.locatedIn !== this.place.doc || !this.located) {
+      this.located = locateNearest(this.place.doc, this.path, 'key');
+      this.locatedIn = this.place.doc;
+    }
+    return this.located;
+  }
+}
+
+/** Names of the blocks that a block nests, through its edges and its afterSum. */
+export function nestedNames(block: BlockNode): string[] {
+  const names: string[] = [];
+  for (const edge of block.edges) for (const op of edge.ops) if (op.kind === 'block' && op.name !== undefined) names.push(op.name);
+  for (const op of block.afterSum) if (op.kind === 'block' && op.name !== undefined) names.push(op.name);
+  return names;
+}
+
+/**
  * An edge read from a document, located when first asked: the analysis reads an edge's range
  * only for the few findings on it, and a model has tens of thousands of edges.
  */
@@ -361,9 +418,10 @@ class SourceEdge implements EdgeNode {
   readonly form: EdgeNode['form'];
   readonly shortcut: boolean;
   private located?: Span;
+  private locatedIn?: SourceDocument;
 
   constructor(
-    private readonly doc: SourceDocument,
+    private readonly place: Place,
     private readonly part: 'key' | 'value',
     fields: Omit<EdgeNode, 'span'>,
   ) {
@@ -378,7 +436,10 @@ class SourceEdge implements EdgeNode {
   }
 
   get span(): Span {
-    this.located ??= locateNearest(this.doc, this.path, this.part);
+    if (this.locatedIn !== this.place.doc || !this.located) {
+      this.located = locateNearest(this.place.doc, this.path, this.part);
+      this.locatedIn = this.place.doc;
+    }
     return this.located;
   }
 }
@@ -394,7 +455,7 @@ class OpList {
   private fullPath?: ValuePath;
 
   constructor(
-    readonly doc: SourceDocument,
+    readonly place: Place,
     private readonly parent: ValuePath,
     private readonly key: string | undefined,
   ) {}
@@ -426,6 +487,7 @@ class SourceOp implements OpNode {
   readonly trivial: boolean;
   private fullPath?: ValuePath;
   private located?: Span;
+  private locatedIn?: SourceDocument;
 
   constructor(
     private readonly list: OpList,
@@ -452,7 +514,11 @@ class SourceOp implements OpNode {
   }
 
   get span(): Span {
-    this.located ??= locateNearest(this.list.doc, this.path);
+    const doc = this.list.place.doc;
+    if (this.locatedIn !== doc || !this.located) {
+      this.located = locateNearest(doc, this.path);
+      this.locatedIn = doc;
+    }
     return this.located;
   }
 }

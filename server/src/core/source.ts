@@ -29,6 +29,11 @@ export interface SourceDocument {
   problems: Problem[];
   /** Length of the document text. */
   length: number;
+  /**
+   * The text, where the text of each part alone decides that part's value (JSON). Absent where a
+   * part can depend on text elsewhere, as a TypeScript value can on a variable declared above it.
+   */
+  text?: string;
   /** Text edits in this document's own syntax, for quick fixes. */
   editor: SourceEditor;
 }

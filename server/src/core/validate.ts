@@ -10,7 +10,11 @@ type Issue = z.core.$ZodIssue;
 /** The parts of a model file that passed validation; a part that failed is absent. */
 export type ValidFile = Partial<ModelFile>;
 
-export function validateModelFile(doc: SourceDocument): { file: ValidFile; problems: Problem[] } {
+/**
+ * Validates each part of the document's value. Blocks named in `unchanged` passed validation
+ * without a problem in an earlier analysis of the same text, so they are kept as read.
+ */
+export function validateModelFile(doc: SourceDocument, unchanged?: { has(name: string): boolean }): { file: ValidFile; problems: Problem[] } {
   const problems: Problem[] = [];
   const raw = doc.value;
   if (raw === undefined) return { file: {}, problems };
@@ -46,6 +50,10 @@ export function validateModelFile(doc: SourceDocument): { file: ValidFile; probl
       const entrySchema = key === 'blocks' ? ModelFileShape.blocks.unwrap().valueType : ModelFileShape.ops.unwrap().valueType;
       const entries: Record<string, unknown> = {};
       for (const [name, entry] of Object.entries(value)) {
+        if (key === 'blocks' && unchanged?.has(name)) {
+          entries[name] = entry;
+          continue;
+        }
         const parsed = parsePart(entrySchema, entry, [key, name], doc, problems);
         if (parsed.ok) entries[name] = parsed.value;
       }

@@ -115,7 +115,9 @@ export class Workspace {
       if (cached.settings !== settings) this.analyses.set(uri, { ...cached, settings });
       return this.analyses.get(uri);
     }
-    const analyzed = this.analyze(current, settings);
+    // The cached analysis is of an earlier version (or other settings): the new one takes over its
+    // unchanged blocks, and it is replaced here, so nothing reads it afterwards.
+    const analyzed = this.analyze(current, settings, cached?.analysis);
     this.analyses.set(uri, analyzed);
     return analyzed;
   }
@@ -141,7 +143,7 @@ export class Workspace {
     this.settingsByUri.delete(uri);
   }
 
-  private analyze(document: TextDocument, settings: ServerSettings): AnalyzedDocument {
+  private analyze(document: TextDocument, settings: ServerSettings, previous: Analysis | undefined): AnalyzedDocument {
     const text = document.getText();
     const fileName = fileNameOf(document.uri);
     const imports = new Set<string>();
@@ -153,6 +155,7 @@ export class Workspace {
       settings: analysisSettingsOf(settings),
       // The TypeScript front end reads the files a model imports; it never executes them.
       readTypeScript: (source) => readTypeScriptLazily(source, { fileName, readFile: readImport }),
+      previous,
     });
     const settingsKey = JSON.stringify(analysisSettingsOf(settings));
     this.analysisCount += 1;
