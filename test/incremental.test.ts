@@ -4,11 +4,16 @@
 // each analysis handing its blocks on to the next.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { analyzeText, fixesFor, type Analysis } from '../server/src/core/analysis';
 import type { BlockResult } from '../server/src/core/analyze';
 import { MODEL_NAMES } from '../server/src/core/schema';
 import { modelArbitrary } from './fuzzing';
+
+// The retention test collects garbage on demand; the flag takes effect for functions made after it.
+setFlagsFromString('--expose-gc');
 
 /** Everything a user can see of an analysis, as plain data. Reads the lazily computed parts too. */
 function observable(analysis: Analysis): unknown {
@@ -150,4 +155,27 @@ test('previous: an unchanged block is kept, a changed block and its containers a
   // The block taken over is located in the new text, one character further on.
   const bKey = edited.indexOf('"b"');
   assert.deepEqual(second.model.blocks.get('b')!.span, { start: bKey, end: bKey + 3 });
+});
+
+test('previous: a chain of analyses keeps no earlier document alive', async () => {
+  const collect = runInNewContext('gc') as () => void;
+  let text = JSON.stringify({
+    reslint: 1,
+    blocks: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`b${i}`, { paths: { shortcut: [], residual: { ops: ['relu', 'linear'], scale: 0.5 } } }])),
+    layers: Array.from({ length: 20 }, (_, i) => ({ block: `b${i}` })),
+  });
+  let analysis = analyzeText(text, 'json');
+  const earlier: WeakRef<object>[] = [];
+  for (let version = 0; version < 5; version++) {
+    // Every part is located in this version's text, as hovers and hints do.
+    observable(analysis);
+    earlier.push(new WeakRef(analysis.doc), new WeakRef(analysis));
+    text = text.replace(/"scale":0\.5/, '"scale":0.25');
+    analysis = analyzeText(text, 'json', { previous: analysis });
+  }
+  // A WeakRef holds its target until the current job ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  collect();
+  assert.equal(earlier.filter((ref) => ref.deref() !== undefined).length, 0);
+  assert.equal(analysis.model.blocks.get('b0')?.edges[1].ops[0].label, 'relu');
 });

@@ -112,7 +112,7 @@ export function buildModel(
   for (const [name, block] of Object.entries(file.blocks ?? {})) {
     const earlier = carried?.get(name);
     if (earlier instanceof SourceBlock && nestedNames(earlier).every((nested) => knownBlocks.has(nested))) {
-      earlier.place.doc = doc;
+      earlier.place.moveTo(doc);
       blocks.set(name, earlier);
     } else {
       blocks.set(name, buildBlock(doc, resolver, name, block, ['blocks', name]));
@@ -368,13 +368,21 @@ class OpResolver {
  * earlier one are then found again.
  */
 class Place {
+  /** Counts the moves, so a part can tell whether it was located in the current document without keeping an earlier one alive. */
+  moves = 0;
+
   constructor(public doc: SourceDocument) {}
+
+  moveTo(doc: SourceDocument): void {
+    this.doc = doc;
+    this.moves += 1;
+  }
 }
 
 /** A named block read from a document, located when first asked, like its edges and ops. */
 class SourceBlock implements BlockNode {
   private located?: Span;
-  private locatedIn?: SourceDocument;
+  private locatedAt = 0;
 
   constructor(
     readonly place: Place,
@@ -387,9 +395,9 @@ class SourceBlock implements BlockNode {
   ) {}
 
   get span(): Span {
-    if (this.locatedIn !== this.place.doc || !this.located) {
+    if (this.locatedAt !== this.place.moves || !this.located) {
       this.located = locateNearest(this.place.doc, this.path, 'key');
-      this.locatedIn = this.place.doc;
+      this.locatedAt = this.place.moves;
     }
     return this.located;
   }
@@ -418,7 +426,7 @@ class SourceEdge implements EdgeNode {
   readonly form: EdgeNode['form'];
   readonly shortcut: boolean;
   private located?: Span;
-  private locatedIn?: SourceDocument;
+  private locatedAt = 0;
 
   constructor(
     private readonly place: Place,
@@ -436,9 +444,9 @@ class SourceEdge implements EdgeNode {
   }
 
   get span(): Span {
-    if (this.locatedIn !== this.place.doc || !this.located) {
+    if (this.locatedAt !== this.place.moves || !this.located) {
       this.located = locateNearest(this.place.doc, this.path, this.part);
-      this.locatedIn = this.place.doc;
+      this.locatedAt = this.place.moves;
     }
     return this.located;
   }
@@ -487,7 +495,7 @@ class SourceOp implements OpNode {
   readonly trivial: boolean;
   private fullPath?: ValuePath;
   private located?: Span;
-  private locatedIn?: SourceDocument;
+  private locatedAt = 0;
 
   constructor(
     private readonly list: OpList,
@@ -514,10 +522,10 @@ class SourceOp implements OpNode {
   }
 
   get span(): Span {
-    const doc = this.list.place.doc;
-    if (this.locatedIn !== doc || !this.located) {
-      this.located = locateNearest(doc, this.path);
-      this.locatedIn = doc;
+    const place = this.list.place;
+    if (this.locatedAt !== place.moves || !this.located) {
+      this.located = locateNearest(place.doc, this.path);
+      this.locatedAt = place.moves;
     }
     return this.located;
   }
