@@ -42,7 +42,81 @@ function spanOf(node: Node): { start: number; end: number } {
   return { start: node.offset, end: node.offset + node.length };
 }
 
+/** A model-like document: a "blocks" object of random objects among other keys, with comments. */
+const blocksDocumentArbitrary = fc
+  .tuple(
+    fc.dictionary(
+      fc.string({ maxLength: 6 }),
+      // Objects of more than sixteen keys keep a key index, which the patch renumbers.
+      fc.oneof(
+        fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }),
+        fc.dictionary(fc.string({ minLength: 2, maxLength: 4 }), fc.integer(), { minKeys: 17, maxKeys: 20 }),
+      ),
+      { minKeys: 1, maxKeys: 20 },
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.constantFrom('// note', '/* block */', ''),
+  )
+  .map(([blocks, other, indent, comment]) => {
+    const text = JSON.stringify({ reslint: 1, blocks, layers: other }, null, indent);
+    return indent > 0 ? text.replace(/\n/g, ` ${comment}\n`) : text;
+  })
+  .filter((text) => !text.includes('__proto__'));
+
+/** Returns the value, every path's value and key range, and the editor's edits, as plain data. */
+function layoutOf(doc: ReturnType<typeof readJsonSource>): unknown {
+  return {
+    value: doc.value,
+    problems: doc.problems,
+    length: doc.length,
+    parts: allPaths(doc.value).map((path) => [path, doc.locate(path), doc.locate(path, 'key')]),
+    edits: allPaths(doc.value).map((path) => [doc.editor.setNumber(path, 'scale', 0.5), doc.editor.wrapList(path, 'ops', 'scale', 2)]),
+  };
+}
+
+const EDIT_TEXTS = ['', '1', '"x"', '{}', '[1, 2]', ', "k": 3', '}', '{', '"', '/*', '// c\n', ' '];
+
 describe('JSON reader', () => {
+  test('a read that patches the previous version equals a full read', () => {
+    fc.assert(
+      fc.property(
+        blocksDocumentArbitrary,
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 6 }), fc.constantFrom(...EDIT_TEXTS)), { minLength: 1, maxLength: 6 }),
+        (text, edits) => {
+          let current = text;
+          let previous = readJsonSource(current);
+          for (const [at, removed, inserted] of edits) {
+            const position = at % (current.length + 1);
+            current = current.slice(0, position) + inserted + current.slice(position + removed);
+            const patched = readJsonSource(current, previous);
+            assert.deepEqual(layoutOf(patched), layoutOf(readJsonSource(current)), current);
+            previous = patched;
+          }
+        },
+      ),
+      { seed: 11, numRuns: 600 },
+    );
+  });
+
+  test('an edit inside one block reads only that block and shares the others', () => {
+    const text = '{\n  "reslint": 1,\n  "blocks": {\n    "a": { "paths": { "r": ["relu"] } },\n    "b": { "paths": { "r": [{ "op": "gelu", "scale": 0.5 }] } } // b\n  },\n  "layers": [{ "block": "a" }, { "block": "b" }]\n}';
+    const first = readJsonSource(text);
+    const edited = text.replace('"relu"', '"relu", "tanh"');
+    const second = readJsonSource(edited, first);
+    const before = first.value as { blocks: Record<string, unknown>; layers: unknown };
+    const after = second.value as { blocks: Record<string, unknown>; layers: unknown };
+    assert.equal(after.blocks.b, before.blocks.b);
+    assert.equal(after.layers, before.layers);
+    assert.deepEqual(after.blocks.a, { paths: { r: ['relu', 'tanh'] } });
+    const scale = edited.indexOf('0.5');
+    assert.deepEqual(second.locate(['blocks', 'b', 'paths', 'r', 0, 'scale']), { start: scale, end: scale + 3 });
+    // An edit that breaks the block is read in full, so its syntax error is reported.
+    const broken = readJsonSource(edited.replace('"tanh"', '"tanh'), second);
+    assert.ok(broken.problems.length > 0 && broken.problems.every((problem) => problem.code === 'syntax-error'));
+    assert.notEqual((broken.value as { layers: unknown }).layers, after.layers);
+  });
+
   test('values and ranges equal jsonc-parser tree', () => {
     fc.assert(
       fc.property(documentArbitrary, (text) => {

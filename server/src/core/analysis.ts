@@ -57,9 +57,10 @@ export interface AnalyzeOptions {
   /** Reads a *.arch.ts document; the TypeScript front end plugs in here. */
   readTypeScript?: (text: string) => SourceDocument;
   /**
-   * The analysis of an earlier version of the same document. Blocks whose text did not change
-   * are taken over from it instead of being validated, built and analysed again. It must not be
-   * read afterwards: the blocks taken over are located in the new text from then on.
+   * The analysis of an earlier version of the same document. An edit inside one block is read
+   * alone, and blocks whose text did not change are taken over instead of being validated, built
+   * and analysed again. It must not be read afterwards: the blocks taken over are located in the
+   * new text from then on.
    */
   previous?: Analysis;
 }
@@ -79,7 +80,7 @@ export function analyzeText(text: string, kind: SourceKind, options: AnalyzeOpti
     if (!options.readTypeScript) throw new Error('analyzeText: no TypeScript front end was given');
     return analyzeSource(options.readTypeScript(text), options);
   }
-  return analyzeSource(readJsonSource(text), options);
+  return analyzeSource(readJsonSource(text, options.previous?.doc), options);
 }
 
 export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {}): Analysis {

@@ -51,7 +51,15 @@ interface Located {
 /** Objects with more keys than this keep a key index, for duplicate checks and lookups. */
 const INDEXED_OBJECT_SIZE = 16;
 
-export function readJsonSource(text: string): SourceDocument {
+/**
+ * Reads a document. `previous` is a read of an earlier version of the same document. When that
+ * read had no problem and the edit lies inside one block's braces, only the block's new text is
+ * read and spliced into the earlier layouts. Any other edit reads the whole text.
+ */
+export function readJsonSource(text: string, previous?: SourceDocument): SourceDocument {
+  const earlier = previous && cleanReads.get(previous);
+  const patched = earlier && patchBlock(earlier, text);
+  if (patched) return jsonDocument(text, patched, []);
   const problems: Problem[] = [];
   const read = new ValueReader(problems).read(text);
   if (read.tooDeep !== undefined) {
@@ -63,6 +71,20 @@ export function readJsonSource(text: string): SourceDocument {
     });
     return { value: undefined, locate: () => undefined, problems, length: text.length, editor: new JsonEditor(text, () => undefined, read.records) };
   }
+  return jsonDocument(text, read, problems);
+}
+
+/** A read's result: the value, the root's location and the layouts of every other part. */
+interface Read {
+  value: unknown;
+  root?: Located;
+  records: Records;
+}
+
+/** Reads without problems, kept for the next version's read to patch. */
+const cleanReads = new WeakMap<SourceDocument, Read & { text: string }>();
+
+function jsonDocument(text: string, read: Read, problems: Problem[]): SourceDocument {
   const { root, records } = read;
   const find = (path: ValuePath): Located | undefined => (root ? findPart(root, records, path) : undefined);
   const locate = (path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined => {
@@ -71,7 +93,200 @@ export function readJsonSource(text: string): SourceDocument {
     if (part === 'key' && found.keyStart >= 0) return { start: found.keyStart, end: found.keyEnd };
     return { start: found.start, end: found.end };
   };
-  return { value: read.value, locate, problems, length: text.length, text, editor: new JsonEditor(text, find, records) };
+  const doc: SourceDocument = { value: read.value, locate, problems, length: text.length, text, editor: new JsonEditor(text, find, records) };
+  if (problems.length === 0 && root) cleanReads.set(doc, { ...read, text });
+  return doc;
+}
+
+/**
+ * Returns the read of `text` made from the earlier read by reading again only the block that an
+ * edit changed. Returns undefined when the edit is not inside the braces of one block under
+ * "blocks", and when that block's new text has a problem, which can change how the rest parses.
+ */
+function patchBlock(earlier: Read & { text: string }, text: string): Read | undefined {
+  const before = earlier.text;
+  const { root, records } = earlier;
+  if (!root || root.layout === NO_LAYOUT) return undefined;
+  const start = commonPrefix(before, text);
+  if (start === before.length && start === text.length) return earlier;
+  const oldEnd = before.length - commonSuffix(before, text, start);
+  const delta = text.length - before.length;
+
+  const blocksPosition = keyPosition(records, root.layout, 'blocks');
+  if (blocksPosition < 0) return undefined;
+  const blocksLayout = records.childLayouts[records.layouts[root.layout * LAYOUT_FIELDS + FIRST] + blocksPosition];
+  if (blocksLayout === NO_LAYOUT) return undefined;
+  const record = recordAround(records, blocksLayout, start);
+  if (record < 0) return undefined;
+  const { offsets } = records;
+  const valueStart = offsets[record * 4 + 2];
+  const valueEnd = offsets[record * 4 + 3];
+  const blockLayout = records.childLayouts[record];
+  // The change must leave the block's braces in place, so that the text around it parses as before.
+  if (blockLayout === NO_LAYOUT || records.layouts[blockLayout * LAYOUT_FIELDS + IS_OBJECT] !== 1) return undefined;
+  if (!(valueStart < start && oldEnd < valueEnd)) return undefined;
+
+  const problems: Problem[] = [];
+  // The block sits two levels below the root, which counts toward the nesting limit.
+  const part = new ValueReader(problems, 2).read(text.slice(valueStart, valueEnd + delta));
+  if (problems.length > 0 || part.tooDeep !== undefined || !part.root || part.root.layout === NO_LAYOUT) return undefined;
+
+  const firstLayout = firstClosed(records, blockLayout);
+  const firstRecord = records.layouts[firstLayout * LAYOUT_FIELDS + FIRST];
+  const afterRecords = records.layouts[blockLayout * LAYOUT_FIELDS + FIRST] + records.layouts[blockLayout * LAYOUT_FIELDS + COUNT];
+  const spliced = spliceRecords(records, part.records, {
+    firstRecord,
+    afterRecords,
+    firstLayout,
+    lastLayout: blockLayout,
+    movedFrom: valueEnd,
+    delta,
+    partStart: valueStart,
+  });
+
+  const rootValue = earlier.value as Record<string, unknown>;
+  const blocks = { ...(rootValue.blocks as Record<string, unknown>) };
+  blocks[records.keys[record] as string] = part.value;
+  const layoutShift = spliced.layoutShift;
+  return {
+    value: { ...rootValue, blocks },
+    root: {
+      start: root.start,
+      end: root.end >= valueEnd ? root.end + delta : root.end,
+      keyStart: -1,
+      keyEnd: -1,
+      layout: root.layout >= blockLayout ? root.layout + layoutShift : root.layout,
+    },
+    records: spliced.records,
+  };
+}
+
+/** Length of the longest common prefix; compares runs of characters before single ones. */
+function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let at = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (at + step <= max && a.slice(at, at + step) === b.slice(at, at + step)) at += step;
+  }
+  return at;
+}
+
+/** Length of the longest common suffix that does not reach into the first `prefix` characters of either text. */
+function commonSuffix(a: string, b: string, prefix: number): number {
+  const max = Math.min(a.length, b.length) - prefix;
+  let length = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (length + step <= max && a.slice(a.length - length - step, a.length - length) === b.slice(b.length - length - step, b.length - length)) length += step;
+  }
+  return length;
+}
+
+/** Returns the record among a container's children whose value spans `offset`, or -1. */
+function recordAround(records: Records, layout: number, offset: number): number {
+  const base = layout * LAYOUT_FIELDS;
+  let low = records.layouts[base + FIRST];
+  let high = low + records.layouts[base + COUNT] - 1;
+  // Children are in text order: the last child starting before the offset is the only candidate.
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (records.offsets[middle * 4 + 2] < offset) low = middle;
+    else high = middle - 1;
+  }
+  if (high < low) return -1;
+  return records.offsets[low * 4 + 2] < offset && offset < records.offsets[low * 4 + 3] ? low : -1;
+}
+
+/**
+ * Returns the first layout made inside a container, which is its first descendant container that
+ * closed. Layouts are numbered as containers close, so a container's descendants come right before
+ * it, and the records they hold start with that first layout's records.
+ */
+function firstClosed(records: Records, layout: number): number {
+  let current = layout;
+  for (;;) {
+    const base = current * LAYOUT_FIELDS;
+    const first = records.layouts[base + FIRST];
+    const count = records.layouts[base + COUNT];
+    let child = NO_LAYOUT;
+    for (let at = first; at < first + count && child === NO_LAYOUT; at++) child = records.childLayouts[at];
+    // A descendant closed earlier, so its number is smaller; this also bounds the walk.
+    if (child === NO_LAYOUT || child >= current) return current;
+    current = child;
+  }
+}
+
+interface Splice {
+  /** The records [firstRecord, afterRecords) and layouts [firstLayout, lastLayout] of the replaced value. */
+  firstRecord: number;
+  afterRecords: number;
+  firstLayout: number;
+  lastLayout: number;
+  /** Offsets at or after this one move by delta. */
+  movedFrom: number;
+  delta: number;
+  /** Start of the new value's text; the part's offsets are relative to it. */
+  partStart: number;
+}
+
+/** Replaces the records and layouts of one value with those of a part read on its own. */
+function spliceRecords(whole: Records, part: Records, splice: Splice): { records: Records; layoutShift: number } {
+  const { firstRecord, afterRecords, firstLayout, lastLayout, movedFrom, delta, partStart } = splice;
+  const partRecords = part.keys.length;
+  const partLayouts = part.layouts.length / LAYOUT_FIELDS;
+  const recordShift = partRecords - (afterRecords - firstRecord);
+  const layoutShift = partLayouts - (lastLayout - firstLayout + 1);
+  const recordCount = whole.keys.length + recordShift;
+
+  const offsets = new Int32Array(recordCount * 4);
+  offsets.set(whole.offsets.subarray(0, firstRecord * 4));
+  for (let at = 0; at < partRecords * 4; at++) {
+    const offset = part.offsets[at];
+    offsets[firstRecord * 4 + at] = offset < 0 ? offset : offset + partStart;
+  }
+  for (let at = afterRecords * 4, to = (afterRecords + recordShift) * 4; at < whole.offsets.length; at++, to++) {
+    const offset = whole.offsets[at];
+    offsets[to] = offset >= movedFrom ? offset + delta : offset;
+  }
+
+  const childLayouts = new Int32Array(recordCount);
+  childLayouts.set(whole.childLayouts.subarray(0, firstRecord));
+  for (let at = 0; at < partRecords; at++) {
+    const layout = part.childLayouts[at];
+    childLayouts[firstRecord + at] = layout === NO_LAYOUT ? layout : layout + firstLayout;
+  }
+  for (let at = afterRecords; at < whole.childLayouts.length; at++) {
+    const layout = whole.childLayouts[at];
+    // The replaced value's own record pointed at lastLayout, which is now the part's root layout.
+    childLayouts[at + recordShift] = layout >= lastLayout ? layout + layoutShift : layout;
+  }
+
+  const layouts = new Int32Array(whole.layouts.length + layoutShift * LAYOUT_FIELDS);
+  layouts.set(whole.layouts.subarray(0, firstLayout * LAYOUT_FIELDS));
+  for (let at = 0; at < part.layouts.length; at += LAYOUT_FIELDS) {
+    const to = firstLayout * LAYOUT_FIELDS + at;
+    layouts[to + FIRST] = part.layouts[at + FIRST] + firstRecord;
+    layouts[to + COUNT] = part.layouts[at + COUNT];
+    layouts[to + IS_OBJECT] = part.layouts[at + IS_OBJECT];
+  }
+  for (let at = (lastLayout + 1) * LAYOUT_FIELDS; at < whole.layouts.length; at += LAYOUT_FIELDS) {
+    const to = at + layoutShift * LAYOUT_FIELDS;
+    const first = whole.layouts[at + FIRST];
+    layouts[to + FIRST] = first >= afterRecords ? first + recordShift : first;
+    layouts[to + COUNT] = whole.layouts[at + COUNT];
+    layouts[to + IS_OBJECT] = whole.layouts[at + IS_OBJECT];
+  }
+
+  const keyIndexes = new Map<number, Map<string, number>>();
+  for (const [layout, index] of whole.keyIndexes) {
+    if (layout < firstLayout) keyIndexes.set(layout, index);
+    else if (layout > lastLayout) keyIndexes.set(layout + layoutShift, index);
+  }
+  for (const [layout, index] of part.keyIndexes) keyIndexes.set(layout + firstLayout, index);
+
+  const keys = whole.keys.slice(0, firstRecord);
+  for (const key of part.keys) keys.push(key);
+  for (let at = afterRecords; at < whole.keys.length; at++) keys.push(whole.keys[at]);
+  return { records: { offsets, keys, childLayouts, layouts, keyIndexes }, layoutShift };
 }
 
 /**
@@ -117,7 +332,11 @@ class ValueReader {
   private errors = 0;
   private firstError?: ParseErrorCode;
 
-  constructor(private readonly problems: Problem[]) {}
+  /** `outerDepth` is how deep the text's value sits in its document, for the nesting limit. */
+  constructor(
+    private readonly problems: Problem[],
+    private readonly outerDepth = 0,
+  ) {}
 
   read(text: string): { value: unknown; root?: Located; records: Records; tooDeep?: number } {
     try {
@@ -213,7 +432,7 @@ class ValueReader {
 
   private begin(offset: number, isObject: boolean): boolean {
     const depth = this.depth++;
-    if (depth >= MAX_JSON_DEPTH) {
+    if (depth + this.outerDepth >= MAX_JSON_DEPTH) {
       this.tooDeep ??= offset;
       // No callbacks for what is inside: the document is not analysed.
       return false;
@@ -229,7 +448,7 @@ class ValueReader {
   private end(close: number): void {
     if (this.depth === 0) return;
     const depth = --this.depth;
-    if (depth >= MAX_JSON_DEPTH) return;
+    if (depth + this.outerDepth >= MAX_JSON_DEPTH) return;
     const first = this.firstChild[depth];
     const isObject = this.isObject[depth];
     const layout = this.layouts.length / LAYOUT_FIELDS;
@@ -255,7 +474,7 @@ class ValueReader {
   /** Records the key of the next value, reporting "__proto__" and keys the object already has. */
   private property(key: string, start: number, end: number): void {
     const depth = this.depth - 1;
-    if (depth < 0 || depth >= MAX_JSON_DEPTH || !this.isObject[depth]) return;
+    if (depth < 0 || depth + this.outerDepth >= MAX_JSON_DEPTH || !this.isObject[depth]) return;
     if (key === '__proto__') {
       this.problems.push({
         code: 'schema',
