@@ -194,11 +194,10 @@ export class ModelTree {
    * then changes this one part of the model and nothing else.
    */
   editableNode(value: Value): ts.Node | undefined {
-    const origin = value.origin;
-    if (!this.isUnique(origin.node, origin)) return undefined;
+    if (!this.isUnique(value.node, value)) return undefined;
     this.occurrences ??= this.countOccurrences();
     if (value.reads > 0 || this.occurrences.get(value) !== 1) return undefined;
-    return origin.node;
+    return value.node;
   }
 
   private isUnique(node: ts.Node, origin: Origin): boolean {
@@ -212,7 +211,7 @@ export class ModelTree {
    * Values of imported files have no range here (undefined).
    */
   private spanOf(value: Value, entry: Entry | undefined): Span | undefined {
-    const created = value.origin;
+    const created: Origin = value;
     const slot = entry?.slot;
     if (this.isUnique(created.node, created)) return nodeSpan(created.node, this.sourceFile);
     if (slot && this.isUnique(slot.node, slot)) return nodeSpan(slot.node, this.sourceFile);
