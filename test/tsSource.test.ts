@@ -686,6 +686,27 @@ export default defineModel({ reslint: 1, blocks: { a: sub(['relu']) }, layers: [
     assert.ok(parsed.mutations.find('n', parsed.sourceFile), 'the assignment to n is indexed');
   });
 
+  test('parseModule parents in invalid properties', () => {
+    // Modifiers, "?" and "!" on a property assignment are syntax errors that the parser keeps as children.
+    const text = 'export default { async a: 1, b?: [2], c!: { d: 3 }, e: [4, , ...f], g, ...h, i() { return 5; } };';
+    const parsed = parseModule('model.arch.ts', text);
+    assert.ok(parsed);
+    const expected = ts.createSourceFile('model.arch.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const ours: ts.Node[] = [];
+    const theirs: ts.Node[] = [];
+    const collect = (into: ts.Node[]) => (node: ts.Node): void => {
+      into.push(node);
+      ts.forEachChild(node, collect(into));
+    };
+    collect(ours)(parsed.sourceFile);
+    collect(theirs)(expected);
+    assert.equal(ours.length, theirs.length);
+    for (let index = 1; index < ours.length; index++) {
+      const label = `${ts.SyntaxKind[ours[index].kind]} at ${ours[index].pos}`;
+      assert.equal(ours.indexOf(ours[index].parent), theirs.indexOf(theirs[index].parent), `parent of ${label}`);
+    }
+  });
+
   test('NodeCounts per node', () => {
     const parsed = parseModule('model.arch.ts', 'export default { a: [1, 2], b: 3 };');
     const other = parseModule('other.arch.ts', 'export default 1;');

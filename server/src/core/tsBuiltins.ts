@@ -13,6 +13,7 @@ import {
   NotEvaluated,
   orderedKeys,
   type ArrayValue,
+  type Context,
   type Entry,
   type NativeValue,
   type ObjectValue,
@@ -33,6 +34,8 @@ const CHARACTERS_PER_STEP = 10;
 export interface NativeHost {
   /** Origin of a value created now by the expression `node` (with the calls in progress). */
   origin(node: ts.Node): Origin;
+  /** The file and the calls in progress, which a value created now takes as its origin. */
+  readonly context: Context;
   /** Charges evaluation steps; throws when the budget is spent. */
   step(count?: number): void;
   /** Records that an operation read the contents of a value. */
@@ -188,7 +191,8 @@ export class Builtins {
   // Values
 
   primitive(value: Primitive, node: ts.Node): PrimitiveValue {
-    return { kind: 'primitive', value, origin: this.host.origin(node), reads: 0 };
+    const context = this.host.context;
+    return { kind: 'primitive', value, node, file: context.file, frame: context.frame, reads: 0 };
   }
 
   /** Makes a string value, charged by its length and limited to MAX_STRING_LENGTH. */
@@ -207,14 +211,18 @@ export class Builtins {
   /** Makes a list of values created by the expression `node`. */
   array(values: Value[], node: ts.Node): ArrayValue {
     this.checkLength(values.length);
-    const slot = this.host.origin(node);
-    return { kind: 'array', items: values.map((value) => ({ value, slot })), origin: slot, reads: 0, typedAsArray: false };
+    const context = this.host.context;
+    const array: ArrayValue = { kind: 'array', items: [], node, file: context.file, frame: context.frame, reads: 0, typedAsArray: false };
+    // The list's own origin is the slot of each element.
+    array.items = values.map((value) => ({ value, slot: array }));
+    return array;
   }
 
   /** Makes a list of existing entries (with their slots and holes), as concat and slice keep them. */
   arrayOfEntries(items: Entry[], node: ts.Node): ArrayValue {
     this.checkLength(items.length);
-    return { kind: 'array', items, origin: this.host.origin(node), reads: 0, typedAsArray: false };
+    const context = this.host.context;
+    return { kind: 'array', items, node, file: context.file, frame: context.frame, reads: 0, typedAsArray: false };
   }
 
   checkLength(length: number): void {
@@ -229,7 +237,8 @@ export class Builtins {
     node: ts.Node,
     behaviour: { call?: NativeValue['call']; member?: NativeValue['member'] },
   ): NativeValue {
-    return { kind: 'native', name, origin: this.host.origin(node), reads: 0, ...behaviour };
+    const context = this.host.context;
+    return { kind: 'native', name, node, file: context.file, frame: context.frame, reads: 0, ...behaviour };
   }
 
   // Math, Number, String
@@ -587,9 +596,10 @@ export class Builtins {
   private fromEntries(list: Value | undefined, node: ts.Node): ObjectValue {
     if (list?.kind !== 'array') throw new NotEvaluated('Object.fromEntries needs a list of [key, value] pairs');
     this.host.read(list);
-    const slot = this.host.origin(node);
     const entries = new Map<string, Entry>();
-    const object: ObjectValue = { kind: 'object', entries, origin: slot, reads: 0, partial: list.partial };
+    const context = this.host.context;
+    const object: ObjectValue = { kind: 'object', entries, node, file: context.file, frame: context.frame, reads: 0, partial: list.partial };
+    const slot: Origin = object;
     for (const item of list.items) {
       const pair = item.value;
       if (pair.kind !== 'array') throw new NotEvaluated(`Object.fromEntries needs [key, value] pairs, not ${describeValue(pair)}`);
@@ -605,7 +615,7 @@ export class Builtins {
       if (!keyEntry) throw new NotEvaluated('Object.fromEntries needs [key, value] pairs, not an empty list');
       const key = String(this.primitiveOf(keyEntry.value, 'a key of Object.fromEntries'));
       object.skippedKeys?.delete(key);
-      entries.set(key, { value: valueEntry?.value ?? this.primitive(undefined, node), slot, key: keyEntry.value.origin });
+      entries.set(key, { value: valueEntry?.value ?? this.primitive(undefined, node), slot, key: keyEntry.value });
     }
     return object;
   }
@@ -623,7 +633,7 @@ export class Builtins {
           })
         : object.items.map((entry, index) => [String(index), entry.hole ? this.primitive(undefined, node) : entry.value, undefined]);
     const keyValue = (key: string, origin: Origin | undefined): PrimitiveValue =>
-      origin ? { kind: 'primitive', value: key, origin, reads: 0 } : this.primitive(key, node);
+      origin ? { kind: 'primitive', value: key, node: origin.node, file: origin.file, frame: origin.frame, reads: 0 } : this.primitive(key, node);
     const values = pairs.map(([key, value, keyOrigin]) => {
       if (kind === 'keys') return keyValue(key, keyOrigin);
       if (kind === 'values') return value;

@@ -95,7 +95,8 @@ export class Evaluator implements NativeHost, ModuleHost {
   private readonly filesBySource = new Map<ts.SourceFile, ModuleFile>();
   private readonly reported = new Set<string>();
   private readonly mainRecord: ModuleRecord;
-  private context: Context;
+  /** The file, scope and calls of the code running now; values created now take their origin from it. */
+  context: Context;
   private steps = 0;
   private callDepth = 0;
   private nesting = 0;
@@ -266,7 +267,7 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   private restObject(value: Value, used: Set<string>, node: ts.Node): ObjectValue {
     const entries = new Map<string, Entry>();
-    const rest: ObjectValue = { kind: 'object', entries, origin: this.origin(node), reads: 0 };
+    const rest: ObjectValue = { kind: 'object', entries, node, file: this.context.file, frame: this.context.frame, reads: 0 };
     if (value.kind === 'object') {
       for (const [key, entry] of value.entries) if (!used.has(key)) entries.set(key, entry);
       for (const key of value.skippedKeys ?? []) if (!used.has(key)) markSkippedKey(rest, key);
@@ -426,7 +427,8 @@ export class Evaluator implements NativeHost, ModuleHost {
   }
 
   private evaluateObject(node: ts.ObjectLiteralExpression): ObjectValue {
-    const object: ObjectValue = { kind: 'object', entries: new Map(), origin: this.origin(node), reads: 0 };
+    const context = this.context;
+    const object: ObjectValue = { kind: 'object', entries: new Map(), node, file: context.file, frame: context.frame, reads: 0 };
     this.reportDuplicateKeys(node);
     for (const member of node.properties) {
       this.step();
@@ -514,7 +516,8 @@ export class Evaluator implements NativeHost, ModuleHost {
   }
 
   private evaluateArray(node: ts.ArrayLiteralExpression): ArrayValue | undefined {
-    const array: ArrayValue = { kind: 'array', items: [], origin: this.origin(node), reads: 0, typedAsArray: false };
+    const context = this.context;
+    const array: ArrayValue = { kind: 'array', items: [], node, file: context.file, frame: context.frame, reads: 0, typedAsArray: false };
     for (const element of node.elements) {
       if (ts.isOmittedExpression(element)) {
         array.items.push({ value: this.primitive(undefined, element), slot: this.origin(element), hole: true });
@@ -895,8 +898,7 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   /** A function created by `node` in `context`, which may be another file's than the one running now. */
   functionValue(node: FunctionNode, name: string, context: Context): FunctionValue {
-    const origin: Origin = { node, file: context.file, frame: context.frame };
-    return { kind: 'function', node, name, scope: context.scope, file: context.file, origin, reads: 0 };
+    return { kind: 'function', node, file: context.file, frame: context.frame, reads: 0, name, scope: context.scope };
   }
 
   primitive(value: Primitive, node: ts.Node): PrimitiveValue {
@@ -905,12 +907,11 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   /**
    * Returns the origin of the expression `node` that put `value` into an object or list. A value
-   * that this expression created here already has an equal origin, which is reused instead of
+   * that this expression created here is itself an equal origin, which is used instead of
    * making a second one for every literal.
    */
   private slotOrigin(node: ts.Node, value: Value): Origin {
-    const origin = value.origin;
-    if (origin.node === node && origin.file === this.context.file && origin.frame === this.context.frame) return origin;
+    if (value.node === node && value.file === this.context.file && value.frame === this.context.frame) return value;
     return this.origin(node);
   }
 

@@ -194,11 +194,10 @@ export class ModelTree {
    * then changes this one part of the model and nothing else.
    */
   editableNode(value: Value): ts.Node | undefined {
-    const origin = value.origin;
-    if (!this.isUnique(origin.node, origin)) return undefined;
+    if (!this.isUnique(value.node, value)) return undefined;
     this.occurrences ??= this.countOccurrences();
     if (value.reads > 0 || this.occurrences.get(value) !== 1) return undefined;
-    return origin.node;
+    return value.node;
   }
 
   private isUnique(node: ts.Node, origin: Origin): boolean {
@@ -212,7 +211,7 @@ export class ModelTree {
    * Values of imported files have no range here (undefined).
    */
   private spanOf(value: Value, entry: Entry | undefined): Span | undefined {
-    const created = value.origin;
+    const created: Origin = value;
     const slot = entry?.slot;
     if (this.isUnique(created.node, created)) return nodeSpan(created.node, this.sourceFile);
     if (slot && this.isUnique(slot.node, slot)) return nodeSpan(slot.node, this.sourceFile);
@@ -267,20 +266,13 @@ export class ModelTree {
       }
       case 'object': {
         const object: Record<string, unknown> = {};
-        for (const key of orderedKeys(value.entries.keys())) {
-          path.push(key);
-          // Assigning "__proto__" would replace the prototype, so the key is left out, as in the JSON front end.
-          if (key === '__proto__') {
-            this.problems.push({
-              code: 'schema',
-              message: 'The key "__proto__" is reserved in JavaScript and cannot name a block, path, op or setting; it is ignored. Rename it.',
-              span: this.locate(path, 'key') ?? this.rootSpan ?? { start: 0, end: 1 },
-            });
-          } else {
-            const converted = this.toPlain((value.entries.get(key) as Entry).value, depth + 1);
-            if (converted !== undefined) object[key] = converted;
-          }
-          path.pop();
+        const entries = value.entries;
+        // Insertion order is the enumeration order unless a key is an array index, and most
+        // objects have none, so they skip sorting and the lookup of each key.
+        if (hasArrayIndexKey(entries)) {
+          for (const key of orderedKeys(entries.keys())) this.addPlainProperty(object, key, entries.get(key) as Entry, depth);
+        } else {
+          for (const [key, entry] of entries) this.addPlainProperty(object, key, entry, depth);
         }
         return object;
       }
@@ -292,6 +284,24 @@ export class ModelTree {
         });
         return undefined;
     }
+  }
+
+  /** Converts one property for toPlain and sets it on `object`, unless it is left out. */
+  private addPlainProperty(object: Record<string, unknown>, key: string, entry: Entry, depth: number): void {
+    const path = this.path;
+    path.push(key);
+    // Assigning "__proto__" would replace the prototype, so the key is left out, as in the JSON front end.
+    if (key === '__proto__') {
+      this.problems.push({
+        code: 'schema',
+        message: 'The key "__proto__" is reserved in JavaScript and cannot name a block, path, op or setting; it is ignored. Rename it.',
+        span: this.locate(path, 'key') ?? this.rootSpan ?? { start: 0, end: 1 },
+      });
+    } else {
+      const converted = this.toPlain(entry.value, depth + 1);
+      if (converted !== undefined) object[key] = converted;
+    }
+    path.pop();
   }
 
   /**
@@ -317,6 +327,11 @@ export class ModelTree {
     if (this.root) visit(this.root, 0);
     return occurrences;
   }
+}
+
+function hasArrayIndexKey(entries: Map<string, Entry>): boolean {
+  for (const key of entries.keys()) if (isArrayIndex(key)) return true;
+  return false;
 }
 
 function childEntry(value: Value, segment: string | number): Entry | undefined {

@@ -47,8 +47,32 @@ export function parseModule(fileName: string, text: string): ParsedModule | unde
     // nothing, so they stay off the stack.
     if (child.kind > ts.SyntaxKind.LastToken) stack.push(child);
   };
+  const visitChildren = (children: readonly ts.Node[]): void => {
+    for (let index = 0; index < children.length; index++) visitChild(children[index]);
+  };
   while (stack.length > 0) {
     parent = stack.pop() as ts.Node;
+    // Object and array literals and their properties make up nearly all nodes of a model and
+    // modify nothing. Their children are visited here without forEachChild's dispatch, in the
+    // order forEachChild visits them (TypeScript 5.9).
+    switch (parent.kind) {
+      case ts.SyntaxKind.ObjectLiteralExpression:
+        visitChildren((parent as ts.ObjectLiteralExpression).properties);
+        continue;
+      case ts.SyntaxKind.ArrayLiteralExpression:
+        visitChildren((parent as ts.ArrayLiteralExpression).elements);
+        continue;
+      case ts.SyntaxKind.PropertyAssignment: {
+        const property = parent as ts.PropertyAssignment & { modifiers?: unknown; questionToken?: unknown; exclamationToken?: unknown };
+        // Modifiers and the two tokens appear only in invalid code; forEachChild handles those.
+        if (!property.modifiers && !property.questionToken && !property.exclamationToken) {
+          visitChild(property.name);
+          visitChild(property.initializer);
+          continue;
+        }
+        break;
+      }
+    }
     for (const target of mutationTargets(parent)) mutations.push({ target, node: parent });
     ts.forEachChild(parent, visitChild);
   }

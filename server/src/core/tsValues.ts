@@ -41,8 +41,12 @@ export interface Origin {
 
 export type Primitive = string | number | boolean | null | undefined;
 
-interface ValueBase {
-  origin: Origin;
+/**
+ * A value is its own Origin: its node, file and frame are those of the expression that created
+ * it. Every value has an origin and lives until the analysis ends, so a separate object would
+ * cost one more allocation per value.
+ */
+interface ValueBase extends Origin {
   /**
    * Times an operation read the contents of the value: property access, spread, a built-in that
    * inspects it. Moving a value (binding, argument, return, storing it in a literal) is not a read.
@@ -80,13 +84,12 @@ export interface ArrayValue extends ValueBase {
 
 export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
-/** A function written in a model file or in a file it imports. */
+/** A function written in a model file or in a file it imports; its origin is its own node. */
 export interface FunctionValue extends ValueBase {
   kind: 'function';
   node: FunctionNode;
   /** The scope the function was created in (its closure). */
   scope: Scope;
-  file: ModuleFile;
   name: string;
 }
 
