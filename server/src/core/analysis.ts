@@ -1,7 +1,7 @@
 // The core's entry point: text in, model, results and findings out. No IO and no editor types,
 // so the CLI and the language server are thin adapters over these functions.
 import { analyzeNetwork, BlockAnalyzer, type Band, type BlockResult, type NetworkResult } from './analyze';
-import { carriedParts, unchangedBlocks, type CarriedParts } from './carryOver';
+import { carriedParts, unchangedParts, type CarriedParts } from './carryOver';
 import { CODES, type Code, type Severity } from './codes';
 import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix } from './findings';
 import { GAIN_MODELS } from './gain';
@@ -86,10 +86,10 @@ export function analyzeText(text: string, kind: SourceKind, options: AnalyzeOpti
 export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {}): Analysis {
   const problems: Problem[] = [...doc.problems];
   const earlier = options.previous && carried.get(options.previous);
-  const unchanged = earlier ? unchangedBlocks(earlier, doc) : undefined;
+  const unchanged = earlier && unchangedParts(earlier, doc);
   const validated = validateModelFile(doc, unchanged);
   appendAll(problems, validated.problems);
-  const built = buildModel(doc, validated.file, unchanged);
+  const built = buildModel(doc, validated.file, unchanged?.blocks);
   appendAll(problems, built.problems);
   const model = built.model;
 
@@ -97,9 +97,9 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const gainModel = GAIN_MODELS[settings.model];
   const band: Band = { log10Min: Math.log10(settings.band[0]), log10Max: Math.log10(settings.band[1]) };
   const analyzer = new BlockAnalyzer(model);
-  if (earlier && unchanged && unchanged.size > 0) {
+  if (earlier && unchanged && unchanged.blocks.size > 0) {
     const taken = new Set<BlockNode>();
-    for (const [name, block] of model.blocks) if (unchanged.get(name) === block) taken.add(block);
+    for (const [name, block] of model.blocks) if (unchanged.blocks.get(name) === block) taken.add(block);
     analyzer.takeOver(earlier.analyzer, taken);
   }
 

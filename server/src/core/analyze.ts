@@ -118,8 +118,9 @@ export class BlockAnalyzer {
 
   /**
    * Starts with an earlier analyzer's work on the blocks that this model took over from that
-   * analyzer's model unchanged (`taken`): their orders and shapes, and the results of those whose
-   * nested blocks, at any depth, were taken over too, since a result depends on nothing else.
+   * analyzer's model unchanged (`taken`). Their orders and shapes are kept. Results are kept for
+   * the blocks whose nested blocks, at any depth, were taken over too, because a result depends
+   * on nothing else.
    */
   takeOver(previous: BlockAnalyzer, taken: ReadonlySet<BlockNode>): void {
     for (const block of taken) {
@@ -129,7 +130,7 @@ export class BlockAnalyzer {
     }
     const changed: BlockNode[] = [];
     for (const block of this.model.blocks.values()) {
-      if (!taken.has(block) || nestedOps(block).some((op) => op.name === undefined || !this.model.blocks.has(op.name))) changed.push(block);
+      if (!taken.has(block) || block.nested.some((op) => op.name === undefined || !this.model.blocks.has(op.name))) changed.push(block);
     }
     const affected = this.containersOf(changed);
     for (const [name, cache] of previous.memo) {
@@ -145,7 +146,7 @@ export class BlockAnalyzer {
   private containersOf(blocks: readonly BlockNode[]): Set<BlockNode> {
     const parents = new Map<BlockNode, BlockNode[]>();
     for (const candidate of this.model.blocks.values()) {
-      for (const op of nestedOps(candidate)) {
+      for (const op of candidate.nested) {
         const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
         if (!nested) continue;
         const list = parents.get(nested);
@@ -215,20 +216,9 @@ export class BlockAnalyzer {
 
   /** Returns a nested block of `block` that is neither done nor on the stack, if any. */
   private pendingNested(block: BlockNode, done: Map<BlockNode, unknown>, onStack: Set<BlockNode>): BlockNode | undefined {
-    // Loops over the ops in place: this runs for every block, and most blocks nest nothing.
-    for (const edge of block.edges) {
-      for (const op of edge.ops) {
-        if (op.kind === 'block') {
-          const pending = this.pendingBlock(op, done, onStack);
-          if (pending) return pending;
-        }
-      }
-    }
-    for (const op of block.afterSum) {
-      if (op.kind === 'block') {
-        const pending = this.pendingBlock(op, done, onStack);
-        if (pending) return pending;
-      }
+    for (const op of block.nested) {
+      const pending = this.pendingBlock(op, done, onStack);
+      if (pending) return pending;
     }
     return undefined;
   }
@@ -428,7 +418,7 @@ class ComputedBlock implements BlockResult {
     private readonly gainModel: GainModel,
   ) {}
 
-  /** The same result read through another analyzer, which took over this one's block. */
+  /** Returns this result read through another analyzer, which took over this one's block. */
   movedTo(analyzer: BlockAnalyzer): ComputedBlock {
     const moved = new ComputedBlock(this.log10Wl, this.log10AfterSum, this.edgeLogs, analyzer, this.block, this.gainModel);
     moved.listed = this.listed;
@@ -645,14 +635,6 @@ function incomingEdges(block: BlockNode): Map<string, number[]> {
 }
 
 /** Lists the ops of a block that use another block, on its edges and after the sum. */
-function nestedOps(block: BlockNode): OpNode[] {
-  const ops: OpNode[] = [];
-  for (const edge of block.edges) for (const op of edge.ops) if (op.kind === 'block') ops.push(op);
-  for (const op of block.afterSum) if (op.kind === 'block') ops.push(op);
-  return ops.length === 0 ? NO_OPS : ops;
-}
-
-const NO_OPS: OpNode[] = [];
 
 /** The order of a block whose edges all go from "in" to "out". */
 const TWO_NODE_ORDER = [INPUT_NODE, OUTPUT_NODE];

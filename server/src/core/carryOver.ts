@@ -1,10 +1,9 @@
 // Blocks carried from one analysis of a document to the analysis of its next version: those whose
-// text did not change and that had no problem. The new text is still read in full. Validating,
-// building and analysing those blocks again is skipped, because an edit in an editor changes one
-// block of thousands.
+// text did not change and that had no problem. Validating, building and analysing them again is
+// skipped, because an edit in an editor changes one block of thousands.
 import type { BlockAnalyzer } from './analyze';
 import type { BlockNode, ModelIR } from './model';
-import type { Problem, SourceDocument, ValuePath } from './source';
+import type { Problem, SourceDocument, Span, ValuePath } from './source';
 
 /** The parts of an analysis that the next analysis of the same document can take over. */
 export interface CarriedParts {
@@ -26,29 +25,40 @@ export function carriedParts(doc: SourceDocument, model: ModelIR, analyzer: Bloc
   return { doc, model, analyzer, problemStarts };
 }
 
+/** The parts of an earlier analysis that a new one takes over. */
+export interface Unchanged {
+  /** By name, the blocks whose value has the same text and that had no problem, key and value included. */
+  blocks: Map<string, BlockNode>;
+  /**
+   * Whether the "layers" list has the same text and had no problem, so that its validation can
+   * be skipped. Layers are built again in any case, because the blocks they apply can change.
+   */
+  layers: boolean;
+}
+
 /**
- * Returns, by name, the blocks of the earlier analysis whose value has the same text in `doc`
- * and that had no problem (the key and value included). Every block reads the user ops, so a
- * change to "ops" carries nothing over. The caller checks that the blocks a block nests are
- * still defined.
+ * Returns the parts of the earlier analysis whose text is the same in `doc`. Every block reads
+ * the user ops, so a change to "ops" carries nothing over. The caller checks that the blocks a
+ * block nests are still defined. Returns undefined when nothing can be carried over.
  */
-export function unchangedBlocks(earlier: CarriedParts, doc: SourceDocument): Map<string, BlockNode> {
-  const found = new Map<string, BlockNode>();
+export function unchangedParts(earlier: CarriedParts, doc: SourceDocument): Unchanged | undefined {
   const before = earlier.doc.text;
   const after = doc.text;
-  if (before === undefined || after === undefined) return found;
-  if (doc.problems.some((problem) => problem.code === 'syntax-error')) return found;
-  if (textAt(earlier.doc, before, ['ops']) !== textAt(doc, after, ['ops'])) return found;
+  if (before === undefined || after === undefined) return undefined;
+  if (doc.problems.some((problem) => problem.code === 'syntax-error')) return undefined;
+  if (textAt(earlier.doc, before, ['ops']) !== textAt(doc, after, ['ops'])) return undefined;
+  const sameText = (path: ValuePath, key: Span | undefined, value: Span | undefined): boolean => {
+    if (!key || !value || hasStartWithin(earlier.problemStarts, key.start, value.end)) return false;
+    const now = doc.locate(path);
+    if (!now || now.end - now.start !== value.end - value.start) return false;
+    return after.slice(now.start, now.end) === before.slice(value.start, value.end);
+  };
+  const blocks = new Map<string, BlockNode>();
   for (const [name, block] of earlier.model.blocks) {
-    const key = earlier.doc.locate(block.path, 'key');
-    const value = earlier.doc.locate(block.path);
-    if (!key || !value || hasStartWithin(earlier.problemStarts, key.start, value.end)) continue;
-    const now = doc.locate(block.path);
-    if (!now || now.end - now.start !== value.end - value.start) continue;
-    if (after.slice(now.start, now.end) !== before.slice(value.start, value.end)) continue;
-    found.set(name, block);
+    if (sameText(block.path, earlier.doc.locate(block.path, 'key'), earlier.doc.locate(block.path))) blocks.set(name, block);
   }
-  return found;
+  const layers = earlier.doc.locate(['layers']);
+  return { blocks, layers: sameText(['layers'], layers, layers) };
 }
 
 function textAt(doc: SourceDocument, text: string, path: ValuePath): string | undefined {

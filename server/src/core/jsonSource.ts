@@ -243,9 +243,10 @@ function spliceRecords(whole: Records, part: Records, splice: Splice): { records
     const offset = part.offsets[at];
     offsets[firstRecord * 4 + at] = offset < 0 ? offset : offset + partStart;
   }
-  for (let at = afterRecords * 4, to = (afterRecords + recordShift) * 4; at < whole.offsets.length; at++, to++) {
-    const offset = whole.offsets[at];
-    offsets[to] = offset >= movedFrom ? offset + delta : offset;
+  offsets.set(whole.offsets.subarray(afterRecords * 4), (afterRecords + recordShift) * 4);
+  // An edit that keeps the length (a digit typed over another) moves nothing.
+  if (delta !== 0) {
+    for (let at = (afterRecords + recordShift) * 4; at < offsets.length; at++) if (offsets[at] >= movedFrom) offsets[at] += delta;
   }
 
   const childLayouts = new Int32Array(recordCount);
@@ -254,10 +255,10 @@ function spliceRecords(whole: Records, part: Records, splice: Splice): { records
     const layout = part.childLayouts[at];
     childLayouts[firstRecord + at] = layout === NO_LAYOUT ? layout : layout + firstLayout;
   }
-  for (let at = afterRecords; at < whole.childLayouts.length; at++) {
-    const layout = whole.childLayouts[at];
+  childLayouts.set(whole.childLayouts.subarray(afterRecords), afterRecords + recordShift);
+  if (layoutShift !== 0) {
     // The replaced value's own record pointed at lastLayout, which is now the part's root layout.
-    childLayouts[at + recordShift] = layout >= lastLayout ? layout + layoutShift : layout;
+    for (let at = afterRecords + recordShift; at < recordCount; at++) if (childLayouts[at] >= lastLayout) childLayouts[at] += layoutShift;
   }
 
   const layouts = new Int32Array(whole.layouts.length + layoutShift * LAYOUT_FIELDS);
@@ -268,12 +269,10 @@ function spliceRecords(whole: Records, part: Records, splice: Splice): { records
     layouts[to + COUNT] = part.layouts[at + COUNT];
     layouts[to + IS_OBJECT] = part.layouts[at + IS_OBJECT];
   }
-  for (let at = (lastLayout + 1) * LAYOUT_FIELDS; at < whole.layouts.length; at += LAYOUT_FIELDS) {
-    const to = at + layoutShift * LAYOUT_FIELDS;
-    const first = whole.layouts[at + FIRST];
-    layouts[to + FIRST] = first >= afterRecords ? first + recordShift : first;
-    layouts[to + COUNT] = whole.layouts[at + COUNT];
-    layouts[to + IS_OBJECT] = whole.layouts[at + IS_OBJECT];
+  const movedLayouts = (lastLayout + 1 + layoutShift) * LAYOUT_FIELDS;
+  layouts.set(whole.layouts.subarray((lastLayout + 1) * LAYOUT_FIELDS), movedLayouts);
+  if (recordShift !== 0) {
+    for (let at = movedLayouts + FIRST; at < layouts.length; at += LAYOUT_FIELDS) if (layouts[at] >= afterRecords) layouts[at] += recordShift;
   }
 
   const keyIndexes = new Map<number, Map<string, number>>();
@@ -283,9 +282,7 @@ function spliceRecords(whole: Records, part: Records, splice: Splice): { records
   }
   for (const [layout, index] of part.keyIndexes) keyIndexes.set(layout + firstLayout, index);
 
-  const keys = whole.keys.slice(0, firstRecord);
-  for (const key of part.keys) keys.push(key);
-  for (let at = afterRecords; at < whole.keys.length; at++) keys.push(whole.keys[at]);
+  const keys = whole.keys.slice(0, firstRecord).concat(part.keys, whole.keys.slice(afterRecords));
   return { records: { offsets, keys, childLayouts, layouts, keyIndexes }, layoutShift };
 }
 

@@ -57,6 +57,8 @@ export interface BlockNode {
   afterSum: OpNode[];
   /** True when an op of the block could not be resolved; such a block is not analysed. */
   unresolved: boolean;
+  /** The ops that nest a block, edges first, then afterSum; most blocks have none. */
+  nested: readonly OpNode[];
 }
 
 export interface LayerNode {
@@ -87,8 +89,8 @@ const SHORTCUT_NAMES = new Set(['shortcut', 'skip', 'identity', 'residual_shortc
 
 /**
  * Builds the IR of a validated file. `carried` holds blocks of an earlier analysis of the same
- * document whose text is unchanged; each is taken over, and moved to `doc`, when every block it
- * nests is still defined, because then building it again would give the same block.
+ * document whose text is unchanged. Each is taken over and moved to `doc` when every block it
+ * nests is still defined, because building it again would then give the same block.
  */
 export function buildModel(
   doc: SourceDocument,
@@ -97,25 +99,25 @@ export function buildModel(
 ): { model: ModelIR; problems: Problem[] } {
   const problems: Problem[] = [];
   const userOps = new Map(Object.entries(file.ops ?? {}));
-  const declaredBlocks = new Set(Object.keys(file.blocks ?? {}));
+  const fileBlocks = file.blocks ?? {};
   const rawBlocks = (doc.value as { blocks?: Record<string, unknown> } | undefined)?.blocks;
-  const invalidBlocks = new Set(
-    rawBlocks && typeof rawBlocks === 'object' ? Object.keys(rawBlocks).filter((name) => !declaredBlocks.has(name)) : [],
-  );
-  const knownBlocks = new Set([...declaredBlocks, ...invalidBlocks]);
+  // Validation keeps a subset of the blocks the document names, so the names are the known blocks.
+  const knownBlocks = new Set(rawBlocks && typeof rawBlocks === 'object' ? Object.keys(rawBlocks) : []);
+  const invalidBlocks = new Set<string>();
+  for (const name of knownBlocks) if (!Object.hasOwn(fileBlocks, name)) invalidBlocks.add(name);
   // User ops that failed validation already have a problem; uses of them are not "unknown".
   const rawOps = (doc.value as { ops?: Record<string, unknown> } | undefined)?.ops;
   const invalidOps = new Set(rawOps && typeof rawOps === 'object' ? Object.keys(rawOps).filter((name) => !userOps.has(name)) : []);
   const resolver = new OpResolver(doc, userOps, knownBlocks, problems, invalidOps);
 
   const blocks = new Map<string, BlockNode>();
-  for (const [name, block] of Object.entries(file.blocks ?? {})) {
+  for (const name of Object.keys(fileBlocks)) {
     const earlier = carried?.get(name);
-    if (earlier instanceof SourceBlock && nestedNames(earlier).every((nested) => knownBlocks.has(nested))) {
+    if (earlier instanceof SourceBlock && earlier.nested.every((op) => knownBlocks.has(op.name as string))) {
       earlier.place.moveTo(doc);
       blocks.set(name, earlier);
     } else {
-      blocks.set(name, buildBlock(doc, resolver, name, block, ['blocks', name]));
+      blocks.set(name, buildBlock(doc, resolver, name, fileBlocks[name], ['blocks', name]));
     }
   }
 
@@ -208,6 +210,7 @@ function buildLayer(
       ],
       afterSum: [],
       unresolved: resolver.takeFailed(),
+      nested: nestingOps(ops, NO_OPS),
     };
     return { index, span, path, block, repeat: Array.isArray(layer) ? 1 : layer.repeat ?? 1, plain: true };
   }
@@ -263,7 +266,7 @@ class OpResolver {
   /** Set when an op fails to resolve; the block builder reads and clears it. */
   failed = false;
 
-  /** Where the ops resolved next are located: the place of the block or layer being built. */
+  /** The place of the block or layer being built, where the ops resolved next are located. */
   place: Place;
 
   /** Resolves the op list at `parent` (or at `parent`.`key`); ops that fail are left out. */
@@ -364,8 +367,8 @@ class OpResolver {
 
 /**
  * The document a block's parts are located in. A block whose text did not change is taken over by
- * the next analysis of its document, which points this at the new document; ranges found in the
- * earlier one are then found again.
+ * the next analysis of its document, which points this at the new document. Ranges found in the
+ * earlier document are then found again.
  */
 class Place {
   /** Counts the moves, so a part can tell whether it was located in the current document without keeping an earlier one alive. */
@@ -392,7 +395,11 @@ class SourceBlock implements BlockNode {
     readonly edges: EdgeNode[],
     readonly afterSum: OpNode[],
     readonly unresolved: boolean,
-  ) {}
+  ) {
+    this.nested = nestingOps(...edges.map((edge) => edge.ops), afterSum);
+  }
+
+  readonly nested: readonly OpNode[];
 
   get span(): Span {
     if (this.locatedAt !== this.place.moves || !this.located) {
@@ -403,12 +410,17 @@ class SourceBlock implements BlockNode {
   }
 }
 
-/** Names of the blocks that a block nests, through its edges and its afterSum. */
-export function nestedNames(block: BlockNode): string[] {
-  const names: string[] = [];
-  for (const edge of block.edges) for (const op of edge.ops) if (op.kind === 'block' && op.name !== undefined) names.push(op.name);
-  for (const op of block.afterSum) if (op.kind === 'block' && op.name !== undefined) names.push(op.name);
-  return names;
+/** Returns the ops of an edge or afterSum list that nest a block; NO_OPS when there are none. */
+function nestingOps(...lists: readonly OpNode[][]): readonly OpNode[] {
+  let found: OpNode[] | undefined;
+  for (const ops of lists) {
+    for (const op of ops) {
+      if (op.kind !== 'block') continue;
+      found ??= [];
+      found.push(op);
+    }
+  }
+  return found ?? NO_OPS;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Validation of a read value against the model schema, piece by piece: each top-level key, each
 // block, op and layer is checked on its own, so one bad block leaves the rest of the model usable.
 import type { z } from 'zod';
+import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
 import { ModelFileShape, type ModelFile } from './schema';
 import { locateNearest, type Problem, type SourceDocument, type ValuePath } from './source';
@@ -10,11 +11,8 @@ type Issue = z.core.$ZodIssue;
 /** The parts of a model file that passed validation; a part that failed is absent. */
 export type ValidFile = Partial<ModelFile>;
 
-/**
- * Validates each part of the document's value. Blocks named in `unchanged` passed validation
- * without a problem in an earlier analysis of the same text, so they are kept as read.
- */
-export function validateModelFile(doc: SourceDocument, unchanged?: { has(name: string): boolean }): { file: ValidFile; problems: Problem[] } {
+/** Validates each part of the document's value. Parts that an earlier analysis of the same text found valid (`unchanged`) are kept as read. */
+export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): { file: ValidFile; problems: Problem[] } {
   const problems: Problem[] = [];
   const raw = doc.value;
   if (raw === undefined) return { file: {}, problems };
@@ -49,8 +47,10 @@ export function validateModelFile(doc: SourceDocument, unchanged?: { has(name: s
     if ((key === 'blocks' || key === 'ops') && isPlainObject(value)) {
       const entrySchema = key === 'blocks' ? ModelFileShape.blocks.unwrap().valueType : ModelFileShape.ops.unwrap().valueType;
       const entries: Record<string, unknown> = {};
-      for (const [name, entry] of Object.entries(value)) {
-        if (key === 'blocks' && unchanged?.has(name)) {
+      const kept = key === 'blocks' ? unchanged?.blocks : undefined;
+      for (const name of Object.keys(value)) {
+        const entry = value[name];
+        if (kept?.has(name)) {
           entries[name] = entry;
           continue;
         }
@@ -61,6 +61,10 @@ export function validateModelFile(doc: SourceDocument, unchanged?: { has(name: s
       continue;
     }
     if (key === 'layers' && Array.isArray(value)) {
+      if (unchanged?.layers) {
+        file.layers = value;
+        continue;
+      }
       const layerSchema = ModelFileShape.layers.element;
       // Keep the indices of the source even where a layer is invalid, so layer i is always layers[i].
       file.layers = value.map((layer, index) => {
