@@ -3,6 +3,8 @@
 // trailing commas and syntax errors.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
 import { readJsonSource } from '../server/src/core/jsonSource';
@@ -115,6 +117,34 @@ describe('JSON reader', () => {
     const broken = readJsonSource(edited.replace('"tanh"', '"tanh'), second);
     assert.ok(broken.problems.length > 0 && broken.problems.every((problem) => problem.code === 'syntax-error'));
     assert.notEqual((broken.value as { layers: unknown }).layers, after.layers);
+  });
+
+  test('a chain of patched reads keeps one document text alive, not one per edit', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    // Long keys and strings: the parser returns them as slices of the text it read.
+    const blocks = Object.fromEntries(
+      Array.from({ length: 2000 }, (_, i) => [`a_long_block_name_${i}`, { description: `a description longer than a slice ${i}`, scale: 0.5 }]),
+    );
+    let text = JSON.stringify({ reslint: 1, blocks }, null, 2);
+    let doc = readJsonSource(text);
+    const heapAfter = async (): Promise<number> => {
+      await new Promise((resolve) => setImmediate(resolve));
+      collect();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = await heapAfter();
+    const edits = 40;
+    for (let edit = 0; edit < edits; edit++) {
+      const at = text.indexOf('0.5', (edit * text.length) / edits);
+      text = `${text.slice(0, at)}0.25${text.slice(at + 3)}`;
+      doc = readJsonSource(text, doc);
+    }
+    assert.equal(doc.length, text.length);
+    // Each text takes about 0.24 MB. Strings of the first read still hold the first text, so the
+    // heap grows by one or two texts; forty texts kept alive would add about 10 MB.
+    const grown = (await heapAfter()) - before;
+    assert.ok(grown < 8 * text.length, `the heap grew by ${(grown / 1e6).toFixed(1)} MB`);
   });
 
   test('values and ranges equal jsonc-parser tree', () => {

@@ -128,7 +128,10 @@ function patchBlock(earlier: Read & { text: string }, text: string): Read | unde
 
   const problems: Problem[] = [];
   // The block sits two levels below the root, which counts toward the nesting limit.
-  const part = new ValueReader(problems, 2).read(text.slice(valueStart, valueEnd + delta));
+  // The parser's strings are slices of the text they read. A copy of the block's text keeps them
+  // from holding on to the whole document, which would keep one document text per edit alive.
+  const blockText = ` ${text.slice(valueStart, valueEnd + delta)}`.slice(1);
+  const part = new ValueReader(problems, 2).read(blockText);
   if (problems.length > 0 || part.tooDeep !== undefined || !part.root || part.root.layout === NO_LAYOUT) return undefined;
 
   const firstLayout = firstClosed(records, blockLayout);
