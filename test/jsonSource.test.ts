@@ -119,7 +119,7 @@ describe('JSON reader', () => {
     assert.notEqual((broken.value as { layers: unknown }).layers, after.layers);
   });
 
-  test('a chain of patched reads keeps one document text alive, not one per edit', async () => {
+  test('patched reads: forty edits keep at most two document texts alive', async () => {
     setFlagsFromString('--expose-gc');
     const collect = runInNewContext('gc') as () => void;
     // Long keys and strings: the parser returns them as slices of the text it read.
@@ -142,7 +142,7 @@ describe('JSON reader', () => {
     }
     assert.equal(doc.length, text.length);
     // Each text takes about 0.24 MB. Strings of the first read still hold the first text, so the
-    // heap grows by one or two texts; forty texts kept alive would add about 10 MB.
+    // heap grows by one or two texts. Forty texts kept alive would add about 10 MB.
     const grown = (await heapAfter()) - before;
     assert.ok(grown < 8 * text.length, `the heap grew by ${(grown / 1e6).toFixed(1)} MB`);
   });

@@ -120,4 +120,16 @@ describe('text order', () => {
       assert.deepEqual(hintsBetween(analysis, order, offset, offset + 20), all.filter((hint) => hint.offset >= offset && hint.offset <= offset + 20));
     }
   });
+
+  test('duplicate block key breaks order', () => {
+    // "a" keeps its first place among the keys, but its range is that of the second "a".
+    const text = '{ "reslint": 1, "blocks": { "a": { "paths": { "r": ["relu"] } }, "b": { "paths": { "r": ["tanh"] } }, "a": { "paths": { "r": ["gelu"] } } }, "layers": [{ "block": "a" }, { "block": "b" }] }';
+    const analysis = analyzeText(text, 'json');
+    const order = buildTextOrder(analysis);
+    assert.deepEqual(order.blocks.map((block) => block.name), ['a', 'b']);
+    assert.ok(order.blocks[0].span.start > order.blocks[1].span.start);
+    assert.equal(blocksInTextOrder(order), false);
+    const all = hintsBetween(analysis, undefined, 0, text.length);
+    assert.deepEqual(hintsBetween(analysis, order, 0, text.length), all);
+  });
 });

@@ -3,7 +3,7 @@
 // skipped, because an edit in an editor changes one block of thousands.
 import type { BlockAnalyzer } from './analyze';
 import type { BlockNode, ModelIR } from './model';
-import type { Problem, SourceDocument, Span, ValuePath } from './source';
+import type { BlockPatch, Problem, SourceDocument, Span, ValuePath } from './source';
 
 /** The parts of an analysis that the next analysis of the same document can take over. */
 export interface CarriedParts {
@@ -42,6 +42,7 @@ export interface Unchanged {
  * block nests are still defined. Returns undefined when nothing can be carried over.
  */
 export function unchangedParts(earlier: CarriedParts, doc: SourceDocument): Unchanged | undefined {
+  if (doc.patch && doc.patch.from === earlier.doc.revision) return unchangedAroundPatch(earlier, doc, doc.patch);
   const before = earlier.doc.text;
   const after = doc.text;
   if (before === undefined || after === undefined) return undefined;
@@ -59,6 +60,26 @@ export function unchangedParts(earlier: CarriedParts, doc: SourceDocument): Unch
   }
   const layers = earlier.doc.locate(['layers']);
   return { blocks, layers: sameText(['layers'], layers, layers) };
+}
+
+/**
+ * Returns the unchanged parts of a document read by patching the earlier one: every part but the
+ * patched block has the same text. The earlier document now locates in the new text, so the
+ * earlier problems are compared at offsets moved back by the patch.
+ */
+function unchangedAroundPatch(earlier: CarriedParts, doc: SourceDocument, patch: BlockPatch): Unchanged {
+  const starts = earlier.problemStarts;
+  const hadProblem = (path: ValuePath): boolean => {
+    if (starts.length === 0) return false;
+    const key = doc.locate(path, 'key');
+    const value = doc.locate(path);
+    if (!key || !value) return true;
+    const before = (offset: number): number => (offset >= patch.end ? offset - patch.delta : offset);
+    return hasStartWithin(starts, before(key.start), before(value.end));
+  };
+  const blocks = new Map<string, BlockNode>();
+  for (const [name, block] of earlier.model.blocks) if (name !== patch.block && !hadProblem(block.path)) blocks.set(name, block);
+  return { blocks, layers: doc.locate(['layers']) !== undefined && !hadProblem(['layers']) };
 }
 
 function textAt(doc: SourceDocument, text: string, path: ValuePath): string | undefined {

@@ -2,7 +2,7 @@
 // plain value and a compact layout of where each part of it is, reports syntax errors and
 // duplicate keys, and edits the text minimally.
 import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
-import type { Problem, SourceDocument, SourceEditor, Span, TextEdit, ValuePath } from './source';
+import type { BlockPatch, Problem, SourceDocument, SourceEditor, Span, TextEdit, ValuePath } from './source';
 
 /** Deepest nesting of objects and lists read; deeper text is rejected before parsing, so the recursive parser cannot overflow the stack. */
 export const MAX_JSON_DEPTH = 256;
@@ -58,8 +58,13 @@ const INDEXED_OBJECT_SIZE = 16;
  */
 export function readJsonSource(text: string, previous?: SourceDocument): SourceDocument {
   const earlier = previous && cleanReads.get(previous);
-  const patched = earlier && patchBlock(earlier, text);
-  if (patched) return jsonDocument(text, patched, []);
+  const patched = previous && earlier && patchBlock(earlier, text);
+  if (previous && patched) {
+    // The earlier read's tables and value now describe the new text.
+    cleanReads.delete(previous);
+    const patch = patched.block === undefined ? undefined : { from: previous.revision ?? {}, block: patched.block, end: patched.end, delta: patched.delta };
+    return jsonDocument(text, patched.read, [], patch);
+  }
   const problems: Problem[] = [];
   const read = new ValueReader(problems).read(text);
   if (read.tooDeep !== undefined) {
@@ -84,7 +89,7 @@ interface Read {
 /** Reads without problems, kept for the next version's read to patch. */
 const cleanReads = new WeakMap<SourceDocument, Read & { text: string }>();
 
-function jsonDocument(text: string, read: Read, problems: Problem[]): SourceDocument {
+function jsonDocument(text: string, read: Read, problems: Problem[], patch?: BlockPatch): SourceDocument {
   const { root, records } = read;
   const find = (path: ValuePath): Located | undefined => (root ? findPart(root, records, path) : undefined);
   const locate = (path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined => {
@@ -93,22 +98,24 @@ function jsonDocument(text: string, read: Read, problems: Problem[]): SourceDocu
     if (part === 'key' && found.keyStart >= 0) return { start: found.keyStart, end: found.keyEnd };
     return { start: found.start, end: found.end };
   };
-  const doc: SourceDocument = { value: read.value, locate, problems, length: text.length, text, editor: new JsonEditor(text, find, records) };
+  const doc: SourceDocument = { value: read.value, locate, problems, length: text.length, text, patch, revision: {}, editor: new JsonEditor(text, find, records) };
   if (problems.length === 0 && root) cleanReads.set(doc, { ...read, text });
   return doc;
 }
 
 /**
  * Returns the read of `text` made from the earlier read by reading again only the block that an
- * edit changed. Returns undefined when the edit is not inside the braces of one block under
- * "blocks", and when that block's new text has a problem, which can change how the rest parses.
+ * edit changed. The earlier read's value and, where the layout keeps its shape, its tables are
+ * updated in place. Returns undefined, and changes nothing, when the edit is not inside the
+ * braces of one block under "blocks", and when that block's new text has a problem, which can
+ * change how the rest parses.
  */
-function patchBlock(earlier: Read & { text: string }, text: string): Read | undefined {
+function patchBlock(earlier: Read & { text: string }, text: string): { read: Read; block?: string; end: number; delta: number } | undefined {
   const before = earlier.text;
   const { root, records } = earlier;
   if (!root || root.layout === NO_LAYOUT) return undefined;
   const start = commonPrefix(before, text);
-  if (start === before.length && start === text.length) return earlier;
+  if (start === before.length && start === text.length) return { read: earlier, end: text.length, delta: 0 };
   const oldEnd = before.length - commonSuffix(before, text, start);
   const delta = text.length - before.length;
 
@@ -147,12 +154,11 @@ function patchBlock(earlier: Read & { text: string }, text: string): Read | unde
     partStart: valueStart,
   });
 
-  const rootValue = earlier.value as Record<string, unknown>;
-  const blocks = { ...(rootValue.blocks as Record<string, unknown>) };
-  blocks[records.keys[record] as string] = part.value;
+  const name = records.keys[record] as string;
+  (earlier.value as { blocks: Record<string, unknown> }).blocks[name] = part.value;
   const layoutShift = spliced.layoutShift;
-  return {
-    value: { ...rootValue, blocks },
+  const read: Read = {
+    value: earlier.value,
     root: {
       start: root.start,
       end: root.end >= valueEnd ? root.end + delta : root.end,
@@ -162,6 +168,7 @@ function patchBlock(earlier: Read & { text: string }, text: string): Read | unde
     },
     records: spliced.records,
   };
+  return { read, block: name, end: valueEnd + delta, delta };
 }
 
 /** Length of the longest common prefix; compares runs of characters before single ones. */
@@ -231,6 +238,37 @@ interface Splice {
   partStart: number;
 }
 
+/**
+ * Writes a part's records and layouts over those of the value it replaces, which has as many of
+ * each: the usual edit changes a number or a name. Copying the tables of a large model on every
+ * keystroke made megabytes of garbage per edit.
+ */
+function overwriteRecords(whole: Records, part: Records, splice: Splice): Records {
+  const { firstRecord, firstLayout, lastLayout, movedFrom, delta, partStart } = splice;
+  const { offsets, childLayouts, layouts, keys } = whole;
+  for (let at = 0; at < part.offsets.length; at++) {
+    const offset = part.offsets[at];
+    offsets[firstRecord * 4 + at] = offset < 0 ? offset : offset + partStart;
+  }
+  if (delta !== 0) {
+    for (let at = (firstRecord + part.keys.length) * 4; at < offsets.length; at++) if (offsets[at] >= movedFrom) offsets[at] += delta;
+  }
+  for (let at = 0; at < part.keys.length; at++) {
+    const layout = part.childLayouts[at];
+    childLayouts[firstRecord + at] = layout === NO_LAYOUT ? layout : layout + firstLayout;
+    keys[firstRecord + at] = part.keys[at];
+  }
+  for (let at = 0; at < part.layouts.length; at += LAYOUT_FIELDS) {
+    const to = firstLayout * LAYOUT_FIELDS + at;
+    layouts[to + FIRST] = part.layouts[at + FIRST] + firstRecord;
+    layouts[to + COUNT] = part.layouts[at + COUNT];
+    layouts[to + IS_OBJECT] = part.layouts[at + IS_OBJECT];
+  }
+  for (const layout of [...whole.keyIndexes.keys()]) if (layout >= firstLayout && layout <= lastLayout) whole.keyIndexes.delete(layout);
+  for (const [layout, index] of part.keyIndexes) whole.keyIndexes.set(layout + firstLayout, index);
+  return whole;
+}
+
 /** Replaces the records and layouts of one value with those of a part read on its own. */
 function spliceRecords(whole: Records, part: Records, splice: Splice): { records: Records; layoutShift: number } {
   const { firstRecord, afterRecords, firstLayout, lastLayout, movedFrom, delta, partStart } = splice;
@@ -239,6 +277,7 @@ function spliceRecords(whole: Records, part: Records, splice: Splice): { records
   const recordShift = partRecords - (afterRecords - firstRecord);
   const layoutShift = partLayouts - (lastLayout - firstLayout + 1);
   const recordCount = whole.keys.length + recordShift;
+  if (recordShift === 0 && layoutShift === 0) return { records: overwriteRecords(whole, part, splice), layoutShift };
 
   const offsets = new Int32Array(recordCount * 4);
   offsets.set(whole.offsets.subarray(0, firstRecord * 4));

@@ -34,8 +34,29 @@ export interface SourceDocument {
    * part can depend on text elsewhere, as a TypeScript value can on a variable declared above it.
    */
   text?: string;
+  /** Set when the document was read from an earlier version's by reading one block again. */
+  patch?: BlockPatch;
+  /**
+   * A token for this read, which a patch made from it names. A token rather than the document,
+   * so that a chain of versions does not keep every earlier document alive.
+   */
+  revision?: object;
   /** Text edits in this document's own syntax, for quick fixes. */
   editor: SourceEditor;
+}
+
+/** The record of a read made from an earlier version's read by reading one block again. */
+export interface BlockPatch {
+  /**
+   * The `revision` of the earlier version's document. That document's value and tables were
+   * updated in place, so it must not be read afterwards.
+   */
+  from: object;
+  /** The block whose value was read again; every other part has the same text as before. */
+  block: string;
+  /** End of that block's value in the new text. Offsets from here on moved by `delta`. */
+  end: number;
+  delta: number;
 }
 
 /** A replacement of a range of the document text. */

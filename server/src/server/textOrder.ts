@@ -14,8 +14,10 @@ import { fileNameOf, type AnalyzedDocument } from './workspace';
 export interface TextOrder {
   /** Named blocks in the model's order, which is the order of their keys unless `blocksSorted` is false. */
   blocks: BlockNode[];
-  /** Whether `blocks` is in text order; computed on first use, because it reads every block. */
+  /** Whether `blocks` is in text order; computed on first use. */
   blocksSorted?: boolean;
+  /** Whether the document has a duplicate key anywhere. */
+  duplicateKeys: boolean;
   /** Range of the "blocks" object. */
   blocksValue: Span | undefined;
   /** The layers that passed validation, in index order, which is text order. */
@@ -39,7 +41,7 @@ export function textOrderOf(document: AnalyzedDocument): TextOrder | undefined {
   return order;
 }
 
-/** Returns the text order of an analysis of JSON text. It copies two lists and reads no block. */
+/** Returns the text order of an analysis of JSON text. It copies two lists and locates no block. */
 export function buildTextOrder(analysis: Analysis): TextOrder {
   const { model, doc } = analysis;
   return {
@@ -47,25 +49,25 @@ export function buildTextOrder(analysis: Analysis): TextOrder {
     blocksValue: doc.locate(['blocks']),
     layers: model.layers.filter((layer): layer is LayerNode => layer !== undefined),
     layersValue: doc.locate(['layers']),
+    duplicateKeys: doc.problems.some((problem) => problem.code === 'duplicate-key'),
   };
 }
 
 /**
- * Checks whether the named blocks are in the order of their keys. They are not when a block is
- * named like an integer, because JavaScript objects list such keys first.
+ * Checks whether the named blocks are in the order of their keys. JavaScript objects list keys in
+ * the order they were first added, except integer-like keys, which come first. A duplicate key
+ * keeps the place of its first occurrence, while its range is that of its last. Without either,
+ * the blocks are in text order, which is found from their names alone: reading every block's
+ * range would locate 10,000 blocks again after each edit.
  */
 export function blocksInTextOrder(order: TextOrder): boolean {
-  if (order.blocksSorted === undefined) {
-    const { blocks } = order;
-    order.blocksSorted = true;
-    for (let i = 1; i < blocks.length; i++) {
-      if (blocks[i - 1].span.start >= blocks[i].span.start) {
-        order.blocksSorted = false;
-        break;
-      }
-    }
-  }
+  order.blocksSorted ??= !order.duplicateKeys && !order.blocks.some((block) => isArrayIndex(block.name));
   return order.blocksSorted;
+}
+
+/** Returns whether a key is an array index, which JavaScript lists before the other keys of an object. */
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 /** Returns the index of the last item whose start is at or before `offset` (-1 for none); `items` are sorted by start. */
