@@ -1,10 +1,17 @@
 // Entry of the ResLint language server. `createConnection` picks the transport from the command
 // line: --stdio, --node-ipc (the VS Code client's default), --socket=<port> or --pipe=<name>.
+import { setFlagsFromString } from 'node:v8';
 import { createConnection, ProposedFeatures, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerFeatures } from './features';
 import { MessageQueueMonitor } from './messageQueue';
 import { Workspace } from './workspace';
+
+// V8 grows its young generation while a program allocates fast, up to 16 MB per semi-space,
+// and keeps it. An editor process lives long and spends most of its time idle: after opening a
+// model of 10,000 blocks the server held about 30 MB more than with a young generation that does
+// not grow. The price is a first analysis about a tenth slower; edits analyse only what changed.
+setFlagsFromString('--semi-space-growth-factor=1');
 
 const messageQueue = new MessageQueueMonitor();
 const connection = createConnection(ProposedFeatures.all, { messageStrategy: messageQueue });
