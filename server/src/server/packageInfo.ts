@@ -24,5 +24,9 @@ export function extensionVersion(): string {
 
 /** Returns the file URL of a code's section in docs/codes.md, which the extension ships. */
 export function codeHref(code: Code): string {
-  return codeDocsUrl(pathToFileURL(join(extensionRoot(), 'docs', 'codes.md')).href, code);
+  // Every diagnostic of every publish links its code, and finding the folder checks the disk.
+  codesFileUrl ??= pathToFileURL(join(extensionRoot(), 'docs', 'codes.md')).href;
+  return codeDocsUrl(codesFileUrl, code);
 }
+
+let codesFileUrl: string | undefined;
