@@ -179,3 +179,14 @@ test('previous: a chain of analyses keeps no earlier document alive', async () =
   assert.equal(earlier.filter((ref) => ref.deref() !== undefined).length, 0);
   assert.equal(analysis.model.blocks.get('b0')?.edges[1].ops[0].label, 'relu');
 });
+
+test('previous: an edit inside an element of a "blocks" list gives the findings of a fresh analysis', () => {
+  const text = '{\n  "reslint": 1,\n  "blocks": [\n    { "paths": { "s": [], "r": ["relu"] } }\n  ],\n  "layers": [{ "block": "undefined" }, { "block": "missing" }]\n}';
+  const edited = text.replace('["relu"]', '["relu", "gelu"]');
+  const carried = analyzeText(edited, 'json', { previous: analyzeText(text, 'json') });
+  assert.deepEqual(observable(carried), observable(analyzeText(edited, 'json')));
+  assert.deepEqual(
+    carried.findings.map((finding) => finding.code),
+    ['schema', 'unknown-block', 'unknown-block'],
+  );
+});

@@ -61,7 +61,8 @@ const blocksDocumentArbitrary = fc
     fc.constantFrom('// note', '/* block */', ''),
   )
   .map(([blocks, other, indent, comment]) => {
-    const text = JSON.stringify({ reslint: 1, blocks, layers: other }, null, indent);
+    // A "blocks" list is invalid, but an edit inside one of its elements must still read right.
+    const text = JSON.stringify({ reslint: 1, blocks: indent === 3 ? Object.values(blocks) : blocks, layers: other }, null, indent);
     return indent > 0 ? text.replace(/\n/g, ` ${comment}\n`) : text;
   })
   .filter((text) => !text.includes('__proto__'));

@@ -122,7 +122,8 @@ function patchBlock(earlier: Read & { text: string }, text: string): { read: Rea
   const blocksPosition = keyPosition(records, root.layout, 'blocks');
   if (blocksPosition < 0) return undefined;
   const blocksLayout = records.childLayouts[records.layouts[root.layout * LAYOUT_FIELDS + FIRST] + blocksPosition];
-  if (blocksLayout === NO_LAYOUT) return undefined;
+  // A "blocks" list is a schema error, and its elements have no names to patch by.
+  if (blocksLayout === NO_LAYOUT || records.layouts[blocksLayout * LAYOUT_FIELDS + IS_OBJECT] !== 1) return undefined;
   const record = recordAround(records, blocksLayout, start);
   if (record < 0) return undefined;
   const { offsets } = records;
