@@ -352,6 +352,19 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('didOpen of an open document with other text at the same version publishes the new text', async () => {
+    const uri = freshUri('reopened.arch.json');
+    await client.open(uri, residual);
+    assert.ok((await client.diagnostics(uri, 1)).length > 0);
+    // The protocol asks for a didClose first; a client that skips it must still not see stale results.
+    const since = client.published.length;
+    const unknown = '{ "reslint": 1, "layers": [{ "block": "missing" }] }';
+    await client.open(uri, unknown);
+    const again = await client.waitForPublish(uri, 'diagnostics of the reopened text', (params) => params.version === 1, since);
+    assert.deepEqual(codesOf(again.diagnostics), ['unknown-block']);
+    await client.close(uri);
+  });
+
   test('bad files report their codes', async (t) => {
     const cases: [string, string, string][] = [
       ['syntax-error', '{ "reslint": 1, "layers": [ }', 'syntax-error'],

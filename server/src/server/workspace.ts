@@ -110,7 +110,10 @@ export class Workspace {
     if (!current) return undefined;
     const cached = this.analyses.get(uri);
     const settingsKey = JSON.stringify(analysisSettingsOf(settings));
-    if (cached && cached.version === current.version && cached.settingsKey === settingsKey) {
+    // The text is compared too, because a client can open a document again without closing it,
+    // with other text at the same version. getText() returns the document's own string, so an
+    // unchanged document compares by identity.
+    if (cached && cached.version === current.version && cached.text === current.getText() && cached.settingsKey === settingsKey) {
       // Settings that only change hints or lenses need no new analysis, but requests must see them.
       if (cached.settings !== settings) this.analyses.set(uri, { ...cached, settings });
       return this.analyses.get(uri);
