@@ -352,11 +352,11 @@ describe('language server', () => {
     await client.close(uri);
   });
 
-  test('didOpen of an open document with other text at the same version publishes the new text', async () => {
+  test('didOpen again, other text, same version: the new text is analysed', async () => {
     const uri = freshUri('reopened.arch.json');
     await client.open(uri, residual);
     assert.ok((await client.diagnostics(uri, 1)).length > 0);
-    // The protocol asks for a didClose first; a client that skips it must still not see stale results.
+    // The protocol requires a didClose first; a client that skips it must still not see stale results.
     const since = client.published.length;
     const unknown = '{ "reslint": 1, "layers": [{ "block": "missing" }] }';
     await client.open(uri, unknown);
