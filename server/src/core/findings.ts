@@ -35,8 +35,13 @@ export function smoothnessFindings(
   const low = Math.log10(1 - tolerance) - 1e-12;
   const high = Math.log10(1 + tolerance) + 1e-12;
 
-  const checkBlock = (block: BlockNode, result: BlockResult, subject: FindingSubject, what: string): void => {
+  // The subject and the name are made only for a finding: this runs for every block and layer
+  // after each edit, and most have none.
+  const checkBlock = (block: BlockNode, result: BlockResult, layerIndex: number | undefined): void => {
     const wl = result.log10Wl;
+    if (wl !== LOG_ZERO && wl >= low && wl <= high) return;
+    const subject: FindingSubject = layerIndex === undefined ? { kind: 'block', block: block.name } : { kind: 'layer', layerIndex };
+    const what = layerIndex === undefined ? `Block "${block.name}"` : `Layer ${layerIndex}`;
     if (wl === LOG_ZERO) {
       const zeroPaths = result.paths.filter((path) => path.log10w === LOG_ZERO).map((path) => `"${path.name}"`);
       const afterSumZero = result.log10AfterSum === LOG_ZERO;
@@ -63,14 +68,14 @@ export function smoothnessFindings(
 
   for (const block of model.blocks.values()) {
     const result = blockResults.get(block);
-    if (result) checkBlock(block, result, { kind: 'block', block: block.name }, `Block "${block.name}"`);
+    if (result) checkBlock(block, result, undefined);
   }
 
   const band = network.band;
   for (const entry of network.layers) {
     const { layer, block } = entry;
     const result = entry.byModel[modelName];
-    if (layer.plain) checkBlock(block, result, { kind: 'layer', layerIndex: layer.index }, `Layer ${layer.index}`);
+    if (layer.plain) checkBlock(block, result, layer.index);
     if (layer.repeat > 1 && result.log10Wl !== LOG_ZERO) {
       const stage = entry.log10Layer;
       if (stage < band.log10Min || stage > band.log10Max) {

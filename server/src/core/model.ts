@@ -200,17 +200,18 @@ function buildLayer(
     resolver.takeFailed();
     resolver.place = new Place(doc);
     const ops = resolver.resolveList(opSpecs, path, Array.isArray(layer) ? undefined : 'ops');
+    const edges: EdgeNode[] = [
+      { name: 'layer', from: INPUT_NODE, to: OUTPUT_NODE, ops, scale: 1, span, path: opsPath, form: 'op-list', shortcut: false },
+    ];
     const block: BlockNode = {
       name: `layers[${index}]`,
       span,
       path,
       form: 'plain',
-      edges: [
-        { name: 'layer', from: INPUT_NODE, to: OUTPUT_NODE, ops, scale: 1, span, path: opsPath, form: 'op-list', shortcut: false },
-      ],
+      edges,
       afterSum: [],
       unresolved: resolver.takeFailed(),
-      nested: nestingOps(ops, NO_OPS),
+      nested: nestingOps(edges, NO_OPS),
     };
     return { index, span, path, block, repeat: Array.isArray(layer) ? 1 : layer.repeat ?? 1, plain: true };
   }
@@ -396,7 +397,7 @@ class SourceBlock implements BlockNode {
     readonly afterSum: OpNode[],
     readonly unresolved: boolean,
   ) {
-    this.nested = nestingOps(...edges.map((edge) => edge.ops), afterSum);
+    this.nested = nestingOps(edges, afterSum);
   }
 
   readonly nested: readonly OpNode[];
@@ -410,15 +411,20 @@ class SourceBlock implements BlockNode {
   }
 }
 
-/** Returns the ops of an edge or afterSum list that nest a block; NO_OPS when there are none. */
-function nestingOps(...lists: readonly OpNode[][]): readonly OpNode[] {
+/** Returns the ops of the edges, then of afterSum, that nest a block; NO_OPS when there are none. */
+function nestingOps(edges: readonly EdgeNode[], afterSum: readonly OpNode[]): readonly OpNode[] {
   let found: OpNode[] | undefined;
-  for (const ops of lists) {
-    for (const op of ops) {
+  for (const edge of edges) {
+    for (const op of edge.ops) {
       if (op.kind !== 'block') continue;
       found ??= [];
       found.push(op);
     }
+  }
+  for (const op of afterSum) {
+    if (op.kind !== 'block') continue;
+    found ??= [];
+    found.push(op);
   }
   return found ?? NO_OPS;
 }
