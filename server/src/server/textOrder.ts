@@ -41,13 +41,14 @@ export function textOrderOf(document: AnalyzedDocument): TextOrder | undefined {
   return order;
 }
 
-/** Returns the text order of an analysis of JSON text. It copies two lists and locates no block. */
+/** Returns the text order of an analysis of JSON text. It copies at most two lists and locates no block. */
 export function buildTextOrder(analysis: Analysis): TextOrder {
   const { model, doc } = analysis;
   return {
     blocks: [...model.blocks.values()],
     blocksValue: doc.locate(['blocks']),
-    layers: model.layers.filter((layer): layer is LayerNode => layer !== undefined),
+    // Most models have no invalid layer, and then the list needs no copy.
+    layers: model.layers.includes(undefined) ? model.layers.filter((layer): layer is LayerNode => layer !== undefined) : (model.layers as LayerNode[]),
     layersValue: doc.locate(['layers']),
     duplicateKeys: doc.problems.some((problem) => problem.code === 'duplicate-key'),
   };
