@@ -44,8 +44,12 @@ export interface Analysis {
   settings: EffectiveSettings;
   analyzer: BlockAnalyzer;
   network: NetworkResult;
-  /** Every named block under every model, each model computed on first read; undefined where a block cannot be analysed. */
-  blocks: Map<BlockNode, Record<ModelName, BlockResult | undefined>>;
+  /**
+   * Every named block under every model, each model computed on first read; undefined for a block
+   * that is not a named block of this model. Each model's result is undefined where a block cannot
+   * be analysed.
+   */
+  blocks: { get(block: BlockNode): Record<ModelName, BlockResult | undefined> | undefined };
   findings: Finding[];
 }
 
@@ -103,15 +107,14 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
     analyzer.takeOver(earlier.analyzer, taken);
   }
 
-  const blocks = new Map<BlockNode, Record<ModelName, BlockResult | undefined>>();
   // The selected model's results, computed here so that the analyzer's problems (cycles, graph
-  // shapes) are complete before they are collected below.
+  // shapes) are complete before they are collected below. The other models' are computed when
+  // read; a map of every block's record would be rebuilt for nothing on each edit.
   const selected = new Map<BlockNode, BlockResult | undefined>();
-  for (const block of model.blocks.values()) {
-    const byModel = analyzer.results(block);
-    blocks.set(block, byModel);
-    selected.set(block, byModel[settings.model]);
-  }
+  for (const block of model.blocks.values()) selected.set(block, analyzer.analyze(block, gainModel));
+  const blocks = {
+    get: (block: BlockNode) => (model.blocks.get(block.name) === block ? analyzer.results(block) : undefined),
+  };
   const network = analyzeNetwork(model, analyzer, gainModel, band);
   appendAll(problems, analyzer.problems);
   const carry = carriedParts(doc, model, analyzer, problems);
