@@ -102,9 +102,9 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const band: Band = { log10Min: Math.log10(settings.band[0]), log10Max: Math.log10(settings.band[1]) };
   const analyzer = new BlockAnalyzer(model);
   if (earlier && unchanged && unchanged.blocks.size > 0) {
-    const taken = new Set<BlockNode>();
-    for (const [name, block] of model.blocks) if (unchanged.blocks.get(name) === block) taken.add(block);
-    analyzer.takeOver(earlier.analyzer, taken);
+    const takenOver = new Set<BlockNode>();
+    for (const [name, block] of model.blocks) if (unchanged.blocks.get(name) === block) takenOver.add(block);
+    analyzer.takeOver(earlier.analyzer, takenOver);
   }
 
   // The selected model's results, computed here so that the analyzer's problems (cycles, graph
@@ -138,7 +138,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   return analysis;
 }
 
-/** What each analysis leaves to the next analysis of its document (AnalyzeOptions.previous). */
+/** The parts each analysis leaves to the next analysis of its document (AnalyzeOptions.previous). */
 const carried = new WeakMap<Analysis, CarriedParts>();
 
 /** Computes the scale fixes for a finding, preferred first, and the reasons why other levers fail. */
