@@ -102,9 +102,8 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const band: Band = { log10Min: Math.log10(settings.band[0]), log10Max: Math.log10(settings.band[1]) };
   const analyzer = new BlockAnalyzer(model);
   if (earlier && unchanged && unchanged.blocks.size > 0) {
-    const takenOver = new Set<BlockNode>();
-    for (const [name, block] of model.blocks) if (unchanged.blocks.get(name) === block) takenOver.add(block);
-    analyzer.takeOver(earlier.analyzer, takenOver);
+    const carriedBlocks = unchanged.blocks;
+    analyzer.takeOver(earlier.analyzer, (block) => model.blocks.get(block.name) === block && carriedBlocks.get(block.name) === block);
   }
 
   // The selected model's results, computed here so that the analyzer's problems (cycles, graph

@@ -118,25 +118,23 @@ export class BlockAnalyzer {
 
   /**
    * Starts with an earlier analyzer's work on the blocks that this model took over from that
-   * analyzer's model unchanged (`taken`). Their orders and shapes are kept. Results are kept for
-   * the blocks whose nested blocks, at any depth, were taken over too, because a result depends
-   * on nothing else.
+   * analyzer's model unchanged, for which `taken` returns true. Their orders and shapes are
+   * kept. Results are kept for the blocks whose nested blocks, at any depth, were taken over
+   * too, because a result depends on nothing else.
    */
-  takeOver(previous: BlockAnalyzer, taken: ReadonlySet<BlockNode>): void {
-    for (const block of taken) {
-      if (previous.orders.has(block)) this.orders.set(block, previous.orders.get(block));
-      const shape = previous.shapes.get(block);
-      if (shape) this.shapes.set(block, shape);
-    }
+  takeOver(previous: BlockAnalyzer, taken: (block: BlockNode) => boolean): void {
+    // Only graph blocks have orders and shapes.
+    for (const [block, order] of previous.orders) if (taken(block)) this.orders.set(block, order);
+    for (const [block, shape] of previous.shapes) if (taken(block)) this.shapes.set(block, shape);
     const changed: BlockNode[] = [];
     for (const block of this.model.blocks.values()) {
-      if (!taken.has(block) || block.nested.some((op) => op.name === undefined || !this.model.blocks.has(op.name))) changed.push(block);
+      if (!taken(block) || block.nested.some((op) => op.name === undefined || !this.model.blocks.has(op.name))) changed.push(block);
     }
     const affected = this.containersOf(changed);
     for (const [name, cache] of previous.memo) {
       const kept = modelCache(this.memo, name);
       for (const [block, result] of cache) {
-        if (!taken.has(block) || affected.has(block)) continue;
+        if (!taken(block) || affected.has(block)) continue;
         kept.set(block, result instanceof ComputedBlock ? result.movedTo(this) : result);
       }
     }

@@ -26,9 +26,16 @@ export function carriedParts(doc: SourceDocument, model: ModelIR, analyzer: Bloc
 }
 
 /** The parts of an earlier analysis that a new one takes over. */
+/** Blocks by name: a map, or a view of the earlier model's map. */
+export interface BlockLookup {
+  get(name: string): BlockNode | undefined;
+  has(name: string): boolean;
+  readonly size: number;
+}
+
 export interface Unchanged {
   /** By name, the blocks whose value has the same text and that had no problem, key and value included. */
-  blocks: Map<string, BlockNode>;
+  blocks: BlockLookup;
   /**
    * Whether the "layers" list has the same text and had no problem, so that its validation can
    * be skipped. Layers are built again in any case, because the blocks they apply can change.
@@ -77,9 +84,22 @@ function unchangedAroundPatch(earlier: CarriedParts, doc: SourceDocument, patch:
     const before = (offset: number): number => (offset >= patch.end ? offset - patch.delta : offset);
     return hasStartWithin(starts, before(key.start), before(value.end));
   };
+  const layers = doc.locate(['layers']) !== undefined && !hadProblem(['layers']);
+  const earlierBlocks = earlier.model.blocks;
+  if (starts.length === 0) {
+    // Nothing had a problem, so every block but the patched one is unchanged. A view of the
+    // earlier map saves copying 10,000 entries on each keystroke in a large model.
+    const patched = earlierBlocks.has(patch.block) ? 1 : 0;
+    const blocks: BlockLookup = {
+      get: (name) => (name === patch.block ? undefined : earlierBlocks.get(name)),
+      has: (name) => name !== patch.block && earlierBlocks.has(name),
+      size: earlierBlocks.size - patched,
+    };
+    return { blocks, layers };
+  }
   const blocks = new Map<string, BlockNode>();
-  for (const [name, block] of earlier.model.blocks) if (name !== patch.block && !hadProblem(block.path)) blocks.set(name, block);
-  return { blocks, layers: doc.locate(['layers']) !== undefined && !hadProblem(['layers']) };
+  for (const [name, block] of earlierBlocks) if (name !== patch.block && !hadProblem(block.path)) blocks.set(name, block);
+  return { blocks, layers };
 }
 
 function textAt(doc: SourceDocument, text: string, path: ValuePath): string | undefined {

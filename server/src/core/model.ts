@@ -95,7 +95,7 @@ const SHORTCUT_NAMES = new Set(['shortcut', 'skip', 'identity', 'residual_shortc
 export function buildModel(
   doc: SourceDocument,
   file: ValidFile,
-  carried?: ReadonlyMap<string, BlockNode>,
+  carried?: { get(name: string): BlockNode | undefined },
 ): { model: ModelIR; problems: Problem[] } {
   const problems: Problem[] = [];
   const userOps = new Map(Object.entries(file.ops ?? {}));
