@@ -275,6 +275,13 @@ describe('validation', () => {
     assert.equal(text.slice(finding.span.start, finding.span.end), '"rleu"');
   });
 
+  test('a "blocks" list names no block', () => {
+    const analysis = analyzeText('{"reslint": 1, "blocks": [{"paths": {"r": ["relu"]}}], "layers": [{"block": "0"}]}', 'json');
+    assert.deepEqual(codesOf(analysis), ['schema', 'unknown-block']);
+    const unknown = analysis.findings.find((finding) => finding.code === 'unknown-block');
+    assert.match(unknown?.message ?? '', /^Unknown block "0"\. Define it under "blocks"\.$/);
+  });
+
   test('one invalid block leaves the others analysed', () => {
     const analysis = analyzeModel({
       reslint: 1,

@@ -365,6 +365,23 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('reopened text: an old diagnostic gets no fix', async () => {
+    const uri = freshUri('reopened-fix.arch.json');
+    const block = (name: string) => `"${name}": { "paths": { "s": [], "r": { "ops": ["linear"], "scale": 0.5 } } }`;
+    const first = `{ "reslint": 1, "blocks": { ${block('x')}, ${block('y')} }, "layers": [{ "block": "x" }, { "block": "y" }] }`;
+    await client.open(uri, first);
+    const before = await client.diagnostics(uri, 1);
+    const aboutY = before.find((diagnostic) => diagnostic.message.includes('"y"'));
+    assert.ok(aboutY, JSON.stringify(before.map((diagnostic) => diagnostic.message)));
+    // The same version with a block inserted before "y": the finding at y's index is now another block's.
+    const since = client.published.length;
+    const second = first.replace(`${block('y')} }`, `${block('x0')}, ${block('y')} }`).replace('"layers": [', '"layers": [{ "block": "x0" }, ');
+    await client.open(uri, second);
+    await client.waitForPublish(uri, 'diagnostics of the reopened text', (params) => params.version === 1, since);
+    assert.deepEqual(await client.codeActions(uri, aboutY.range, [aboutY]), []);
+    await client.close(uri);
+  });
+
   test('bad files report their codes', async (t) => {
     const cases: [string, string, string][] = [
       ['syntax-error', '{ "reslint": 1, "layers": [ }', 'syntax-error'],
@@ -519,6 +536,15 @@ describe('code action resolve', () => {
     assert.ok(disable, JSON.stringify(actions.map((action) => action.title)));
     return { uri, actions, disable };
   }
+
+  test('resolve refuses a code that cannot be turned off', async () => {
+    const { uri, disable } = await disableActionOf();
+    const forged = { ...disable, title: 'Disable syntax-error in this file', data: { ...(disable.data as object), code: 'syntax-error' } };
+    assert.equal((await client.resolveCodeAction(forged)).edit, undefined);
+    const unknown = { ...disable, data: { ...(disable.data as object), code: 'no-such-code' } };
+    assert.equal((await client.resolveCodeAction(unknown)).edit, undefined);
+    await client.close(uri);
+  });
 
   test('disable action comes without edit', async () => {
     const { uri, actions, disable } = await disableActionOf();

@@ -102,7 +102,8 @@ export function buildModel(
   const fileBlocks = file.blocks ?? {};
   const rawBlocks = (doc.value as { blocks?: Record<string, unknown> } | undefined)?.blocks;
   // Validation keeps a subset of the blocks the document names, so the names are the known blocks.
-  const knownBlocks = new Set(rawBlocks && typeof rawBlocks === 'object' ? Object.keys(rawBlocks) : []);
+  // A "blocks" list is a schema error; its indices are not block names.
+  const knownBlocks = new Set(rawBlocks && typeof rawBlocks === 'object' && !Array.isArray(rawBlocks) ? Object.keys(rawBlocks) : []);
   const invalidBlocks = new Set<string>();
   for (const name of knownBlocks) if (!Object.hasOwn(fileBlocks, name)) invalidBlocks.add(name);
   // User ops that failed validation already have a problem; uses of them are not "unknown".

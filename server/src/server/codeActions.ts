@@ -10,11 +10,12 @@ import {
   type CodeAction,
   type CodeActionParams,
   type Diagnostic,
+  type Position,
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { analyzeText, canTurnOff, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
-import type { Code } from '../core/codes';
+import { CODES, type Code } from '../core/codes';
 import type { TextEdit } from '../core/source';
 import { DIAGNOSTIC_SOURCE, rangeOf, type FindingData } from './diagnostics';
 import { analysisSettingsOf } from './settings';
@@ -72,6 +73,11 @@ function findingOf(document: AnalyzedDocument, diagnostic: Diagnostic): Finding 
   if (!data || data.uri !== document.uri || data.version !== document.version || typeof data.index !== 'number') return undefined;
   const finding = document.analysis.findings[data.index];
   if (!finding || finding.code !== diagnostic.code) return undefined;
+  // A client can reopen a document with other text at the same version. The index can then name
+  // another finding of the same code, so the range must match too.
+  const range = rangeOf(document.lines, finding.span);
+  const same = (a: Position, b: Position): boolean => a.line === b.line && a.character === b.character;
+  if (!same(range.start, diagnostic.range.start) || !same(range.end, diagnostic.range.end)) return undefined;
   return finding;
 }
 
@@ -110,6 +116,8 @@ function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnos
 export async function resolveCodeAction(workspace: Workspace, action: CodeAction): Promise<CodeAction> {
   const data = action.data as Partial<DisableActionData> | undefined;
   if (data?.action !== 'disable' || typeof data.uri !== 'string' || typeof data.code !== 'string') return action;
+  // The action is offered only for codes that "off" can silence; data from a client is checked again.
+  if (!Object.hasOwn(CODES, data.code) || !canTurnOff(data.code as Code)) return action;
   const document = await workspace.analysisOf(data.uri);
   if (!document || document.version !== data.version) return action;
   const edit = disableEdit(workspace, document, data.code);
