@@ -32,7 +32,13 @@ test('LineIndex: positionAt and offsetAt agree with a naive count', () => {
       for (let offset = 0; offset <= text.length; offset++) {
         const position = lines.positionAt(offset);
         assert.deepEqual(position, naivePosition(text, offset), `offset ${offset} of ${JSON.stringify(text)}`);
-        assert.equal(lines.offsetAt(position), offset, `offset ${offset}`);
+        // Between \r and \n is not a position LSP allows; it maps to the line's end, the \r.
+        const insideCrLf = text[offset - 1] === '\r' && text[offset] === '\n';
+        assert.equal(lines.offsetAt(position), insideCrLf ? offset - 1 : offset, `offset ${offset}`);
+        // A character past the line's length means the line's end.
+        const lineEnd = lines.offsetAt({ line: position.line, character: 1e9 });
+        assert.ok(lineEnd >= offset || insideCrLf, `line end ${lineEnd} before offset ${offset}`);
+        assert.ok(lineEnd === text.length || text[lineEnd] === '\n' || text[lineEnd] === '\r', `line end ${lineEnd} of ${JSON.stringify(text)}`);
       }
       assert.equal(lines.lineCount, naivePosition(text, text.length).line + 1);
     }),

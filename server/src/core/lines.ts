@@ -44,12 +44,19 @@ export class LineIndex {
     return { line: low, character: clamped - this.starts[low] };
   }
 
-  /** Offset of a position; positions past a line's end or past the text are clamped. */
+  /**
+   * Offset of a position. A character past the line's length means the end of the line, before its
+   * line break, as LSP defines it. A line past the text means the end of the text.
+   */
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;
     const start = this.starts[position.line];
-    const next = position.line + 1 < this.starts.length ? this.starts[position.line + 1] : this.text.length;
-    return Math.max(start, Math.min(start + Math.max(0, position.character), next));
+    let end = this.text.length;
+    if (position.line + 1 < this.starts.length) {
+      end = this.starts[position.line + 1] - 1;
+      if (this.text.charCodeAt(end) === 10 /* \n */ && this.text.charCodeAt(end - 1) === 13 /* \r */ && end - 1 >= start) end -= 1;
+    }
+    return Math.max(start, Math.min(start + Math.max(0, position.character), end));
   }
 }
