@@ -125,7 +125,7 @@ test('previous: analyses along a chain of edits equal fresh analyses', () => {
   );
 });
 
-test('previous: an unchanged block is kept, a changed block and its containers are analysed again', () => {
+test('previous: unchanged blocks kept, containers recomputed', () => {
   const text = JSON.stringify({
     reslint: 1,
     blocks: {
@@ -173,7 +173,7 @@ test('previous: a chain of analyses keeps no earlier document alive', async () =
     text = text.replace(/"scale":0\.5/, '"scale":0.25');
     analysis = analyzeText(text, 'json', { previous: analysis });
   }
-  // A WeakRef holds its target until the current job ends.
+  // A WeakRef keeps its target alive until the current job ends.
   await new Promise((resolve) => setImmediate(resolve));
   collect();
   assert.equal(earlier.filter((ref) => ref.deref() !== undefined).length, 0);

@@ -382,12 +382,27 @@ class Place {
     this.doc = doc;
     this.moves += 1;
   }
+
+  /** Returns the range of a part, kept on the part until the block moves to another document. */
+  rangeOf(part: LocatedPart, path: ValuePath, which: 'key' | 'value'): Span {
+    if (part.locatedAt !== this.moves || !part.located) {
+      part.located = locateNearest(this.doc, path, which);
+      part.locatedAt = this.moves;
+    }
+    return part.located;
+  }
+}
+
+/** A part that keeps its range, and the move of its place that the range belongs to. */
+interface LocatedPart {
+  located?: Span;
+  locatedAt: number;
 }
 
 /** A named block read from a document, located when first asked, like its edges and ops. */
-class SourceBlock implements BlockNode {
-  private located?: Span;
-  private locatedAt = 0;
+class SourceBlock implements BlockNode, LocatedPart {
+  located?: Span;
+  locatedAt = 0;
 
   constructor(
     readonly place: Place,
@@ -404,11 +419,7 @@ class SourceBlock implements BlockNode {
   readonly nested: readonly OpNode[];
 
   get span(): Span {
-    if (this.locatedAt !== this.place.moves || !this.located) {
-      this.located = locateNearest(this.place.doc, this.path, 'key');
-      this.locatedAt = this.place.moves;
-    }
-    return this.located;
+    return this.place.rangeOf(this, this.path, 'key');
   }
 }
 
@@ -434,7 +445,7 @@ function nestingOps(edges: readonly EdgeNode[], afterSum: readonly OpNode[]): re
  * An edge read from a document, located when first asked: the analysis reads an edge's range
  * only for the few findings on it, and a model has tens of thousands of edges.
  */
-class SourceEdge implements EdgeNode {
+class SourceEdge implements EdgeNode, LocatedPart {
   readonly name: string;
   readonly from: string;
   readonly to: string;
@@ -444,8 +455,8 @@ class SourceEdge implements EdgeNode {
   readonly path: ValuePath;
   readonly form: EdgeNode['form'];
   readonly shortcut: boolean;
-  private located?: Span;
-  private locatedAt = 0;
+  located?: Span;
+  locatedAt = 0;
 
   constructor(
     private readonly place: Place,
@@ -463,11 +474,7 @@ class SourceEdge implements EdgeNode {
   }
 
   get span(): Span {
-    if (this.locatedAt !== this.place.moves || !this.located) {
-      this.located = locateNearest(this.place.doc, this.path, this.part);
-      this.locatedAt = this.place.moves;
-    }
-    return this.located;
+    return this.place.rangeOf(this, this.path, this.part);
   }
 }
 
@@ -499,7 +506,7 @@ class OpList {
  * field is set in the constructor in one order, so all ops share one hidden class and the
  * analysis reads their fields without polymorphic lookups.
  */
-class SourceOp implements OpNode {
+class SourceOp implements OpNode, LocatedPart {
   readonly label: string;
   readonly kind: OpNode['kind'];
   readonly name: string | undefined;
@@ -513,8 +520,8 @@ class SourceOp implements OpNode {
   readonly repeat: number;
   readonly trivial: boolean;
   private fullPath?: ValuePath;
-  private located?: Span;
-  private locatedAt = 0;
+  located?: Span;
+  locatedAt = 0;
 
   constructor(
     private readonly list: OpList,
@@ -541,12 +548,7 @@ class SourceOp implements OpNode {
   }
 
   get span(): Span {
-    const place = this.list.place;
-    if (this.locatedAt !== place.moves || !this.located) {
-      this.located = locateNearest(place.doc, this.path);
-      this.locatedAt = place.moves;
-    }
-    return this.located;
+    return this.list.place.rangeOf(this, this.path, 'value');
   }
 }
 
