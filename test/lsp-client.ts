@@ -218,6 +218,13 @@ export class LspClient {
     });
   }
 
+  /** Sends didOpen for an open document again, as a client that skips didClose does, and returns the next publish of `version`. */
+  async reopen(uri: string, text: string, version = 1): Promise<PublishDiagnosticsParams> {
+    const since = this.published.length;
+    await this.open(uri, text, 'jsonc', version);
+    return this.waitForPublish(uri, 'diagnostics of the reopened text', (params) => params.version === version, since);
+  }
+
   async close(uri: string): Promise<void> {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }

@@ -357,10 +357,7 @@ describe('language server', () => {
     await client.open(uri, residual);
     assert.ok((await client.diagnostics(uri, 1)).length > 0);
     // The protocol requires a didClose first; a client that skips it must still not see stale results.
-    const since = client.published.length;
-    const unknown = '{ "reslint": 1, "layers": [{ "block": "missing" }] }';
-    await client.open(uri, unknown);
-    const again = await client.waitForPublish(uri, 'diagnostics of the reopened text', (params) => params.version === 1, since);
+    const again = await client.reopen(uri, '{ "reslint": 1, "layers": [{ "block": "missing" }] }');
     assert.deepEqual(codesOf(again.diagnostics), ['unknown-block']);
     await client.close(uri);
   });
@@ -374,10 +371,8 @@ describe('language server', () => {
     const aboutY = before.find((diagnostic) => diagnostic.message.includes('"y"'));
     assert.ok(aboutY, JSON.stringify(before.map((diagnostic) => diagnostic.message)));
     // The same version with a block inserted before "y": the finding at y's index is now another block's.
-    const since = client.published.length;
     const second = first.replace(`${block('y')} }`, `${block('x0')}, ${block('y')} }`).replace('"layers": [', '"layers": [{ "block": "x0" }, ');
-    await client.open(uri, second);
-    await client.waitForPublish(uri, 'diagnostics of the reopened text', (params) => params.version === 1, since);
+    await client.reopen(uri, second);
     assert.deepEqual(await client.codeActions(uri, aboutY.range, [aboutY]), []);
     await client.close(uri);
   });

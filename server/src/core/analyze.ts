@@ -132,10 +132,10 @@ export class BlockAnalyzer {
     }
     const affected = this.containersOf(changed);
     for (const [name, cache] of previous.memo) {
-      const kept = modelCache(this.memo, name);
+      const carried = modelCache(this.memo, name);
       for (const [block, result] of cache) {
         if (!taken(block) || affected.has(block)) continue;
-        kept.set(block, result instanceof ComputedBlock ? result.movedTo(this) : result);
+        carried.set(block, result instanceof ComputedBlock ? result.movedTo(this) : result);
       }
     }
   }

@@ -41,7 +41,7 @@ export function smoothnessFindings(
     const wl = result.log10Wl;
     if (wl !== LOG_ZERO && wl >= low && wl <= high) return;
     const subject: FindingSubject = layerIndex === undefined ? { kind: 'block', block: block.name } : { kind: 'layer', layerIndex };
-    const what = layerIndex === undefined ? `Block "${block.name}"` : `Layer ${layerIndex}`;
+    const subjectName = layerIndex === undefined ? `Block "${block.name}"` : `Layer ${layerIndex}`;
     if (wl === LOG_ZERO) {
       const zeroPaths = result.paths.filter((path) => path.log10w === LOG_ZERO).map((path) => `"${path.name}"`);
       const afterSumZero = result.log10AfterSum === LOG_ZERO;
@@ -49,7 +49,7 @@ export function smoothnessFindings(
       const remedy = afterSumZero ? 'Give the ops after the sum a non-zero gain.' : 'Give a path a non-zero gain or add an identity shortcut.';
       findings.push({
         code: 'blocked-gradient',
-        message: `${what} has W_l = 0 under the ${modelName} model: ${cause}, so no gradient reaches the layers before it. ${remedy}`,
+        message: `${subjectName} has W_l = 0 under the ${modelName} model: ${cause}, so no gradient reaches the layers before it. ${remedy}`,
         span: block.span,
         subject,
       });
@@ -59,7 +59,7 @@ export function smoothnessFindings(
       const vanishing = wl < low;
       findings.push({
         code: vanishing ? 'block-vanishing' : 'block-exploding',
-        message: `${what} has W_l = ${fmtW(wl)} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? 'Add a residual shortcut around this layer.' : 'Scale a residual branch for W_l = 1.'}`,
+        message: `${subjectName} has W_l = ${fmtW(wl)} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? 'Add a residual shortcut around this layer.' : 'Scale a residual branch for W_l = 1.'}`,
         span: block.span,
         subject,
       });

@@ -384,9 +384,9 @@ class Place {
   }
 
   /** Returns the range of a part, kept on the part until the block moves to another document. */
-  rangeOf(part: LocatedPart, path: ValuePath, which: 'key' | 'value'): Span {
+  rangeOf(part: LocatedPart, path: ValuePath, side: 'key' | 'value'): Span {
     if (part.locatedAt !== this.moves || !part.located) {
-      part.located = locateNearest(this.doc, path, which);
+      part.located = locateNearest(this.doc, path, side);
       part.locatedAt = this.moves;
     }
     return part.located;

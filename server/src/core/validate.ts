@@ -47,10 +47,10 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
     if ((key === 'blocks' || key === 'ops') && isPlainObject(value)) {
       const entrySchema = key === 'blocks' ? ModelFileShape.blocks.unwrap().valueType : ModelFileShape.ops.unwrap().valueType;
       const entries: Record<string, unknown> = {};
-      const kept = key === 'blocks' ? unchanged?.blocks : undefined;
+      const unchangedBlocks = key === 'blocks' ? unchanged?.blocks : undefined;
       for (const name of Object.keys(value)) {
         const entry = value[name];
-        if (kept?.has(name)) {
+        if (unchangedBlocks?.has(name)) {
           entries[name] = entry;
           continue;
         }
