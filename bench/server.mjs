@@ -248,7 +248,7 @@ export async function measureServer({ root, workloads, edits = EDITS, memoryCycl
   }
 
   notes.push(
-    `codeAction is requested after every edit, for one block-vanishing or block-exploding diagnostic, by a client that declares codeAction/resolve support for "edit" as VS Code does. After every ${RESOLVE_EVERY}th edit the "Disable <code> in this file" action of that response is resolved, which makes the server analyse the whole edited file again to check its edit. Edits per model stop after ${EDIT_BUDGET_MS / 1000} s (at least ${MIN_EDITS}), so a slow model gets fewer than ${EDITS}.`,
+    `codeAction is requested after every edit, for one block-vanishing or block-exploding diagnostic, by a client that declares codeAction/resolve support for "edit" as VS Code does. After every ${RESOLVE_EVERY}th edit the "Disable <code> in this file" action of that response is resolved, which makes the server build that edit and check that it changes only the settings. Edits per model stop after ${EDIT_BUDGET_MS / 1000} s (at least ${MIN_EDITS}), so a slow model gets fewer than ${EDITS}.`,
   );
   rows.push(...(await measureStartup(serverPath, parts)));
   for (const count of [1000, 10000]) {

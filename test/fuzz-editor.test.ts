@@ -90,6 +90,12 @@ export async function checkEditorFeatures(text: string, kind: SourceKind, positi
     const after = analyzeText(edited, kind, { readTypeScript: (source) => readTypeScriptSource(source, { fileName: '/fuzz/model.arch.ts' }) });
     const syntaxBefore = document.analysis.findings.filter((f) => f.code === 'syntax-error').length;
     assert.ok(after.findings.filter((f) => f.code === 'syntax-error').length <= syntaxBefore, `"${action.title}" broke the syntax:\n${edited}`);
+    // A disable edit is checked without analysing the edited text; the analysis here must agree.
+    const disabled = /^Disable (\S+) in this file$/.exec(action.title)?.[1];
+    if (disabled) {
+      const codes = (findings: { code: string }[]) => findings.map((finding) => finding.code).sort();
+      assert.deepEqual(codes(after.findings), codes(document.analysis.findings.filter((finding) => finding.code !== disabled)), `"${action.title}":\n${edited}`);
+    }
   }
 }
 

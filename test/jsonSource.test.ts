@@ -6,8 +6,8 @@ import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
-import { readJsonSource } from '../server/src/core/jsonSource';
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type Node } from 'jsonc-parser';
+import { editSetsOnly, readJsonSource, setJsonValue } from '../server/src/core/jsonSource';
 import type { ValuePath } from '../server/src/core/source';
 
 /** Renders a value as JSON with comments between lines and, at random, trailing commas. */
@@ -218,5 +218,77 @@ describe('JSON reader', () => {
       doc.problems.map((problem) => problem.code),
       ['duplicate-key'],
     );
+  });
+});
+
+/** A model-like root object, with or without "settings" and "severity", rendered with comments, any indent and line ends. */
+const settingsDocumentArbitrary = fc
+  .tuple(
+    fc.dictionary(fc.constantFrom('reslint', 'name', 'blocks', 'layers', 'ops'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+    fc.option(
+      fc.record(
+        {
+          model: fc.constantFrom('seed', 'variance'),
+          severity: fc.dictionary(fc.constantFrom('block-exploding', 'block-vanishing', 'unknown-key'), fc.constantFrom('warning', 'off', 'error'), { maxKeys: 3 }),
+        },
+        { requiredKeys: [] },
+      ),
+      { nil: undefined },
+    ),
+    fc.integer({ min: 0, max: 4 }),
+    fc.array(fc.constantFrom('// note', '/* block */', ''), { minLength: 1, maxLength: 5 }),
+    fc.constantFrom('\n', '\r\n'),
+  )
+  .map(([root, settings, indent, comments, eol]) => {
+    const value = settings === undefined ? root : { ...root, settings };
+    const lines = JSON.stringify(value, null, indent).split('\n');
+    return { text: lines.map((line, index) => `${line} ${comments[index % comments.length]}`).join(eol), indent, eol };
+  });
+
+describe('setting a value without reading the model', () => {
+  const path = ['settings', 'severity', 'block-exploding'];
+
+  test('edits equal modify on whole text', () => {
+    fc.assert(
+      fc.property(settingsDocumentArbitrary, ({ text, indent, eol }) => {
+        const formatting = { insertSpaces: true, tabSize: Math.max(indent, 1), eol };
+        const ours = setJsonValue(readJsonSource(text), path, 'off', formatting);
+        assert.ok(ours, text);
+        let edited = text;
+        for (const edit of [...ours].sort((a, b) => b.span.start - a.span.start)) edited = edited.slice(0, edit.span.start) + edit.newText + edited.slice(edit.span.end);
+        // On one line, modify's formatting would rewrite the whole line, cut values included, so
+        // the value goes in unformatted; with an indent, each key has its own line.
+        const theirs = applyEdits(text, modify(text, path, 'off', { formattingOptions: formatting }));
+        if (indent > 0) assert.equal(edited, theirs);
+        else assert.ok(edited === theirs || edited === applyEdits(text, modify(text, path, 'off', {})), edited);
+      }),
+      { seed: 17, numRuns: 600 },
+    );
+  });
+
+  test('check rejects edits beyond the key', () => {
+    const text = '{\n  "reslint": 1,\n  "layers": [["relu"]]\n}';
+    const doc = readJsonSource(text);
+    const end = text.lastIndexOf(']]') + 2;
+    const settings = ',\n  "settings": { "severity": { "block-exploding": "off" } }';
+    assert.equal(editSetsOnly(doc, [{ span: { start: end, end }, newText: settings }], path, 'off'), true);
+    // The same insertion, with the last op renamed on the way.
+    assert.equal(editSetsOnly(doc, [{ span: { start: end - 8, end }, newText: `"gelu"]]${settings}` }], path, 'off'), false);
+    // Another value than the one asked for, and text that does not parse.
+    assert.equal(editSetsOnly(doc, [{ span: { start: end, end }, newText: settings.replace('off', 'error') }], path, 'off'), false);
+    assert.equal(editSetsOnly(doc, [{ span: { start: end, end }, newText: settings.slice(0, -1) }], path, 'off'), false);
+    // An edit that takes in the comma after the object it sets a key of.
+    const withSettings = '{\n  "settings": {},\n  "reslint": 1\n}';
+    const braces = withSettings.indexOf('{},');
+    const dropsComma = { span: { start: braces, end: braces + 3 }, newText: '{ "severity": { "block-exploding": "off" } }' };
+    assert.equal(editSetsOnly(readJsonSource(withSettings), [dropsComma], path, 'off'), false);
+    assert.equal(editSetsOnly(readJsonSource(withSettings), [{ ...dropsComma, span: { start: braces, end: braces + 2 } }], path, 'off'), true);
+  });
+
+  test('non-object on path gets no edit', () => {
+    const formatting = { insertSpaces: true, tabSize: 2, eol: '\n' };
+    assert.equal(setJsonValue(readJsonSource('{ "settings": [] }'), path, 'off', formatting), undefined);
+    assert.equal(setJsonValue(readJsonSource('{ "settings": { "severity": 3 } }'), path, 'off', formatting), undefined);
+    assert.equal(setJsonValue(readJsonSource('[]'), path, 'off', formatting), undefined);
   });
 });

@@ -5,11 +5,12 @@ import { carriedParts, unchangedParts, type CarriedParts } from './carryOver';
 import { CODES, type Code, type Severity } from './codes';
 import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix } from './findings';
 import { GAIN_MODELS } from './gain';
-import { readJsonSource } from './jsonSource';
+import type { FormattingOptions } from 'jsonc-parser';
+import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
-import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
+import { AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import type { Problem, SourceDocument, Span } from './source';
+import type { Problem, SourceDocument, Span, TextEdit } from './source';
 import { validateModelFile } from './validate';
 
 /** Largest document analysed, in UTF-16 code units (16 Mi); larger text gets one file-too-large finding. */
@@ -184,6 +185,23 @@ const BLOCKING_CODES = new Set<Code>(['syntax-error', 'schema', 'invalid-number'
 /** Returns whether a file's "severity" setting can turn the code off; codes that leave part of the model unanalysed cannot be. */
 export function canTurnOff(code: Code): boolean {
   return !BLOCKING_CODES.has(code);
+}
+
+/**
+ * Returns the edits that turn `code` off in a JSON model's "settings.severity", or undefined when
+ * the code cannot be turned off, the text has syntax errors, or the file's settings are not valid
+ * before or after. The edits change nothing else in the value, so the edited file's findings are
+ * this analysis's findings without those of `code`, and no second analysis is needed to show it.
+ */
+export function disableEdits(analysis: Analysis, code: Code, formatting: FormattingOptions): TextEdit[] | undefined {
+  const { doc } = analysis;
+  if (!canTurnOff(code) || doc.problems.some((problem) => problem.code === 'syntax-error')) return undefined;
+  const root = doc.value as { settings?: unknown } | undefined;
+  const before: unknown = root?.settings ?? {};
+  if (!AnalysisSettings.safeParse(before).success) return undefined;
+  const severity = (before as AnalysisSettings).severity;
+  if (!AnalysisSettings.safeParse({ ...(before as AnalysisSettings), severity: { ...severity, [code]: 'off' } }).success) return undefined;
+  return setJsonValue(doc, ['settings', 'severity', code], 'off', formatting);
 }
 
 /** Keeps a range inside the text: a parser reports an error at end of file one past the end. */

@@ -1,7 +1,7 @@
 // The JSON-with-comments front end: reads *.arch.json text with jsonc-parser's visitor into a
 // plain value and a compact layout of where each part of it is, reports syntax errors and
 // duplicate keys, and edits the text minimally.
-import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
+import { modify, printParseErrorCode, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
 import type { BlockPatch, Problem, SourceDocument, SourceEditor, Span, TextEdit, ValuePath } from './source';
 
 /** Deepest nesting of objects and lists read; deeper text is rejected before parsing, so the recursive parser cannot overflow the stack. */
@@ -639,6 +639,156 @@ function keyPosition(records: Records, layout: number, key: string): number {
   const first = records.layouts[base + FIRST];
   for (let child = records.layouts[base + COUNT] - 1; child >= 0; child--) if (records.keys[first + child] === key) return child;
   return -1;
+}
+
+/**
+ * Returns edits that set the value at `path` in a JSON document, made by jsonc-parser's modify,
+ * or undefined when a value on the path is not an object or the edits would change anything else.
+ * modify parses all the text it is given, so it gets the document with the values beside the
+ * path cut to 0: on a large model, the blocks become one character. The lines, indents and
+ * nesting around the path stay as they are, so the edits are those that modify makes on the
+ * whole text. When its formatting would take in a cut value, as on a model written on one line,
+ * the value is inserted unformatted instead.
+ */
+export function setJsonValue(doc: SourceDocument, path: readonly string[], value: unknown, formatting: FormattingOptions): TextEdit[] | undefined {
+  const levels = objectsOnPath(doc, path);
+  if (!levels || doc.text === undefined) return undefined;
+  const cuts = levels.flatMap((level) => level.others.map((other) => ({ span: other.valueSpan, newText: '0' })));
+  const skeleton = cutValues(doc.text, { start: 0, end: doc.text.length }, cuts);
+  if (!skeleton) return undefined;
+  for (const options of [{ formattingOptions: formatting }, {}]) {
+    let edits: ReturnType<typeof modify>;
+    try {
+      edits = modify(skeleton.text, [...path], value, options);
+    } catch {
+      // modify throws when a value on the path is not an object, which objectsOnPath has ruled out.
+      return undefined;
+    }
+    const mapped = edits.map((edit) => {
+      // Formatting widens an edit to whole lines, so it can take in the end of a cut value.
+      // The text that the edit keeps is trimmed off before the edit is mapped back.
+      const replaced = skeleton.text.slice(edit.offset, edit.offset + edit.length);
+      const prefix = commonPrefix(replaced, edit.content);
+      const suffix = commonSuffix(replaced, edit.content, prefix);
+      return {
+        span: { start: skeleton.toDocument(edit.offset + prefix), end: skeleton.toDocument(edit.offset + edit.length - suffix) },
+        newText: edit.content.slice(prefix, edit.content.length - suffix),
+      };
+    });
+    if (mapped.length > 0 && editSetsOnly(doc, mapped, path, value)) return mapped;
+  }
+  return undefined;
+}
+
+/**
+ * Checks that `edits` change a document's value only by setting the value at `path` to `value`:
+ * they lie inside the innermost object on the path or in the spaces around it, and its edited
+ * text reads without problems and contains the keys it had, with their text, plus the one set. The values beside the change are left out of
+ * that read, so checking an edit of a large model's settings reads a few lines, not the model.
+ * Returns false for anything else, including an edit that crosses another key's text.
+ */
+export function editSetsOnly(doc: SourceDocument, edits: readonly TextEdit[], path: readonly string[], value: unknown): boolean {
+  const levels = objectsOnPath(doc, path);
+  if (!levels || doc.text === undefined) return false;
+  const depth = levels.length - 1;
+  const { span, others } = levels[depth];
+  if (edits.some((edit) => edit.span.end < edit.span.start)) return false;
+  if (edits.some((edit) => others.some((other) => edit.span.start < other.valueSpan.end && edit.span.end > other.keySpan.start))) return false;
+  // Formatting can take in the spaces around the object; an edit that reaches further is rejected.
+  const region = {
+    start: Math.min(span.start, ...edits.map((edit) => edit.span.start)),
+    end: Math.max(span.end, ...edits.map((edit) => edit.span.end)),
+  };
+  const spaces = /^[ \t\r\n]*$/;
+  if (!spaces.test(doc.text.slice(region.start, span.start)) || !spaces.test(doc.text.slice(span.end, region.end))) return false;
+
+  const edited = cutValues(doc.text, region, [...edits, ...others.map((other) => ({ span: other.valueSpan, newText: '0' }))]);
+  if (!edited) return false;
+  const expected: Record<string, unknown> = {};
+  for (const other of others) expected[other.key] = 0;
+  let set = value;
+  for (let at = path.length - 1; at > depth; at--) set = { [path[at]]: set };
+  expected[path[depth]] = set;
+  const read = readJsonSource(edited.text);
+  return read.problems.length === 0 && sameValue(read.value, expected);
+}
+
+/** A key of an object, with the ranges of the key and its value. */
+interface KeyRanges {
+  key: string;
+  keySpan: Span;
+  valueSpan: Span;
+}
+
+/**
+ * Returns the objects on `path` that the document has, from the root to the innermost one (the
+ * last key of the path is not followed), each with its range and its keys other than the path's
+ * next one. Returns undefined when a value on the path is not an object.
+ */
+function objectsOnPath(doc: SourceDocument, path: readonly string[]): { span: Span; others: KeyRanges[] }[] | undefined {
+  if (path.length === 0 || !isRecord(doc.value)) return undefined;
+  const levels: { span: Span; others: KeyRanges[] }[] = [];
+  let object: Record<string, unknown> = doc.value;
+  for (let depth = 0; ; depth++) {
+    const objectPath = path.slice(0, depth);
+    const span = doc.locate(objectPath);
+    if (!span) return undefined;
+    const others: KeyRanges[] = [];
+    for (const key of Object.keys(object)) {
+      if (key === path[depth]) continue;
+      const keySpan = doc.locate([...objectPath, key], 'key');
+      const valueSpan = doc.locate([...objectPath, key]);
+      if (!keySpan || !valueSpan) return undefined;
+      others.push({ key, keySpan, valueSpan });
+    }
+    levels.push({ span, others });
+    if (depth === path.length - 1 || !Object.hasOwn(object, path[depth])) return levels;
+    const child = object[path[depth]];
+    if (!isRecord(child)) return undefined;
+    object = child;
+  }
+}
+
+/**
+ * Returns the text of `span` with the replacements made, and a map from offsets in that text to
+ * offsets in the document. Returns undefined when a replacement lies outside the span or overlaps another.
+ */
+function cutValues(text: string, span: Span, replacements: readonly TextEdit[]): { text: string; toDocument: (offset: number) => number } | undefined {
+  const sorted = [...replacements].sort((a, b) => a.span.start - b.span.start);
+  // Runs of the document's text kept in the result: where each starts in the result and in the document.
+  const runs: { at: number; from: number; to: number }[] = [];
+  let result = '';
+  let from = span.start;
+  for (const replacement of sorted) {
+    if (replacement.span.start < from || replacement.span.end > span.end) return undefined;
+    runs.push({ at: result.length, from, to: replacement.span.start });
+    result += text.slice(from, replacement.span.start) + replacement.newText;
+    from = replacement.span.end;
+  }
+  runs.push({ at: result.length, from, to: span.end });
+  result += text.slice(from, span.end);
+  const toDocument = (offset: number): number => {
+    // The last run that starts at or before the offset; an offset inside a replacement maps to its start.
+    let run = runs[0];
+    for (const candidate of runs) if (candidate.at <= offset) run = candidate;
+    return Math.min(run.from + (offset - run.at), run.to);
+  };
+  return { text: result, toDocument };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep equality of two values read from JSON. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
+  }
+  if (!isRecord(a) || !isRecord(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
 }
 
 function syntaxMessage(code: number): string {

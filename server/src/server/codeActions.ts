@@ -1,9 +1,8 @@
 // Quick fixes: the scale fixes of a smoothness finding (the preferred one first), and "Disable
 // <code> in this file" for a JSON model. Edits carry the document version, so a client refuses
-// one that is stale, and a diagnostic from an older version gets no action. The disable action is
-// checked by analysing the edited file again, which costs as much as the analysis itself, so a
-// client that resolves code actions gets that edit from codeAction/resolve, when the user picks it.
-import { applyEdits, modify } from 'jsonc-parser';
+// one that is stale, and a diagnostic from an older version gets no action. A client that resolves
+// code actions gets the disable edit from codeAction/resolve, when the user picks it, so a request
+// for the actions of many findings does not make an edit for each code.
 import {
   CodeActionKind,
   TextDocumentEdit,
@@ -14,11 +13,10 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { analyzeText, canTurnOff, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
+import { canTurnOff, disableEdits, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
 import { CODES, type Code } from '../core/codes';
 import type { TextEdit } from '../core/source';
 import { DIAGNOSTIC_SOURCE, rangeOf, type FindingData } from './diagnostics';
-import { analysisSettingsOf } from './settings';
 import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
 
 export async function codeActions(workspace: Workspace, params: CodeActionParams): Promise<CodeAction[]> {
@@ -123,7 +121,7 @@ export async function resolveCodeAction(workspace: Workspace, action: CodeAction
   const edit = disableEdit(workspace, document, data.code);
   if (!edit) {
     workspace.connection.console.warn(
-      `${data.uri}: no edit for "${action.title}": the edited file failed the check that ${data.code} disappears and no finding of another code appears.`,
+      `${data.uri}: no edit for "${action.title}": the edit would change more than "settings.severity", or the file's settings are not valid with ${data.code} turned off.`,
     );
     return action;
   }
@@ -153,35 +151,17 @@ function disableAction(workspace: Workspace, document: AnalyzedDocument, code: C
 
 /**
  * Returns the edit that adds `"settings": {"severity": {"<code>": "off"}}` to a JSON model. It is
- * returned only when the file parses, its "settings" and "severity" are objects or absent, and
- * analysing the edited text shows that the code is gone and no finding of another code appeared.
+ * returned only when the file parses, its "settings" and "severity" are objects or absent, and the
+ * core's check shows that the edit changes nothing else and leaves the settings valid.
  */
 function disableEdit(workspace: Workspace, document: AnalyzedDocument, code: Code): WorkspaceEdit | undefined {
   const { analysis, text } = document;
   if (!canDisableIn(document)) return undefined;
 
   const indent = detectIndent(text);
-  let edits: ReturnType<typeof modify>;
-  try {
-    edits = modify(text, ['settings', 'severity', code], 'off', {
-      formattingOptions: { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' },
-    });
-  } catch {
-    // jsonc-parser throws when a value on the path has another type than the checks above saw;
-    // the scale fixes are still offered without this action.
-    return undefined;
-  }
-  if (edits.length === 0) return undefined;
-  const after = analyzeText(applyEdits(text, edits), 'json', { settings: analysisSettingsOf(document.settings) });
-  if (after.findings.some((finding) => finding.code === code)) return undefined;
-  const before = new Set(analysis.findings.map((finding) => finding.code));
-  if (after.findings.some((finding) => !before.has(finding.code))) return undefined;
-
-  return workspaceEdit(
-    workspace,
-    document,
-    edits.map((edit) => ({ span: { start: edit.offset, end: edit.offset + edit.length }, newText: edit.content })),
-  );
+  const spans = disableEdits(analysis, code, { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' });
+  if (!spans) return undefined;
+  return workspaceEdit(workspace, document, spans);
 }
 
 function isObjectOrAbsent(value: unknown): boolean {
