@@ -144,22 +144,12 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
   resolver.place = place;
   // Arrays made by map() have their final size, while lists grown by push() keep spare capacity,
   // and a model has tens of thousands of edge and op lists.
-  const named = block.paths
-    ? Object.entries(block.paths).map(([pathName, spec]) => buildNamedPath(place, resolver, pathName, spec, [...path, 'paths', pathName]))
-    : [];
-  const graph = (block.graph ?? []).map((edge, index): EdgeNode => {
-    const edgePath = [...path, 'graph', index];
-    const ops = resolver.resolveList(edge.ops ?? [], edgePath, 'ops');
-    return new SourceEdge(place, 'value', {
-      name: resolver.intern(`${edge.from} -> ${edge.to}`),
-      from: edge.from,
-      to: edge.to,
-      ops,
-      scale: edge.scale ?? 1,
-      path: edgePath,
-      form: 'edge',
-      shortcut: edge.from === INPUT_NODE && edge.to === OUTPUT_NODE && ops.every((op) => op.trivial),
-    });
+  const named = block.paths ? Object.entries(block.paths).map(([pathName, spec]) => buildNamedPath(place, resolver, pathName, spec, path)) : [];
+  const graph = (block.graph ?? []).map((spec, index): EdgeNode => {
+    const edge = new SourceEdge(place, path, index, resolver.intern(`${spec.from} -> ${spec.to}`), spec.from, spec.to, spec.scale ?? 1, 'edge');
+    edge.ops = resolver.resolveList(spec.ops ?? [], edge, 'ops');
+    edge.shortcut = spec.from === INPUT_NODE && spec.to === OUTPUT_NODE && edge.ops.every((op) => op.trivial);
+    return edge;
   });
   let edges = named;
   if (named.length === 0) edges = graph;
@@ -168,20 +158,12 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
   return new SourceBlock(place, name, path, block.paths ? 'paths' : 'graph', edges, afterSum, resolver.takeFailed());
 }
 
-function buildNamedPath(place: Place, resolver: OpResolver, name: string, spec: PathSpec, path: ValuePath): EdgeNode {
+function buildNamedPath(place: Place, resolver: OpResolver, name: string, spec: PathSpec, blockPath: ValuePath): EdgeNode {
   const isList = Array.isArray(spec);
-  const opSpecs = isList ? spec : spec.ops;
-  const ops = resolver.resolveList(opSpecs, path, isList ? undefined : 'ops');
-  return new SourceEdge(place, 'key', {
-    name,
-    from: INPUT_NODE,
-    to: OUTPUT_NODE,
-    ops,
-    scale: isList ? 1 : spec.scale ?? 1,
-    path,
-    form: isList ? 'op-list' : 'path-object',
-    shortcut: SHORTCUT_NAMES.has(name.toLowerCase()) || ops.every((op) => op.trivial),
-  });
+  const edge = new SourceEdge(place, blockPath, -1, name, INPUT_NODE, OUTPUT_NODE, isList ? 1 : spec.scale ?? 1, isList ? 'op-list' : 'path-object');
+  edge.ops = resolver.resolveList(isList ? spec : spec.ops, edge, isList ? undefined : 'ops');
+  edge.shortcut = SHORTCUT_NAMES.has(name.toLowerCase()) || edge.ops.every((op) => op.trivial);
+  return edge;
 }
 
 function buildLayer(
@@ -256,6 +238,8 @@ class OpResolver {
   }
 
   private readonly strings = new Map<string, string>();
+  /** The resolved fields of each op written as a string: most ops are a bare name, and "relu" repeats by the thousand. */
+  private readonly namedOps = new Map<string, OpFields>();
 
   /** Returns the first copy of an equal label or edge name: they repeat across thousands of ops and edges. */
   intern(text: string): string {
@@ -272,7 +256,7 @@ class OpResolver {
   place: Place;
 
   /** Resolves the op list at `parent` (or at `parent`.`key`); ops that fail are left out. */
-  resolveList(specs: Op[], parent: ValuePath, key?: string): OpNode[] {
+  resolveList(specs: Op[], parent: ValuePath | { readonly path: ValuePath }, key?: string): OpNode[] {
     if (specs.length === 0) return NO_OPS;
     const list = new OpList(this.place, parent, key);
     const ops = specs.map((spec, index) => this.resolve(spec, list, index));
@@ -304,6 +288,9 @@ class OpResolver {
 
   /** Returns the resolved op, or undefined (with a problem) when it names nothing known. */
   private resolve(spec: Op, list: OpList, index: number): OpNode | undefined {
+    // An op written as a string has no parameters, so every op written as the same string is alike.
+    const named = typeof spec === 'string' ? this.namedOps.get(spec) : undefined;
+    if (named) return new SourceOp(list, index, named);
     const object = typeof spec === 'string' ? { op: spec } : spec;
     const repeat = object.repeat ?? 1;
     const path = (): ValuePath => [...list.path, index];
@@ -342,7 +329,7 @@ class OpResolver {
       label = `scale ${object.scale}`;
       trivial = true;
     }
-    return new SourceOp(list, index, {
+    const fields: OpFields = {
       label: this.intern(label),
       kind,
       name,
@@ -355,7 +342,9 @@ class OpResolver {
       scale: object.scale,
       repeat,
       trivial,
-    });
+    };
+    if (typeof spec === 'string') this.namedOps.set(spec, fields);
+    return new SourceOp(list, index, fields);
   }
 
   private reportUnknownOp(name: string, path: ValuePath): void {
@@ -442,40 +431,47 @@ function nestingOps(edges: readonly EdgeNode[], afterSum: readonly OpNode[]): re
 }
 
 /**
- * An edge read from a document, located when first asked: the analysis reads an edge's range
- * only for the few findings on it, and a model has tens of thousands of edges.
+ * An edge read from a document. Its path and range are made when first read: the analysis reads
+ * an edge's range only for the few findings on it, and a model has tens of thousands of edges.
  */
 class SourceEdge implements EdgeNode, LocatedPart {
-  readonly name: string;
-  readonly from: string;
-  readonly to: string;
-  readonly ops: OpNode[];
-  /** Written by the fix check, which tries a scale in place and restores it. */
-  scale: number;
-  readonly path: ValuePath;
-  readonly form: EdgeNode['form'];
-  readonly shortcut: boolean;
+  /** Set by the builder once the edge exists, because the ops' list finds its path through the edge. */
+  ops: OpNode[] = NO_OPS;
+  shortcut = false;
+  private fullPath?: ValuePath;
   located?: Span;
   locatedAt = 0;
 
+  /** `index` is the edge's position under "graph", or -1 for a named path, whose key is its name. */
   constructor(
     private readonly place: Place,
-    private readonly part: 'key' | 'value',
-    fields: Omit<EdgeNode, 'span'>,
-  ) {
-    this.name = fields.name;
-    this.from = fields.from;
-    this.to = fields.to;
-    this.ops = fields.ops;
-    this.scale = fields.scale;
-    this.path = fields.path;
-    this.form = fields.form;
-    this.shortcut = fields.shortcut;
+    private readonly blockPath: ValuePath,
+    private readonly index: number,
+    readonly name: string,
+    readonly from: string,
+    readonly to: string,
+    /** Written by the fix check, which tries a scale in place and restores it. */
+    public scale: number,
+    readonly form: EdgeNode['form'],
+  ) {}
+
+  get path(): ValuePath {
+    this.fullPath ??= this.index < 0 ? extendPath(this.blockPath, 'paths', this.name) : extendPath(this.blockPath, 'graph', this.index);
+    return this.fullPath;
   }
 
   get span(): Span {
-    return this.place.rangeOf(this, this.path, this.part);
+    return this.place.rangeOf(this, this.path, this.index < 0 ? 'key' : 'value');
   }
+}
+
+/**
+ * Returns `path` followed by `keys`, at its final size. A spread into an array literal leaves
+ * room for about 16 more items (a 4-item path took 208 bytes instead of 80), and a model of
+ * 10,000 blocks keeps over 30,000 edge paths.
+ */
+function extendPath(path: ValuePath, ...keys: (string | number)[]): ValuePath {
+  return path.concat(keys);
 }
 
 /** The ops of a block, edge or layer that has none; shared, and never written to. */
@@ -488,62 +484,82 @@ const NO_OPS: OpNode[] = [];
 class OpList {
   private fullPath?: ValuePath;
 
+  /** `parent` is a path, or the edge whose path is made on request. */
   constructor(
     readonly place: Place,
-    private readonly parent: ValuePath,
+    private readonly parent: ValuePath | { readonly path: ValuePath },
     private readonly key: string | undefined,
   ) {}
 
   get path(): ValuePath {
-    this.fullPath ??= this.key === undefined ? this.parent : [...this.parent, this.key];
+    if (!this.fullPath) {
+      const parent = isValuePath(this.parent) ? this.parent : this.parent.path;
+      this.fullPath = this.key === undefined ? parent : extendPath(parent, this.key);
+    }
     return this.fullPath;
   }
 }
 
+function isValuePath(parent: ValuePath | { readonly path: ValuePath }): parent is ValuePath {
+  return Array.isArray(parent);
+}
+
 /**
  * An op read from a document. Its path and text range are made when first read: a model has
- * tens of thousands of ops, and only hovers, hints and a few findings ask where one is. Every
- * field is set in the constructor in one order, so all ops share one hidden class and the
- * analysis reads their fields without polymorphic lookups.
+ * tens of thousands of ops, and only hovers, hints and a few findings ask where one is. Its fields
+ * apart from the location (name, gain, parameters) are one object shared by the ops written alike.
  */
 class SourceOp implements OpNode, LocatedPart {
-  readonly label: string;
-  readonly kind: OpNode['kind'];
-  readonly name: string | undefined;
-  readonly catalog: CatalogOp | undefined;
-  readonly user: UserOp | undefined;
-  readonly parameters: Record<string, number | undefined>;
-  readonly gain: number | undefined;
-  readonly initFactor: number | undefined;
-  readonly initLabel: string | undefined;
-  readonly scale: number | undefined;
-  readonly repeat: number;
-  readonly trivial: boolean;
   private fullPath?: ValuePath;
   located?: Span;
   locatedAt = 0;
 
+  /** `fields` is shared by the equal ops of a model. */
   constructor(
     private readonly list: OpList,
     private readonly index: number,
-    fields: Omit<OpNode, 'span' | 'path'>,
-  ) {
-    this.label = fields.label;
-    this.kind = fields.kind;
-    this.name = fields.name;
-    this.catalog = fields.catalog;
-    this.user = fields.user;
-    this.parameters = fields.parameters;
-    this.gain = fields.gain;
-    this.initFactor = fields.initFactor;
-    this.initLabel = fields.initLabel;
-    this.scale = fields.scale;
-    this.repeat = fields.repeat;
-    this.trivial = fields.trivial;
+    private readonly fields: OpFields,
+  ) {}
+
+  get label(): string {
+    return this.fields.label;
+  }
+  get kind(): OpNode['kind'] {
+    return this.fields.kind;
+  }
+  get name(): string | undefined {
+    return this.fields.name;
+  }
+  get catalog(): CatalogOp | undefined {
+    return this.fields.catalog;
+  }
+  get user(): UserOp | undefined {
+    return this.fields.user;
+  }
+  get parameters(): Record<string, number | undefined> {
+    return this.fields.parameters;
+  }
+  get gain(): number | undefined {
+    return this.fields.gain;
+  }
+  get initFactor(): number | undefined {
+    return this.fields.initFactor;
+  }
+  get initLabel(): string | undefined {
+    return this.fields.initLabel;
+  }
+  get scale(): number | undefined {
+    return this.fields.scale;
+  }
+  get repeat(): number {
+    return this.fields.repeat;
+  }
+  get trivial(): boolean {
+    return this.fields.trivial;
   }
 
   get path(): ValuePath {
-    this.fullPath ??= [...this.list.path, this.index];
+    this.fullPath ??= extendPath(this.list.path, this.index);
     return this.fullPath;
   }
 
@@ -551,6 +567,9 @@ class SourceOp implements OpNode, LocatedPart {
     return this.list.place.rangeOf(this, this.path, 'value');
   }
 }
+
+/** The fields of an op apart from its location: name, kind, gain and parameters. */
+type OpFields = Omit<OpNode, 'span' | 'path'>;
 
 /** Returns the factor of a weight initialisation: a number as given, a name from INIT_GAINS. */
 function initFactorOf(init: z.infer<typeof Init> | undefined): number | undefined {
