@@ -95,25 +95,31 @@ export class BlockAnalyzer {
   private readonly reportedCycles = new Set<OpNode>();
   private readonly records = new Map<BlockNode, ModelResults>();
   private readonly spectra = new Map<ModelName, Map<BlockNode, number[] | undefined>>();
+  /** Per block, the blocks that nest it directly; made on first use, since the model does not change. */
+  private parents?: Map<BlockNode, BlockNode[]>;
+  /**
+   * Set on an analyzer made by afterChangeTo: the analyzer it was made from, which lends its
+   * results, orders and shapes of the blocks that the change does not affect.
+   */
+  private base?: { analyzer: BlockAnalyzer; affected: Set<BlockNode> };
 
   constructor(private readonly model: ModelIR) {}
 
   /**
    * Returns a new analyzer of the model after a change inside `changed` that keeps the block's structure
-   * (a scale). It starts with this analyzer's results of every block that neither is nor contains
-   * `changed`, so a fix is checked without analysing the whole model again.
+   * (a scale). It reads this analyzer's results of every block that neither is nor contains
+   * `changed`, so a fix is checked without analysing the whole model again. Nothing is copied,
+   * because a fix check on a model of 10,000 blocks had copied every block's result.
    */
   afterChangeTo(changed: BlockNode): BlockAnalyzer {
     const next = new BlockAnalyzer(this.model);
-    const affected = this.containersOf([changed]);
-    for (const [name, cache] of this.memo) {
-      const reused = new Map<BlockNode, BlockResult | undefined>();
-      for (const [block, result] of cache) if (!affected.has(block)) reused.set(block, result);
-      next.memo.set(name, reused);
-    }
-    for (const [block, order] of this.orders) next.orders.set(block, order);
-    for (const [block, shape] of this.shapes) if (!affected.has(block)) next.shapes.set(block, shape);
+    next.base = { analyzer: this, affected: this.containersOf([changed]) };
     return next;
+  }
+
+  /** Returns whether the base analyzer lends its work on the block, which the change does not affect. */
+  private lends(block: BlockNode): boolean {
+    return this.base !== undefined && !this.base.affected.has(block);
   }
 
   /**
@@ -142,16 +148,7 @@ export class BlockAnalyzer {
 
   /** Returns the blocks and every block that contains one of them, directly or through nested blocks. */
   private containersOf(blocks: readonly BlockNode[]): Set<BlockNode> {
-    const parents = new Map<BlockNode, BlockNode[]>();
-    for (const candidate of this.model.blocks.values()) {
-      for (const op of candidate.nested) {
-        const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
-        if (!nested) continue;
-        const list = parents.get(nested);
-        if (list) list.push(candidate);
-        else parents.set(nested, [candidate]);
-      }
-    }
+    const parents = this.parentsOf();
     const found = new Set<BlockNode>(blocks);
     const stack = [...blocks];
     while (stack.length > 0) {
@@ -162,6 +159,22 @@ export class BlockAnalyzer {
       }
     }
     return found;
+  }
+
+  private parentsOf(): Map<BlockNode, BlockNode[]> {
+    if (this.parents) return this.parents;
+    const parents = new Map<BlockNode, BlockNode[]>();
+    for (const candidate of this.model.blocks.values()) {
+      for (const op of candidate.nested) {
+        const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
+        if (!nested) continue;
+        const list = parents.get(nested);
+        if (list) list.push(candidate);
+        else parents.set(nested, [candidate]);
+      }
+    }
+    this.parents = parents;
+    return parents;
   }
 
   /**
@@ -185,8 +198,12 @@ export class BlockAnalyzer {
   analyze(block: BlockNode, gainModel: GainModel): BlockResult | undefined {
     const cache = modelCache(this.memo, gainModel.name);
     if (cache.has(block)) return cache.get(block);
+    // Not stored here: a fix check reads every layer's block once.
+    if (this.base && this.lends(block)) return this.base.analyzer.analyze(block, gainModel);
     // Computed while still marked in progress, so a reference back to it reads as a cycle.
-    this.postOrder(block, cache, this.inProgress, (top) => cache.set(top, this.compute(top, gainModel)));
+    // Blocks the base lends are read through opLog when their container is computed.
+    const done = (nested: BlockNode): boolean => cache.has(nested) || this.lends(nested);
+    this.postOrder(block, done, this.inProgress, (top) => cache.set(top, this.compute(top, gainModel)));
     return cache.get(block);
   }
 
@@ -195,7 +212,7 @@ export class BlockAnalyzer {
    * first, then on `block`. An explicit stack is used, so a chain of thousands of nested blocks
    * cannot overflow the call stack; `onStack` holds the blocks on it.
    */
-  private postOrder(block: BlockNode, done: Map<BlockNode, unknown>, onStack: Set<BlockNode>, finish: (top: BlockNode) => void): void {
+  private postOrder(block: BlockNode, done: (block: BlockNode) => boolean, onStack: Set<BlockNode>, finish: (top: BlockNode) => void): void {
     const stack: BlockNode[] = [block];
     onStack.add(block);
     while (stack.length > 0) {
@@ -213,7 +230,7 @@ export class BlockAnalyzer {
   }
 
   /** Returns a nested block of `block` that is neither done nor on the stack, if any. */
-  private pendingNested(block: BlockNode, done: Map<BlockNode, unknown>, onStack: Set<BlockNode>): BlockNode | undefined {
+  private pendingNested(block: BlockNode, done: (block: BlockNode) => boolean, onStack: Set<BlockNode>): BlockNode | undefined {
     for (const op of block.nested) {
       const pending = this.pendingBlock(op, done, onStack);
       if (pending) return pending;
@@ -221,9 +238,9 @@ export class BlockAnalyzer {
     return undefined;
   }
 
-  private pendingBlock(op: OpNode, done: Map<BlockNode, unknown>, onStack: Set<BlockNode>): BlockNode | undefined {
+  private pendingBlock(op: OpNode, done: (block: BlockNode) => boolean, onStack: Set<BlockNode>): BlockNode | undefined {
     const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
-    return nested && !done.has(nested) && !onStack.has(nested) ? nested : undefined;
+    return nested && !done(nested) && !onStack.has(nested) ? nested : undefined;
   }
 
   /** Topological order of the block's nodes; undefined (and a problem) when it has a cycle. */
@@ -231,6 +248,8 @@ export class BlockAnalyzer {
     // Named paths and plain layers are edges from "in" to "out", so their order is fixed.
     if (block.form !== 'graph') return TWO_NODE_ORDER;
     if (this.orders.has(block)) return this.orders.get(block);
+    // A change of scale keeps every order, so the base's orders are still valid.
+    if (this.base?.analyzer.orders.has(block)) return this.base.analyzer.orders.get(block);
     const order = topologicalOrder(block, this.problems);
     this.orders.set(block, order);
     return order;
@@ -312,7 +331,7 @@ export class BlockAnalyzer {
   spectrum(block: BlockNode, gainModel: GainModel): number[] | undefined {
     const cache = modelCache(this.spectra, gainModel.name);
     if (cache.has(block)) return cache.get(block);
-    this.postOrder(block, cache, new Set(), (top) => cache.set(top, this.computeSpectrum(top, gainModel)));
+    this.postOrder(block, (nested) => cache.has(nested), new Set(), (top) => cache.set(top, this.computeSpectrum(top, gainModel)));
     return cache.get(block);
   }
 
@@ -352,7 +371,7 @@ export class BlockAnalyzer {
 
   /** Returns the block's structure that every gain model shares, computing it on first use. */
   shape(block: BlockNode, order: string[]): BlockShape {
-    let shape = this.shapes.get(block);
+    let shape = this.shapes.get(block) ?? (this.base && this.lends(block) ? this.base.analyzer.shapes.get(block) : undefined);
     if (!shape) {
       shape = new BlockShape(block, order);
       this.shapes.set(block, shape);
@@ -816,6 +835,19 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
       return spectrum;
     },
   };
+}
+
+/**
+ * Returns log10 of the network W as analyzeNetwork computes it, without the per-layer results. A
+ * fix check needs only W, and on a model of 10,000 layers those results were most of its garbage.
+ */
+export function networkLog10W(model: ModelIR, analyzer: BlockAnalyzer, gainModel: GainModel): number {
+  let running = 0;
+  for (const layer of model.layers) {
+    const selected = layer?.block ? analyzer.analyze(layer.block, gainModel) : undefined;
+    if (layer && selected) running = log10Multiply(running, log10Times(layer.repeat, selected.log10Wl));
+  }
+  return running;
 }
 
 /** Finds where the running product, starting at `running`, first leaves the band within n repeats of W_l. */

@@ -1,5 +1,5 @@
 // Smoothness findings from the analysis results, and the scale fixes that resolve them.
-import { analyzeNetwork, BlockAnalyzer, type BlockResult, type NetworkResult } from './analyze';
+import { BlockAnalyzer, networkLog10W, type BlockResult, type NetworkResult } from './analyze';
 import type { Code } from './codes';
 import { LOG_ZERO, formatLog10, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
@@ -259,7 +259,7 @@ function networkWithScale(model: ModelIR, network: NetworkResult, analyzer: Bloc
   const previous = solution.edge.scale;
   solution.edge.scale = solution.scale;
   try {
-    return analyzeNetwork(model, analyzer.afterChangeTo(solution.block), network.model, network.band).log10W;
+    return networkLog10W(model, analyzer.afterChangeTo(solution.block), network.model);
   } finally {
     solution.edge.scale = previous;
   }
