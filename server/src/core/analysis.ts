@@ -110,8 +110,8 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   // The selected model's results, computed here so that the analyzer's problems (cycles, graph
   // shapes) are complete before they are collected below. The other models' are computed when
   // read; a map of every block's record would be rebuilt for nothing on each edit.
-  const selected = new Map<BlockNode, BlockResult | undefined>();
-  for (const block of model.blocks.values()) selected.set(block, analyzer.analyze(block, gainModel));
+  for (const block of model.blocks.values()) analyzer.analyze(block, gainModel);
+  const selected = (block: BlockNode): BlockResult | undefined => analyzer.analyze(block, gainModel);
   const blocks = {
     get: (block: BlockNode) => (model.blocks.get(block.name) === block ? analyzer.results(block) : undefined),
   };

@@ -88,9 +88,10 @@ export interface NetworkResult {
 /** Computes block smoothness with memoisation; structural problems are reported once. */
 export class BlockAnalyzer {
   readonly problems: Problem[] = [];
-  private readonly orders = new Map<BlockNode, string[] | undefined>();
-  private readonly shapes = new Map<BlockNode, BlockShape>();
-  private readonly memo = new Map<ModelName, Map<BlockNode, BlockResult | undefined>>();
+  // Not readonly: takeOver adopts these maps from the analyzer it takes over.
+  private orders = new Map<BlockNode, string[] | undefined>();
+  private shapes = new Map<BlockNode, BlockShape>();
+  private memo = new Map<ModelName, Map<BlockNode, BlockResult | undefined>>();
   private readonly inProgress = new Set<BlockNode>();
   private readonly reportedCycles = new Set<OpNode>();
   private readonly records = new Map<BlockNode, ModelResults>();
@@ -129,19 +130,23 @@ export class BlockAnalyzer {
    * too, because a result depends on nothing else.
    */
   takeOver(previous: BlockAnalyzer, taken: (block: BlockNode) => boolean): void {
-    // Only graph blocks have orders and shapes.
-    for (const [block, order] of previous.orders) if (taken(block)) this.orders.set(block, order);
-    for (const [block, shape] of previous.shapes) if (taken(block)) this.shapes.set(block, shape);
     const changed: BlockNode[] = [];
     for (const block of this.model.blocks.values()) {
       if (!taken(block) || block.nested.some((op) => op.name === undefined || !this.model.blocks.has(op.name))) changed.push(block);
     }
     const affected = this.containersOf(changed);
-    for (const [name, cache] of previous.memo) {
-      const carried = modelCache(this.memo, name);
+    // The previous analyzer is not read again, so its maps are adopted and pruned rather than
+    // copied: copies of 10,000 entries on every keystroke were a fifth of an edit's garbage.
+    // Only graph blocks have orders and shapes.
+    this.orders = previous.orders;
+    this.shapes = previous.shapes;
+    this.memo = previous.memo;
+    for (const block of this.orders.keys()) if (!taken(block)) this.orders.delete(block);
+    for (const block of this.shapes.keys()) if (!taken(block)) this.shapes.delete(block);
+    for (const cache of this.memo.values()) {
       for (const [block, result] of cache) {
-        if (!taken(block) || affected.has(block)) continue;
-        carried.set(block, result instanceof ComputedBlock ? result.movedTo(this) : result);
+        if (!taken(block) || affected.has(block)) cache.delete(block);
+        else if (result instanceof ComputedBlock) result.moveTo(this);
       }
     }
   }
@@ -430,16 +435,14 @@ class ComputedBlock implements BlockResult {
     readonly log10AfterSum: number,
     /** Per edge, log10 of its gain raised to the model's power. */
     readonly edgeLogs: number[],
-    private readonly analyzer: BlockAnalyzer,
+    private analyzer: BlockAnalyzer,
     private readonly block: BlockNode,
     private readonly gainModel: GainModel,
   ) {}
 
-  /** Returns this result read through another analyzer, which took over this one's block. */
-  movedTo(analyzer: BlockAnalyzer): ComputedBlock {
-    const moved = new ComputedBlock(this.log10Wl, this.log10AfterSum, this.edgeLogs, analyzer, this.block, this.gainModel);
-    moved.listed = this.listed;
-    return moved;
+  /** Reads this result through another analyzer from now on, which took over this one's block. */
+  moveTo(analyzer: BlockAnalyzer): void {
+    this.analyzer = analyzer;
   }
 
   get paths(): PathResult[] {

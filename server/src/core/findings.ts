@@ -25,7 +25,7 @@ export function fmtW(log10: number): string {
 export function smoothnessFindings(
   model: ModelIR,
   network: NetworkResult,
-  blockResults: Map<BlockNode, BlockResult | undefined>,
+  resultOf: (block: BlockNode) => BlockResult | undefined,
   tolerance: number,
 ): SmoothnessProblem[] {
   const findings: SmoothnessProblem[] = [];
@@ -67,7 +67,7 @@ export function smoothnessFindings(
   };
 
   for (const block of model.blocks.values()) {
-    const result = blockResults.get(block);
+    const result = resultOf(block);
     if (result) checkBlock(block, result, undefined);
   }
 
