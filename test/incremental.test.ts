@@ -58,6 +58,16 @@ function observable(analysis: Analysis): unknown {
           byModel: MODEL_NAMES.map((name) => result(layer.byModel[name])),
         })),
         blocks,
+        modelLayers: analysis.model.layers.map(
+          (layer) =>
+            layer && {
+              span: layer.span,
+              path: layer.path,
+              block: layer.block?.name,
+              blockSpan: layer.plain ? layer.block?.span : undefined,
+              ops: layer.plain ? layer.block?.edges.flatMap((edge) => edge.ops.map((op) => [op.label, op.span, op.path])) : undefined,
+            },
+        ),
       },
       // JSON has no infinities; a blocked gradient is log10 0 = -Infinity.
       (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value),
@@ -138,6 +148,8 @@ test('previous: unchanged blocks kept, containers recomputed', () => {
   const first = analyzeText(text, 'json');
   const blocksBefore = new Map(first.model.blocks);
   const resultBefore = first.blocks.get(blocksBefore.get('b')!)?.seed;
+  // Read before the next analysis takes the first one over, since it is not read afterwards.
+  const outerBefore = first.blocks.get(blocksBefore.get('outer')!)?.seed?.log10Wl;
   // Widens a's scale by one character: b and outer move, a changes.
   const edited = text.replace('"scale": 0.5', '"scale": 0.55');
   const second = analyzeText(edited, 'json', { previous: first });
@@ -148,10 +160,7 @@ test('previous: unchanged blocks kept, containers recomputed', () => {
   assert.equal(second.blocks.get(second.model.blocks.get('b')!)?.seed?.log10Wl, resultBefore?.log10Wl);
   const fresh = analyzeText(edited, 'json');
   assert.equal(second.blocks.get(second.model.blocks.get('outer')!)?.seed?.log10Wl, fresh.blocks.get(fresh.model.blocks.get('outer')!)?.seed?.log10Wl);
-  assert.notEqual(
-    second.blocks.get(second.model.blocks.get('outer')!)?.seed?.log10Wl,
-    first.blocks.get(blocksBefore.get('outer')!)?.seed?.log10Wl,
-  );
+  assert.notEqual(second.blocks.get(second.model.blocks.get('outer')!)?.seed?.log10Wl, outerBefore);
   // The block taken over is located in the new text, one character further on.
   const bKey = edited.indexOf('"b"');
   assert.deepEqual(second.model.blocks.get('b')!.span, { start: bKey, end: bKey + 3 });
@@ -169,7 +178,7 @@ test('previous: a chain of analyses keeps no earlier document alive', async () =
   for (let version = 0; version < 5; version++) {
     // Every part is located in this version's text, as hovers and hints do.
     observable(analysis);
-    earlier.push(new WeakRef(analysis.doc), new WeakRef(analysis));
+    earlier.push(new WeakRef(analysis.doc), new WeakRef(analysis), new WeakRef(analysis.model), new WeakRef(analysis.analyzer));
     text = text.replace(/"scale":0\.5/, '"scale":0.25');
     analysis = analyzeText(text, 'json', { previous: analysis });
   }

@@ -94,7 +94,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const unchanged = earlier && unchangedParts(earlier, doc);
   const validated = validateModelFile(doc, unchanged);
   appendAll(problems, validated.problems);
-  const built = buildModel(doc, validated.file, unchanged?.blocks);
+  const built = buildModel(doc, validated.file, unchanged?.blocks, unchanged?.layers ? earlier?.model.layers : undefined);
   appendAll(problems, built.problems);
   const model = built.model;
 
@@ -115,9 +115,9 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const blocks = {
     get: (block: BlockNode) => (model.blocks.get(block.name) === block ? analyzer.results(block) : undefined),
   };
-  const network = analyzeNetwork(model, analyzer, gainModel, band);
+  const network = analyzeNetwork(model, analyzer, gainModel, band, earlier?.network);
   appendAll(problems, analyzer.problems);
-  const carry = carriedParts(doc, model, analyzer, problems);
+  const carry = carriedParts(doc, model, analyzer, network, problems);
 
   const syntaxBroken = problems.some((problem) => problem.code === 'syntax-error');
   if (model.hasLayers && model.layers.length === 0 && !syntaxBroken) {

@@ -94,7 +94,7 @@ export class BlockAnalyzer {
   private memo = new Map<ModelName, Map<BlockNode, BlockResult | undefined>>();
   private readonly inProgress = new Set<BlockNode>();
   private readonly reportedCycles = new Set<OpNode>();
-  private readonly records = new Map<BlockNode, ModelResults>();
+  private records = new Map<BlockNode, ModelResults>();
   private readonly spectra = new Map<ModelName, Map<BlockNode, number[] | undefined>>();
   /** Per block, the blocks that nest it directly; made on first use, since the model does not change. */
   private parents?: Map<BlockNode, BlockNode[]>;
@@ -127,7 +127,8 @@ export class BlockAnalyzer {
    * Starts with an earlier analyzer's work on the blocks that this model took over from that
    * analyzer's model unchanged, for which `taken` returns true. Their orders and shapes are
    * kept. Results are kept for the blocks whose nested blocks, at any depth, were taken over
-   * too, because a result depends on nothing else.
+   * too, because a result depends on nothing else. The earlier analyzer must not be used
+   * afterwards: this one adopts its maps.
    */
   takeOver(previous: BlockAnalyzer, taken: (block: BlockNode) => boolean): void {
     const changed: BlockNode[] = [];
@@ -136,11 +137,12 @@ export class BlockAnalyzer {
     }
     const affected = this.containersOf(changed);
     // The previous analyzer is not read again, so its maps are adopted and pruned rather than
-    // copied: copies of 10,000 entries on every keystroke were a fifth of an edit's garbage.
+    // copied, because copies of 10,000 entries on every keystroke were a fifth of an edit's garbage.
     // Only graph blocks have orders and shapes.
     this.orders = previous.orders;
     this.shapes = previous.shapes;
     this.memo = previous.memo;
+    this.records = previous.records;
     for (const block of this.orders.keys()) if (!taken(block)) this.orders.delete(block);
     for (const block of this.shapes.keys()) if (!taken(block)) this.shapes.delete(block);
     for (const cache of this.memo.values()) {
@@ -148,6 +150,10 @@ export class BlockAnalyzer {
         if (!taken(block) || affected.has(block)) cache.delete(block);
         else if (result instanceof ComputedBlock) result.moveTo(this);
       }
+    }
+    for (const [block, record] of this.records) {
+      if (!taken(block) || affected.has(block)) this.records.delete(block);
+      else record.moveTo(this);
     }
   }
 
@@ -403,9 +409,14 @@ class ModelResults implements Record<ModelName, BlockResult | undefined> {
   private boundResult: BlockResult | undefined | null = null;
 
   constructor(
-    private readonly analyzer: BlockAnalyzer,
+    private analyzer: BlockAnalyzer,
     private readonly block: BlockNode,
   ) {}
+
+  /** Computes the models not read yet with another analyzer from now on, which took over this block. */
+  moveTo(analyzer: BlockAnalyzer): void {
+    this.analyzer = analyzer;
+  }
 
   get seed(): BlockResult | undefined {
     if (this.seedResult === null) this.seedResult = this.analyzer.analyze(this.block, GAIN_MODELS.seed);
@@ -792,7 +803,10 @@ function blockSpectrum(
 }
 
 /** Analyses every layer of the network under the selected model. */
-export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainModel: GainModel, band: Band): NetworkResult {
+export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainModel: GainModel, band: Band, earlier?: NetworkResult): NetworkResult {
+  // An earlier result of the same layers is updated in place, as the analysis that made it is
+  // not read again. 10,000 new layer results took about 3 MB on every keystroke.
+  const reused = earlier?.layers;
   const layers: LayerResult[] = [];
   const skippedLayers: number[] = [];
   let running = 0;
@@ -815,14 +829,24 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
     const log10Layer = log10Times(layer.repeat, log10Wl);
     if (!bandExit) bandExit = findBandExit(index, layer.repeat, running, log10Wl, band);
     running = log10Multiply(running, log10Layer);
-    layers.push({
-      layer,
-      block,
-      byModel: byModel as Record<ModelName, BlockResult>,
-      log10Layer,
-      log10Running: running,
-      maxStableDepth: maxStableDepth(log10Wl, band),
-    });
+    const entry = reused?.[layers.length];
+    if (entry?.layer === layer) {
+      entry.block = block;
+      entry.byModel = byModel as Record<ModelName, BlockResult>;
+      entry.log10Layer = log10Layer;
+      entry.log10Running = running;
+      entry.maxStableDepth = maxStableDepth(log10Wl, band);
+      layers.push(entry);
+    } else {
+      layers.push({
+        layer,
+        block,
+        byModel: byModel as Record<ModelName, BlockResult>,
+        log10Layer,
+        log10Running: running,
+        maxStableDepth: maxStableDepth(log10Wl, band),
+      });
+    }
   }
   let spectrum: SpectrumResult | undefined | null = null;
   return {

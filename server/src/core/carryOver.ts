@@ -1,7 +1,7 @@
 // Blocks carried from one analysis of a document to the analysis of its next version: those whose
 // text did not change and that had no problem. Validating, building and analysing them again is
 // skipped, because an edit in an editor changes one block of thousands.
-import type { BlockAnalyzer } from './analyze';
+import type { BlockAnalyzer, NetworkResult } from './analyze';
 import type { BlockNode, ModelIR } from './model';
 import type { BlockPatch, Problem, SourceDocument, Span, ValuePath } from './source';
 
@@ -10,6 +10,7 @@ export interface CarriedParts {
   doc: SourceDocument;
   model: ModelIR;
   analyzer: BlockAnalyzer;
+  network: NetworkResult;
   /** Start offsets of the problems found before the smoothness findings, ascending. */
   problemStarts: Float64Array;
 }
@@ -19,10 +20,16 @@ export interface CarriedParts {
  * can depend on text elsewhere, and for a document with syntax errors, whose paths can name other
  * parts than the ones analysed.
  */
-export function carriedParts(doc: SourceDocument, model: ModelIR, analyzer: BlockAnalyzer, problems: readonly Problem[]): CarriedParts | undefined {
+export function carriedParts(
+  doc: SourceDocument,
+  model: ModelIR,
+  analyzer: BlockAnalyzer,
+  network: NetworkResult,
+  problems: readonly Problem[],
+): CarriedParts | undefined {
   if (doc.text === undefined || problems.some((problem) => problem.code === 'syntax-error')) return undefined;
   const problemStarts = Float64Array.from(problems, (problem) => problem.span.start).sort();
-  return { doc, model, analyzer, problemStarts };
+  return { doc, model, analyzer, network, problemStarts };
 }
 
 /** The parts of an earlier analysis that a new one takes over. */

@@ -91,11 +91,14 @@ const SHORTCUT_NAMES = new Set(['shortcut', 'skip', 'identity', 'residual_shortc
  * Builds the IR of a validated file. `carried` holds blocks of an earlier analysis of the same
  * document whose text is unchanged. Each is taken over and moved to `doc` when every block it
  * nests is still defined, because building it again would then give the same block.
+ * `earlierLayers` are that analysis's layers, passed when the text of "layers" is unchanged and
+ * had no problem. They are taken over when every block they name is still defined.
  */
 export function buildModel(
   doc: SourceDocument,
   file: ValidFile,
   carried?: { get(name: string): BlockNode | undefined },
+  earlierLayers?: readonly (LayerNode | undefined)[],
 ): { model: ModelIR; problems: Problem[] } {
   const problems: Problem[] = [];
   const userOps = new Map(Object.entries(file.ops ?? {}));
@@ -122,9 +125,13 @@ export function buildModel(
     }
   }
 
-  const layers = (file.layers ?? []).map((layer, index) =>
-    layer === undefined ? undefined : buildLayer(doc, resolver, blocks, knownBlocks, layer, index, problems),
-  );
+  const carriedLayers = earlierLayers && takeOverLayers(earlierLayers, doc, blocks, knownBlocks);
+  const layersPlace = new Place(doc);
+  const layers =
+    carriedLayers ??
+    (file.layers ?? []).map((layer, index) =>
+      layer === undefined ? undefined : buildLayer(layersPlace, doc, resolver, blocks, knownBlocks, layer, index, problems),
+    );
 
   const model: ModelIR = {
     name: file.name,
@@ -167,6 +174,7 @@ function buildNamedPath(place: Place, resolver: OpResolver, name: string, spec: 
 }
 
 function buildLayer(
+  place: Place,
   doc: SourceDocument,
   resolver: OpResolver,
   blocks: Map<string, BlockNode>,
@@ -175,20 +183,34 @@ function buildLayer(
   index: number,
   problems: Problem[],
 ): LayerNode {
-  const path: ValuePath = ['layers', index];
-  const span = locateNearest(doc, path);
   if (Array.isArray(layer) || 'ops' in layer) {
-    const opSpecs = Array.isArray(layer) ? layer : layer.ops;
-    const opsPath = Array.isArray(layer) ? path : [...path, 'ops'];
+    const node = new SourceLayer(place, index, undefined, undefined, Array.isArray(layer) ? 1 : layer.repeat ?? 1, true);
+    const path = node.path;
+    const opsPath = Array.isArray(layer) ? path : extendPath(path, 'ops');
     resolver.takeFailed();
-    resolver.place = new Place(doc);
-    const ops = resolver.resolveList(opSpecs, path, Array.isArray(layer) ? undefined : 'ops');
+    resolver.place = place;
+    const ops = resolver.resolveList(Array.isArray(layer) ? layer : layer.ops, path, Array.isArray(layer) ? undefined : 'ops');
+    // The block and its one edge are located where the layer is, when first asked.
     const edges: EdgeNode[] = [
-      { name: 'layer', from: INPUT_NODE, to: OUTPUT_NODE, ops, scale: 1, span, path: opsPath, form: 'op-list', shortcut: false },
+      {
+        name: 'layer',
+        from: INPUT_NODE,
+        to: OUTPUT_NODE,
+        ops,
+        scale: 1,
+        get span() {
+          return node.span;
+        },
+        path: opsPath,
+        form: 'op-list',
+        shortcut: false,
+      },
     ];
-    const block: BlockNode = {
+    node.block = {
       name: `layers[${index}]`,
-      span,
+      get span() {
+        return node.span;
+      },
       path,
       form: 'plain',
       edges,
@@ -196,13 +218,63 @@ function buildLayer(
       unresolved: resolver.takeFailed(),
       nested: nestingOps(edges, NO_OPS),
     };
-    return { index, span, path, block, repeat: Array.isArray(layer) ? 1 : layer.repeat ?? 1, plain: true };
+    return node;
   }
   const block = blocks.get(layer.block);
   if (!block && !knownBlocks.has(layer.block)) {
-    problems.push(unknownBlockProblem(doc, layer.block, [...path, 'block'], knownBlocks));
+    problems.push(unknownBlockProblem(doc, layer.block, ['layers', index, 'block'], knownBlocks));
   }
-  return { index, span, path, block, blockName: layer.block, repeat: layer.repeat ?? 1, plain: false };
+  return new SourceLayer(place, index, block, layer.block, layer.repeat ?? 1, false);
+}
+
+/**
+ * Returns an earlier analysis's layers for `doc`, with each layer pointing at the block of that
+ * name in `blocks`. Returns undefined, and changes nothing, when a layer names a block that is
+ * no longer defined, because that layer needs a problem. Building 10,000 layers again took about 2 MB
+ * on every keystroke.
+ */
+function takeOverLayers(
+  earlier: readonly (LayerNode | undefined)[],
+  doc: SourceDocument,
+  blocks: Map<string, BlockNode>,
+  knownBlocks: Set<string>,
+): (LayerNode | undefined)[] | undefined {
+  let place: Place | undefined;
+  for (const layer of earlier) {
+    if (!(layer instanceof SourceLayer) || (place !== undefined && layer.place !== place)) return undefined;
+    place = layer.place;
+    if (!layer.plain && !knownBlocks.has(layer.blockName as string)) return undefined;
+    if (layer.plain && layer.block?.nested.some((op) => !knownBlocks.has(op.name as string))) return undefined;
+  }
+  for (const layer of earlier as SourceLayer[]) if (!layer.plain) layer.block = blocks.get(layer.blockName as string);
+  place?.moveTo(doc);
+  return earlier as (LayerNode | undefined)[];
+}
+
+/** A layer read from a document, located when first asked, like blocks. Every layer of a model shares one place. */
+class SourceLayer implements LayerNode, LocatedPart {
+  located?: Span;
+  locatedAt = 0;
+  private fullPath?: ValuePath;
+
+  constructor(
+    readonly place: Place,
+    readonly index: number,
+    /** Written when the layer is built, and when a later analysis takes it over. */
+    public block: BlockNode | undefined,
+    readonly blockName: string | undefined,
+    readonly repeat: number,
+    readonly plain: boolean,
+  ) {}
+
+  get path(): ValuePath {
+    this.fullPath ??= ['layers', this.index];
+    return this.fullPath;
+  }
+
+  get span(): Span {
+    return this.place.rangeOf(this, this.path, 'value');
+  }
 }
 
 function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath, knownBlocks: Set<string>): Problem {
