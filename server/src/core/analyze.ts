@@ -145,15 +145,19 @@ export class BlockAnalyzer {
     this.records = previous.records;
     for (const block of this.orders.keys()) if (!taken(block)) this.orders.delete(block);
     for (const block of this.shapes.keys()) if (!taken(block)) this.shapes.delete(block);
+    // Keys and lookups, not entries: an entry is a new pair for each of 10,000 blocks.
     for (const cache of this.memo.values()) {
-      for (const [block, result] of cache) {
+      for (const block of cache.keys()) {
         if (!taken(block) || affected.has(block)) cache.delete(block);
-        else if (result instanceof ComputedBlock) result.moveTo(this);
+        else {
+          const result = cache.get(block);
+          if (result instanceof ComputedBlock) result.moveTo(this);
+        }
       }
     }
-    for (const [block, record] of this.records) {
+    for (const block of this.records.keys()) {
       if (!taken(block) || affected.has(block)) this.records.delete(block);
-      else record.moveTo(this);
+      else this.records.get(block)?.moveTo(this);
     }
   }
 
@@ -811,7 +815,8 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
   const skippedLayers: number[] = [];
   let running = 0;
   let bandExit: BandExit | undefined;
-  for (const [index, layer] of model.layers.entries()) {
+  for (let index = 0; index < model.layers.length; index++) {
+    const layer = model.layers[index];
     const block = layer?.block;
     if (!layer || !block) {
       skippedLayers.push(index);
