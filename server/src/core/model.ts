@@ -337,8 +337,8 @@ class OpResolver {
     return ops.filter((op): op is OpNode => op !== undefined);
   }
 
-  /** Reports slope or alpha given to an op that does not take it, since the value would be ignored. */
-  private checkParameters(name: string, catalog: CatalogOp | undefined, object: { slope?: number; alpha?: number }, path: ValuePath): void {
+  /** Reports slope or alpha given to an op that does not take it, since the value would be ignored. `path` makes the op's path, only for a problem. */
+  private checkParameters(name: string, catalog: CatalogOp | undefined, object: { slope?: number; alpha?: number }, path: () => ValuePath): void {
     for (const parameter of ['slope', 'alpha'] as const) {
       if (object[parameter] === undefined) continue;
       if (catalog?.parameters && Object.hasOwn(catalog.parameters, parameter)) continue;
@@ -346,7 +346,7 @@ class OpResolver {
       this.problems.push({
         code: 'unknown-key',
         message: `Op "${name}" ${takes}, not "${parameter}"; the value is ignored.`,
-        span: locateNearest(this.doc, [...path, parameter], 'key'),
+        span: locateNearest(this.doc, [...path(), parameter], 'key'),
       });
     }
   }
@@ -389,7 +389,7 @@ class OpResolver {
         if (!this.invalidOps.has(name)) this.reportUnknownOp(name, typeof spec === 'string' ? path() : [...path(), 'op']);
         return undefined;
       }
-      if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, path());
+      if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, path);
       kind = user ? 'user' : 'catalog';
       label = labelFor(name, object);
       trivial = (catalog?.kind === 'identity' || name === 'identity') && object.gain === undefined && object.init === undefined;
