@@ -291,8 +291,24 @@ export async function saveActiveEditor(page: Page, options: WaitOptions = {}): P
  * exact model text, unlike readVisibleLines(), which reads only the rendered lines.
  */
 export async function saveAndReadFile(page: Page, absolutePath: string, options: WaitOptions = {}): Promise<string> {
+  const before = fs.statSync(absolutePath).mtimeMs;
+  const unsaved = (await page.locator('.editor-group-container.active .tab.active.dirty').count()) > 0;
   await saveActiveEditor(page, options);
-  return fs.readFileSync(absolutePath, 'utf8');
+  // The tab loses its mark when the save is sent, and the file can change on disk a little later.
+  if (unsaved) {
+    await pollUntil(page, 'the saved text to reach the disk', async () => fs.statSync(absolutePath).mtimeMs !== before, options);
+  }
+  // Two equal reads in a row: a write that is still going on can show part of the text.
+  return pollUntil(
+    page,
+    'the saved file to stop changing',
+    async () => {
+      const first = fs.readFileSync(absolutePath, 'utf8');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return fs.readFileSync(absolutePath, 'utf8') === first ? first : undefined;
+    },
+    options,
+  );
 }
 
 export interface VisibleLine {

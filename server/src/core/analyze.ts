@@ -312,12 +312,16 @@ export class BlockAnalyzer {
     if (block.unresolved) return undefined;
     const order = this.order(block);
     if (!order) return undefined;
-    // Sized up front: the result keeps this list, and one grown by push keeps spare capacity.
-    const edgeLogs = new Array<number>(block.edges.length);
+    // In a block of named paths every edge goes from "in" to "out", so W is the sum of the edge
+    // terms, added in the order forwardSums uses, and no list or map is needed. A graph block
+    // keeps its terms in a list for forwardSums.
+    const edgeLogs = order === TWO_NODE_ORDER ? undefined : new Array<number>(block.edges.length);
+    let total = LOG_ZERO;
     for (let index = 0; index < block.edges.length; index++) {
       const log = this.edgeLog(block.edges[index], gainModel, block.name);
       if (log === undefined) return undefined;
-      edgeLogs[index] = log;
+      if (edgeLogs) edgeLogs[index] = log;
+      else total = log10Add(total, log);
     }
     let log10AfterSum = 0;
     for (const op of block.afterSum) {
@@ -326,16 +330,17 @@ export class BlockAnalyzer {
       log10AfterSum = log10Multiply(log10AfterSum, log);
     }
 
-    let total = LOG_ZERO;
-    if (order === TWO_NODE_ORDER) {
-      // Every edge goes from "in" to "out", so W is the sum of the edge terms, added in the order
-      // forwardSums uses. No per-block maps are needed.
-      for (const log of edgeLogs) total = log10Add(total, log);
-    } else {
-      total = forwardSums(block, order, edgeLogs, -1, this.shape(block, order).incoming).get(OUTPUT_NODE) ?? LOG_ZERO;
-    }
+    if (edgeLogs) total = forwardSums(block, order, edgeLogs, -1, this.shape(block, order).incoming).get(OUTPUT_NODE) ?? LOG_ZERO;
     const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10Multiply(log10AfterSum, total / gainModel.power);
-    return new ComputedBlock(log10Wl, log10AfterSum, edgeLogs, this, block, gainModel);
+    return new ComputedBlock(log10Wl, log10AfterSum, this, block, gainModel);
+  }
+
+  /**
+   * Returns, per edge of a block that has a result, log10 of its gain raised to the model's power.
+   * Results do not keep these lists: only paths and spectra read them, for a few blocks.
+   */
+  edgeLogsOf(block: BlockNode, gainModel: GainModel): number[] {
+    return block.edges.map((edge) => this.edgeLog(edge, gainModel, block.name) ?? LOG_ZERO);
   }
 
   /**
@@ -356,7 +361,7 @@ export class BlockAnalyzer {
     if (!(result instanceof ComputedBlock) || !order || block.edges.length > MAX_SPECTRUM_EDGES) return undefined;
     const nestedLengths = this.nestedLengths(block, gainModel);
     if (!nestedLengths) return undefined;
-    return blockSpectrum(block, order, result.edgeLogs, gainModel.power * result.log10AfterSum, this.shape(block, order), nestedLengths);
+    return blockSpectrum(block, order, this.edgeLogsOf(block, gainModel), gainModel.power * result.log10AfterSum, this.shape(block, order), nestedLengths);
   }
 
   /**
@@ -448,8 +453,6 @@ class ComputedBlock implements BlockResult {
   constructor(
     readonly log10Wl: number,
     readonly log10AfterSum: number,
-    /** Per edge, log10 of its gain raised to the model's power. */
-    readonly edgeLogs: number[],
     private analyzer: BlockAnalyzer,
     private readonly block: BlockNode,
     private readonly gainModel: GainModel,
@@ -462,7 +465,10 @@ class ComputedBlock implements BlockResult {
 
   get paths(): PathResult[] {
     const power = this.gainModel.power;
-    this.listed ??= this.shape().listed.paths.map((path) => pathResult(path, this.edgeLogs, power, this.log10AfterSum));
+    if (!this.listed) {
+      const edgeLogs = this.analyzer.edgeLogsOf(this.block, this.gainModel);
+      this.listed = this.shape().listed.paths.map((path) => pathResult(path, edgeLogs, power, this.log10AfterSum));
+    }
     return this.listed;
   }
 
