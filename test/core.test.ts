@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { analyzeText, fixesFor } from '../server/src/core/analysis';
+import { analyzeText, canDisable, disableEdits, fixesFor } from '../server/src/core/analysis';
 import { CATALOG } from '../server/src/core/catalog';
 import { CODES } from '../server/src/core/codes';
 import { formatLog10 } from '../server/src/core/logmath';
@@ -335,5 +335,57 @@ describe('README', () => {
     const docs = readFileSync(join(ROOT, 'docs', 'codes.md'), 'utf8');
     const headings = [...docs.matchAll(/^## (\S+)$/gm)].map((match) => match[1]);
     assert.deepEqual(headings.sort(), Object.keys(CODES).sort());
+  });
+});
+
+describe('disable edits', () => {
+  const FORMATTING = { insertSpaces: true, tabSize: 2, eol: '\n' };
+  /** A model with a vanishing block, and `settings` written before "blocks". */
+  const modelWith = (settings: string): string =>
+    `{\n  "reslint": 1,${settings}\n  "blocks": {\n    "b": { "paths": { "shortcut": [], "residual": ["conv", "relu", "conv"] }, "afterSum": ["relu"] }\n  },\n  "layers": [{ "block": "b", "repeat": 20 }]\n}`;
+  const applied = (text: string, edits: { span: { start: number; end: number }; newText: string }[]): string =>
+    [...edits].sort((a, b) => b.span.start - a.span.start).reduce((result, edit) => result.slice(0, edit.span.start) + edit.newText + result.slice(edit.span.end), text);
+
+  // Settings that validation reads, after dropping unknown keys, allow the edit; others do not.
+  const cases: [string, string, boolean][] = [
+    ['no settings', '', true],
+    ['a misspelt setting', '\n  "settings": { "modle": "seed" },', true],
+    ['an unknown code', '\n  "settings": { "severity": { "x-y": "hint" } },', true],
+    ['the code at warning', '\n  "settings": { "severity": { "block-vanishing": "warning" } },', true],
+    ['a duplicate setting', '\n  "settings": { "model": "seed", "model": "seed" },', true],
+    ['an invalid model', '\n  "settings": { "model": "nope" },', false],
+    ['severity not an object', '\n  "settings": { "severity": 5 },', false],
+    ['settings not an object', '\n  "settings": [],', false],
+  ];
+  for (const [name, settings, allowed] of cases) {
+    test(`disable with ${name}`, () => {
+      const text = modelWith(settings);
+      const analysis = analyzeText(text, 'json');
+      assert.ok(analysis.findings.some((finding) => finding.code === 'block-vanishing'));
+      assert.equal(canDisable(analysis, 'block-vanishing'), allowed);
+      const edits = disableEdits(analysis, 'block-vanishing', FORMATTING);
+      assert.equal(edits !== undefined, allowed);
+      if (!edits) return;
+      const after = analyzeText(applied(text, edits), 'json');
+      const codes = (findings: { code: string }[]) => findings.map((finding) => finding.code).sort();
+      assert.deepEqual(codes(after.findings), codes(analysis.findings.filter((finding) => finding.code !== 'block-vanishing')));
+    });
+  }
+
+  test('off for unknown-op is reported', () => {
+    const text = modelWith('\n  "settings": { "severity": { "unknown-op": "off", "cycle": "hint" } },').replace('"conv", "relu", "conv"', '"conv", "rleu"');
+    const analysis = analyzeText(text, 'json');
+    const unknown = analysis.findings.find((finding) => finding.code === 'unknown-op');
+    assert.equal(unknown?.severity, 'error');
+    const warning = analysis.findings.find((finding) => finding.code === 'schema');
+    assert.equal(warning?.severity, 'warning');
+    assert.match(warning?.message ?? '', /"off" cannot hide unknown-op/);
+    assert.equal(text.slice(warning?.span.start, warning?.span.end), '"off"');
+  });
+
+  test('codes that leave a part unanalysed cannot be disabled', () => {
+    const analysis = analyzeText(modelWith('').replace('"conv", "relu", "conv"', '"conv", "rleu"'), 'json');
+    assert.ok(analysis.findings.some((finding) => finding.code === 'unknown-op'));
+    assert.equal(canDisable(analysis, 'unknown-op'), false);
   });
 });

@@ -192,6 +192,14 @@ describe('JSON reader', () => {
     );
   });
 
+  test('byte order mark reads as a space', () => {
+    const text = '{ "a": [1, 2] }';
+    const doc = readJsonSource(`\uFEFF${text}`);
+    assert.deepEqual(doc.problems, []);
+    assert.deepEqual(doc.value, { a: [1, 2] });
+    assert.deepEqual(doc.locate(['a']), { start: text.indexOf('[') + 1, end: text.indexOf(']') + 2 });
+  });
+
   test('duplicate key value and range come from the last property', () => {
     const text = '{ "a": 1, "b": 2, "a": [3] }';
     const doc = readJsonSource(text);
@@ -257,7 +265,7 @@ describe('setting a value without reading the model', () => {
         let edited = text;
         for (const edit of [...ours].sort((a, b) => b.span.start - a.span.start)) edited = edited.slice(0, edit.span.start) + edit.newText + edited.slice(edit.span.end);
         // On one line, modify's formatting would rewrite the whole line, cut values included, so
-        // the value goes in unformatted; with an indent, each key has its own line.
+        // the value goes in unformatted. With an indent, each key has its own line.
         const theirs = applyEdits(text, modify(text, path, 'off', { formattingOptions: formatting }));
         if (indent > 0) assert.equal(edited, theirs);
         else assert.ok(edited === theirs || edited === applyEdits(text, modify(text, path, 'off', {})), edited);

@@ -532,6 +532,17 @@ describe('code action resolve', () => {
     return { uri, actions, disable };
   }
 
+  test('invalid file settings: no disable action', async () => {
+    // The action would resolve to no edit, because the analysis ignores settings it cannot read.
+    const uri = freshUri('residual.arch.json');
+    await client.open(uri, residual.replace('{', '{\n  "settings": { "model": "nope" },'));
+    const exploding = await explodingOf(uri, 1);
+    const titles = (await client.codeActions(uri, exploding.range, [exploding])).map((action) => action.title);
+    assert.ok(titles.length > 0, 'the scale fixes are still offered');
+    assert.ok(!titles.some((title) => title.startsWith('Disable ')), JSON.stringify(titles));
+    await client.close(uri);
+  });
+
   test('resolve refuses a code that cannot be turned off', async () => {
     const { uri, disable } = await disableActionOf();
     const forged = { ...disable, title: 'Disable syntax-error in this file', data: { ...(disable.data as object), code: 'syntax-error' } };

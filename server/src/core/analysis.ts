@@ -8,10 +8,10 @@ import { GAIN_MODELS } from './gain';
 import type { FormattingOptions } from 'jsonc-parser';
 import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
-import { AnalysisSettings, type ModelName, type SeverityName } from './schema';
+import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import type { Problem, SourceDocument, Span, TextEdit } from './source';
-import { validateModelFile } from './validate';
+import { locateNearest, type Problem, type SourceDocument, type Span, type TextEdit } from './source';
+import { fileSettingsOf, validateModelFile } from './validate';
 
 /** Largest document analysed, in UTF-16 code units (16 Mi); larger text gets one file-too-large finding. */
 export const MAX_TEXT_LENGTH = 16 * 1024 * 1024;
@@ -99,6 +99,15 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const model = built.model;
 
   const settings = mergeSettings(options.settings ?? {}, model.settings);
+  for (const [code, level] of Object.entries(model.settings.severity ?? {})) {
+    if (level !== 'off' || canTurnOff(code as Code)) continue;
+    problems.push({
+      code: 'schema',
+      message: `"off" cannot hide ${code}, which leaves part of the model unanalysed, so ${code} keeps its default severity. Lower it to "hint" instead.`,
+      span: locateNearest(doc, ['settings', 'severity', code]),
+      severity: 'warning',
+    });
+  }
   const gainModel = GAIN_MODELS[settings.model];
   const band: Band = { log10Min: Math.log10(settings.band[0]), log10Max: Math.log10(settings.band[1]) };
   const analyzer = new BlockAnalyzer(model);
@@ -188,20 +197,35 @@ export function canTurnOff(code: Code): boolean {
 }
 
 /**
+ * Returns whether adding "off" for `code` to a JSON model's "settings.severity" turns the code
+ * off: the code can be turned off, the text has no syntax error, "settings" and "severity" are
+ * objects or absent, and the settings are valid before and after, as validation reads them.
+ */
+export function canDisable(analysis: Analysis, code: Code): boolean {
+  const { doc } = analysis;
+  if (!canTurnOff(code) || doc.text === undefined || doc.problems.some((problem) => problem.code === 'syntax-error')) return false;
+  if (!isRecord(doc.value)) return false;
+  const settings = doc.value.settings;
+  if (settings !== undefined && !isRecord(settings)) return false;
+  const severity = settings?.severity;
+  if (severity !== undefined && !isRecord(severity)) return false;
+  if (!fileSettingsOf(doc, settings)) return false;
+  return fileSettingsOf(doc, { ...settings, severity: { ...severity, [code]: 'off' } })?.severity?.[code] === 'off';
+}
+
+/**
  * Returns the edits that turn `code` off in a JSON model's "settings.severity", or undefined when
- * the code cannot be turned off, the text has syntax errors, or the file's settings are not valid
- * before or after. The edits change nothing else in the value, so the edited file's findings are
- * this analysis's findings without those of `code`, and no second analysis is needed to show it.
+ * canDisable rules it out. The edits change nothing else in the value, so the edited file's
+ * findings are this analysis's findings without those of `code`, and no second analysis is needed
+ * to show it.
  */
 export function disableEdits(analysis: Analysis, code: Code, formatting: FormattingOptions): TextEdit[] | undefined {
-  const { doc } = analysis;
-  if (!canTurnOff(code) || doc.problems.some((problem) => problem.code === 'syntax-error')) return undefined;
-  const root = doc.value as { settings?: unknown } | undefined;
-  const before: unknown = root?.settings ?? {};
-  if (!AnalysisSettings.safeParse(before).success) return undefined;
-  const severity = (before as AnalysisSettings).severity;
-  if (!AnalysisSettings.safeParse({ ...(before as AnalysisSettings), severity: { ...severity, [code]: 'off' } }).success) return undefined;
-  return setJsonValue(doc, ['settings', 'severity', code], 'off', formatting);
+  if (!canDisable(analysis, code)) return undefined;
+  return setJsonValue(analysis.doc, ['settings', 'severity', code], 'off', formatting);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Keeps a range inside the text: a parser reports an error at end of file one past the end. */

@@ -66,7 +66,9 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
     return jsonDocument(text, patched.read, [], patch);
   }
   const problems: Problem[] = [];
-  const read = new ValueReader(problems).read(text);
+  // A byte order mark at the start is read as a space, which keeps every offset: an editor drops
+  // it before sending the text, and the CLI when it reads a file, but another client may not.
+  const read = new ValueReader(problems).read(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
   if (read.tooDeep !== undefined) {
     problems.length = 0;
     problems.push({
@@ -681,9 +683,10 @@ export function setJsonValue(doc: SourceDocument, path: readonly string[], value
 }
 
 /**
- * Checks that `edits` change a document's value only by setting the value at `path` to `value`:
- * they lie inside the innermost object on the path or in the spaces around it, and its edited
- * text reads without problems and contains the keys it had, with their text, plus the one set. The values beside the change are left out of
+ * Checks that `edits` change a document's value only by setting the value at `path` to `value`.
+ * The edits must lie inside the innermost object on the path or in the spaces around it. The
+ * object's edited text must read with no problem it did not have, and contain the keys it had,
+ * with their text, plus the one set. The values beside the change are left out of
  * that read, so checking an edit of a large model's settings reads a few lines, not the model.
  * Returns false for anything else, including an edit that crosses another key's text.
  */
@@ -702,15 +705,20 @@ export function editSetsOnly(doc: SourceDocument, edits: readonly TextEdit[], pa
   const spaces = /^[ \t\r\n]*$/;
   if (!spaces.test(doc.text.slice(region.start, span.start)) || !spaces.test(doc.text.slice(span.end, region.end))) return false;
 
-  const edited = cutValues(doc.text, region, [...edits, ...others.map((other) => ({ span: other.valueSpan, newText: '0' }))]);
-  if (!edited) return false;
+  const cuts = others.map((other) => ({ span: other.valueSpan, newText: '0' }));
+  const edited = cutValues(doc.text, region, [...edits, ...cuts]);
+  const unedited = cutValues(doc.text, span, cuts);
+  if (!edited || !unedited) return false;
   const expected: Record<string, unknown> = {};
   for (const other of others) expected[other.key] = 0;
   let set = value;
   for (let at = path.length - 1; at > depth; at--) set = { [path[at]]: set };
   expected[path[depth]] = set;
+  // The edit may leave a problem the object had, such as a duplicate key, but add none.
   const read = readJsonSource(edited.text);
-  return read.problems.length === 0 && sameValue(read.value, expected);
+  const problemsOf = (problems: readonly Problem[]): string[] => problems.map((problem) => `${problem.code}: ${problem.message}`);
+  const before = problemsOf(readJsonSource(unedited.text).problems);
+  return sameValue(read.value, expected) && problemsOf(read.problems).every((problem, index) => problem === before[index]) && read.problems.length === before.length;
 }
 
 /** A key of an object, with the ranges of the key and its value. */

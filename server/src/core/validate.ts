@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
-import { ModelFileShape, type ModelFile } from './schema';
+import { ModelFileShape, type AnalysisSettings, type ModelFile } from './schema';
 import { locateNearest, type Problem, type SourceDocument, type ValuePath } from './source';
 
 type Issue = z.core.$ZodIssue;
@@ -77,6 +77,17 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
     if (parsed.ok) file[key] = parsed.value;
   }
   return { file: file as ValidFile, problems };
+}
+
+/**
+ * Returns the settings that a file's "settings" value gives the analysis, with the keys that
+ * validateModelFile drops dropped, or undefined when the value is invalid and the analysis
+ * ignores it. An absent value gives no settings.
+ */
+export function fileSettingsOf(doc: SourceDocument, raw: unknown): AnalysisSettings | undefined {
+  if (raw === undefined) return {};
+  const parsed = parsePart(ModelFileShape.settings, raw, ['settings'], doc, []);
+  return parsed.ok ? (parsed.value as AnalysisSettings) : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { canTurnOff, disableEdits, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
+import { canDisable, canTurnOff, disableEdits, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
 import { CODES, type Code } from '../core/codes';
 import type { TextEdit } from '../core/source';
 import { DIAGNOSTIC_SOURCE, rangeOf, type FindingData } from './diagnostics';
@@ -96,12 +96,11 @@ interface DisableActionData {
 }
 
 /**
- * Returns the disable action without its edit, or undefined when the file's shape rules it out.
- * Resolving it runs the checks of `disableEdit` on the version named in its data.
+ * Returns the disable action without its edit, or undefined when the edit could not turn the
+ * code off (canDisable). Resolving it makes the edit for the version named in its data.
  */
 function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
-  // The edit is checked only on resolve, so a code that "off" cannot silence is refused here.
-  if (!canTurnOff(code) || !canDisableIn(document)) return undefined;
+  if (!canDisableIn(document, code)) return undefined;
   const data: DisableActionData = { action: 'disable', uri: document.uri, version: document.version, code };
   return { title: disableTitle(code), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], data };
 }
@@ -132,14 +131,9 @@ function disableTitle(code: Code): string {
   return `Disable ${code} in this file`;
 }
 
-/** Checks that a "settings.severity" entry can be added: a JSON model that parses, with "settings" and "severity" objects or absent. */
-function canDisableIn(document: AnalyzedDocument): boolean {
-  const { analysis } = document;
-  if (sourceKindOf(fileNameOf(document.uri)) !== 'json') return false;
-  if (analysis.findings.some((finding) => finding.code === 'syntax-error')) return false;
-  const root = analysis.doc.value as { settings?: unknown } | undefined;
-  if (!isObjectOrAbsent(root) || !isObjectOrAbsent(root?.settings)) return false;
-  return isObjectOrAbsent((root?.settings as { severity?: unknown } | undefined)?.severity);
+/** Checks that a "settings.severity" entry can turn the code off in this document, a JSON model. */
+function canDisableIn(document: AnalyzedDocument, code: Code): boolean {
+  return sourceKindOf(fileNameOf(document.uri)) === 'json' && canDisable(document.analysis, code);
 }
 
 /** Returns the disable action with the edit from `disableEdit`, or undefined when there is no edit. */
@@ -150,22 +144,17 @@ function disableAction(workspace: Workspace, document: AnalyzedDocument, code: C
 }
 
 /**
- * Returns the edit that adds `"settings": {"severity": {"<code>": "off"}}` to a JSON model. It is
- * returned only when the file parses, its "settings" and "severity" are objects or absent, and the
- * core's check shows that the edit changes nothing else and leaves the settings valid.
+ * Returns the edit that adds `"settings": {"severity": {"<code>": "off"}}` to a JSON model, when
+ * canDisable allows it and the core's check shows that the edit changes nothing else.
  */
 function disableEdit(workspace: Workspace, document: AnalyzedDocument, code: Code): WorkspaceEdit | undefined {
   const { analysis, text } = document;
-  if (!canDisableIn(document)) return undefined;
+  if (!canDisableIn(document, code)) return undefined;
 
   const indent = detectIndent(text);
   const spans = disableEdits(analysis, code, { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' });
   if (!spans) return undefined;
   return workspaceEdit(workspace, document, spans);
-}
-
-function isObjectOrAbsent(value: unknown): boolean {
-  return value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));
 }
 
 /** Detects the indentation of the first indented line: tabs, or a count of spaces (2 when no line is indented). */
