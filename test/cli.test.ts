@@ -88,6 +88,18 @@ describe('examples', () => {
     assert.match(stdout.trimEnd().split('\n').pop() ?? '', /^⚠ 4 problems \(0 errors, 1 warning, 3 infos\) in 1 file$/);
   });
 
+  test('explain names parallel edges apart', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-parallel-'));
+    const file = join(folder, 'parallel.arch.json');
+    const dead = { from: 'in', to: 'A', ops: [{ gain: 0 }] };
+    const graph = [dead, dead, { from: 'A', to: 'out', ops: ['relu'] }, { from: 'in', to: 'out', ops: [{ gain: 3 }] }];
+    writeFileSync(file, JSON.stringify({ reslint: 1, blocks: { g: { graph } }, layers: [{ block: 'g' }] }));
+    const { stdout } = reslint(['explain', file]);
+    assert.match(stdout, /x branch "in -> A \(edge 0\)": path "in -> A" carries no gradient/);
+    assert.match(stdout, /x branch "in -> A \(edge 1\)": /);
+    assert.match(stdout, /x branch "A -> out": /);
+  });
+
   test('explain without an analysable layer leaves W undefined', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-empty-'));
     const file = join(folder, 'broken.arch.json');

@@ -3,7 +3,7 @@ import { BlockAnalyzer, networkLog10W, type BlockResult, type NetworkResult } fr
 import type { Code } from './codes';
 import { LOG_ZERO, formatLog10, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
-import { isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
+import { edgeLabel, isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
 import type { Problem, SourceDocument, TextEdit } from './source';
 
 /** The subject of a smoothness finding, kept so that its fixes can be computed later. */
@@ -189,7 +189,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
   // The scale replaces the edge's current one, so the title reads "set ... to", not "scale by".
   const lever = (solution: ScaleSolution): string => {
     const current = solution.edge.scale === 1 ? '' : ` (now ${formatNumber(solution.edge.scale, 6)})`;
-    return `Set the scale of ${solution.role} "${edgeLabel(solution)}" of "${solution.block.name}" to ${solution.scale}${current}`;
+    return `Set the scale of ${solution.role} "${edgeLabel(solution.block, solution.edgeIndex)}" of "${solution.block.name}" to ${solution.scale}${current}`;
   };
   switch (subject.kind) {
     case 'block': {
@@ -240,14 +240,6 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
       });
     }
   }
-}
-
-/** Names an edge so that parallel edges between the same nodes stay apart. */
-function edgeLabel(solution: ScaleSolution): string {
-  const { block, edge, edgeIndex } = solution;
-  if (edge.form !== 'edge') return edge.name;
-  const parallel = block.edges.some((other, index) => index !== edgeIndex && other.from === edge.from && other.to === edge.to);
-  return parallel ? `${edge.name} (edge ${edgeIndex})` : edge.name;
 }
 
 /**

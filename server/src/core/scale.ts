@@ -24,7 +24,17 @@ export interface ScaleSolution {
 export interface ScaleFailure {
   edge: EdgeNode;
   role: 'branch' | 'shortcut';
+  /** The edge's name, with its index when a parallel edge has the same name (edgeLabel). */
+  label: string;
   reason: string;
+}
+
+/** Names an edge of a block so that parallel edges between the same nodes stay apart. */
+export function edgeLabel(block: BlockNode, edgeIndex: number): string {
+  const edge = block.edges[edgeIndex];
+  if (edge.form !== 'edge') return edge.name;
+  const parallel = block.edges.some((other, index) => index !== edgeIndex && other.from === edge.from && other.to === edge.to);
+  return parallel ? `${edge.name} (edge ${edgeIndex})` : edge.name;
 }
 
 /**
@@ -52,31 +62,28 @@ export function solveEdgeScale(
   accept: (log10Wl: number) => boolean = () => true,
 ): ScaleSolution | ScaleFailure {
   const edge = block.edges[edgeIndex];
+  const failure = (reason: string): ScaleFailure => ({ edge, role, label: edgeLabel(block, edgeIndex), reason });
   const terms = edgeTerms(analyzer, block, edgeIndex, gainModel);
-  if (!terms) return { edge, role, reason: 'the block cannot be analysed' };
+  if (!terms) return failure('the block cannot be analysed');
   const { rest, through, afterSum } = terms;
   const power = gainModel.power;
   if (through === LOG_ZERO) {
-    return { edge, role, reason: `path "${edge.name}" carries no gradient (its gain is 0), so scaling it changes nothing` };
+    return failure(`path "${edge.name}" carries no gradient (its gain is 0), so scaling it changes nothing`);
   }
-  if (afterSum === LOG_ZERO) return { edge, role, reason: 'an op after the sum has gain 0' };
+  if (afterSum === LOG_ZERO) return failure('an op after the sum has gain 0');
   const needed = power * (log10Target - afterSum);
   if (rest !== LOG_ZERO && rest >= needed) {
-    return {
-      edge,
-      role,
-      reason: `the other paths alone already give W_l = ${formatPlain(afterSum + rest / power)} at or above the target, so no positive scale on "${edge.name}" reaches it`,
-    };
+    return failure(`the other paths alone already give W_l = ${formatPlain(afterSum + rest / power)} at or above the target, so no positive scale on "${edge.name}" reaches it`);
   }
   const difference = rest === LOG_ZERO ? needed : needed + Math.log10(1 - Math.pow(10, rest - needed));
   const log10Scale = (difference - through) / power;
   if (!Number.isFinite(log10Scale)) {
-    return { edge, role, reason: `the scale would be 10^${log10Scale}, outside the range of a double` };
+    return failure(`the scale would be 10^${log10Scale}, outside the range of a double`);
   }
   const resultOf = (candidate: number): number => wlWith(candidate, rest, through, afterSum, power);
   const scale = roundScale(Math.pow(10, log10Scale), rounding, (candidate) => resultOf(candidate) - log10Target, (candidate) => accept(resultOf(candidate)));
   if (!(scale > 0) || !Number.isFinite(scale)) {
-    return { edge, role, reason: `the scale would be 10^${log10Scale.toFixed(1)}, outside the range of a double` };
+    return failure(`the scale would be 10^${log10Scale.toFixed(1)}, outside the range of a double`);
   }
   return { block, edge, edgeIndex, role, scale, log10Wl: wlWith(scale, rest, through, afterSum, power) };
 }
