@@ -668,13 +668,15 @@ describe('settings', () => {
 
   test('invalid setting falls back and is logged', async () => {
     const uri = freshUri('residual.arch.json');
-    await client.changeSettings({ model: 'nope', tolerance: 0.5 });
+    await client.changeSettings({ model: 'nope', tolerance: 0.5, severity: { 'block-exploding': 'loud' } });
     await client.open(uri, residual);
     const diagnostics = await client.diagnostics(uri, 1);
     // The valid tolerance 0.5 still applies: no W_l is below 0.5, so no block-vanishing.
     assert.ok(diagnostics.every((diagnostic) => !diagnostic.message.includes('under the nope model')));
     assert.ok(!codesOf(diagnostics).includes('block-vanishing'), JSON.stringify(codesOf(diagnostics)));
     await client.waitForLog(/invalid setting reslint\.model \("nope"\)/);
+    // The log names the entry that is wrong, not the whole object.
+    await client.waitForLog(/invalid setting reslint\.severity\.block-exploding \("loud"\)/);
     await client.changeSettings({});
     await client.close(uri);
   });

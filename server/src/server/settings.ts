@@ -96,7 +96,10 @@ export function parseServerSettings(raw: unknown): { settings: ServerSettings; p
       settings[key] = (DEFAULT_SERVER_SETTINGS as Record<string, unknown>)[key];
       const issue = field.error.issues[0];
       const where = [SETTINGS_SECTION, key, ...issue.path.map(String)].join('.');
-      problems.push(`invalid setting ${where} (${JSON.stringify(input[key])}): ${issue.message}; using the default`);
+      // The value the issue is about, such as one entry of "severity", not the whole setting.
+      let value: unknown = input[key];
+      for (const segment of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
+      problems.push(`invalid setting ${where} (${JSON.stringify(value) ?? 'undefined'}): ${issue.message}; using the default`);
     }
   }
   return { settings: settings as ServerSettings, problems };
