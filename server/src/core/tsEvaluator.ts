@@ -473,16 +473,19 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   /** Reports keys written twice in one object literal of the model file, as the JSON front end does. */
   private reportDuplicateKeys(node: ts.ObjectLiteralExpression): void {
-    if (!this.context.file.isMain) return;
     const members = node.properties;
-    // Most literals have a few members, and comparing each key with the earlier ones makes no Set.
+    // A literal with one member has no duplicate key, and many literals of a model have one.
+    if (members.length < 2 || !this.context.file.isMain) return;
+    // Most literals have a few members: each key is read once and compared with the earlier
+    // ones, which makes no Set.
     const seen = members.length > SMALL_OBJECT_MEMBERS ? new Set<string>() : undefined;
+    const keys: (string | undefined)[] | undefined = seen ? undefined : new Array(members.length);
     for (let index = 0; index < members.length; index++) {
       const member = members[index];
-      if (ts.isSpreadAssignment(member)) continue;
-      const key = literalPropertyName(member.name);
+      const key = ts.isSpreadAssignment(member) ? undefined : literalPropertyName(member.name);
+      if (keys) keys[index] = key;
       if (key === undefined) continue;
-      const duplicate = seen ? seen.has(key) : hasEarlierKey(members, index, key);
+      const duplicate = seen ? seen.has(key) : hasEarlierKey(keys as (string | undefined)[], index, key);
       if (duplicate) this.report(member.name, `Duplicate key "${key}"; the last one is used. Remove or rename one of them.`, 'duplicate-key');
       seen?.add(key);
     }
@@ -517,10 +520,16 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   private evaluateArray(node: ts.ArrayLiteralExpression): ArrayValue | undefined {
     const context = this.context;
-    const array: ArrayValue = { kind: 'array', items: [], node, file: context.file, frame: context.frame, reads: 0, typedAsArray: false };
-    for (const element of node.elements) {
+    const elements = node.elements;
+    // A list that grows by push keeps room for about 16 more elements, and every list lives until
+    // the analysis ends, so the items get their length up front. Spreads and skipped elements
+    // change the count, so the length is set again at the end.
+    const items: Entry[] = new Array(elements.length);
+    let count = 0;
+    const array: ArrayValue = { kind: 'array', items, node, file: context.file, frame: context.frame, reads: 0, typedAsArray: false };
+    for (const element of elements) {
       if (ts.isOmittedExpression(element)) {
-        array.items.push({ value: this.primitive(undefined, element), slot: this.origin(element), hole: true });
+        items[count++] = { value: this.primitive(undefined, element), slot: this.origin(element), hole: true };
       } else if (ts.isSpreadElement(element)) {
         this.countEvaluation(element);
         const value = this.evaluate(element.expression);
@@ -536,20 +545,21 @@ export class Evaluator implements NativeHost, ModuleHost {
         if (value.kind === 'array' && value.partial) array.partial = true;
         this.read(value);
         const slot = this.origin(element);
-        const items = this.itemsOf(value, element);
-        this.step(items.length);
-        for (const entry of items) {
-          array.items.push({ value: entry.hole ? this.primitive(undefined, element) : entry.value, slot });
+        const spread = this.itemsOf(value, element);
+        this.step(spread.length);
+        for (const entry of spread) {
+          items[count++] = { value: entry.hole ? this.primitive(undefined, element) : entry.value, slot };
         }
       } else {
         const value = this.evaluate(element);
-        if (value) array.items.push({ value, slot: this.slotOrigin(element, value) });
+        if (value) items[count++] = { value, slot: this.slotOrigin(element, value) };
         else array.partial = true;
       }
-      if (array.items.length > MAX_ARRAY_LENGTH) {
+      if (count > MAX_ARRAY_LENGTH) {
         return this.skip(node, `the list has more than ${MAX_ARRAY_LENGTH.toLocaleString('en-US')} elements, the maximum evaluated`);
       }
     }
+    if (count !== items.length) items.length = count;
     return array;
   }
 
@@ -940,10 +950,7 @@ export class Evaluator implements NativeHost, ModuleHost {
 
 }
 
-function hasEarlierKey(members: ts.NodeArray<ts.ObjectLiteralElementLike>, index: number, key: string): boolean {
-  for (let earlier = 0; earlier < index; earlier++) {
-    const member = members[earlier];
-    if (!ts.isSpreadAssignment(member) && literalPropertyName(member.name) === key) return true;
-  }
+function hasEarlierKey(keys: readonly (string | undefined)[], index: number, key: string): boolean {
+  for (let earlier = 0; earlier < index; earlier++) if (keys[earlier] === key) return true;
   return false;
 }

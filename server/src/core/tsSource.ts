@@ -256,10 +256,11 @@ export class ModelTree {
         return value.value;
       case 'array': {
         const items = value.items;
-        const array: unknown[] = [];
+        // Made at its final length, because an array that grows by push keeps unused room.
+        const array: unknown[] = new Array(items.length);
         for (let index = 0; index < items.length; index++) {
           path.push(index);
-          array.push(this.toPlain(items[index].value, depth + 1));
+          array[index] = this.toPlain(items[index].value, depth + 1);
           path.pop();
         }
         return array;
