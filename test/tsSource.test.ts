@@ -627,6 +627,13 @@ export default defineModel({ reslint: 1, description: a as string, layers: [] })
     }
   });
 
+  test('duplicate keys in two-member objects', () => {
+    const fixture = read(model(`export default defineModel({ reslint: 1, ops: { a: { gain: 1, ⟦second⟧gain⟦/second⟧: 2 }, b: { gain: 3 } }, layers: [] });`));
+    const duplicates = problemsWith(fixture.doc, 'duplicate-key');
+    assert.equal(duplicates.length, 1);
+    assert.deepEqual(duplicates[0].span, fixture.spans.get('second'));
+  });
+
   test('syntax errors are reported and the rest read', () => {
     const fixture = read(
       model(`export default defineModel({

@@ -476,8 +476,8 @@ export class Evaluator implements NativeHost, ModuleHost {
     const members = node.properties;
     // A literal with one member has no duplicate key, and many literals of a model have one.
     if (members.length < 2 || !this.context.file.isMain) return;
-    // Most literals have a few members: each key is read once and compared with the earlier
-    // ones, which makes no Set.
+    // Most literals have a few members, so each key is read once and compared with the earlier
+    // ones instead of going into a Set.
     const seen = members.length > SMALL_OBJECT_MEMBERS ? new Set<string>() : undefined;
     const keys: (string | undefined)[] | undefined = seen ? undefined : new Array(members.length);
     for (let index = 0; index < members.length; index++) {
@@ -520,16 +520,11 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   private evaluateArray(node: ts.ArrayLiteralExpression): ArrayValue | undefined {
     const context = this.context;
-    const elements = node.elements;
-    // A list that grows by push keeps room for about 16 more elements, and every list lives until
-    // the analysis ends, so the items get their length up front. Spreads and skipped elements
-    // change the count, so the length is set again at the end.
-    const items: Entry[] = new Array(elements.length);
-    let count = 0;
+    const items: Entry[] = [];
     const array: ArrayValue = { kind: 'array', items, node, file: context.file, frame: context.frame, reads: 0, typedAsArray: false };
-    for (const element of elements) {
+    for (const element of node.elements) {
       if (ts.isOmittedExpression(element)) {
-        items[count++] = { value: this.primitive(undefined, element), slot: this.origin(element), hole: true };
+        items.push({ value: this.primitive(undefined, element), slot: this.origin(element), hole: true });
       } else if (ts.isSpreadElement(element)) {
         this.countEvaluation(element);
         const value = this.evaluate(element.expression);
@@ -548,18 +543,20 @@ export class Evaluator implements NativeHost, ModuleHost {
         const spread = this.itemsOf(value, element);
         this.step(spread.length);
         for (const entry of spread) {
-          items[count++] = { value: entry.hole ? this.primitive(undefined, element) : entry.value, slot };
+          items.push({ value: entry.hole ? this.primitive(undefined, element) : entry.value, slot });
         }
       } else {
         const value = this.evaluate(element);
-        if (value) items[count++] = { value, slot: this.slotOrigin(element, value) };
+        if (value) items.push({ value, slot: this.slotOrigin(element, value) });
         else array.partial = true;
       }
-      if (count > MAX_ARRAY_LENGTH) {
+      if (items.length > MAX_ARRAY_LENGTH) {
         return this.skip(node, `the list has more than ${MAX_ARRAY_LENGTH.toLocaleString('en-US')} elements, the maximum evaluated`);
       }
     }
-    if (count !== items.length) items.length = count;
+    // V8 gives an array that grows by push room for 16 more elements, and every list lives until
+    // the analysis ends, so the list keeps an exact copy. new Array(n) would stay holey in V8.
+    if (items.length > 0) array.items = items.slice();
     return array;
   }
 

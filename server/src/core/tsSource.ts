@@ -255,15 +255,13 @@ export class ModelTree {
       case 'primitive':
         return value.value;
       case 'array': {
-        const items = value.items;
-        // Made at its final length, because an array that grows by push keeps unused room.
-        const array: unknown[] = new Array(items.length);
-        for (let index = 0; index < items.length; index++) {
+        // map makes an array of the final length, while one that grows by push keeps unused room.
+        return value.items.map((entry, index) => {
           path.push(index);
-          array[index] = this.toPlain(items[index].value, depth + 1);
+          const converted = this.toPlain(entry.value, depth + 1);
           path.pop();
-        }
-        return array;
+          return converted;
+        });
       }
       case 'object': {
         const object: Record<string, unknown> = {};
