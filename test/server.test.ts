@@ -639,6 +639,9 @@ describe('settings', () => {
     assert.ok(client.refreshes.codeLens >= 1, 'no code lens refresh was requested');
     const hover = markdownOf(await client.hover(uri, positionOf(residual, '"res": {', 2)));
     assert.ok(hover.includes("`W_l = relu' x sqrt(w_shortcut^2 + w_residual^2) = 0.707 x sqrt(1.00^2 + 0.707^2) = 0.866`"), hover);
+    // A diagnostic of the seed analysis of this version gets no fix computed under variance.
+    const seedFinding = seed.find((diagnostic) => diagnostic.code === 'block-vanishing' || diagnostic.code === 'block-exploding') ?? seed[0];
+    assert.deepEqual(await client.codeActions(uri, seedFinding.range, [seedFinding]), []);
 
     await client.changeSettings({});
     await client.close(uri);

@@ -1,8 +1,8 @@
 // Quick fixes: the scale fixes of a smoothness finding (the preferred one first), and "Disable
 // <code> in this file" for a JSON model. Edits carry the document version, so a client refuses
-// one that is stale, and a diagnostic from an older version gets no action. A client that resolves
-// code actions gets the disable edit from codeAction/resolve, when the user picks it, so a request
-// for the actions of many findings does not make an edit for each code.
+// one that is stale, and a diagnostic from an older version or older settings gets no action. A
+// client that resolves code actions gets the disable edit from codeAction/resolve, when the user
+// picks it, so a request for the actions of many findings does not make an edit for each code.
 import {
   CodeActionKind,
   TextDocumentEdit,
@@ -70,7 +70,9 @@ function findingOf(document: AnalyzedDocument, diagnostic: Diagnostic): Finding 
   const data = diagnostic.data as Partial<FindingData> | undefined;
   if (!data || data.uri !== document.uri || data.version !== document.version || typeof data.index !== 'number') return undefined;
   const finding = document.analysis.findings[data.index];
-  if (!finding || finding.code !== diagnostic.code) return undefined;
+  // A settings change analyses the same version again, under another model or band. The message
+  // names those, so a diagnostic shown before the change gets no fix computed after it.
+  if (!finding || finding.code !== diagnostic.code || finding.message !== diagnostic.message) return undefined;
   // A client can reopen a document with other text at the same version. The index can then name
   // another finding of the same code, so the range must match too.
   const range = rangeOf(document.lines, finding.span);
