@@ -260,6 +260,9 @@ export async function typeInEditor(page: Page, text: string, options: WaitOption
  * not alter the text. The editor becomes dirty; call saveActiveEditor() to
  * write it.
  */
+/** The active editor's tab while it has unsaved changes. */
+const DIRTY_TAB = '.editor-group-container.active .tab.active.dirty';
+
 export async function replaceEditorText(page: Page, text: string, options: WaitOptions = {}): Promise<void> {
   await focusEditor(page, options);
   await page.keyboard.press('Control+A');
@@ -272,6 +275,12 @@ export async function replaceEditorText(page: Page, text: string, options: WaitO
       new window.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
     );
   }, text);
+  // The editor applies the paste a little later, and a save pressed before it saves the old text.
+  // Text that differs from the file marks the tab unsaved. The same text never does, so a wait
+  // that ends without the mark is not an error.
+  await pollUntil(page, 'the pasted text to mark the tab unsaved', async () => (await page.locator(DIRTY_TAB).count()) > 0, {
+    timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 5000),
+  }).catch(() => undefined);
 }
 
 /** Saves the active editor (Ctrl+S) and waits until its tab is no longer marked dirty. */
@@ -281,7 +290,7 @@ export async function saveActiveEditor(page: Page, options: WaitOptions = {}): P
   await pollUntil(
     page,
     'the active tab to lose its unsaved-changes mark after saving',
-    async () => (await page.locator('.editor-group-container.active .tab.active.dirty').count()) === 0,
+    async () => (await page.locator(DIRTY_TAB).count()) === 0,
     options,
   );
 }
@@ -292,7 +301,7 @@ export async function saveActiveEditor(page: Page, options: WaitOptions = {}): P
  */
 export async function saveAndReadFile(page: Page, absolutePath: string, options: WaitOptions = {}): Promise<string> {
   const before = fs.statSync(absolutePath).mtimeMs;
-  const unsaved = (await page.locator('.editor-group-container.active .tab.active.dirty').count()) > 0;
+  const unsaved = (await page.locator(DIRTY_TAB).count()) > 0;
   await saveActiveEditor(page, options);
   // The tab loses its mark when the save is sent, and the file can change on disk a little later.
   if (unsaved) {
@@ -625,7 +634,7 @@ export async function applyQuickFix(
       await pollUntil(
         page,
         `the edit of "${title}" to reach the editor`,
-        async () => (await page.locator('.editor-group-container.active .tab.active.dirty').count()) > 0,
+        async () => (await page.locator(DIRTY_TAB).count()) > 0,
         options,
       );
       return;
