@@ -1,16 +1,16 @@
 // The core's entry point: text in, model, results and findings out. No IO and no editor types,
 // so the CLI and the language server are thin adapters over these functions.
+import type { FormattingOptions } from 'jsonc-parser';
 import { analyzeNetwork, BlockAnalyzer, type Band, type BlockResult, type NetworkResult } from './analyze';
 import { carriedParts, unchangedParts, type CarriedParts } from './carryOver';
 import { CODES, type Code, type Severity } from './codes';
 import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix } from './findings';
 import { GAIN_MODELS } from './gain';
-import type { FormattingOptions } from 'jsonc-parser';
 import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
 import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import { locateNearest, type Problem, type SourceDocument, type Span, type TextEdit } from './source';
+import { isPlainObject, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit } from './source';
 import { fileSettingsOf, validateModelFile } from './validate';
 
 /** Largest document analysed, in UTF-16 code units (16 Mi); larger text gets one file-too-large finding. */
@@ -204,11 +204,11 @@ export function canTurnOff(code: Code): boolean {
 export function canDisable(analysis: Analysis, code: Code): boolean {
   const { doc } = analysis;
   if (!canTurnOff(code) || doc.text === undefined || doc.problems.some((problem) => problem.code === 'syntax-error')) return false;
-  if (!isRecord(doc.value)) return false;
+  if (!isPlainObject(doc.value)) return false;
   const settings = doc.value.settings;
-  if (settings !== undefined && !isRecord(settings)) return false;
+  if (settings !== undefined && !isPlainObject(settings)) return false;
   const severity = settings?.severity;
-  if (severity !== undefined && !isRecord(severity)) return false;
+  if (severity !== undefined && !isPlainObject(severity)) return false;
   if (!fileSettingsOf(doc, settings)) return false;
   return fileSettingsOf(doc, { ...settings, severity: { ...severity, [code]: 'off' } })?.severity?.[code] === 'off';
 }
@@ -222,10 +222,6 @@ export function canDisable(analysis: Analysis, code: Code): boolean {
 export function disableEdits(analysis: Analysis, code: Code, formatting: FormattingOptions): TextEdit[] | undefined {
   if (!canDisable(analysis, code)) return undefined;
   return setJsonValue(analysis.doc, ['settings', 'severity', code], 'off', formatting);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Keeps a range inside the text: a parser reports an error at end of file one past the end. */

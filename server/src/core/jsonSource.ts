@@ -2,7 +2,7 @@
 // plain value and a compact layout of where each part of it is, reports syntax errors and
 // duplicate keys, and edits the text minimally.
 import { modify, printParseErrorCode, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
-import type { BlockPatch, Problem, SourceDocument, SourceEditor, Span, TextEdit, ValuePath } from './source';
+import { isPlainObject, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
 
 /** Deepest nesting of objects and lists read; deeper text is rejected before parsing, so the recursive parser cannot overflow the stack. */
 export const MAX_JSON_DEPTH = 256;
@@ -734,7 +734,7 @@ interface KeyRanges {
  * next one. Returns undefined when a value on the path is not an object.
  */
 function objectsOnPath(doc: SourceDocument, path: readonly string[]): { span: Span; others: KeyRanges[] }[] | undefined {
-  if (path.length === 0 || !isRecord(doc.value)) return undefined;
+  if (path.length === 0 || !isPlainObject(doc.value)) return undefined;
   const levels: { span: Span; others: KeyRanges[] }[] = [];
   let object: Record<string, unknown> = doc.value;
   for (let depth = 0; ; depth++) {
@@ -752,7 +752,7 @@ function objectsOnPath(doc: SourceDocument, path: readonly string[]): { span: Sp
     levels.push({ span, others });
     if (depth === path.length - 1 || !Object.hasOwn(object, path[depth])) return levels;
     const child = object[path[depth]];
-    if (!isRecord(child)) return undefined;
+    if (!isPlainObject(child)) return undefined;
     object = child;
   }
 }
@@ -784,17 +784,13 @@ function cutValues(text: string, span: Span, replacements: readonly TextEdit[]):
   return { text: result, toDocument };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Deep equality of two values read from JSON. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
   }
-  if (!isRecord(a) || !isRecord(b)) return false;
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
 }

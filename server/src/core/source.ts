@@ -84,3 +84,8 @@ export function locateNearest(doc: SourceDocument, path: ValuePath, part: 'key' 
   }
   return { start: 0, end: Math.min(doc.length, 1) };
 }
+
+/** Returns whether a value read from JSON is an object, not a list or null. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

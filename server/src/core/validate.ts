@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
 import { ModelFileShape, type AnalysisSettings, type ModelFile } from './schema';
-import { locateNearest, type Problem, type SourceDocument, type ValuePath } from './source';
+import { isPlainObject, locateNearest, type Problem, type SourceDocument, type ValuePath } from './source';
 
 type Issue = z.core.$ZodIssue;
 
@@ -250,10 +250,6 @@ function missingKeyMessage(key: string): string {
   if (key === 'reslint') return 'Missing "reslint": 1, the format version that marks a ResLint model file; add it at the top.';
   if (key === 'layers') return 'Missing "layers", the network from input to output; add "layers": [ ... ].';
   return `Missing required key "${key}".`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function valueAt(root: unknown, path: ValuePath): unknown {

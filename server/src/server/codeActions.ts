@@ -151,7 +151,8 @@ function disableAction(workspace: Workspace, document: AnalyzedDocument, code: C
  */
 function disableEdit(workspace: Workspace, document: AnalyzedDocument, code: Code): WorkspaceEdit | undefined {
   const { analysis, text } = document;
-  if (!canDisableIn(document, code)) return undefined;
+  // disableEdits checks canDisable itself.
+  if (sourceKindOf(fileNameOf(document.uri)) !== 'json') return undefined;
 
   const indent = detectIndent(text);
   const spans = disableEdits(analysis, code, { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' });
