@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { analyzeText, fixesFor } from '../server/src/core/analysis';
 import type { Problem, SourceDocument, Span, TextEdit } from '../server/src/core/source';
 import { MAX_ARRAY_LENGTH } from '../server/src/core/tsBuiltins';
@@ -1114,4 +1115,88 @@ test('TypeScript and JSON models agree', () => {
     fromJson.findings.map((finding) => finding.code),
   );
   assert.ok(fromJson.findings.length > 0, 'the comparison covers some findings');
+});
+
+describe('written-out literals', () => {
+  /** A literal tree: a leaf, an object as key-value pairs (keys may repeat) or a list. */
+  type Tree = { leaf: number | string | boolean | null } | { pairs: [string, boolean, Tree][] } | { items: Tree[] };
+
+  const KEYS = ['a', 'b', 'ops', 'scale', '0', '1', '10', '01', '__proto__', 'constructor', 'a b', "it's", 'é'];
+  const tree = fc.letrec<{ tree: Tree }>((self) => ({
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.oneof(
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.string({ unit: fc.constantFrom('a', ' ', '"', "'", '\\', 'é', '0', '\u2028') }),
+        fc.boolean(),
+        fc.constant(null),
+      ).map((leaf) => ({ leaf })),
+      fc.array(fc.tuple(fc.constantFrom(...KEYS), fc.boolean(), self('tree')), { maxLength: 5 }).map((pairs) => ({ pairs })),
+      fc.array(self('tree'), { maxLength: 4 }).map((items) => ({ items })),
+    ),
+  })).tree;
+
+  /**
+   * Writes a tree as TypeScript. With `evaluated`, every object and list ends in an empty spread,
+   * so the evaluator reads it node by node instead of as a written-out literal.
+   */
+  function render(node: Tree, evaluated: boolean): string {
+    if ('leaf' in node) {
+      const leaf = node.leaf;
+      if (typeof leaf === 'number') return Object.is(leaf, -0) || leaf < 0 ? `-${String(-leaf)}` : String(leaf);
+      return JSON.stringify(leaf);
+    }
+    if ('pairs' in node) {
+      const members = node.pairs.map(([key, quoted, value]) => `${quoted || !/^[A-Za-z_$][\w$]*$/.test(key) ? JSON.stringify(key) : key}: ${render(value, evaluated)}`);
+      if (evaluated) members.push('...{}');
+      return `{ ${members.join(', ')} }`;
+    }
+    const items = node.items.map((item) => render(item, evaluated));
+    if (evaluated) items.push('...[]');
+    return `[${items.join(', ')}]`;
+  }
+
+  /** Lists the paths of a plain value, the root included. */
+  function pathsOf(value: unknown, path: (string | number)[] = [], into: (string | number)[][] = []): (string | number)[][] {
+    into.push(path);
+    if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...path, index], into));
+    else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) pathsOf(item, [...path, key], into);
+    return into;
+  }
+
+  /** The text at a range, without the empty spreads that render added. */
+  const textAt = (text: string, span: Span | undefined): string | undefined =>
+    span && text.slice(span.start, span.end).replaceAll(', ...{}', '').replaceAll('...{}', '').replaceAll(', ...[]', '').replaceAll('...[]', '');
+
+  test('literals match node-by-node evaluation', () => {
+    fc.assert(
+      fc.property(tree, (written) => {
+        const texts = [false, true].map((evaluated) => {
+          const literal = render(written, evaluated);
+          return `const helper = () => (${literal});\nconst shared = ${literal};\nexport default [${literal}, helper(), helper(), shared, shared];`;
+        });
+        const [fast, slow] = texts.map((text) => readTypeScriptSource(text));
+        assert.deepStrictEqual(fast.value, slow.value);
+        assert.equal(JSON.stringify(fast.value), JSON.stringify(slow.value), 'same key order');
+        const problems = (doc: SourceDocument, text: string) => doc.problems.map((problem) => [problem.code, problem.message, textAt(text, problem.span)]);
+        assert.deepEqual(problems(fast, texts[0]), problems(slow, texts[1]));
+        // A value used twice is converted twice, so no object is shared between two places.
+        const objects = new Set<unknown>();
+        for (const path of pathsOf(fast.value)) {
+          const part = path.reduce<unknown>((value, key) => (value as Record<string | number, unknown>)[key], fast.value);
+          if (part && typeof part === 'object') {
+            assert.ok(!objects.has(part), `${JSON.stringify(path)} is shared`);
+            objects.add(part);
+          }
+        }
+        for (const path of pathsOf(fast.value)) {
+          for (const part of ['value', 'key'] as const) {
+            assert.equal(textAt(texts[0], fast.locate(path, part)), textAt(texts[1], slow.locate(path, part)), `${JSON.stringify(path)} ${part}`);
+          }
+        }
+      }),
+      { seed: 20261205, numRuns: 300 },
+    );
+  });
 });

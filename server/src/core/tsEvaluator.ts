@@ -5,6 +5,7 @@ import ts from 'typescript';
 import type { Code, Severity } from './codes';
 import type { Problem, Span } from './source';
 import { Builtins, ENVIRONMENT_GLOBALS, MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, strictEquals, type NativeHost } from './tsBuiltins';
+import { LiteralArray, LiteralChecker, LiteralObject, type LiteralValue } from './tsLiterals';
 import { ModuleSystem, type ModuleHost, type ModuleRecord } from './tsModules';
 import { bindingNames } from './tsMutations';
 import {
@@ -51,6 +52,9 @@ import {
   type Value,
 } from './tsValues';
 
+/** Read once: TypeScript exports its enums through getters, which cost a call on each read. */
+const SyntaxKind = ts.SyntaxKind;
+
 /** Evaluation steps (expressions, statements, list elements built, 10 string characters) before evaluation stops. */
 export const MAX_STEPS = 1_000_000;
 /** Deepest nesting of calls to functions written in model files. */
@@ -82,7 +86,7 @@ type Completion = { kind: 'normal' } | { kind: 'return'; value: Value | undefine
 const SMALL_OBJECT_MEMBERS = 8;
 
 const ASSIGNMENT_OPERATORS = new Set<ts.SyntaxKind>();
-for (let kind = ts.SyntaxKind.FirstAssignment; kind <= ts.SyntaxKind.LastAssignment; kind++) ASSIGNMENT_OPERATORS.add(kind);
+for (let kind = SyntaxKind.FirstAssignment; kind <= SyntaxKind.LastAssignment; kind++) ASSIGNMENT_OPERATORS.add(kind);
 
 export class Evaluator implements NativeHost, ModuleHost {
   readonly problems: Problem[] = [];
@@ -91,6 +95,7 @@ export class Evaluator implements NativeHost, ModuleHost {
   readonly main: ModuleFile;
 
   readonly builtins = new Builtins(this);
+  private readonly literals = new LiteralChecker();
   private readonly modules: ModuleSystem;
   private readonly filesBySource = new Map<ts.SourceFile, ModuleFile>();
   private readonly reported = new Set<string>();
@@ -339,64 +344,68 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   private evaluateNode(node: ts.Expression): Value | undefined {
     switch (node.kind) {
-      case ts.SyntaxKind.NumericLiteral:
+      case SyntaxKind.NumericLiteral:
         return this.primitive(Number((node as ts.NumericLiteral).text), node);
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case SyntaxKind.StringLiteral:
+      case SyntaxKind.NoSubstitutionTemplateLiteral:
         return this.primitive((node as ts.StringLiteral).text, node);
-      case ts.SyntaxKind.TrueKeyword:
+      case SyntaxKind.TrueKeyword:
         return this.primitive(true, node);
-      case ts.SyntaxKind.FalseKeyword:
+      case SyntaxKind.FalseKeyword:
         return this.primitive(false, node);
-      case ts.SyntaxKind.NullKeyword:
+      case SyntaxKind.NullKeyword:
         return this.primitive(null, node);
-      case ts.SyntaxKind.Identifier:
+      case SyntaxKind.Identifier:
         return this.evaluateIdentifier(node as ts.Identifier);
-      case ts.SyntaxKind.TemplateExpression:
+      case SyntaxKind.TemplateExpression:
         return this.evaluateTemplate(node as ts.TemplateExpression);
-      case ts.SyntaxKind.ObjectLiteralExpression:
-        return this.evaluateObject(node as ts.ObjectLiteralExpression);
-      case ts.SyntaxKind.ArrayLiteralExpression:
-        return this.evaluateArray(node as ts.ArrayLiteralExpression);
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.ExpressionWithTypeArguments:
+      case SyntaxKind.ObjectLiteralExpression:
+      case SyntaxKind.ArrayLiteralExpression: {
+        const literal = this.writtenOut(node as ts.ObjectLiteralExpression | ts.ArrayLiteralExpression);
+        if (literal) return literal;
+        return node.kind === SyntaxKind.ObjectLiteralExpression
+          ? this.evaluateObject(node as ts.ObjectLiteralExpression)
+          : this.evaluateArray(node as ts.ArrayLiteralExpression);
+      }
+      case SyntaxKind.ParenthesizedExpression:
+      case SyntaxKind.NonNullExpression:
+      case SyntaxKind.ExpressionWithTypeArguments:
         return this.evaluate((node as ts.ParenthesizedExpression).expression);
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.TypeAssertionExpression: {
+      case SyntaxKind.AsExpression:
+      case SyntaxKind.SatisfiesExpression:
+      case SyntaxKind.TypeAssertionExpression: {
         const assertion = node as ts.AsExpression;
         const value = this.evaluate(assertion.expression);
         markTyped(value, assertion.type);
         return value;
       }
-      case ts.SyntaxKind.PrefixUnaryExpression:
+      case SyntaxKind.PrefixUnaryExpression:
         return this.evaluatePrefix(node as ts.PrefixUnaryExpression);
-      case ts.SyntaxKind.PostfixUnaryExpression:
+      case SyntaxKind.PostfixUnaryExpression:
         return this.skip(node, 'it modifies a variable');
-      case ts.SyntaxKind.TypeOfExpression:
+      case SyntaxKind.TypeOfExpression:
         return this.evaluateTypeOf(node as ts.TypeOfExpression);
-      case ts.SyntaxKind.VoidExpression:
+      case SyntaxKind.VoidExpression:
         return this.primitive(undefined, node);
-      case ts.SyntaxKind.DeleteExpression:
+      case SyntaxKind.DeleteExpression:
         return this.skip(node, 'it modifies an object');
-      case ts.SyntaxKind.BinaryExpression:
+      case SyntaxKind.BinaryExpression:
         return this.evaluateBinary(node as ts.BinaryExpression);
-      case ts.SyntaxKind.ConditionalExpression: {
+      case SyntaxKind.ConditionalExpression: {
         const conditional = node as ts.ConditionalExpression;
         const condition = this.evaluate(conditional.condition);
         if (!condition) return undefined;
         return this.evaluate(isTruthy(condition) ? conditional.whenTrue : conditional.whenFalse);
       }
-      case ts.SyntaxKind.PropertyAccessExpression:
-      case ts.SyntaxKind.ElementAccessExpression:
+      case SyntaxKind.PropertyAccessExpression:
+      case SyntaxKind.ElementAccessExpression:
         return this.evaluateAccess(node as ts.PropertyAccessExpression | ts.ElementAccessExpression);
-      case ts.SyntaxKind.CallExpression:
+      case SyntaxKind.CallExpression:
         return this.evaluateCall(node as ts.CallExpression);
-      case ts.SyntaxKind.NewExpression:
+      case SyntaxKind.NewExpression:
         return this.evaluateNew(node as ts.NewExpression);
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression: {
+      case SyntaxKind.ArrowFunction:
+      case SyntaxKind.FunctionExpression: {
         const fn = node as ts.ArrowFunction | ts.FunctionExpression;
         return this.functionValue(fn, functionName(fn), this.context);
       }
@@ -424,6 +433,23 @@ export class Evaluator implements NativeHost, ModuleHost {
       if (text.length > MAX_STRING_LENGTH) return this.stringTooLong(node, text.length);
     }
     return this.stringValue(text, node);
+  }
+
+  /**
+   * Returns a written-out literal as one value that expands on first read, or undefined for any
+   * other literal. It is charged the steps that evaluating it node by node would take.
+   */
+  private writtenOut(node: ts.ObjectLiteralExpression | ts.ArrayLiteralExpression): LiteralValue | undefined {
+    const literal = this.literals.read(node);
+    if (!literal) return undefined;
+    const { shape, plain } = literal;
+    // evaluate() took the literal's own step.
+    this.step(shape.steps - 1);
+    const { file, frame } = this.context;
+    if (file.isMain) this.evaluations.markLiteral(node);
+    return ts.isObjectLiteralExpression(node)
+      ? new LiteralObject(node, file, frame, shape, plain)
+      : new LiteralArray(node, file, frame, shape, plain);
   }
 
   private evaluateObject(node: ts.ObjectLiteralExpression): ObjectValue {
@@ -574,19 +600,19 @@ export class Evaluator implements NativeHost, ModuleHost {
   }
 
   private evaluatePrefix(node: ts.PrefixUnaryExpression): Value | undefined {
-    if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) {
+    if (node.operator === SyntaxKind.PlusPlusToken || node.operator === SyntaxKind.MinusMinusToken) {
       return this.skip(node, 'it modifies a variable');
     }
     const operand = this.evaluate(node.operand);
     if (!operand) return undefined;
-    if (node.operator === ts.SyntaxKind.ExclamationToken) return this.primitive(!isTruthy(operand), node);
+    if (node.operator === SyntaxKind.ExclamationToken) return this.primitive(!isTruthy(operand), node);
     if (operand.kind !== 'primitive') return this.skip(node, `arithmetic on ${describeValue(operand)} is not evaluated`);
     // The operand is a primitive, so JavaScript's conversions run no user code.
     const value = operand.value as number;
     switch (node.operator) {
-      case ts.SyntaxKind.MinusToken:
+      case SyntaxKind.MinusToken:
         return this.primitive(-value, node);
-      case ts.SyntaxKind.PlusToken:
+      case SyntaxKind.PlusToken:
         return this.primitive(+value, node);
       default:
         return this.primitive(~value, node);
@@ -610,24 +636,24 @@ export class Evaluator implements NativeHost, ModuleHost {
     const left = this.evaluate(node.left);
     if (!left) return undefined;
     switch (operator) {
-      case ts.SyntaxKind.AmpersandAmpersandToken:
+      case SyntaxKind.AmpersandAmpersandToken:
         return isTruthy(left) ? this.evaluate(node.right) : left;
-      case ts.SyntaxKind.BarBarToken:
+      case SyntaxKind.BarBarToken:
         return isTruthy(left) ? left : this.evaluate(node.right);
-      case ts.SyntaxKind.QuestionQuestionToken:
+      case SyntaxKind.QuestionQuestionToken:
         return isNullish(left) ? this.evaluate(node.right) : left;
-      case ts.SyntaxKind.CommaToken:
+      case SyntaxKind.CommaToken:
         return this.evaluate(node.right);
     }
 
     const right = this.evaluate(node.right);
     if (!right) return undefined;
     switch (operator) {
-      case ts.SyntaxKind.EqualsEqualsEqualsToken:
+      case SyntaxKind.EqualsEqualsEqualsToken:
         return this.primitive(strictEquals(left, right), node);
-      case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+      case SyntaxKind.ExclamationEqualsEqualsToken:
         return this.primitive(!strictEquals(left, right), node);
-      case ts.SyntaxKind.InKeyword: {
+      case SyntaxKind.InKeyword: {
         if (left.kind !== 'primitive' || (right.kind !== 'object' && right.kind !== 'array')) {
           return this.skip(node, '"in" is evaluated only for a string or number key and an object or list');
         }
@@ -637,7 +663,7 @@ export class Evaluator implements NativeHost, ModuleHost {
         const has = right.kind === 'object' ? right.entries.has(key) : key === 'length' || (isArrayIndex(key) && Number(key) < right.items.length);
         return this.primitive(has, node);
       }
-      case ts.SyntaxKind.InstanceOfKeyword:
+      case SyntaxKind.InstanceOfKeyword:
         return this.skip(node, 'instanceof is not evaluated');
     }
 
@@ -712,10 +738,10 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   private evaluateCall(node: ts.CallExpression): Value | undefined {
     const callee = node.expression;
-    if (callee.kind === ts.SyntaxKind.ImportKeyword) {
+    if (callee.kind === SyntaxKind.ImportKeyword) {
       return this.skip(node, 'import() loads code at run time, and ResLint reads model files without running them');
     }
-    if (callee.kind === ts.SyntaxKind.SuperKeyword) return this.skip(node, 'classes are not evaluated');
+    if (callee.kind === SyntaxKind.SuperKeyword) return this.skip(node, 'classes are not evaluated');
     const unresolved = this.unresolvedCallee(callee);
     if (unresolved) return this.skip(node, unresolved);
     const fn = this.evaluate(callee);
@@ -785,7 +811,7 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   private callFunction(fn: FunctionValue, args: (Value | undefined)[], node: ts.Node): Value | undefined {
     const declaration = fn.node;
-    if (declaration.asteriskToken || ts.getModifiers(declaration)?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword)) {
+    if (declaration.asteriskToken || ts.getModifiers(declaration)?.some((modifier) => modifier.kind === SyntaxKind.AsyncKeyword)) {
       return this.skip(node, `"${fn.name}" is a generator or async function, which is not evaluated`);
     }
     if (!declaration.body) return this.skip(node, `"${fn.name}" has no body`);

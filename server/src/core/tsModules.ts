@@ -23,6 +23,9 @@ import {
   type Value,
 } from './tsValues';
 
+/** Read once: TypeScript exports its enums through getters, which cost a call on each read. */
+const SyntaxKind = ts.SyntaxKind;
+
 /** Maximum number of imports between the model file and a file it reads. */
 export const MAX_IMPORT_DEPTH = 8;
 /** Maximum number of files read through imports for one model file. */
@@ -81,14 +84,14 @@ export class ModuleSystem {
     const scope = record.scope;
     const exportLocal = (statement: ts.Statement, name: string): void => {
       const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
-      if (!modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) return;
-      const isDefault = modifiers.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword);
+      if (!modifiers?.some((modifier) => modifier.kind === SyntaxKind.ExportKeyword)) return;
+      const isDefault = modifiers.some((modifier) => modifier.kind === SyntaxKind.DefaultKeyword);
       record.exports.set(isDefault ? 'default' : name, { kind: 'local', name });
     };
 
     for (const statement of sourceFile.statements) {
       if (ts.isVariableStatement(statement)) {
-        const ambient = ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.DeclareKeyword);
+        const ambient = ts.getModifiers(statement)?.some((modifier) => modifier.kind === SyntaxKind.DeclareKeyword);
         for (const declaration of statement.declarationList.declarations) {
           this.declareTopLevel(declaration, context, Boolean(ambient));
           for (const name of bindingNames(declaration.name)) exportLocal(statement, name);

@@ -3,6 +3,9 @@
 // runs the statements that would change them.
 import ts from 'typescript';
 
+/** Read once: TypeScript exports its enums through getters, which cost a call on each read. */
+const SyntaxKind = ts.SyntaxKind;
+
 /** List methods that change the list they are called on. */
 const MUTATING_METHODS = new Set(['copyWithin', 'fill', 'pop', 'push', 'reverse', 'shift', 'sort', 'splice', 'unshift']);
 /** Object functions that change their first argument. */
@@ -108,18 +111,18 @@ const NO_TARGETS: readonly ts.Identifier[] = [];
 export function mutationTargets(node: ts.Node): readonly ts.Identifier[] {
   // Every node of every parsed file passes here, and most are of none of these kinds.
   switch (node.kind) {
-    case ts.SyntaxKind.BinaryExpression:
-    case ts.SyntaxKind.PrefixUnaryExpression:
-    case ts.SyntaxKind.PostfixUnaryExpression:
-    case ts.SyntaxKind.DeleteExpression:
-    case ts.SyntaxKind.CallExpression:
-    case ts.SyntaxKind.ForOfStatement:
-    case ts.SyntaxKind.ForInStatement:
+    case SyntaxKind.BinaryExpression:
+    case SyntaxKind.PrefixUnaryExpression:
+    case SyntaxKind.PostfixUnaryExpression:
+    case SyntaxKind.DeleteExpression:
+    case SyntaxKind.CallExpression:
+    case SyntaxKind.ForOfStatement:
+    case SyntaxKind.ForInStatement:
       break;
     default:
       return NO_TARGETS;
   }
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind >= SyntaxKind.FirstAssignment && node.operatorToken.kind <= SyntaxKind.LastAssignment) {
     if (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) return destructuringTargets(node.left);
     return optional(rootIdentifier(node.left));
   }
@@ -142,7 +145,7 @@ export function mutationTargets(node: ts.Node): readonly ts.Identifier[] {
 }
 
 function isIncrement(operator: ts.SyntaxKind): boolean {
-  return operator === ts.SyntaxKind.PlusPlusToken || operator === ts.SyntaxKind.MinusMinusToken;
+  return operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken;
 }
 
 function optional(identifier: ts.Identifier | undefined): ts.Identifier[] {

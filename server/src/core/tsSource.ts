@@ -9,6 +9,7 @@
 import { MAX_JSON_DEPTH } from './jsonSource';
 import type { Problem, SourceDocument, Span, ValuePath } from './source';
 import { TypeScriptEditor } from './tsEditor';
+import { isLiteralValue } from './tsLiterals';
 import { EvaluationStopped, Evaluator } from './tsEvaluator';
 import { nodeSpan, parseDiagnosticsOf, parseModule, type NodeCounts } from './tsSyntax';
 import { isArrayIndex, keyOrigin, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
@@ -251,6 +252,14 @@ export class ModelTree {
       return undefined;
     }
     const path = this.path;
+    if (isLiteralValue(value) && !value.expanded) {
+      // Converted from the syntax tree when the whole literal is within the limits checked here.
+      const shape = value.shape;
+      if (depth + shape.height <= MAX_JSON_DEPTH && this.count - 1 + shape.values <= MAX_MODEL_VALUES) {
+        this.count += shape.values - 1;
+        return value.takePlain();
+      }
+    }
     switch (value.kind) {
       case 'primitive':
         return value.value;

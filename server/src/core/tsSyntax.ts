@@ -6,6 +6,9 @@ import { ENVIRONMENT_GLOBALS } from './tsBuiltins';
 import { MutationIndex, mutationTargets, type Mutation } from './tsMutations';
 import { NotEvaluated, shorten, type Primitive, type Value } from './tsValues';
 
+/** Read once: TypeScript exports its enums through getters, which cost a call on each read. */
+const SyntaxKind = ts.SyntaxKind;
+
 /**
  * TypeScript's own node numbering, which its checker uses to index per-node arrays. It is not in
  * the public typings of TypeScript 5.9. Without it, NodeCounts keeps every count in a Map.
@@ -45,7 +48,7 @@ export function parseModule(fileName: string, text: string): ParsedModule | unde
     if (getNodeId) last = Math.max(last, getNodeId(child));
     // Tokens, identifiers and literals have no children (forEachChild skips them) and modify
     // nothing, so they stay off the stack.
-    if (child.kind > ts.SyntaxKind.LastToken) stack.push(child);
+    if (child.kind > SyntaxKind.LastToken) stack.push(child);
   };
   const visitChildren = (children: readonly ts.Node[]): void => {
     for (let index = 0; index < children.length; index++) visitChild(children[index]);
@@ -56,13 +59,13 @@ export function parseModule(fileName: string, text: string): ParsedModule | unde
     // modify nothing. Their children are visited here without forEachChild's dispatch, in the
     // order forEachChild visits them (TypeScript 5.9).
     switch (parent.kind) {
-      case ts.SyntaxKind.ObjectLiteralExpression:
+      case SyntaxKind.ObjectLiteralExpression:
         visitChildren((parent as ts.ObjectLiteralExpression).properties);
         continue;
-      case ts.SyntaxKind.ArrayLiteralExpression:
+      case SyntaxKind.ArrayLiteralExpression:
         visitChildren((parent as ts.ArrayLiteralExpression).elements);
         continue;
-      case ts.SyntaxKind.PropertyAssignment: {
+      case SyntaxKind.PropertyAssignment: {
         const property = parent as ts.PropertyAssignment & { modifiers?: unknown; questionToken?: unknown; exclamationToken?: unknown };
         // Modifiers and the two tokens appear only in invalid code; forEachChild handles those.
         if (!property.modifiers && !property.questionToken && !property.exclamationToken) {
@@ -88,6 +91,8 @@ export class NodeCounts {
   private readonly first: number;
   private readonly counts: Uint32Array;
   private readonly others = new Map<ts.Node, number>();
+  /** Written-out literals, evaluated as a whole: each evaluation of one evaluates every node inside it once. */
+  private readonly literals = new Set<ts.Node>();
 
   constructor(ids: ParsedModule['nodeIds']) {
     this.first = ids?.first ?? 0;
@@ -100,8 +105,22 @@ export class NodeCounts {
     else this.others.set(node, (this.others.get(node) ?? 0) + 1);
   }
 
-  /** Returns how many times add was called with the node, or 0. */
+  /** Marks a node counted by add as a written-out literal, whose count the nodes inside it share. */
+  markLiteral(node: ts.Node): void {
+    this.literals.add(node);
+  }
+
+  /** Returns how many times the node was evaluated: its own count, or that of the written-out literal around it. */
   get(node: ts.Node): number {
+    const own = this.countOf(node);
+    if (own > 0 || this.literals.size === 0) return own;
+    for (let outer = node.parent; outer; outer = outer.parent) {
+      if (this.literals.has(outer)) return this.countOf(outer);
+    }
+    return 0;
+  }
+
+  private countOf(node: ts.Node): number {
     const index = this.indexOf(node);
     return index >= 0 ? this.counts[index] : (this.others.get(node) ?? 0);
   }
@@ -147,44 +166,44 @@ export function unknownNameReason(name: string): string {
 
 export function unsupportedReason(node: ts.Node): string {
   switch (node.kind) {
-    case ts.SyntaxKind.ThisKeyword:
+    case SyntaxKind.ThisKeyword:
       return '"this" is not evaluated';
-    case ts.SyntaxKind.ClassExpression:
+    case SyntaxKind.ClassExpression:
       return 'classes are not evaluated';
-    case ts.SyntaxKind.TaggedTemplateExpression:
+    case SyntaxKind.TaggedTemplateExpression:
       return 'tagged templates are not evaluated';
-    case ts.SyntaxKind.RegularExpressionLiteral:
+    case SyntaxKind.RegularExpressionLiteral:
       return 'regular expressions are not evaluated';
-    case ts.SyntaxKind.BigIntLiteral:
+    case SyntaxKind.BigIntLiteral:
       return 'BigInt values are not part of the model format';
-    case ts.SyntaxKind.AwaitExpression:
-    case ts.SyntaxKind.YieldExpression:
+    case SyntaxKind.AwaitExpression:
+    case SyntaxKind.YieldExpression:
       return 'await and yield are not evaluated';
-    case ts.SyntaxKind.MetaProperty:
+    case SyntaxKind.MetaProperty:
       return 'import.meta and new.target belong to a running program';
     default:
-      return `${ts.SyntaxKind[node.kind]} is not evaluated`;
+      return `${SyntaxKind[node.kind]} is not evaluated`;
   }
 }
 
 export function unsupportedStatementReason(statement: ts.Statement): string {
   switch (statement.kind) {
-    case ts.SyntaxKind.ForStatement:
-    case ts.SyntaxKind.ForOfStatement:
-    case ts.SyntaxKind.ForInStatement:
-    case ts.SyntaxKind.WhileStatement:
-    case ts.SyntaxKind.DoStatement:
+    case SyntaxKind.ForStatement:
+    case SyntaxKind.ForOfStatement:
+    case SyntaxKind.ForInStatement:
+    case SyntaxKind.WhileStatement:
+    case SyntaxKind.DoStatement:
       return 'loops are not evaluated; build lists with Array.from, map or a recursive helper';
-    case ts.SyntaxKind.ExpressionStatement:
+    case SyntaxKind.ExpressionStatement:
       return 'statements run for their side effects are not evaluated';
-    case ts.SyntaxKind.ThrowStatement:
+    case SyntaxKind.ThrowStatement:
       return 'it throws an error';
-    case ts.SyntaxKind.SwitchStatement:
+    case SyntaxKind.SwitchStatement:
       return 'switch statements are not evaluated; use if or a lookup object';
-    case ts.SyntaxKind.TryStatement:
+    case SyntaxKind.TryStatement:
       return 'try statements are not evaluated';
     default:
-      return `${ts.SyntaxKind[statement.kind]} is not evaluated`;
+      return `${SyntaxKind[statement.kind]} is not evaluated`;
   }
 }
 
@@ -226,8 +245,8 @@ export function isArrayType(type: ts.TypeNode): boolean {
 }
 
 function isNullishType(type: ts.TypeNode): boolean {
-  if (type.kind === ts.SyntaxKind.UndefinedKeyword) return true;
-  return ts.isLiteralTypeNode(type) && type.literal.kind === ts.SyntaxKind.NullKeyword;
+  if (type.kind === SyntaxKind.UndefinedKeyword) return true;
+  return ts.isLiteralTypeNode(type) && type.literal.kind === SyntaxKind.NullKeyword;
 }
 
 /** Applies a binary operator to primitives with JavaScript's semantics; the coercions run no user code. */
@@ -235,41 +254,41 @@ export function applyOperator(operator: ts.SyntaxKind, a: Primitive, b: Primitiv
   const x = a as any;
   const y = b as any;
   switch (operator) {
-    case ts.SyntaxKind.PlusToken:
+    case SyntaxKind.PlusToken:
       return x + y;
-    case ts.SyntaxKind.MinusToken:
+    case SyntaxKind.MinusToken:
       return x - y;
-    case ts.SyntaxKind.AsteriskToken:
+    case SyntaxKind.AsteriskToken:
       return x * y;
-    case ts.SyntaxKind.SlashToken:
+    case SyntaxKind.SlashToken:
       return x / y;
-    case ts.SyntaxKind.PercentToken:
+    case SyntaxKind.PercentToken:
       return x % y;
-    case ts.SyntaxKind.AsteriskAsteriskToken:
+    case SyntaxKind.AsteriskAsteriskToken:
       return x ** y;
-    case ts.SyntaxKind.LessThanToken:
+    case SyntaxKind.LessThanToken:
       return x < y;
-    case ts.SyntaxKind.LessThanEqualsToken:
+    case SyntaxKind.LessThanEqualsToken:
       return x <= y;
-    case ts.SyntaxKind.GreaterThanToken:
+    case SyntaxKind.GreaterThanToken:
       return x > y;
-    case ts.SyntaxKind.GreaterThanEqualsToken:
+    case SyntaxKind.GreaterThanEqualsToken:
       return x >= y;
-    case ts.SyntaxKind.EqualsEqualsToken:
+    case SyntaxKind.EqualsEqualsToken:
       return x == y;
-    case ts.SyntaxKind.ExclamationEqualsToken:
+    case SyntaxKind.ExclamationEqualsToken:
       return x != y;
-    case ts.SyntaxKind.AmpersandToken:
+    case SyntaxKind.AmpersandToken:
       return x & y;
-    case ts.SyntaxKind.BarToken:
+    case SyntaxKind.BarToken:
       return x | y;
-    case ts.SyntaxKind.CaretToken:
+    case SyntaxKind.CaretToken:
       return x ^ y;
-    case ts.SyntaxKind.LessThanLessThanToken:
+    case SyntaxKind.LessThanLessThanToken:
       return x << y;
-    case ts.SyntaxKind.GreaterThanGreaterThanToken:
+    case SyntaxKind.GreaterThanGreaterThanToken:
       return x >> y;
-    case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken:
+    case SyntaxKind.GreaterThanGreaterThanGreaterThanToken:
       return x >>> y;
     default:
       throw new NotEvaluated(`the operator "${ts.tokenToString(operator)}" is not evaluated`);
