@@ -212,6 +212,21 @@ describe('JSON reader', () => {
     );
   });
 
+  test('problems before a syntax error reported once', () => {
+    // The text is read twice: directly until the error, then by the visitor, which reports it.
+    const text = '{ "a": 1, "a": 2, "__proto__": 3, "b": @ }';
+    const doc = readJsonSource(text);
+    assert.deepEqual(
+      doc.problems.map((problem) => [problem.code, problem.span.start]),
+      [
+        ['duplicate-key', text.lastIndexOf('"a"')],
+        ['schema', text.indexOf('"__proto__"')],
+        ['syntax-error', text.indexOf('@')],
+        ['syntax-error', text.indexOf('@') + 2],
+      ],
+    );
+  });
+
   test('object with more than sixteen keys finds every key and reports duplicates', () => {
     const keys = Array.from({ length: 40 }, (_, index) => `k${index}`);
     const text = `{ ${keys.map((key, index) => `"${key}": ${index}`).join(', ')}, "k7": 70 }`;

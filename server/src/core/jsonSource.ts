@@ -1,7 +1,7 @@
 // The JSON-with-comments front end: reads *.arch.json text with jsonc-parser's visitor into a
 // plain value and a compact layout of where each part of it is, reports syntax errors and
 // duplicate keys, and edits the text minimally.
-import { modify, printParseErrorCode, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
+import { createScanner, modify, printParseErrorCode, ScanError, SyntaxKind, visit, type FormattingOptions, type JSONScanner, type ParseErrorCode } from 'jsonc-parser';
 import { isPlainObject, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
 
 /** Deepest nesting of objects and lists read; deeper text is rejected before parsing, so the recursive parser cannot overflow the stack. */
@@ -68,7 +68,7 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
   const problems: Problem[] = [];
   // A byte order mark at the start is read as a space, which keeps every offset: an editor drops
   // it before sending the text, and the CLI when it reads a file, but another client may not.
-  const read = new ValueReader(problems).read(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+  const read = readValue(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text, problems);
   if (read.tooDeep !== undefined) {
     problems.length = 0;
     problems.push({
@@ -141,7 +141,7 @@ function patchBlock(earlier: Read & { text: string }, text: string): { read: Rea
   // The parser's strings are slices of the text they read. A copy of the block's text keeps them
   // from holding on to the whole document, which would keep one document text per edit alive.
   const blockText = ` ${text.slice(valueStart, valueEnd + delta)}`.slice(1);
-  const part = new ValueReader(problems, 2).read(blockText);
+  const part = readValue(blockText, problems, 2);
   if (problems.length > 0 || part.tooDeep !== undefined || !part.root || part.root.layout === NO_LAYOUT) return undefined;
 
   const firstLayout = firstClosed(records, blockLayout);
@@ -341,6 +341,23 @@ function spliceRecords(whole: Records, part: Records, splice: Splice): { records
  * final size, and its records move to the document's table in one run. Arrays grown by push, and
  * an object per open container, had made the layouts larger than the text's parse tree.
  */
+/**
+ * Reads a text's value with its range tables. A text without syntax errors is read straight from
+ * jsonc-parser's scanner. Any other text, or one nested past MAX_JSON_DEPTH, is read again by
+ * jsonc-parser's visitor, which recovers from errors and reports them.
+ */
+function readValue(text: string, problems: Problem[], outerDepth = 0): ReturnType<ValueReader['read']> {
+  const reported = problems.length;
+  const direct = new ValueReader(problems, outerDepth).readValid(text);
+  if (direct) return direct;
+  // Problems found before the scan stopped come again from the second read.
+  problems.length = reported;
+  return new ValueReader(problems, outerDepth).read(text);
+}
+
+/** Thrown inside ValueReader.readValid where a text is not plain valid JSON with comments. */
+const NOT_VALID = new Error('not valid JSON with comments');
+
 class ValueReader {
   // The record and layout tables while they grow; read() returns them trimmed to size.
   private readonly offsets = new IntBuffer();
@@ -410,14 +427,98 @@ class ValueReader {
         span: { start: 0, end: Math.min(text.length, 1) },
       });
     }
-    const records: Records = {
+    return { value: this.rootValue, root: this.root, records: this.records(), tooDeep: this.tooDeep };
+  }
+
+  private records(): Records {
+    return {
       offsets: this.offsets.trimmed(),
       keys: this.keys,
       childLayouts: this.childLayouts.trimmed(),
       layouts: this.layouts.trimmed(),
       keyIndexes: this.keyIndexes,
     };
-    return { value: this.rootValue, root: this.root, records, tooDeep: this.tooDeep };
+  }
+
+  /**
+   * Reads a text without syntax errors by scanning it directly, as the visitor reads it with
+   * trailing commas and comments allowed. The visitor's callbacks and path tracking took about a
+   * quarter of a read. Returns undefined at the first token that the visitor would report as an
+   * error, or past MAX_JSON_DEPTH.
+   */
+  readValid(text: string): ReturnType<ValueReader['read']> | undefined {
+    const scanner = createScanner(text, false);
+    try {
+      if (nextToken(scanner) === SyntaxKind.EOF) return undefined;
+      this.scanValue(scanner);
+      if (scanner.getToken() !== SyntaxKind.EOF) return undefined;
+    } catch (error) {
+      if (error === NOT_VALID) return undefined;
+      throw error;
+    }
+    return { value: this.rootValue, root: this.root, records: this.records(), tooDeep: this.tooDeep };
+  }
+
+  /** Reads the value at the scanner's token and moves past it. */
+  private scanValue(scanner: JSONScanner): void {
+    const start = scanner.getTokenOffset();
+    switch (scanner.getToken()) {
+      case SyntaxKind.OpenBraceToken: {
+        if (!this.begin(start, true)) throw NOT_VALID;
+        let token = nextToken(scanner);
+        while (token !== SyntaxKind.CloseBraceToken) {
+          if (token !== SyntaxKind.StringLiteral) throw NOT_VALID;
+          const keyStart = scanner.getTokenOffset();
+          this.property(this.intern(scanner.getTokenValue()), keyStart, keyStart + scanner.getTokenLength());
+          if (nextToken(scanner) !== SyntaxKind.ColonToken) throw NOT_VALID;
+          nextToken(scanner);
+          this.scanValue(scanner);
+          token = this.afterElement(scanner, SyntaxKind.CloseBraceToken);
+        }
+        this.end(scanner.getTokenOffset() + 1);
+        break;
+      }
+      case SyntaxKind.OpenBracketToken: {
+        if (!this.begin(start, false)) throw NOT_VALID;
+        let token = nextToken(scanner);
+        while (token !== SyntaxKind.CloseBracketToken) {
+          this.scanValue(scanner);
+          token = this.afterElement(scanner, SyntaxKind.CloseBracketToken);
+        }
+        this.end(scanner.getTokenOffset() + 1);
+        break;
+      }
+      case SyntaxKind.StringLiteral:
+        this.attach(this.intern(scanner.getTokenValue()), start, start + scanner.getTokenLength(), NO_LAYOUT);
+        break;
+      case SyntaxKind.NumericLiteral: {
+        const value = Number(scanner.getTokenValue());
+        if (Number.isNaN(value)) throw NOT_VALID;
+        this.attach(value, start, start + scanner.getTokenLength(), NO_LAYOUT);
+        break;
+      }
+      case SyntaxKind.TrueKeyword:
+        this.attach(true, start, start + 4, NO_LAYOUT);
+        break;
+      case SyntaxKind.FalseKeyword:
+        this.attach(false, start, start + 5, NO_LAYOUT);
+        break;
+      case SyntaxKind.NullKeyword:
+        this.attach(null, start, start + 4, NO_LAYOUT);
+        break;
+      default:
+        throw NOT_VALID;
+    }
+    nextToken(scanner);
+  }
+
+  /** Moves past the comma after an element, or stops at the closing token, and returns the token there. */
+  private afterElement(scanner: JSONScanner, close: SyntaxKind): SyntaxKind {
+    const token = scanner.getToken();
+    if (token === close) return token;
+    if (token !== SyntaxKind.CommaToken) throw NOT_VALID;
+    // A trailing comma is allowed, so the closing token may follow.
+    return nextToken(scanner);
   }
 
   /**
@@ -550,6 +651,29 @@ class ValueReader {
       message: `${syntaxMessage(error)}.`,
       span: { start: offset, end: offset + Math.max(1, length) },
     });
+  }
+}
+
+/**
+ * Scans to the next token that is not whitespace or a comment and returns it. A token the visitor
+ * reports as an error (an unterminated string or comment, an invalid character or escape) throws
+ * NOT_VALID.
+ */
+function nextToken(scanner: JSONScanner): SyntaxKind {
+  for (;;) {
+    const token = scanner.scan();
+    if (scanner.getTokenError() !== ScanError.None) throw NOT_VALID;
+    switch (token) {
+      case SyntaxKind.Trivia:
+      case SyntaxKind.LineBreakTrivia:
+      case SyntaxKind.LineCommentTrivia:
+      case SyntaxKind.BlockCommentTrivia:
+        continue;
+      case SyntaxKind.Unknown:
+        throw NOT_VALID;
+      default:
+        return token;
+    }
   }
 }
 
