@@ -17,7 +17,7 @@ const MAX_LITERAL_HEIGHT = 64;
 export interface LiteralShape {
   /** Values in the literal, itself included, as the front end counts them. */
   values: number;
-  /** Evaluation steps it would have taken node by node: one per value and one per property. */
+  /** Evaluation steps it would take node by node: one per value, property and minus sign. */
   steps: number;
   /** Levels of lists and objects below the literal itself. */
   height: number;
@@ -62,8 +62,10 @@ export class LiteralChecker {
         return null;
       case SyntaxKind.PrefixUnaryExpression: {
         const prefix = node as ts.PrefixUnaryExpression;
-        const literal = prefix.operator === SyntaxKind.MinusToken && prefix.operand.kind === SyntaxKind.NumericLiteral;
-        return literal ? -Number((prefix.operand as ts.NumericLiteral).text) : NOT_LITERAL;
+        if (prefix.operator !== SyntaxKind.MinusToken || prefix.operand.kind !== SyntaxKind.NumericLiteral) return NOT_LITERAL;
+        // The minus and its number are two steps.
+        shape.steps += 1;
+        return -Number((prefix.operand as ts.NumericLiteral).text);
       }
       case SyntaxKind.ObjectLiteralExpression:
       case SyntaxKind.ArrayLiteralExpression: {
@@ -227,6 +229,7 @@ function literalShape(node: ts.Expression): LiteralShape {
     shape.values += 1;
     shape.steps += 1;
     if (depth > shape.height) shape.height = depth;
+    if (part.kind === SyntaxKind.PrefixUnaryExpression) shape.steps += 1;
     if (part.kind === SyntaxKind.ObjectLiteralExpression) {
       for (const member of (part as ts.ObjectLiteralExpression).properties) {
         shape.steps += 1;
