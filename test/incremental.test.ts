@@ -182,10 +182,15 @@ test('previous: a chain of analyses keeps no earlier document alive', async () =
     text = text.replace(/"scale":0\.5/, '"scale":0.25');
     analysis = analyzeText(text, 'json', { previous: analysis });
   }
-  // A WeakRef keeps its target alive until the current job ends.
-  await new Promise((resolve) => setImmediate(resolve));
-  collect();
-  assert.equal(earlier.filter((ref) => ref.deref() !== undefined).length, 0);
+  // A WeakRef keeps its target alive until the current job ends. In full test runs a collection
+  // has now and then left two targets alive, for a reason not found, so up to five collections
+  // run, each in a new job. An object that an analysis keeps stays alive through all of them.
+  const alive = () => earlier.filter((ref) => ref.deref() !== undefined).length;
+  for (let attempt = 0; attempt < 5 && (attempt === 0 || alive() > 0); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    collect();
+  }
+  assert.equal(alive(), 0);
   assert.equal(analysis.model.blocks.get('b0')?.edges[1].ops[0].label, 'relu');
 });
 
