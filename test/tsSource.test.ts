@@ -1221,6 +1221,14 @@ describe('written-out literals', () => {
             objects.add(part);
           }
         }
+        // Quick fixes on a document whose literals are still unexpanded, against one where every
+        // part was located, and so expanded, before the first fix.
+        const fresh = readTypeScriptSource(texts[0]);
+        const editsOf = (doc: SourceDocument) =>
+          pathsOf(doc.value).map((path) => [doc.editor.setNumber(path, 'scale', 0.5), doc.editor.wrapList(path, 'ops', 'scale', 0.5)]);
+        const freshEdits = editsOf(fresh);
+        for (const path of pathsOf(fast.value)) fast.locate(path);
+        assert.deepEqual(freshEdits, editsOf(fast));
         for (const path of pathsOf(fast.value)) {
           for (const part of ['value', 'key'] as const) {
             assert.equal(textAt(texts[0], fast.locate(path, part)), textAt(texts[1], slow.locate(path, part)), `${JSON.stringify(path)} ${part}`);

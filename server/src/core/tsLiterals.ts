@@ -176,7 +176,7 @@ export class LiteralObject extends WrittenOut<ts.ObjectLiteralExpression, Map<st
     const entries = new Map<string, Entry>();
     for (const member of this.node.properties) {
       const property = member as ts.PropertyAssignment;
-      const value = literalValue(property.initializer, this.file, this.frame);
+      const value = literalValue(property.initializer, this);
       // The value is its own slot: the initializer created it, in the same file and call.
       entries.set((property.name as ts.Identifier | ts.StringLiteral).text, { value, slot: value, member });
     }
@@ -193,7 +193,7 @@ export class LiteralArray extends WrittenOut<ts.ArrayLiteralExpression, Entry[]>
     if (this.created) return this.created;
     return this.expand(
       this.node.elements.map((element) => {
-        const value = literalValue(element, this.file, this.frame);
+        const value = literalValue(element, this);
         return { value, slot: value };
       }),
     );
@@ -210,16 +210,30 @@ export function isLiteralValue(value: Value): value is LiteralValue {
   return value instanceof LiteralObject || value instanceof LiteralArray;
 }
 
+/** The written-out literal each value created by expanding one was part of. */
+const containers = new WeakMap<Value, LiteralValue>();
+
+/** Returns the written-out literal whose expansion created the value, if any. */
+export function containerOf(value: Value): LiteralValue | undefined {
+  return containers.get(value);
+}
+
 /** Creates the value of one part of a written-out literal. Nested lists and objects stay unexpanded. */
-function literalValue(node: ts.Expression, file: ModuleFile, frame: CallFrame | undefined): Value {
+function literalValue(node: ts.Expression, container: LiteralValue): Value {
+  const { file, frame } = container;
+  let value: Value;
   switch (node.kind) {
     case SyntaxKind.ObjectLiteralExpression:
-      return new LiteralObject(node as ts.ObjectLiteralExpression, file, frame);
+      value = new LiteralObject(node as ts.ObjectLiteralExpression, file, frame);
+      break;
     case SyntaxKind.ArrayLiteralExpression:
-      return new LiteralArray(node as ts.ArrayLiteralExpression, file, frame);
+      value = new LiteralArray(node as ts.ArrayLiteralExpression, file, frame);
+      break;
     default:
-      return { kind: 'primitive', value: literalPrimitive(node), node, file, frame, reads: 0 };
+      value = { kind: 'primitive', value: literalPrimitive(node), node, file, frame, reads: 0 };
   }
+  containers.set(value, container);
+  return value;
 }
 
 /** Measures a literal known to be written out. */

@@ -9,7 +9,7 @@
 import { MAX_JSON_DEPTH } from './jsonSource';
 import type { Problem, SourceDocument, Span, ValuePath } from './source';
 import { TypeScriptEditor } from './tsEditor';
-import { isLiteralValue } from './tsLiterals';
+import { containerOf, isLiteralValue } from './tsLiterals';
 import { EvaluationStopped, Evaluator } from './tsEvaluator';
 import { nodeSpan, parseDiagnosticsOf, parseModule, type NodeCounts } from './tsSyntax';
 import { isArrayIndex, keyOrigin, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
@@ -197,7 +197,12 @@ export class ModelTree {
   editableNode(value: Value): ts.Node | undefined {
     if (!this.isUnique(value.node, value)) return undefined;
     this.occurrences ??= this.countOccurrences();
-    if (value.reads > 0 || this.occurrences.get(value) !== 1) return undefined;
+    // A value created by expanding a literal after the count appears wherever the literal does.
+    let occurrences = this.occurrences.get(value);
+    for (let outer = containerOf(value); occurrences === undefined && outer; outer = containerOf(outer)) {
+      occurrences = this.occurrences.get(outer);
+    }
+    if (value.reads > 0 || occurrences !== 1) return undefined;
     return value.node;
   }
 
@@ -324,6 +329,11 @@ export class ModelTree {
       if (count > MAX_MODEL_VALUES) return;
       occurrences.set(value, (occurrences.get(value) ?? 0) + 1);
       if (depth > MAX_JSON_DEPTH) return;
+      if (isLiteralValue(value) && !value.expanded) {
+        // toPlain converted it whole, so its values count, but it is not expanded for them.
+        count += value.shape.values - 1;
+        return;
+      }
       if (value.kind === 'array') {
         for (const entry of value.items) visit(entry.value, depth + 1);
       } else if (value.kind === 'object') {
