@@ -50,22 +50,18 @@ export class LiteralChecker {
     if (depth > shape.height) shape.height = depth;
     switch (node.kind) {
       case SyntaxKind.NumericLiteral:
-        return Number((node as ts.NumericLiteral).text);
       case SyntaxKind.StringLiteral:
       case SyntaxKind.NoSubstitutionTemplateLiteral:
-        return (node as ts.StringLiteral).text;
       case SyntaxKind.TrueKeyword:
-        return true;
       case SyntaxKind.FalseKeyword:
-        return false;
       case SyntaxKind.NullKeyword:
-        return null;
+        return literalPrimitive(node);
       case SyntaxKind.PrefixUnaryExpression: {
         const prefix = node as ts.PrefixUnaryExpression;
         if (prefix.operator !== SyntaxKind.MinusToken || prefix.operand.kind !== SyntaxKind.NumericLiteral) return NOT_LITERAL;
         // The minus and its number are two steps.
         shape.steps += 1;
-        return -Number((prefix.operand as ts.NumericLiteral).text);
+        return literalPrimitive(node);
       }
       case SyntaxKind.ObjectLiteralExpression:
       case SyntaxKind.ArrayLiteralExpression: {
@@ -257,6 +253,7 @@ function literalShape(node: ts.Expression): LiteralShape {
   return shape;
 }
 
+/** Returns the value of a leaf of a written-out literal. */
 function literalPrimitive(node: ts.Expression): Primitive {
   switch (node.kind) {
     case SyntaxKind.NumericLiteral:
