@@ -78,7 +78,7 @@ function layoutOf(doc: ReturnType<typeof readJsonSource>): unknown {
   };
 }
 
-const EDIT_TEXTS = ['', '1', '"x"', '{}', '[1, 2]', ', "k": 3', '}', '{', '"', '/*', '// c\n', ' '];
+const EDIT_TEXTS = ['', '1', '"x"', '{}', '[1, 2]', ', "k": 3', '}', '{', '"', '/*', '// c\n', ' ', '} //', '//'];
 
 describe('JSON reader', () => {
   test('a read that patches the previous version equals a full read', () => {

@@ -143,6 +143,9 @@ function patchBlock(earlier: Read & { text: string }, text: string): { read: Rea
   const blockText = ` ${text.slice(valueStart, valueEnd + delta)}`.slice(1);
   const part = readValue(blockText, problems, 2);
   if (problems.length > 0 || part.tooDeep !== undefined || !part.root || part.root.layout === NO_LAYOUT) return undefined;
+  // The block's own closing brace must close what was read. A line comment on the block's last
+  // line would otherwise end with the block's text here, but run on past it in the document.
+  if (part.root.end !== blockText.length) return undefined;
 
   const firstLayout = firstClosed(records, blockLayout);
   const firstRecord = records.layouts[firstLayout * LAYOUT_FIELDS + FIRST];
