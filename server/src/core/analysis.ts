@@ -10,7 +10,7 @@ import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
 import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import { isPlainObject, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit } from './source';
+import { isPlainObject, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
 import { fileSettingsOf, validateModelFile } from './validate';
 
 /** Largest document analysed, in UTF-16 code units (16 Mi); larger text gets one file-too-large finding. */
@@ -210,7 +210,22 @@ export function canDisable(analysis: Analysis, code: Code): boolean {
   const severity = settings?.severity;
   if (severity !== undefined && !isPlainObject(severity)) return false;
   if (!fileSettingsOf(doc, settings)) return false;
+  if (repeatsKeyOnPath(doc, ['settings', 'severity', code])) return false;
   return fileSettingsOf(doc, { ...settings, severity: { ...severity, [code]: 'off' } })?.severity?.[code] === 'off';
+}
+
+/**
+ * Tests whether a key along the path is written twice in its object. The reader keeps the last
+ * one, where the duplicate is reported, but jsonc-parser's modify edits the first.
+ */
+function repeatsKeyOnPath(doc: SourceDocument, path: ValuePath): boolean {
+  const duplicates = doc.problems.filter((problem) => problem.code === 'duplicate-key');
+  if (duplicates.length === 0) return false;
+  for (let length = 1; length <= path.length; length++) {
+    const key = doc.locate(path.slice(0, length), 'key');
+    if (key && duplicates.some((problem) => problem.span.start === key.start && problem.span.end === key.end)) return true;
+  }
+  return false;
 }
 
 /**

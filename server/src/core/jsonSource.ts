@@ -59,16 +59,19 @@ const INDEXED_OBJECT_SIZE = 16;
 export function readJsonSource(text: string, previous?: SourceDocument): SourceDocument {
   const earlier = previous && cleanReads.get(previous);
   const patched = previous && earlier && patchBlock(earlier, text);
-  if (previous && patched) {
+  if (previous && patched && patched !== BROKEN_BLOCK) {
     // The earlier read's tables and value now describe the new text.
     cleanReads.delete(previous);
     const patch = patched.block === undefined ? undefined : { from: previous.revision ?? {}, block: patched.block, end: patched.end, delta: patched.delta };
     return jsonDocument(text, patched.read, [], patch);
   }
   const problems: Problem[] = [];
+  // While someone types, a text with a syntax error mostly follows a block or a version with one,
+  // and the direct read would scan it up to the error for nothing.
+  const likelyBroken = patched === BROKEN_BLOCK || (previous?.problems.some((problem) => problem.code === 'syntax-error') ?? false);
   // A byte order mark at the start is read as a space, which keeps every offset: an editor drops
   // it before sending the text, and the CLI when it reads a file, but another client may not.
-  const read = readValue(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text, problems);
+  const read = readValue(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text, problems, 0, !likelyBroken);
   if (read.tooDeep !== undefined) {
     problems.length = 0;
     problems.push({
@@ -105,14 +108,17 @@ function jsonDocument(text: string, read: Read, problems: Problem[], patch?: Blo
   return doc;
 }
 
+/** Returned by patchBlock when the edited block's text alone has a syntax error. */
+const BROKEN_BLOCK: unique symbol = Symbol('broken block');
+
 /**
  * Returns the read of `text` made from the earlier read by reading again only the block that an
  * edit changed. The earlier read's value and, where the layout keeps its shape, its tables are
  * updated in place. Returns undefined, and changes nothing, when the edit is not inside the
  * braces of one block under "blocks", and when that block's new text has a problem, which can
- * change how the rest parses.
+ * change how the rest parses. A syntax error there gives BROKEN_BLOCK instead.
  */
-function patchBlock(earlier: Read & { text: string }, text: string): { read: Read; block?: string; end: number; delta: number } | undefined {
+function patchBlock(earlier: Read & { text: string }, text: string): { read: Read; block?: string; end: number; delta: number } | typeof BROKEN_BLOCK | undefined {
   const before = earlier.text;
   const { root, records } = earlier;
   if (!root || root.layout === NO_LAYOUT) return undefined;
@@ -142,6 +148,7 @@ function patchBlock(earlier: Read & { text: string }, text: string): { read: Rea
   // from holding on to the whole document, which would keep one document text per edit alive.
   const blockText = ` ${text.slice(valueStart, valueEnd + delta)}`.slice(1);
   const part = readValue(blockText, problems, 2);
+  if (problems.some((problem) => problem.code === 'syntax-error')) return BROKEN_BLOCK;
   if (problems.length > 0 || part.tooDeep !== undefined || !part.root || part.root.layout === NO_LAYOUT) return undefined;
   // The block's own closing brace must close what was read. A line comment on the block's last
   // line would otherwise end with the block's text here, but run on past it in the document.
@@ -347,11 +354,12 @@ function spliceRecords(whole: Records, part: Records, splice: Splice): { records
 /**
  * Reads a text's value with its range tables. A text without syntax errors is read straight from
  * jsonc-parser's scanner. Any other text, or one nested past MAX_JSON_DEPTH, is read again by
- * jsonc-parser's visitor, which recovers from errors and reports them.
+ * jsonc-parser's visitor, which recovers from errors and reports them. Without `tryDirect` the
+ * visitor reads it at once.
  */
-function readValue(text: string, problems: Problem[], outerDepth = 0): ReturnType<ValueReader['read']> {
+function readValue(text: string, problems: Problem[], outerDepth = 0, tryDirect = true): ReturnType<ValueReader['read']> {
   const reported = problems.length;
-  const direct = new ValueReader(problems, outerDepth).readValid(text);
+  const direct = tryDirect ? new ValueReader(problems, outerDepth).readValid(text) : undefined;
   if (direct) return direct;
   // Problems found before the scan stopped come again from the second read.
   problems.length = reported;
