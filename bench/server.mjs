@@ -20,11 +20,10 @@ export const EDITS = 200;
 /** Edits stop early once a model's edits took this long, after at least MIN_EDITS. */
 const EDIT_BUDGET_MS = 90_000;
 const MIN_EDITS = 20;
-/**
- * One codeAction/resolve of the "Disable <code> in this file" action every this many edits: the
- * server analyses the whole edited file again to check that edit.
- */
+/** One codeAction/resolve of the "Disable <code> in this file" action every this many edits. */
 const RESOLVE_EVERY = 10;
+/** Times a quote is typed before a scale, which breaks the JSON, and removed again. */
+const BROKEN_EDITS = 20;
 export const BURST_EDITS = 100;
 export const MEMORY_CYCLES = 10_000;
 export const MEMORY_FIRST_CYCLES = 1_000;
@@ -194,6 +193,21 @@ class ScaleEditor {
     return { range, newText: replacement, offset: last, block: this.blockAt(last) };
   }
 
+  /**
+   * Returns an edit that types a quote before the next scale, which leaves a string open, and the
+   * edit that removes it. The text is the same after both, so the line index stays valid.
+   */
+  breakAndRepair() {
+    const target = this.targets[(this.next * 7) % this.targets.length];
+    this.next += 1;
+    const at = this.lines.positionAt(target.start);
+    const after = { line: at.line, character: at.character + 1 };
+    return [
+      { range: { start: at, end: at }, newText: '"' },
+      { range: { start: at, end: after }, newText: '' },
+    ];
+  }
+
   blockAt(offset) {
     let low = 0;
     let high = this.blockKeys.length - 1;
@@ -317,6 +331,18 @@ export async function measureEditing(serverPath, parts, path, count, edits) {
     }
     const rssAfterEdits = client.rssMb();
 
+    // A text with a syntax error is read in full, not one block at a time.
+    const broken = { breaking: [], repairing: [] };
+    for (let i = 0; i < BROKEN_EDITS; i++) {
+      const [breaking, repairing] = editor.breakAndRepair();
+      for (const [name, edit] of [['breaking', breaking], ['repairing', repairing]]) {
+        version += 1;
+        const sentAt = performance.now();
+        await client.change(uri, version, edit.range, edit.newText);
+        broken[name].push((await client.diagnosticsOf(version)).at - sentAt);
+      }
+    }
+
     const burst = await measureBurst(client, uri, editor, version);
     version = burst.lastVersion;
     await client.stop();
@@ -330,6 +356,18 @@ export async function measureEditing(serverPath, parts, path, count, edits) {
       p95: percentile(latency.didChange, 95),
       target: { p95Ms: budget },
       detail: parts.delayMs !== undefined ? `p95 without the ${parts.delayMs} ms delay: ${(percentile(latency.didChange, 95) - parts.delayMs).toFixed(1)} ms` : undefined,
+    });
+    rows.push({
+      id: `e-break-${count}`,
+      measure: `e. didChange that types a quote, breaking the JSON, to publishDiagnostics (${count} blocks, ${broken.breaking.length} edits)`,
+      value: median(broken.breaking),
+      p95: percentile(broken.breaking, 95),
+    });
+    rows.push({
+      id: `e-repair-${count}`,
+      measure: `e. didChange that removes the quote again (${count} blocks, ${broken.repairing.length} edits)`,
+      value: median(broken.repairing),
+      p95: percentile(broken.repairing, 95),
     });
     for (const [name, samples] of Object.entries(latency)) {
       if (name === 'didChange' || samples.length === 0) continue;
