@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type Node } from 'jsonc-parser';
-import { editSetsOnly, readJsonSource, setJsonValue } from '../server/src/core/jsonSource';
+import { editSetsOnly, readJsonSource, setJsonValue, spacedJson } from '../server/src/core/jsonSource';
 import type { ValuePath } from '../server/src/core/source';
 
 /** Renders a value as JSON with comments between lines and, at random, trailing commas. */
@@ -280,13 +280,30 @@ describe('setting a value without reading the model', () => {
         let edited = text;
         for (const edit of [...ours].sort((a, b) => b.span.start - a.span.start)) edited = edited.slice(0, edit.span.start) + edit.newText + edited.slice(edit.span.end);
         // On one line, modify's formatting would rewrite the whole line, cut values included, so
-        // the value goes in unformatted. With an indent, each key has its own line.
+        // the value goes in on one line, spaced. With an indent, each key has its own line.
         const theirs = applyEdits(text, modify(text, path, 'off', { formattingOptions: formatting }));
+        const oneLine = applyEdits(
+          text,
+          modify(text, path, 'off', {}).map((edit) => ({ ...edit, content: spacedJson(edit.content) })),
+        );
         if (indent > 0) assert.equal(edited, theirs);
-        else assert.ok(edited === theirs || edited === applyEdits(text, modify(text, path, 'off', {})), edited);
+        else assert.ok(edited === theirs || edited === oneLine, edited);
       }),
       { seed: 17, numRuns: 600 },
     );
+  });
+
+  test('one-line model gets a spaced entry', () => {
+    const text = '{"reslint": 1, "settings": {"model": "seed"}, "layers": [["relu"]]}';
+    const edits = setJsonValue(readJsonSource(text), path, 'off', { insertSpaces: true, tabSize: 2, eol: '\n' });
+    assert.ok(edits);
+    const edited = applyEdits(text, edits.map((edit) => ({ offset: edit.span.start, length: edit.span.end - edit.span.start, content: edit.newText })));
+    assert.equal(edited, '{"reslint": 1, "settings": {"model": "seed", "severity": { "block-exploding": "off" }}, "layers": [["relu"]]}');
+  });
+
+  test('spacedJson spaces only outside strings', () => {
+    assert.equal(spacedJson(',"a": {"b":[1,2,[]],"c":{}}'), ', "a": { "b": [ 1, 2, [] ], "c": {} }');
+    assert.equal(spacedJson('"s": "x,y: {z}", "t": "\\"{,"'), '"s": "x,y: {z}", "t": "\\"{,"');
   });
 
   test('check rejects edits beyond the key', () => {

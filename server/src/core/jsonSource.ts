@@ -785,7 +785,7 @@ function keyPosition(records: Records, layout: number, key: string): number {
  * path cut to 0: on a large model, the blocks become one character. The lines, indents and
  * nesting around the path stay as they are, so the edits are those that modify makes on the
  * whole text. When its formatting would take in a cut value, as on a model written on one line,
- * the value is inserted unformatted instead.
+ * the value is inserted on one line, with a space after each comma and colon.
  */
 export function setJsonValue(doc: SourceDocument, path: readonly string[], value: unknown, formatting: FormattingOptions): TextEdit[] | undefined {
   const levels = objectsOnPath(doc, path);
@@ -793,14 +793,15 @@ export function setJsonValue(doc: SourceDocument, path: readonly string[], value
   const cuts = levels.flatMap((level) => level.others.map((other) => ({ span: other.valueSpan, newText: '0' })));
   const skeleton = cutValues(doc.text, { start: 0, end: doc.text.length }, cuts);
   if (!skeleton) return undefined;
-  for (const options of [{ formattingOptions: formatting }, {}]) {
+  for (const options of [{ formattingOptions: formatting }, { spaced: true }, {}]) {
     let edits: ReturnType<typeof modify>;
     try {
-      edits = modify(skeleton.text, [...path], value, options);
+      edits = modify(skeleton.text, [...path], value, 'spaced' in options ? {} : options);
     } catch {
       // modify throws when a value on the path is not an object, which objectsOnPath has ruled out.
       return undefined;
     }
+    if ('spaced' in options) edits = edits.map((edit) => ({ ...edit, content: spacedJson(edit.content) }));
     const mapped = edits.map((edit) => {
       // Formatting widens an edit to whole lines, so it can take in the end of a cut value.
       // The text that the edit keeps is trimmed off before the edit is mapped back.
@@ -815,6 +816,21 @@ export function setJsonValue(doc: SourceDocument, path: readonly string[], value
     if (mapped.length > 0 && editSetsOnly(doc, mapped, path, value)) return mapped;
   }
   return undefined;
+}
+
+/**
+ * Puts a space after each comma and colon and inside non-empty braces and brackets of JSON text,
+ * outside its strings: `,"a": {"b":1}` becomes `, "a": { "b": 1 }`. Without formatting options
+ * jsonc-parser's modify writes a value as JSON.stringify does, with no spaces.
+ */
+export function spacedJson(text: string): string {
+  return text.replace(/("(?:[^"\\]|\\.)*")|\s*([,:])\s*|([{[])\s*(?![}\]])|\s*([}\]])/g, (match, string, separator, open, close, offset) => {
+    if (string !== undefined) return string;
+    if (separator !== undefined) return `${separator} `;
+    if (open !== undefined) return `${open} `;
+    // A closing brace or bracket right after its opening one stays empty.
+    return /[{[]\s*$/.test(text.slice(0, offset)) ? close : ` ${close}`;
+  });
 }
 
 /**
