@@ -143,7 +143,8 @@ describe('scale solver', () => {
 
   test('applying a stage fix removes the stage finding', () => {
     for (const model of MODEL_NAMES) {
-      for (const repeat of [12, 50, 1000, 1e9]) {
+      // At 10^12 repeats a fix aimed at the band edge itself landed a hair outside it.
+      for (const repeat of [12, 50, 1000, 1e9, 1e12, 1e13]) {
         const text = JSON.stringify(repeatedModel(residualBlock([{ gain: 0.5 }]), repeat), null, 2);
         const analysis = analyzeText(text, 'json', { settings: { model } });
         const stage = analysis.findings.find((f) => f.code === 'stage-out-of-band');
@@ -154,6 +155,19 @@ describe('scale solver', () => {
         assert.deepEqual(codesOf(after).filter((code) => code === 'stage-out-of-band'), [], `${model} x${repeat}: ${edited}`);
         assertClose(Math.pow(10, after.network.layers[0].byModel[model].log10Wl), Math.pow(10, fix.solution.log10Wl), 1e-9, 'stated W_l');
       }
+    }
+  });
+
+  test('network fix at huge repeats clears it', () => {
+    for (const repeat of [1e12, 2e12, 1e13]) {
+      const text = JSON.stringify(repeatedModel(residualBlock([{ gain: 0.5 }]), repeat), null, 2);
+      const analysis = analyzeText(text, 'json');
+      const network = analysis.findings.find((f) => f.code === 'network-exploding');
+      assert.ok(network, `x${repeat}: ${codesOf(analysis).join(', ')}`);
+      const [fix] = fixesFor(analysis, network).fixes;
+      assert.ok(fix, `x${repeat}: no fix`);
+      const after = analyzeText(applyEdits(text, fix.edits), 'json');
+      assert.deepEqual(codesOf(after).filter((code) => code.startsWith('network-') || code === 'stage-out-of-band'), [], `x${repeat}`);
     }
   });
 
