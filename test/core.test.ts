@@ -171,6 +171,24 @@ describe('scale solver', () => {
     }
   });
 
+  test('network finding at the layer that explodes', () => {
+    // The running W falls below the band in layer 0, then layer 1 takes it far above.
+    const text = JSON.stringify(
+      {
+        reslint: 1,
+        blocks: { v: { paths: { r: [{ gain: 0.75 }] } }, x: residualBlock([{ gain: 0.27 }]) },
+        layers: [{ block: 'v', repeat: 20 }, { block: 'x', repeat: 1e12 }],
+      },
+      null,
+      2,
+    );
+    const analysis = analyzeText(text, 'json');
+    const network = analysis.findings.find((f) => f.code === 'network-exploding');
+    assert.ok(network, codesOf(analysis).join(', '));
+    assert.equal(network.span.start, text.indexOf('{\n      "block": "x"'));
+    assert.match(network.message, /first falls below the band at layers\[0\], repeat 17 of 20, and ends above it\./);
+  });
+
   test('fix on a nested block states the network W of the edited text', () => {
     // "inner" is used inside "outer" and on its own; "other" is unrelated and keeps its result.
     const model = {

@@ -1,5 +1,5 @@
 // Smoothness findings from the analysis results, and the scale fixes that resolve them.
-import { BlockAnalyzer, networkLog10W, type BlockResult, type NetworkResult } from './analyze';
+import { BlockAnalyzer, networkLog10W, type BlockResult, type LayerResult, type NetworkResult } from './analyze';
 import type { Code } from './codes';
 import { LOG_ZERO, formatLog10, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
@@ -95,14 +95,23 @@ export function smoothnessFindings(
     const below = w < band.log10Min;
     const exit = network.bandExit;
     const exitLayer = exit ? model.layers[exit.layerIndex] : undefined;
+    const sameSide = exit?.side === (below ? 'low' : 'high');
+    const leaves = exit?.side === 'low' ? 'first falls below' : 'first rises above';
     const where =
       exit && exitLayer
-        ? ` The running W leaves the band at layers[${exit.layerIndex}]${exitLayer.repeat > 1 ? `, repeat ${exit.repeat} of ${exitLayer.repeat}` : ''}.`
+        ? ` The running W ${leaves} the band at layers[${exit.layerIndex}]${exitLayer.repeat > 1 ? `, repeat ${exit.repeat} of ${exitLayer.repeat}` : ''}${sameSide ? '' : `, and ends ${below ? 'below' : 'above'} it`}.`
         : '';
+    // Where the running W first left the band on the other side, the finding is shown at the
+    // layer that moves W furthest toward its final side instead, since fixing it starts there.
+    const strongest = network.layers.reduce<LayerResult | undefined>(
+      (best, entry) => (!best || (below ? entry.log10Layer < best.log10Layer : entry.log10Layer > best.log10Layer) ? entry : best),
+      undefined,
+    );
+    const shownLayer = sameSide ? exitLayer : (strongest?.layer ?? exitLayer);
     findings.push({
       code: below ? 'network-vanishing' : 'network-exploding',
       message: `Network W = ${fmtW(w)} under the ${modelName} model is ${below ? 'below the band minimum' : 'above the band maximum'} ${fmtW(below ? band.log10Min : band.log10Max)}: gradients ${below ? 'vanish' : 'explode'} toward the input.${where}`,
-      span: exitLayer?.span ?? model.layersSpan ?? { start: 0, end: 1 },
+      span: shownLayer?.span ?? model.layersSpan ?? { start: 0, end: 1 },
       subject: { kind: 'network', side: below ? 'low' : 'high' },
     });
   }
