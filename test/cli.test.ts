@@ -100,6 +100,15 @@ describe('examples', () => {
     assert.match(stdout, /x branch "A -> out": /);
   });
 
+  test('explain says why duplicate keys hide scales', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-duplicate-'));
+    const file = join(folder, 'duplicate.arch.json');
+    writeFileSync(file, '{"reslint": 1, "name": "a", "name": "b", "blocks": {"b": {"paths": {"s": [], "r": ["relu"]}}}, "layers": [{"block": "b", "repeat": 30}]}');
+    const { stdout } = reslint(['explain', file]);
+    assert.match(stdout, /suggested scales: none while the file has syntax errors or duplicate keys; fix those first\./);
+    assert.doesNotMatch(stdout, /suggested scales \(\* preferred\)/);
+  });
+
   test('explain without an analysable layer leaves W undefined', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-empty-'));
     const file = join(folder, 'broken.arch.json');

@@ -158,6 +158,10 @@ export function explainText(path: string, text: string, analysis: Analysis): str
     out.push('');
     out.push('suggested scales (* preferred):');
     for (const line of fixLines) out.push(line);
+  } else if (analysis.findings.some((finding) => finding.subject) && analysis.findings.some((finding) => finding.code === 'syntax-error' || finding.code === 'duplicate-key')) {
+    // fixesFor gives none here, because a path could name either of two properties.
+    out.push('');
+    out.push('suggested scales: none while the file has syntax errors or duplicate keys; fix those first.');
   }
 
   out.push('');
