@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { analyzeText, canDisable, disableEdits, fixesFor } from '../server/src/core/analysis';
 import { CATALOG } from '../server/src/core/catalog';
-import { CODES } from '../server/src/core/codes';
+import { canTurnOff, CODES, type Code } from '../server/src/core/codes';
 import { formatLog10 } from '../server/src/core/logmath';
 import { readJsonSource } from '../server/src/core/jsonSource';
 import { ModelFile, modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
@@ -353,6 +353,13 @@ describe('JSON Schema', () => {
 });
 
 describe('README', () => {
+  test('README lists the codes that cannot be off', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const listed = /the codes that leave part of the model unanalysed, (.*?), can be lowered/.exec(readme)?.[1] ?? '';
+    const codes = [...listed.matchAll(/`([a-z-]+)`/g)].map((match) => match[1]);
+    assert.deepEqual(codes.sort(), (Object.keys(CODES) as Code[]).filter((code) => !canTurnOff(code)).sort());
+  });
+
   test('the format example analyses without errors', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const example = /```jsonc\n([\s\S]*?)```/.exec(readme)?.[1];

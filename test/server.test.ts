@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
 import { DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../server/src/core/lines';
-import { contributedProperties } from '../server/src/server/settings';
+import { contributedProperties, parseServerSettings } from '../server/src/server/settings';
 import { applyWorkspaceEdit, didChangeMessage, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'lsp');
@@ -687,6 +687,16 @@ describe('settings', () => {
   test('settings are requested per document', () => {
     assert.ok(client.configurationRequests > 0);
   });
+});
+
+test('editor severity off only where allowed', () => {
+  const blocking = parseServerSettings({ severity: { 'unknown-op': 'off' } });
+  assert.deepEqual(blocking.settings.severity, {});
+  assert.equal(blocking.problems.length, 1);
+  assert.match(blocking.problems[0], /^invalid setting reslint\.severity\.unknown-op \("off"\): /);
+  const allowed = parseServerSettings({ severity: { 'unknown-op': 'hint', 'block-vanishing': 'off' } });
+  assert.deepEqual(allowed.problems, []);
+  assert.deepEqual(allowed.settings.severity, { 'unknown-op': 'hint', 'block-vanishing': 'off' });
 });
 
 test('package.json settings equal the schema', () => {

@@ -3,7 +3,9 @@
 import type { FormattingOptions } from 'jsonc-parser';
 import { analyzeNetwork, BlockAnalyzer, type Band, type BlockResult, type NetworkResult } from './analyze';
 import { carriedParts, unchangedParts, type CarriedParts } from './carryOver';
-import { CODES, type Code, type Severity } from './codes';
+import { canTurnOff, CODES, type Code, type Severity } from './codes';
+
+export { canTurnOff };
 import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix } from './findings';
 import { GAIN_MODELS } from './gain';
 import { readJsonSource, setJsonValue } from './jsonSource';
@@ -186,17 +188,6 @@ function appendAll<T>(target: T[], items: readonly T[]): void {
 }
 
 /**
- * Codes that leave part of the model unanalysed. Their severity can be lowered but not set to
- * "off", so a report never passes silently while W leaves out a layer.
- */
-const BLOCKING_CODES = new Set<Code>(['syntax-error', 'schema', 'invalid-number', 'unknown-op', 'unknown-block', 'cycle', 'graph-shape', 'file-too-large']);
-
-/** Returns whether a file's "severity" setting can turn the code off; codes that leave part of the model unanalysed cannot be. */
-export function canTurnOff(code: Code): boolean {
-  return !BLOCKING_CODES.has(code);
-}
-
-/**
  * Returns whether adding "off" for `code` to a JSON model's "settings.severity" turns the code
  * off: the code can be turned off, the text has no syntax error, "settings" and "severity" are
  * objects or absent, and the settings are valid before and after, as validation reads them.
@@ -254,7 +245,7 @@ function settleSeverities(problems: Problem[], settings: EffectiveSettings, leng
     if (seen.has(key)) continue;
     seen.add(key);
     const requested = Object.hasOwn(settings.severity, problem.code) ? settings.severity[problem.code] : undefined;
-    const override = requested === 'off' && BLOCKING_CODES.has(problem.code) ? undefined : requested;
+    const override = requested === 'off' && !canTurnOff(problem.code) ? undefined : requested;
     if (override === 'off') continue;
     findings.push({
       ...problem,

@@ -36,3 +36,14 @@ export type Code = keyof typeof CODES;
 export function codeDocsUrl(codesPageUrl: string, code: Code): string {
   return `${codesPageUrl}#${code}`;
 }
+
+/**
+ * Codes that leave part of the model unanalysed. Their severity can be lowered but not set to
+ * "off", so a report never passes silently while W leaves out a layer.
+ */
+const BLOCKING_CODES = new Set<Code>(['syntax-error', 'schema', 'invalid-number', 'unknown-op', 'unknown-block', 'cycle', 'graph-shape', 'file-too-large']);
+
+/** Returns whether a "severity" setting can turn the code off; codes that leave part of the model unanalysed cannot be. */
+export function canTurnOff(code: Code): boolean {
+  return !BLOCKING_CODES.has(code);
+}

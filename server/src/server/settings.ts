@@ -3,7 +3,7 @@
 
 // A namespace import lets esbuild drop the parts of zod that are not used, such as its locales.
 import * as z from 'zod';
-import { CODES, type Code } from '../core/codes';
+import { canTurnOff, CODES, type Code } from '../core/codes';
 import { Band, MODEL_NAMES, SEVERITY_NAMES, type AnalysisSettings } from '../core/schema';
 
 /** The configuration section: settings are named `reslint.<key>`. */
@@ -14,11 +14,19 @@ const codeNames = Object.keys(CODES) as Code[];
 const severityOverrides = z
   .strictObject(
     Object.fromEntries(
-      codeNames.map((code) => [code, z.enum(SEVERITY_NAMES).optional().describe(CODES[code].summary)]),
+      codeNames.map((code) => [
+        code,
+        canTurnOff(code)
+          ? z.enum(SEVERITY_NAMES).optional().describe(CODES[code].summary)
+          : z
+              .enum(SEVERITY_NAMES.filter((name) => name !== 'off'))
+              .optional()
+              .describe(`${CODES[code].summary} It leaves part of the model unanalysed, so it cannot be "off".`),
+      ]),
     ) as Record<Code, z.ZodOptional<z.ZodEnum<{ [K in (typeof SEVERITY_NAMES)[number]]: K }>>>,
   )
   .default({})
-  .describe('Severity per finding code ("error", "warning", "information", "hint"), or "off" to hide that code. A model file\'s own "settings.severity" takes precedence.')
+  .describe('Severity per finding code ("error", "warning", "information", "hint"), or "off" to hide that code; codes that leave part of the model unanalysed cannot be "off". A model file\'s own "settings.severity" takes precedence.')
   .meta({ scope: 'resource' });
 
 /** Every setting, with its default and description; `scope` is VS Code's setting scope. */
