@@ -272,7 +272,7 @@ function literalPrimitive(node: ts.Expression): Primitive {
 }
 
 /** Converts a written-out literal straight to the plain value that validation reads. */
-export function plainOfLiteral(node: ts.Expression): unknown {
+function plainOfLiteral(node: ts.Expression): unknown {
   switch (node.kind) {
     case SyntaxKind.ObjectLiteralExpression: {
       const object: Record<string, unknown> = {};
