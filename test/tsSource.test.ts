@@ -607,6 +607,18 @@ export default defineModel({ reslint: 1, description: a as string, layers: [] })
     assert.match(assertSkipped(fixture, 'a'), /depends on its own value/);
   });
 
+  test('unevaluated layers are not missing', () => {
+    const text = model(`export default defineModel({ reslint: 1, layers: Array.from({ length: ${MAX_ARRAY_LENGTH + 1} }, () => ['relu']) });`);
+    const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    assert.deepEqual(
+      analysis.findings.map((finding) => finding.code),
+      ['not-evaluated'],
+    );
+    // Without the key in the text, its absence is reported.
+    const missing = analyzeText(model(`export default defineModel({ reslint: 1 });`), 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    assert.match(missing.findings.map((finding) => finding.message).join(' '), /Missing "layers"/);
+  });
+
   test('duplicate keys are reported', () => {
     const fixture = read(model(`export default defineModel({ reslint: 1, name: 'a', ⟦second⟧name⟦/second⟧: 'b', layers: [] });`));
     const duplicates = problemsWith(fixture.doc, 'duplicate-key');

@@ -43,6 +43,11 @@ export interface SourceDocument {
   revision?: object;
   /** Text edits in this document's own syntax, for quick fixes. */
   editor: SourceEditor;
+  /**
+   * Top-level keys written in the document whose values could not be read (a TypeScript
+   * expression not evaluated), so they are absent from `value` but not missing from the text.
+   */
+  unreadKeys?: ReadonlySet<string>;
 }
 
 /** The record of a read made from an earlier version's read by reading one block again. */

@@ -68,6 +68,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     problems,
     length: text.length,
     editor: new TypeScriptEditor(text, tree),
+    unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
   };
 }
 

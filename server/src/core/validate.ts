@@ -39,7 +39,8 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
   for (const [key, schema] of Object.entries(ModelFileShape)) {
     const value = raw[key];
     if (value === undefined) {
-      if (!schema.safeParse(undefined).success) {
+      // A key whose value was not evaluated already has a problem that says why.
+      if (!doc.unreadKeys?.has(key) && !schema.safeParse(undefined).success) {
         problems.push({ code: 'schema', message: missingKeyMessage(key), span: locateNearest(doc, []) });
       }
       continue;
