@@ -39,7 +39,7 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
   for (const [key, schema] of Object.entries(ModelFileShape)) {
     const value = raw[key];
     if (value === undefined) {
-      // A key whose value was not evaluated already has a problem that says why.
+      // A key whose value was not evaluated already has a problem that explains why.
       if (!doc.unreadKeys?.has(key) && !schema.safeParse(undefined).success) {
         problems.push({ code: 'schema', message: missingKeyMessage(key), span: locateNearest(doc, []) });
       }
