@@ -171,6 +171,15 @@ describe('scale solver', () => {
     }
   });
 
+  test('graph-shape names the missing path', () => {
+    const graph = [{ from: 'in', to: 'out' }, { from: 'Q', to: 'out' }, { from: 'in', to: 'R' }];
+    const analysis = analyzeText(JSON.stringify({ reslint: 1, blocks: { g: { graph } }, layers: [{ block: 'g' }] }), 'json');
+    const messages = analysis.findings.filter((f) => f.code === 'graph-shape').map((f) => f.message);
+    assert.equal(messages.length, 2);
+    assert.match(messages[0], /Add a path from "in" to "Q", or remove the edge\.$/);
+    assert.match(messages[1], /Add a path from "R" to "out", or remove the edge\.$/);
+  });
+
   test('network finding at the layer that explodes', () => {
     // The running W falls below the band in layer 0, then layer 1 takes it far above.
     const text = JSON.stringify(

@@ -607,13 +607,13 @@ function checkReachability(block: BlockNode, outgoing: Map<string, EdgeNode[]>, 
     if (!reached.has(edge.from)) {
       problems.push({
         code: 'graph-shape',
-        message: `Edge ${edge.name} of block "${block.name}" starts at "${edge.from}", which no path from "in" reaches; it carries no gradient. Connect "${edge.from}" to "in" or remove the edge.`,
+        message: `Edge ${edge.name} of block "${block.name}" starts at "${edge.from}", which no path from "in" reaches; it carries no gradient. Add a path from "in" to "${edge.from}", or remove the edge.`,
         span: edge.span,
       });
     } else if (edge.to !== OUTPUT_NODE && !(outgoing.get(edge.to)?.length)) {
       problems.push({
         code: 'graph-shape',
-        message: `Edge ${edge.name} of block "${block.name}" ends at "${edge.to}", which has no way on to "out"; it carries no gradient. Connect "${edge.to}" to "out" or remove the edge.`,
+        message: `Edge ${edge.name} of block "${block.name}" ends at "${edge.to}", which has no way on to "out"; it carries no gradient. Add a path from "${edge.to}" to "out", or remove the edge.`,
         span: edge.span,
       });
     }
