@@ -160,15 +160,15 @@ function hostSettings(values: { model?: string; band?: string; tolerance?: strin
     raw.model = values.model;
   }
   if (values.band !== undefined) {
-    const parts = values.band.split(',').map((part) => Number(part.trim()));
+    const parts = values.band.split(',').map((part) => decimal(part.trim()));
     if (parts.length !== 2 || parts.some((part) => !Number.isFinite(part))) {
       throw new UsageError(`invalid --band "${values.band}"; expected two finite numbers "min,max", for example 0.01,100`);
     }
     raw.band = parts;
   }
   if (values.tolerance !== undefined) {
-    const tolerance = Number(values.tolerance);
-    if (values.tolerance.trim() === '' || !(tolerance >= 0 && tolerance < 1)) {
+    const tolerance = decimal(values.tolerance.trim());
+    if (!(tolerance >= 0 && tolerance < 1)) {
       throw new UsageError(`invalid --tolerance "${values.tolerance}"; expected a number from 0 up to (not including) 1, for example 0.1`);
     }
     raw.tolerance = tolerance;
@@ -181,8 +181,16 @@ function hostSettings(values: { model?: string; band?: string; tolerance?: strin
   return parsed.data;
 }
 
+/**
+ * Reads a number written in decimal, as JSON writes it (with an optional sign), or returns NaN.
+ * Number() alone would also take "0x10", "0b1" and an empty string (as 0).
+ */
+function decimal(text: string): number {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
+}
+
 function parseCount(text: string): number {
-  const value = Number(text);
+  const value = decimal(text);
   if (!Number.isInteger(value) || value < 0) throw new UsageError(`invalid --max-warnings "${text}"; expected a whole number >= 0`);
   return value;
 }
