@@ -443,9 +443,9 @@ export class Evaluator implements NativeHost, ModuleHost {
     const literal = this.literals.read(node);
     if (!literal) return undefined;
     const { shape, plain } = literal;
-    // Node by node, a literal that runs out of steps stops, and one nested past the limit skips
-    // its deepest parts, at an inner node. Evaluating it that way reports the problem there.
-    // evaluate() took the literal's own step and nesting level.
+    // Node by node, evaluation stops or skips at an inner node when a literal runs out of steps
+    // or is nested past the limit. Such a literal is evaluated that way, so the problem is shown
+    // there. evaluate() has already taken the literal's own step and nesting level.
     if (this.steps + shape.steps - 1 > MAX_STEPS || this.nesting + shape.height > MAX_NESTING) return undefined;
     this.step(shape.steps - 1);
     const { file, frame } = this.context;

@@ -13,7 +13,7 @@ const SyntaxKind = ts.SyntaxKind;
 /** Deepest literal handled here. Deeper ones are evaluated node by node, under the evaluator's nesting limits. */
 const MAX_LITERAL_HEIGHT = 64;
 
-/** The shape of a written-out literal, counted once when it is first checked. */
+/** The shape of a written-out literal, counted when it is checked or first needed. */
 export interface LiteralShape {
   /** Values in the literal, itself included, as the front end counts them. */
   values: number;
@@ -28,8 +28,8 @@ const NOT_LITERAL: unique symbol = Symbol('not a written-out literal');
 
 /**
  * Finds the written-out literals among object and array literal expressions, converting each to
- * its plain value as it checks it. It remembers the literals found not written out, so that
- * checking each level of a nest costs no more than checking the outermost one.
+ * its plain value as it checks it. It remembers the literals found not written out, so each of
+ * them is checked once. A written-out part of one is checked again when it is evaluated.
  */
 export class LiteralChecker {
   private readonly notLiteral = new Set<ts.Node>();
