@@ -308,6 +308,25 @@ describe('validation', () => {
     });
   }
 
+  test('a bound that zod reports twice gives one finding', () => {
+    const analysis = analyzeText('{"reslint": 1, "layers": [{"ops": ["relu"], "repeat": 1e308}]}', 'json');
+    assert.deepEqual(
+      analysis.findings.map((finding) => finding.message),
+      ['"layers[0].repeat" is 1e+308; it must be at most 9007199254740991.'],
+    );
+  });
+
+  test('findings at one offset are ordered by code', () => {
+    // A zero gain blocks the gradient and makes the whole network vanish, reported at one offset.
+    const text = '{"reslint": 1, "layers": [["rleu"], [{"gain": 0}]]}';
+    const findings = analyzeText(text, 'json').findings;
+    assert.deepEqual(
+      findings.map((finding) => finding.code),
+      ['unknown-op', 'blocked-gradient', 'network-vanishing'],
+    );
+    assert.equal(findings[1].span.start, findings[2].span.start);
+  });
+
   test('unknown op suggests the nearest name and points at it', () => {
     const text = '{"reslint": 1, "layers": [["conv", "rleu"]]}';
     const finding = analyzeText(text, 'json').findings.find((f) => f.code === 'unknown-op');
