@@ -308,6 +308,24 @@ describe('validation', () => {
     });
   }
 
+  test('an unknown key next to another mistake is an unknown-key warning', () => {
+    const text = '{"reslint": 1, "layers": [[{"opp": "relu"}], [{"op": "relu", "gain": "x", "zz": 1}], {"ops": [], "repeat": 0, "qq": 1}]}';
+    const findings = analyzeText(text, 'json').findings;
+    assert.deepEqual(
+      findings.map((finding) => [finding.code, text.slice(finding.span.start, finding.span.end)]),
+      [
+        ['schema', '{"opp": "relu"}'],
+        ['unknown-key', '"opp"'],
+        ['schema', '"x"'],
+        ['unknown-key', '"zz"'],
+        ['invalid-number', '0'],
+        ['unknown-key', '"qq"'],
+      ],
+    );
+    assert.match(findings[1].message, /Did you mean "op"\?/);
+    assert.ok(findings.every((finding) => !/Unrecognized/.test(finding.message)));
+  });
+
   test('a bound that zod reports twice gives one finding', () => {
     const analysis = analyzeText('{"reslint": 1, "layers": [{"ops": ["relu"], "repeat": 1e308}]}', 'json');
     assert.deepEqual(
