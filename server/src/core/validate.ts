@@ -93,8 +93,8 @@ export function fileSettingsOf(doc: SourceDocument, raw: unknown): AnalysisSetti
 
 /**
  * Parses one part. Keys the schema does not define are reported as warnings and dropped, and the
- * rest is parsed again, so a misspelt key does not discard its whole object, and a key that is
- * unknown next to another mistake gets the same warning as one that is unknown alone.
+ * rest is parsed again. So a misspelt key does not discard its whole object, and it gets the same
+ * warning next to another mistake as alone.
  */
 function parsePart(
   schema: z.ZodType,
@@ -111,7 +111,7 @@ function parsePart(
     if (result.success) return { ok: true, value: current };
     const issues = flattenIssues(result.error.issues, current);
     const unknownKeys = issues.filter((issue) => issue.code === 'unrecognized_keys');
-    // Unknown keys are warnings wherever they are; the other issues come again from the next parse.
+    // Unknown keys become warnings wherever they are, and the next parse reports the other issues.
     if (unknownKeys.length > 0) {
       for (const issue of unknownKeys) {
         for (const key of (issue as { keys: string[] }).keys) {
