@@ -190,6 +190,12 @@ describe('broken files', () => {
     assert.equal(reslint(['check', '--max-warnings', '1', 'examples/resnet50.arch.json']).status, 0);
   });
 
+  test('--max-warnings -1 sets no limit', () => {
+    const { status, stderr } = reslint(['check', '--max-warnings', '-1', 'examples/resnet50.arch.json']);
+    assert.equal(stderr, '');
+    assert.equal(status, 0);
+  });
+
   test('a binary file is reported, not thrown', () => {
     const dir = mkdtempSync(join(tmpdir(), 'reslint-cli-'));
     writeFileSync(join(dir, 'binary.arch.json'), Buffer.from([0, 159, 146, 150, 255, 0, 1, 2]));
@@ -211,6 +217,8 @@ describe('usage errors', () => {
     ['hex band', ['check', '--band', '0x1,1e3', 'examples/resnet50.arch.json'], /invalid --band "0x1,1e3"/],
     ['empty tolerance', ['check', '--tolerance', ' ', 'examples/resnet50.arch.json'], /invalid --tolerance " "/],
     ['hex count', ['check', '--max-warnings', '0x10', 'examples/resnet50.arch.json'], /invalid --max-warnings "0x10"/],
+    ['negative count', ['check', '--max-warnings', '-2', 'examples/resnet50.arch.json'], /invalid --max-warnings "-2"; expected a whole number >= 0, or -1 for no limit/],
+    ['negative tolerance', ['check', '--tolerance', '-0.1', 'examples/resnet50.arch.json'], /invalid --tolerance "-0.1"/],
     ['bad format', ['check', '--format', 'xml', 'examples/resnet50.arch.json'], /invalid --format "xml"/],
     ['unknown option', ['check', '--colour', 'examples/resnet50.arch.json'], /Unknown option '--colour'/],
     ['missing file', ['check', 'nope.arch.json'], /cannot read "nope\.arch\.json": file not found/],

@@ -24,7 +24,7 @@ Options:
   --band <min,max>               band for the network smoothness W (default 0.01,100)
   --tolerance <t>                report blocks with W_l outside [1 - t, 1 + t] (default 0.1)
   --format <text|json|sarif>     output format (default text)
-  --max-warnings <n>             exit 1 when there are more than n warnings
+  --max-warnings <n>             exit 1 when there are more than n warnings (-1: no limit)
   -h, --help                     print this help
   -v, --version                  print the version
 
@@ -133,7 +133,7 @@ function runCommand(argv: string[], io: Io): number {
 function parseOptions(argv: string[]) {
   try {
     return parseArgs({
-      args: argv,
+      args: negativeValuesJoined(argv),
       allowPositionals: true,
       options: {
         model: { type: 'string' },
@@ -148,6 +148,27 @@ function parseOptions(argv: string[]) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** Options that take a value, as written on the command line. */
+const VALUE_OPTIONS = new Set(['--model', '--band', '--tolerance', '--format', '-f', '--max-warnings']);
+
+/**
+ * Joins a value that starts with a minus sign to its option ("--max-warnings -1" becomes
+ * "--max-warnings=-1"). parseArgs rejects such a value as ambiguous, because it could be an option.
+ */
+function negativeValuesJoined(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const next = argv[index + 1];
+    if (VALUE_OPTIONS.has(argv[index]) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${argv[index]}=${next}`);
+      index += 1;
+    } else {
+      joined.push(argv[index]);
+    }
+  }
+  return joined;
 }
 
 /** Settings from the command line, validated by the same schema as a file's "settings". */
@@ -189,9 +210,13 @@ function decimal(text: string): number {
   return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
 }
 
-function parseCount(text: string): number {
+/** Reads --max-warnings: a whole number, or -1 for no limit as in ESLint (undefined). */
+function parseCount(text: string): number | undefined {
   const value = decimal(text);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`invalid --max-warnings "${text}"; expected a whole number >= 0`);
+  if (value === -1) return undefined;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new UsageError(`invalid --max-warnings "${text}"; expected a whole number >= 0, or -1 for no limit`);
+  }
   return value;
 }
 
