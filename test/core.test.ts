@@ -114,6 +114,26 @@ describe('path sum', () => {
     );
   });
 
+  test('long paths are described in short', () => {
+    // 40 rungs of two parallel edges: 2^40 paths through 41 nodes, of which 256 are listed.
+    const graph = Array.from({ length: 40 }, (_, rung) => {
+      const from = rung === 0 ? 'in' : `n${rung}`;
+      const to = rung === 39 ? 'out' : `n${rung + 1}`;
+      return [{ from, to, ops: ['relu'] }, { from, to, ops: ['tanh'] }];
+    }).flat();
+    const result = analyzeModel(repeatedModel({ graph }, 1)).network.layers[0].byModel.seed;
+    assert.equal(result.pathsTruncated, true);
+    assert.equal(result.paths.length, 256);
+    const first = result.paths[0];
+    assert.equal(
+      first.name,
+      'in -> n1 -> n2 -> n3 -> n4 -> n5 -> n6 -> n7 -> n8 -> n9 -> n10 -> n11 -> ... 18 more nodes ... -> n30 -> n31 -> n32 -> n33 -> n34 -> n35 -> n36 -> n37 -> n38 -> n39 -> out' +
+        ' (edges 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, ... 17 more edges ..., 58, 60, 62, 64, 66, 68, 70, 72, 74, 76, 78)',
+    );
+    assert.deepEqual(first.ops, [...Array(12).fill('relu'), '... 17 more ops ...', ...Array(11).fill('relu')]);
+    assert.equal(first.length, 40);
+  });
+
   test('repeat counts multiply logarithms without unrolling', () => {
     const analysis = analyzeModel(repeatedModel(residualBlock(['relu'], ['relu']), Number.MAX_SAFE_INTEGER));
     assertClose(analysis.network.log10W, Number.MAX_SAFE_INTEGER * Math.log10(0.75), 1e-12, 'log10 W');

@@ -222,6 +222,24 @@ describe('language server', () => {
       assert.ok(markdown.includes('| layers[0] | res | 16 | 0.750 | 0.0100 | 0.0100 |'), markdown);
     });
 
+    test('block of a long ladder gets a short hover', async () => {
+      // 3,000 rungs of two parallel edges: every listed path runs through 3,001 nodes.
+      const graph = Array.from({ length: 3000 }, (_, rung) => {
+        const from = rung === 0 ? 'in' : `n${rung}`;
+        const to = rung === 2999 ? 'out' : `n${rung + 1}`;
+        return [{ from, to, ops: ['relu'] }, { from, to, scale: 0.5 }];
+      }).flat();
+      const text = JSON.stringify({ reslint: 1, blocks: { ladder: { graph } }, layers: [{ block: 'ladder' }] });
+      const ladderUri = freshUri('ladder.arch.json');
+      await client.open(ladderUri, text);
+      await client.diagnostics(ladderUri, 1);
+      const markdown = markdownOf(await client.hover(ladderUri, positionOf(text, '"ladder"', 2)));
+      await client.close(ladderUri);
+      assert.match(markdown, /\*\*Block `ladder`\*\*: W_l = 1\.00 under the seed model/);
+      assert.match(markdown, /\| 1: in -> n1 -> .* -> \.\.\. 2,978 more nodes \.\.\. -> .* -> n2999 -> out \(edges 0, 2, .*\.\.\. 2,977 more edges \.\.\..*\) \| relu, .*\.\.\. 2,977 more ops \.\.\., .*relu \| /);
+      assert.ok(markdown.length < 20_000, `hover of ${markdown.length} characters`);
+    });
+
     test('comment returns no hover', async () => {
       assert.equal(await client.hover(uri, { line: 0, character: 5 }), null);
     });

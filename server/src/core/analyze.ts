@@ -750,7 +750,7 @@ function describePath(block: BlockNode, edgeIndices: number[], edgeLengths: numb
   if (block.form === 'graph') {
     const nodes = [INPUT_NODE, ...edges.map((edge) => edge.to)];
     const hasParallel = edgeIndices.some((index) => parallel[index]);
-    name = nodes.join(' -> ') + (hasParallel ? ` (edges ${edgeIndices.join(', ')})` : '');
+    name = elided(nodes, 'nodes').join(' -> ') + (hasParallel ? ` (edges ${elided(edgeIndices.map(String), 'edges').join(', ')})` : '');
   } else {
     name = edges[0]?.name ?? 'path';
   }
@@ -761,9 +761,25 @@ function describePath(block: BlockNode, edgeIndices: number[], edgeLengths: numb
   return {
     edgeIndices,
     name,
-    ops: [...ops, ...afterSum],
+    ops: elided([...ops, ...afterSum], 'ops'),
     length: edgeIndices.reduce((sum, index) => sum + edgeLengths[index], 0),
   };
+}
+
+/** Maximum number of nodes, edges or ops written out in a path's description. */
+const MAX_DESCRIBED_ITEMS = 24;
+
+/**
+ * Shortens a long list for a path's description: its first and last items around one item that
+ * counts the rest, such as "... 2,980 more nodes ...". A path through a long chain would
+ * otherwise be described by a list as long as the chain, for each listed path and each model.
+ */
+function elided(items: string[], noun: string): string[] {
+  if (items.length <= MAX_DESCRIBED_ITEMS) return items;
+  const head = MAX_DESCRIBED_ITEMS / 2;
+  const tail = head - 1;
+  const hidden = items.length - head - tail;
+  return [...items.slice(0, head), `... ${hidden.toLocaleString('en-US')} more ${noun} ...`, ...items.slice(items.length - tail)];
 }
 
 /** A listed path under one gain model: its shape with w_p from that model's edge terms. */

@@ -9,11 +9,13 @@ import { linearOrNull, MAX_LOG } from './logmath';
 import type { ModelName } from './schema';
 
 export interface PathReport {
+  /** The path's name, or for a graph its nodes. Beyond 24 nodes or edges, only the first and last ones are listed. */
   name: string;
   /** w_p, or null when a double cannot hold it (then log10w has it). */
   w: number | null;
   log10w: number | null;
   length: number;
+  /** Labels of the ops along the path. Beyond 24, only the first and last ones are listed, around "... n more ops ...". */
   ops: string[];
 }
 
