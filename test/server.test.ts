@@ -133,6 +133,36 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('layers of one arch.ts expression share one hint and lens', async () => {
+    const uri = freshUri('stages.arch.ts');
+    const text = [
+      'const stages = [2, 3, 30];',
+      'export default {',
+      '  reslint: 1,',
+      "  blocks: { res: { paths: { shortcut: [], residual: [{ gain: 0.25 }] } } },",
+      "  layers: [['tanh'], ...stages.flatMap((n) => [{ block: 'res', repeat: n }, ['relu']])],",
+      '};',
+      '',
+    ].join('\n');
+    await client.open(uri, text, 'typescript');
+    await client.diagnostics(uri, 1);
+    const rendered = renderInlayHints(text, await client.inlayHints(uri, wholeRange(text)));
+    assert.ok(
+      rendered.includes("layers: [['tanh'] /* W_l = 0.606 */, ...stages.flatMap((n) => [{ block: 'res', repeat: n }, ['relu']]) /* 6 layers: W = 308 */]"),
+      rendered,
+    );
+    const lenses = await client.codeLenses(uri);
+    assert.deepEqual(
+      lenses.slice(1).map((lens) => [lens.range.start.line, lens.command?.title]),
+      [[4, '6 layers from this expression: W = 308; 1 of its 3 repeated layers leaves the band when stacked alone']],
+    );
+    const markdown = markdownOf(await client.hover(uri, positionOf(text, 'repeat: n', 2)));
+    assert.ok(markdown.startsWith('**layers[1] to layers[6]: 6 layers from this expression**: W = 308 under the seed model'), markdown);
+    assert.ok(markdown.includes('| layers[5] | res | 30 | 1.25 | 808 | 373 |'), markdown);
+    assert.ok(markdown.includes('Running W after them: 187.'), markdown);
+    await client.close(uri);
+  });
+
   test('imported file change publishes the importing model again', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-imports-'));
     const parts = join(folder, 'parts.ts');

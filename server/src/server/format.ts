@@ -2,8 +2,9 @@
 // layer and on the network, all from the core's numbers.
 import type { LayerResult } from '../core/analyze';
 import type { Analysis, EffectiveSettings } from '../core/analysis';
+import type { ModelName } from '../core/schema';
 import { fmtW, powerText } from '../core/findings';
-import { LOG_ZERO, formatNumber } from '../core/logmath';
+import { LOG_ZERO, formatNumber, log10Multiply } from '../core/logmath';
 
 export function bandText(settings: EffectiveSettings): string {
   return `[${formatNumber(settings.band[0])}, ${formatNumber(settings.band[1])}]`;
@@ -32,6 +33,29 @@ export function depthVerdict(entry: LayerResult, settings: EffectiveSettings, lo
     return `${verb} ${past}: ${w} is ${growing ? 'above' : 'below'} ${limit}`;
   }
   return `${verb} ${past}; ${repeats(entry.layer.repeat)} ${entry.layer.repeat === 1 ? 'gives' : 'give'} ${w}, inside the band`;
+}
+
+/** Formats the product W of a group of layers: "W = 0.625^16 = 5.42e-4", or "W = 0.0250" when their W_l differ. */
+export function groupWText(group: readonly LayerResult[], selected: ModelName): string {
+  const log10W = group.reduce((product, entry) => log10Multiply(product, entry.log10Layer), 0);
+  const log10Wl = group[0].byModel[selected].log10Wl;
+  const repeatCount = group.reduce((total, entry) => total + entry.layer.repeat, 0);
+  const sameWl = group.every((entry) => entry.byModel[selected].log10Wl === log10Wl);
+  const power = sameWl && Number.isSafeInteger(repeatCount) ? `${powerText(log10Wl, repeatCount)} = ` : '';
+  return `W = ${power}${fmtW(log10W)}`;
+}
+
+/**
+ * Describes the layers that one expression makes: their product W and how many of the repeated
+ * ones leave the band when stacked alone.
+ */
+export function groupVerdict(group: readonly LayerResult[], selected: ModelName): string {
+  const repeated = group.filter((entry) => entry.layer.repeat > 1);
+  const head = `${group.length} layers from this expression: ${groupWText(group, selected)}`;
+  if (repeated.length === 0) return head;
+  const past = repeated.filter((entry) => entry.layer.repeat > (entry.maxStableDepth ?? Infinity)).length;
+  if (past === 0) return `${head}; each repeated layer stays inside the band when stacked alone`;
+  return `${head}; ${past} of its ${repeated.length} repeated layers ${past === 1 ? 'leaves' : 'leave'} the band when stacked alone`;
 }
 
 /** "1 repeat", "16 repeats". */

@@ -13,8 +13,8 @@ import type { Span } from '../core/source';
 import { blockResults } from './blockResults';
 import { rangeOf } from './diagnostics';
 import { textOrderOf } from './textOrder';
-import { bandText, depthVerdict, layerWText, networkVerdict, repeats } from './format';
-import { hoverTargetAt, type HoverTarget, type OpSite } from './locate';
+import { bandText, depthVerdict, groupWText, layerWText, networkVerdict, repeats } from './format';
+import { hoverTargetAt, layerGroupOf, type HoverTarget, type OpSite } from './locate';
 import type { Workspace } from './workspace';
 
 /** Rows of a hover table; the rest is summarised in one line. */
@@ -196,6 +196,8 @@ function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | u
   if (!entry) {
     return [`**${title}**`, '', 'This layer cannot be analysed (see its diagnostics), so the network W leaves it out.'];
   }
+  const group = layerGroupOf(analysis, entry);
+  if (group) return groupHover(analysis, group);
   const { network, settings } = analysis;
   const log10Wl = entry.byModel[network.model.name].log10Wl;
   let depth: string;
@@ -250,23 +252,42 @@ function rows(lines: string[], ...cells: string[]): void {
 function layersHover(analysis: Analysis): string[] {
   const { network } = analysis;
   if (network.layers.length === 0) return [`**${networkVerdict(analysis)}**`];
-  const lines = [`**${networkVerdict(analysis)}**`, '', `log10 W = ${formatLog(network.log10W)}`];
-  lines.push('', '| layer | block | repeat | W_l | W_l^n | running W |', '|---|---|---|---|---|---|');
-  for (const entry of network.layers.slice(0, MAX_TABLE_ROWS)) {
+  const lines = [`**${networkVerdict(analysis)}**`, '', `log10 W = ${formatLog(network.log10W)}`, ''];
+  return [...lines, ...layerTable(network.layers, network.model.name)];
+}
+
+/** Lists layer results in a table: W_l, W_l^n and the running W of each, up to MAX_TABLE_ROWS rows. */
+function layerTable(entries: readonly LayerResult[], selected: ModelName): string[] {
+  const lines = ['| layer | block | repeat | W_l | W_l^n | running W |', '|---|---|---|---|---|---|'];
+  for (const entry of entries.slice(0, MAX_TABLE_ROWS)) {
     const name = entry.layer.plain ? 'plain layer' : entry.block.name;
     rows(
       lines,
       `layers[${entry.layer.index}]`,
       name,
       String(entry.layer.repeat),
-      fmtW(entry.byModel[network.model.name].log10Wl),
+      fmtW(entry.byModel[selected].log10Wl),
       fmtW(entry.log10Layer),
       fmtW(entry.log10Running),
     );
   }
-  const hidden = network.layers.length - MAX_TABLE_ROWS;
+  const hidden = entries.length - MAX_TABLE_ROWS;
   if (hidden > 0) lines.push('', `${hidden} more layers are not listed.`);
   return lines;
+}
+
+/** Describes the layers that one expression makes: their product W and a table of them. */
+function groupHover(analysis: Analysis, group: LayerResult[]): string[] {
+  const selected = analysis.network.model.name;
+  const first = group[0].layer.index;
+  const last = group[group.length - 1].layer.index;
+  return [
+    `**layers[${first}] to layers[${last}]: ${group.length} layers from this expression**: ${groupWText(group, selected)} under the ${selected} model`,
+    '',
+    `Running W after them: ${fmtW(group[group.length - 1].log10Running)}.`,
+    '',
+    ...layerTable(group, selected),
+  ];
 }
 
 function formatLog(log: number): string {

@@ -1,5 +1,6 @@
 // Inlay hints: W_l after each block reference (a layer's or a nested block op's "block" value)
 // and after each plain layer, and W = W_l^n after each repeat count, under the selected model.
+// The layers that one expression of a *.arch.ts model makes get one hint with their product W.
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
 import { fmtW, powerText } from '../core/findings';
@@ -7,7 +8,8 @@ import { log10Times } from '../core/logmath';
 import type { BlockNode, OpNode } from '../core/model';
 import type { Span, ValuePath } from '../core/source';
 import { blockResults } from './blockResults';
-import { forEachOp, forEachOpOf } from './locate';
+import { forEachOp, forEachOpOf, sameRangeCount } from './locate';
+import { groupWText } from './format';
 import { blocksInTextOrder, lastStartingAtOrBefore, textOrderOf, type TextOrder } from './textOrder';
 import type { Workspace } from './workspace';
 
@@ -45,11 +47,18 @@ export function hintsBetween(analysis: Analysis, order: TextOrder | undefined, s
   // The layer results follow the layers' text order when the model has one.
   const entries = analysis.network.layers;
   const firstEntry = order ? Math.max(0, lastStartingAtOrBefore(entries, start, (entry) => byStart(entry.layer.span))) : 0;
-  for (let i = firstEntry; i < entries.length; i++) {
+  for (let i = firstEntry; i < entries.length; ) {
     const entry = entries[i];
     const { layer } = entry;
     if (order && layer.span.start > end) break;
+    const count = sameRangeCount(entries, i);
+    i += count;
     if (!overlaps(layer.span)) continue;
+    if (count > 1) {
+      // The layers of one expression get one hint after it, where one per layer would stack.
+      hints.push({ offset: layer.span.end, label: `${count} layers: ${groupWText(entries.slice(i - count, i), selected)}` });
+      continue;
+    }
     const log10Wl = entry.byModel[selected].log10Wl;
     const anchor = layer.plain ? plainLayerAnchor(analysis, layer.path) : endOf(analysis, [...layer.path, 'block']);
     pushHints(hints, analysis, anchor, layer.path, log10Wl, layer.repeat);

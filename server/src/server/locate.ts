@@ -57,7 +57,15 @@ export function hoverTargetAt(analysis: Analysis, offset: number, order?: TextOr
     if (!contains(op.span, offset)) return;
     if (!innermost || op.span.end - op.span.start < innermost.op.span.end - innermost.op.span.start) innermost = { op, block, edge };
   });
-  if (innermost) return { kind: 'op', ...innermost };
+  if (innermost) {
+    // An op of a layer that one expression makes for several layers has that expression's range
+    // too, so it is not what the offset points at: the group of layers is.
+    const site: OpSite = innermost;
+    const layer = site.block.form === 'plain' ? model.layers.find((candidate) => candidate?.block === site.block) : undefined;
+    const entry = layer && layerResultOf(analysis, layer);
+    if (layer && entry && layerGroupOf(analysis, entry)) return { kind: 'layer', layer, entry };
+    return { kind: 'op', ...site };
+  }
 
   for (const block of model.blocks.values()) {
     if (contains(block.span, offset)) return { kind: 'block', block };
@@ -118,4 +126,30 @@ export function layerResultOf(analysis: Analysis, layer: LayerNode): LayerResult
   const index = lastStartingAtOrBefore(results, layer.index, (entry) => entry.layer.index);
   if (results[index]?.layer === layer) return results[index];
   return results.find((entry) => entry.layer === layer);
+}
+
+/**
+ * Returns how many layer results from `index` on share the range of the result at `index`. In a
+ * *.arch.ts model, every layer that one expression makes (a spread of a flatMap, say) has the
+ * range of that expression, and their hints and lenses would stack at one place.
+ */
+export function sameRangeCount(entries: readonly LayerResult[], index: number): number {
+  const { start, end } = entries[index].layer.span;
+  let next = index + 1;
+  while (next < entries.length && entries[next].layer.span.start === start && entries[next].layer.span.end === end) next++;
+  return next - index;
+}
+
+/**
+ * Returns the layer results that share the range of `entry` (the layers that one expression of a
+ * *.arch.ts model makes), or undefined when the entry is alone at its range.
+ */
+export function layerGroupOf(analysis: Analysis, entry: LayerResult): LayerResult[] | undefined {
+  const entries = analysis.network.layers;
+  let first = entries.indexOf(entry);
+  if (first < 0) return undefined;
+  const { start, end } = entry.layer.span;
+  while (first > 0 && entries[first - 1].layer.span.start === start && entries[first - 1].layer.span.end === end) first--;
+  const count = sameRangeCount(entries, first);
+  return count > 1 ? entries.slice(first, first + count) : undefined;
 }
