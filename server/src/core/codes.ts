@@ -18,7 +18,7 @@ export const CODES = {
   'unknown-op': { severity: 'error', summary: 'An op name is neither in the catalog nor defined under "ops".' },
   'unknown-block': { severity: 'error', summary: 'A layer or nested op names a block that is not defined.' },
   'cycle': { severity: 'error', summary: 'A block graph has a cycle, or a block contains itself through nested blocks.' },
-  'graph-shape': { severity: 'error', summary: 'A block graph has no path from "in" to "out", or a node that no path uses.' },
+  'graph-shape': { severity: 'error', summary: 'A block graph has no path from "in" to "out", or an edge that no such path uses.' },
   'empty-network': { severity: 'warning', summary: 'The network has no layers, so there is nothing to analyse.' },
   'blocked-gradient': { severity: 'error', summary: 'A block has W_l = 0: no gradient passes through it.' },
   'block-vanishing': { severity: 'information', summary: 'A block shrinks the gradient: W_l is below 1 - tolerance.' },
