@@ -2,7 +2,7 @@
 // exit codes on every bundled example and on broken files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -254,13 +254,13 @@ describe('usage errors', () => {
 });
 
 describe('DSL types', () => {
-  /** Type-checks a model file against the published declarations, as an editor of *.arch.ts would. */
-  function typeCheck(source: string): { status: number | null; stdout: string } {
+  /** Type-checks model files against the published declarations, as an editor of *.arch.ts would. */
+  function typeCheck(sources: Record<string, string>): { status: number | null; stdout: string } {
     const dir = mkdtempSync(join(tmpdir(), 'reslint-dsl-'));
-    writeFileSync(join(dir, 'model.arch.ts'), source);
+    for (const [name, source] of Object.entries(sources)) writeFileSync(join(dir, name), source);
     const config = {
-      compilerOptions: { strict: true, noEmit: true, module: 'commonjs', moduleResolution: 'node', skipLibCheck: true, baseUrl: '.', paths: { reslint: [join(ROOT, 'dist', 'types', 'dsl.d.ts')] }, typeRoots: [join(ROOT, 'node_modules', '@types')] },
-      files: ['model.arch.ts'],
+      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', baseUrl: '.', paths: { reslint: [join(ROOT, 'dist', 'types', 'dsl.d.ts')] }, types: [] },
+      files: Object.keys(sources),
     };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
     const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
@@ -268,17 +268,33 @@ describe('DSL types', () => {
   }
 
   test('a valid model type-checks', () => {
-    const { status, stdout } = typeCheck(
-      "import { defineModel } from 'reslint';\nexport default defineModel({ reslint: 1, blocks: { b: { paths: { s: [], r: ['relu', { op: 'linear', init: 'he' }] } } }, layers: [{ block: 'b', repeat: 4 }] });\n",
-    );
+    const { status, stdout } = typeCheck({
+      'model.arch.ts':
+        "import { defineModel } from 'reslint';\nexport default defineModel({ reslint: 1, blocks: { b: { paths: { s: [], r: ['relu', { op: 'linear', init: 'he' }] } } }, layers: [{ block: 'b', repeat: 4 }] });\n",
+    });
     assert.equal(stdout, '');
     assert.equal(status, 0);
   });
 
   test('a wrong version fails to type-check', () => {
-    const { status, stdout } = typeCheck("import { defineModel } from 'reslint';\nexport default defineModel({ reslint: 2, layers: [] });\n");
+    const { status, stdout } = typeCheck({ 'model.arch.ts': "import { defineModel } from 'reslint';\nexport default defineModel({ reslint: 2, layers: [] });\n" });
     assert.equal(status, 2);
     assert.match(stdout, /TS2322: Type '2' is not assignable to type '1'/);
+  });
+
+  test('every example twin type-checks', () => {
+    const twins = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.arch.ts'));
+    assert.ok(twins.length >= 9, `found ${twins.length} example twins`);
+    const { status, stdout } = typeCheck(Object.fromEntries(twins.map((name) => [name, readFileSync(join(ROOT, 'examples', name), 'utf8')])));
+    assert.equal(stdout, '');
+    assert.equal(status, 0);
+  });
+
+  test('the declarations import nothing', () => {
+    // A user's project has neither zod nor the rest of this package.
+    const declarations = readFileSync(join(ROOT, 'dist', 'types', 'dsl.d.ts'), 'utf8');
+    assert.doesNotMatch(declarations, /^\s*import\b|\brequire\(|\bimport\(/m);
+    assert.match(declarations, /^export declare function defineModel\(model: ModelInput\): ModelInput;$/m);
   });
 });
 

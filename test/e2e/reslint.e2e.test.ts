@@ -179,6 +179,13 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
   const tsModel = path.join(workspace, TS_MODEL);
   const resnetOriginal = fs.readFileSync(resnet, 'utf8');
   const tsOriginal = fs.readFileSync(tsModel, 'utf8');
+  // A model that imports defineModel from 'reslint', which no package in the workspace provides,
+  // with a misspelt key that only the type check of that import can flag.
+  const typedModel = path.join(workspace, 'typed.arch.ts');
+  fs.writeFileSync(
+    typedModel,
+    "import { defineModel } from 'reslint';\n\nexport default defineModel({ reslint: 1, layers: [[{ op: 'leaky_relu', slop: 0.2 }]] });\n",
+  );
 
   const server = await startCodeServer({ workspace, vsix: VSIX });
   t.after(() => server.stop());
@@ -382,6 +389,23 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
       await waitForProblems(page, (entries) => problemsOf(entries, tsModel).length === 0, 'no entries for the TypeScript model');
       await saveScreenshot(page, 'reslint-ts-quick-fix');
     });
+  });
+
+  await t.test('TypeScript plugin types the reslint import', async () => {
+    await openFile(page, typedModel);
+    const problems = await waitForProblems(
+      page,
+      (entries) => problemsOf(entries, typedModel).some((problem) => problem.source === 'ts'),
+      'a TypeScript entry for the misspelt key',
+      SERVER_WAIT,
+    );
+    const entries = problemsOf(problems, typedModel);
+    await saveScreenshot(page, 'reslint-ts-plugin');
+    assert.ok(!entries.some((problem) => problem.message.includes("Cannot find module 'reslint'")), JSON.stringify(entries, null, 2));
+    const typeError = entries.find((problem) => problem.source === 'ts');
+    assert.ok(typeError, JSON.stringify(entries, null, 2));
+    assert.match(typeError.message, /'slop' does not exist in type .*Did you mean to write 'slope'\?/s);
+    assert.equal(typeError.severity, 'error');
   });
 
   await t.test('variance model changes W_l', async () => {
