@@ -93,6 +93,24 @@ function applyEdits(text: string, edits: TextEdit[]): string {
 
 const model = (body: string): string => `import { defineModel } from 'reslint';\n${body}`;
 
+describe('files without a model', () => {
+  const helper = "export const convBn = ['conv', 'batchnorm'];\n";
+  const findingsOf = (fileName: string) =>
+    analyzeText(helper, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text, { fileName }) }).findings.map((finding) => [finding.code, finding.severity, finding.message]);
+
+  test('a model file is an error', () => {
+    assert.deepEqual(findingsOf('/project/model.arch.ts'), [
+      ['schema', 'error', 'No model found: a *.arch.ts file must export its model with "export default defineModel({ ... })".'],
+    ]);
+  });
+
+  test('a helper file is a hint', () => {
+    assert.deepEqual(findingsOf('/project/lib/blocks.ts'), [
+      ['schema', 'hint', 'No model found: blocks.ts has no default export, so there is nothing to analyse. A model file exports its model with "export default defineModel({ ... })".'],
+    ]);
+  });
+});
+
 describe('evaluable constructs', () => {
   test('const, let and literals', () => {
     const fixture = read(

@@ -57,6 +57,8 @@ const SyntaxKind = ts.SyntaxKind;
 
 /** Evaluation steps (expressions, statements, list elements built, 10 string characters) before evaluation stops. */
 export const MAX_STEPS = 1_000_000;
+/** Names of model files. Only in a file with such a name is a missing default export an error. */
+const MODEL_FILE_NAME = /\.arch\.[cm]?tsx?$/i;
 /** Deepest nesting of calls to functions written in model files. */
 export const MAX_CALL_DEPTH = 100;
 /** Deepest nesting of expressions and calls together, which bounds the interpreter's own stack. */
@@ -122,7 +124,18 @@ export class Evaluator implements NativeHost, ModuleHost {
   /** Evaluates the default export of the model file; undefined when there is none or it was skipped. */
   evaluateModel(): Value | undefined {
     if (!this.mainRecord.exports.has('default')) {
-      this.report(undefined, 'No model found: a *.arch.ts file must export its model with "export default defineModel({ ... })".', 'schema');
+      if (MODEL_FILE_NAME.test(this.main.path) || this.main.path === '') {
+        this.report(undefined, 'No model found: a *.arch.ts file must export its model with "export default defineModel({ ... })".', 'schema');
+      } else {
+        // A file that reslint.files matches without the *.arch.ts name may be a helper that models
+        // import. A hint is shown in the editor only, and not in the Problems panel.
+        this.report(
+          undefined,
+          `No model found: ${this.main.displayName} has no default export, so there is nothing to analyse. A model file exports its model with "export default defineModel({ ... })".`,
+          'schema',
+          'hint',
+        );
+      }
       return undefined;
     }
     const result = this.modules.readExport(this.mainRecord, 'default', new Set());
