@@ -161,6 +161,48 @@ describe('scale solver', () => {
     );
   });
 
+  test('the largest branch is the preferred lever', () => {
+    // W_l = 0.1 + 0.3 = 0.4: scaling b by 3 or a by 7 gives W_l = 1.
+    const analysis = analyzeModel(repeatedModel({ paths: { a: [{ gain: 0.1 }], b: [{ gain: 0.3 }] } }, 1));
+    const finding = analysis.findings.find((f) => f.code === 'block-vanishing');
+    assert.ok(finding);
+    const { fixes } = fixesFor(analysis, finding);
+    assert.deepEqual(
+      fixes.map((fix) => [fix.solution.edge.name, fix.solution.scale, fix.preferred]),
+      [
+        ['b', 3, true],
+        ['a', 7, false],
+      ],
+    );
+  });
+
+  test('a long chain tries a few levers', () => {
+    // Every edge of a chain carries every path, so each gives the same W_l; solving for one edge walks the whole chain.
+    const graph = Array.from({ length: 3000 }, (_, index) => ({ from: index === 0 ? 'in' : `n${index}`, to: index === 2999 ? 'out' : `n${index + 1}`, ops: ['tanh'] }));
+    const analysis = analyzeModel(repeatedModel({ graph }, 1));
+    const finding = analysis.findings.find((f) => f.code === 'block-vanishing');
+    assert.ok(finding);
+    const { fixes, failures } = fixesFor(analysis, finding);
+    assert.equal(fixes.length, 0);
+    assert.deepEqual(
+      failures.map((failure) => failure.label),
+      ['in -> n1', 'n1 -> n2', 'n2 -> n3', 'n3 -> n4', 'n4 -> n5', 'n5 -> n6', 'n6 -> n7', 'n7 -> n8'],
+    );
+    assert.ok(failures.every((failure) => /the scale would be 10\^653\.2, outside the range of a double/.test(failure.reason)));
+  });
+
+  test('at most eight branches are solved', () => {
+    const paths = Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`p${index}`, [{ gain: 0.01 * (index + 1) }]]));
+    const analysis = analyzeModel(repeatedModel({ paths }, 1));
+    const finding = analysis.findings.find((f) => f.code === 'block-vanishing');
+    assert.ok(finding);
+    const { fixes } = fixesFor(analysis, finding);
+    assert.deepEqual(
+      fixes.map((fix) => fix.solution.edge.name),
+      ['p11', 'p10', 'p9', 'p8', 'p7', 'p6', 'p5', 'p4'],
+    );
+  });
+
   test('applying a stage fix removes the stage finding', () => {
     for (const model of MODEL_NAMES) {
       // At 10^12 repeats a fix aimed at the band edge itself landed a hair outside it.

@@ -3,7 +3,7 @@ import { BlockAnalyzer, networkLog10W, type BlockResult, type LayerResult, type 
 import type { Code } from './codes';
 import { LOG_ZERO, formatLog10, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
-import { edgeLabel, isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
+import { blockTerms, edgeLabel, isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
 import type { Problem, SourceDocument, TextEdit } from './source';
 
 /** The subject of a smoothness finding, kept so that its fixes can be computed later. */
@@ -166,12 +166,13 @@ export function fixesForSubject(
     const current = network.layers.find((entry) => entry.block === target.block)?.byModel[network.model.name]
       ?? analyzer.analyze(target.block, network.model);
     if (!current) continue;
+    const terms = blockTerms(analyzer, target.block, network.model);
+    if (!terms) continue;
     let branchSolved = false;
-    for (const candidate of scaleCandidates(target.block)) {
+    for (const candidate of scaleCandidates(terms)) {
       if (candidate.role === 'shortcut' && branchSolved) continue;
       const result = solveEdgeScale(
-        analyzer,
-        target.block,
+        terms,
         candidate.edgeIndex,
         candidate.role,
         network.model,

@@ -43,17 +43,77 @@ export function edgeLabel(block: BlockNode, edgeIndex: number): string {
  */
 export type Rounding = 'down' | 'up' | 'nearest';
 
-/** Lists the edges a fix may scale: branches first (largest share of W_l first), then shortcuts. */
-export function scaleCandidates(block: BlockNode): { edgeIndex: number; role: 'branch' | 'shortcut' }[] {
+/** Maximum number of branch edges tried as levers for one block. */
+export const MAX_BRANCH_LEVERS = 8;
+/** Maximum number of shortcut edges tried as levers for one block. */
+export const MAX_SHORTCUT_LEVERS = 2;
+
+/** The parts of W_l that the split at every edge of one block shares, computed once. */
+export interface BlockTerms {
+  block: BlockNode;
+  order: string[];
+  /** log10 of each edge's term (its gain to the model's power, with its current scale). */
+  edgeLogs: number[];
+  /** log10 of the gain of the ops after the sum, not raised to the power. */
+  afterSum: number;
+  /** log10 of the sums over paths from "in" to each node, and from each node to "out". */
+  forward: Map<string, number>;
+  backward: Map<string, number>;
+}
+
+/** Computes a block's shared terms under a model; undefined when the block cannot be analysed. */
+export function blockTerms(analyzer: BlockAnalyzer, block: BlockNode, gainModel: GainModel): BlockTerms | undefined {
+  const order = analyzer.order(block);
+  if (!order) return undefined;
+  const edgeLogs: number[] = [];
+  for (const edge of block.edges) {
+    const log = analyzer.edgeLog(edge, gainModel, block.name);
+    if (log === undefined) return undefined;
+    edgeLogs.push(log);
+  }
+  let afterSum = 0;
+  for (const op of block.afterSum) {
+    const log = analyzer.opLog(op, gainModel, block.name);
+    if (log === undefined) return undefined;
+    afterSum += log;
+  }
+  return { block, order, edgeLogs, afterSum, forward: forwardSums(block, order, edgeLogs), backward: backwardSums(block, order, edgeLogs) };
+}
+
+/** Returns log10 of the paths through an edge, with its current scale: the edge's share of W_l before the ops after the sum. */
+function shareOf(terms: BlockTerms, edgeIndex: number): number {
+  const edge = terms.block.edges[edgeIndex];
+  const share = (terms.forward.get(edge.from) ?? LOG_ZERO) + terms.edgeLogs[edgeIndex] + (terms.backward.get(edge.to) ?? LOG_ZERO);
+  return Number.isNaN(share) ? LOG_ZERO : share;
+}
+
+function roundedShare(terms: BlockTerms, edgeIndex: number): number {
+  const share = shareOf(terms, edgeIndex);
+  return Number.isFinite(share) ? Number(share.toPrecision(10)) : share;
+}
+
+/**
+ * Lists the edges a fix may scale: branches first, then shortcuts, each by their share of W_l,
+ * largest first (text order among equal shares). Only the first MAX_BRANCH_LEVERS branches and
+ * MAX_SHORTCUT_LEVERS shortcuts are listed: solving for one edge walks the whole block, and in a
+ * chain of thousands of edges every edge gives the same W_l.
+ */
+export function scaleCandidates(terms: BlockTerms): { edgeIndex: number; role: 'branch' | 'shortcut' }[] {
+  const { block } = terms;
   if (block.form === 'plain') return [];
-  const candidates = block.edges.map((edge, edgeIndex) => ({ edgeIndex, role: edge.shortcut ? ('shortcut' as const) : ('branch' as const) }));
-  return [...candidates.filter((c) => c.role === 'branch'), ...candidates.filter((c) => c.role === 'shortcut')];
+  // Shares are compared to 10 significant digits, so that the equal shares of a chain, summed in
+  // different orders, keep the text order.
+  const ranked = block.edges
+    .map((edge, edgeIndex) => ({ edgeIndex, role: edge.shortcut ? ('shortcut' as const) : ('branch' as const), share: roundedShare(terms, edgeIndex) }))
+    .sort((a, b) => b.share - a.share || a.edgeIndex - b.edgeIndex);
+  const levers = (role: 'branch' | 'shortcut', limit: number) =>
+    ranked.filter((candidate) => candidate.role === role).slice(0, limit).map(({ edgeIndex }) => ({ edgeIndex, role }));
+  return [...levers('branch', MAX_BRANCH_LEVERS), ...levers('shortcut', MAX_SHORTCUT_LEVERS)];
 }
 
 /** Solves for the scale of one edge that brings the block's W_l to 10^log10Target. */
 export function solveEdgeScale(
-  analyzer: BlockAnalyzer,
-  block: BlockNode,
+  terms: BlockTerms,
   edgeIndex: number,
   role: 'branch' | 'shortcut',
   gainModel: GainModel,
@@ -61,11 +121,10 @@ export function solveEdgeScale(
   rounding: Rounding,
   accept: (log10Wl: number) => boolean = () => true,
 ): ScaleSolution | ScaleFailure {
+  const { block, afterSum } = terms;
   const edge = block.edges[edgeIndex];
   const failure = (reason: string): ScaleFailure => ({ edge, role, label: edgeLabel(block, edgeIndex), reason });
-  const terms = edgeTerms(analyzer, block, edgeIndex, gainModel);
-  if (!terms) return failure('the block cannot be analysed');
-  const { rest, through, afterSum } = terms;
+  const { rest, through } = edgeTerms(terms, edgeIndex, gainModel);
   const power = gainModel.power;
   if (through === LOG_ZERO) {
     return failure(`path "${edge.name}" carries no gradient (its gain is 0), so scaling it changes nothing`);
@@ -99,37 +158,17 @@ function wlWith(scale: number, rest: number, through: number, afterSum: number, 
 }
 
 /**
- * Splits W_l at one edge into terms, all log10 and raised to the model's power. `rest` sums the
- * paths that avoid the edge, and `through` sums the paths through it without its scale. `afterSum`
- * is the gain of the ops after the sum, not raised.
+ * Splits W_l at one edge into terms, both log10 and raised to the model's power: `rest` sums the
+ * paths that avoid the edge, and `through` the paths through it without its scale. `rest` is
+ * summed again without the edge rather than subtracted, which would cancel to noise.
  */
-export function edgeTerms(
-  analyzer: BlockAnalyzer,
-  block: BlockNode,
-  edgeIndex: number,
-  gainModel: GainModel,
-): { rest: number; through: number; afterSum: number } | undefined {
-  const order = analyzer.order(block);
-  if (!order) return undefined;
-  const edgeLogs: number[] = [];
-  for (const edge of block.edges) {
-    const log = analyzer.edgeLog(edge, gainModel, block.name);
-    if (log === undefined) return undefined;
-    edgeLogs.push(log);
-  }
-  let afterSum = 0;
-  for (const op of block.afterSum) {
-    const log = analyzer.opLog(op, gainModel, block.name);
-    if (log === undefined) return undefined;
-    afterSum += log;
-  }
+function edgeTerms(terms: BlockTerms, edgeIndex: number, gainModel: GainModel): { rest: number; through: number } {
+  const { block, order, edgeLogs, forward, backward } = terms;
   const edge = block.edges[edgeIndex];
-  const forward = forwardSums(block, order, edgeLogs);
-  const backward = backwardSums(block, order, edgeLogs);
   const rest = forwardSums(block, order, edgeLogs, edgeIndex).get(OUTPUT_NODE) ?? LOG_ZERO;
   const unscaled = edgeLogs[edgeIndex] - gainModel.power * log10Abs(edge.scale);
   const through = (forward.get(edge.from) ?? LOG_ZERO) + unscaled + (backward.get(edge.to) ?? LOG_ZERO);
-  return { rest, through: Number.isNaN(through) ? LOG_ZERO : through, afterSum };
+  return { rest, through: Number.isNaN(through) ? LOG_ZERO : through };
 }
 
 /**
