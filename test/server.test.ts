@@ -133,20 +133,20 @@ describe('language server', () => {
     await client.close(uri);
   });
 
-  test('layers of one arch.ts expression share one hint and lens', async () => {
-    const uri = freshUri('stages.arch.ts');
-    const text = [
-      'const stages = [2, 3, 30];',
-      'export default {',
-      '  reslint: 1,',
-      "  blocks: { res: { paths: { shortcut: [], residual: [{ gain: 0.25 }] } } },",
-      "  layers: [['tanh'], ...stages.flatMap((n) => [{ block: 'res', repeat: n }, ['relu']])],",
-      '};',
-      '',
-    ].join('\n');
+  /**
+   * Opens a *.arch.ts model whose first line is `first` and whose "layers" line is `layers`, with
+   * the block res of W_l = 1.25, and returns its uri, text and rendered inlay hints.
+   */
+  async function openResModel(name: string, first: string, layers: string): Promise<{ uri: string; text: string; rendered: string }> {
+    const uri = freshUri(name);
+    const text = [first, 'export default {', '  reslint: 1,', "  blocks: { res: { paths: { shortcut: [], residual: [{ gain: 0.25 }] } } },", `  layers: ${layers},`, '};', ''].join('\n');
     await client.open(uri, text, 'typescript');
     await client.diagnostics(uri, 1);
-    const rendered = renderInlayHints(text, await client.inlayHints(uri, wholeRange(text)));
+    return { uri, text, rendered: renderInlayHints(text, await client.inlayHints(uri, wholeRange(text))) };
+  }
+
+  test('layers of one arch.ts expression share one hint and lens', async () => {
+    const { uri, text, rendered } = await openResModel('stages.arch.ts', 'const stages = [2, 3, 30];', "[['tanh'], ...stages.flatMap((n) => [{ block: 'res', repeat: n }, ['relu']])]");
     assert.ok(
       rendered.includes("layers: [['tanh'] /* W_l = 0.606 */, ...stages.flatMap((n) => [{ block: 'res', repeat: n }, ['relu']]) /* 6 layers: W = 308 */]"),
       rendered,
@@ -154,12 +154,37 @@ describe('language server', () => {
     const lenses = await client.codeLenses(uri);
     assert.deepEqual(
       lenses.slice(1).map((lens) => [lens.range.start.line, lens.command?.title]),
-      [[4, '6 layers from this expression: W = 308; 1 of its 3 repeated layers leaves the band when stacked alone']],
+      [[4, '6 layers from here: W = 308, above the band [0.01, 100]; 1 of its 3 repeated layers leaves the band when stacked alone']],
     );
     const markdown = markdownOf(await client.hover(uri, positionOf(text, 'repeat: n', 2)));
-    assert.ok(markdown.startsWith('**layers[1] to layers[6]: 6 layers from this expression**: W = 308 under the seed model'), markdown);
+    assert.ok(markdown.startsWith('**6 layers from here**: W = 308 under the seed model'), markdown);
     assert.ok(markdown.includes('| layers[5] | res | 30 | 1.25 | 808 | 373 |'), markdown);
-    assert.ok(markdown.includes('Running W after them: 187.'), markdown);
+    await client.close(uri);
+  });
+
+  test('layers at one range share hints even when reused or invalid', async () => {
+    const { uri, text, rendered } = await openResModel(
+      'groups.arch.ts',
+      "const r = { block: 'res', repeat: 4 };",
+      "[r, ['relu'], r, ...[1, 2, 3].map((n) => ['tanh', { block: 'res', repeat: n }]), ...[1, 2].map((n) => ({ block: n === 1 ? 'res' : 'nope' }))]",
+    );
+    // r is used twice: 1.25^8 = 5.96. The map makes three plain layers: 0.6057^3 x 1.25^6 = 0.848.
+    assert.ok(rendered.startsWith("const r = { block: 'res', repeat: 4 } /* 2 layers: W = 1.25^8 = 5.96 */;"), rendered);
+    assert.ok(rendered.includes("['tanh', { block: 'res', repeat: n }]) /* 3 layers: W = 0.848 */"), rendered);
+    assert.ok(rendered.includes("({ block: n === 1 ? 'res' : 'nope' })) /* 1 of 2 layers: W = 1.25 */]"), rendered);
+    assert.equal((rendered.match(/\/\*/g) ?? []).length, 4, rendered);
+    const lenses = await client.codeLenses(uri);
+    assert.deepEqual(
+      lenses.slice(1).map((lens) => [lens.range.start.line, lens.command?.title]),
+      [
+        [0, '2 layers from here: W = 1.25^8 = 5.96, inside the band [0.01, 100]; each repeated layer stays inside the band when stacked alone'],
+        [4, '3 layers from here: W = 0.848, inside the band [0.01, 100]'],
+        [4, '1 of 2 layers from here: W = 1.25, inside the band [0.01, 100]'],
+      ],
+    );
+    const markdown = markdownOf(await client.hover(uri, positionOf(text, "'nope'", 2)));
+    assert.ok(markdown.startsWith('**1 of 2 layers from here**: W = 1.25 under the seed model'), markdown);
+    assert.ok(markdown.includes('Left out because they cannot be analysed (see their diagnostics): layers[7].'), markdown);
     await client.close(uri);
   });
 
@@ -247,7 +272,7 @@ describe('language server', () => {
     test('layers key shows network W', async () => {
       const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"layers"', 2)));
       assert.ok(markdown.includes('Network W = 0.00211 under the seed model: gradients vanish'), markdown);
-      assert.ok(markdown.includes('the running W leaves the band at layers[2], repeat 1 of 4'), markdown);
+      assert.ok(markdown.includes('the running W first falls below the band at layers[2], repeat 1 of 4'), markdown);
       assert.ok(markdown.includes('log10 W = -2.676'), markdown);
       assert.ok(markdown.includes('| layers[0] | res | 16 | 0.750 | 0.0100 | 0.0100 |'), markdown);
     });
@@ -328,7 +353,7 @@ describe('language server', () => {
       [
         [
           positionOf(residual, '"layers"').line,
-          'Network W = 0.00211 under the seed model: gradients vanish, W is below 0.01; the running W leaves the band at layers[2], repeat 1 of 4',
+          'Network W = 0.00211 under the seed model: gradients vanish, W is below 0.01; the running W first falls below the band at layers[2], repeat 1 of 4',
         ],
         [positionOf(residual, '"repeat": 16').line, 'Vanishes past 16 repeats; 16 repeats give W = 0.750^16 = 0.0100, inside the band'],
         [positionOf(residual, '"repeat": 4').line, 'Vanishes past 9 repeats; 4 repeats give W = 0.606^4 = 0.135, inside the band'],

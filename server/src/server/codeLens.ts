@@ -1,10 +1,10 @@
 // Code lenses: the network W and its verdict above "layers", and above each repeated layer how
-// deep its block can be stacked before W_l^n leaves the band. The layers that one expression of a
-// *.arch.ts model makes share one lens. The lenses only show text.
+// deep its block can be stacked before W_l^n leaves the band. Layers that share one range in a
+// *.arch.ts model (see LayerGroup) share one lens. The lenses only show text.
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
 import { rangeOf } from './diagnostics';
 import { depthVerdict, groupVerdict, networkVerdict } from './format';
-import { sameRangeCount } from './locate';
+import { layerGroupOf } from './locate';
 import type { Workspace } from './workspace';
 
 /** A lens command with an empty id renders as plain text that does nothing when clicked. */
@@ -19,23 +19,22 @@ export async function codeLenses(workspace: Workspace, params: CodeLensParams): 
   if (layersSpan && analysis.network.layers.length > 0) {
     lenses.push({ range: rangeOf(lines, layersSpan), command: { title: networkVerdict(analysis), command: NO_COMMAND } });
   }
-  const entries = analysis.network.layers;
   const selected = analysis.network.model.name;
-  for (let index = 0; index < entries.length; ) {
-    const entry = entries[index];
-    const count = sameRangeCount(entries, index);
-    if (count > 1) {
-      // The layers of one expression get one lens, where one per layer would stack.
-      const group = entries.slice(index, index + count);
-      lenses.push({ range: rangeOf(lines, entry.layer.span), command: { title: groupVerdict(group, selected), command: NO_COMMAND } });
-    } else if (entry.layer.repeat > 1) {
-      const log10Wl = entry.byModel[selected].log10Wl;
-      lenses.push({
-        range: rangeOf(lines, entry.layer.span),
-        command: { title: depthVerdict(entry, analysis.settings, log10Wl), command: NO_COMMAND },
-      });
+  for (const entry of analysis.network.layers) {
+    const group = layerGroupOf(analysis, entry.layer);
+    if (group) {
+      // The layers at one range get one lens, where one per layer would stack.
+      if (group.entries[0] === entry) {
+        lenses.push({ range: rangeOf(lines, entry.layer.span), command: { title: groupVerdict(group, analysis), command: NO_COMMAND } });
+      }
+      continue;
     }
-    index += count;
+    if (entry.layer.repeat <= 1) continue;
+    const log10Wl = entry.byModel[selected].log10Wl;
+    lenses.push({
+      range: rangeOf(lines, entry.layer.span),
+      command: { title: depthVerdict(entry, analysis.settings, log10Wl), command: NO_COMMAND },
+    });
   }
   return lenses;
 }

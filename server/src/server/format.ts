@@ -3,6 +3,7 @@
 import type { LayerResult } from '../core/analyze';
 import type { Analysis, EffectiveSettings } from '../core/analysis';
 import type { ModelName } from '../core/schema';
+import type { LayerGroup } from './locate';
 import { fmtW, powerText } from '../core/findings';
 import { LOG_ZERO, formatNumber, log10Multiply } from '../core/logmath';
 
@@ -36,22 +37,38 @@ export function depthVerdict(entry: LayerResult, settings: EffectiveSettings, lo
 }
 
 /** Formats the product W of a group of layers: "W = 0.625^16 = 5.42e-4", or "W = 0.0250" when their W_l differ. */
-export function groupWText(group: readonly LayerResult[], selected: ModelName): string {
-  const log10W = group.reduce((product, entry) => log10Multiply(product, entry.log10Layer), 0);
-  const log10Wl = group[0].byModel[selected].log10Wl;
-  const repeatCount = group.reduce((total, entry) => total + entry.layer.repeat, 0);
-  const sameWl = group.every((entry) => entry.byModel[selected].log10Wl === log10Wl);
-  const power = sameWl && Number.isSafeInteger(repeatCount) ? `${powerText(log10Wl, repeatCount)} = ` : '';
+export function groupWText(entries: readonly LayerResult[], selected: ModelName): string {
+  const log10W = groupLog10W(entries);
+  const log10Wl = entries[0].byModel[selected].log10Wl;
+  const repeatCount = entries.reduce((total, entry) => total + entry.layer.repeat, 0);
+  const sameWl = entries.every((entry) => entry.byModel[selected].log10Wl === log10Wl);
+  const power = sameWl && repeatCount > 1 && Number.isSafeInteger(repeatCount) ? `${powerText(log10Wl, repeatCount)} = ` : '';
   return `W = ${power}${fmtW(log10W)}`;
 }
 
+function groupLog10W(entries: readonly LayerResult[]): number {
+  return entries.reduce((product, entry) => log10Multiply(product, entry.log10Layer), 0);
+}
+
+/** Counts a group's layers: "8 layers", or "6 of 8 layers" when some cannot be analysed. */
+export function groupCount(group: LayerGroup): string {
+  const size = group.entries.length + group.skipped.length;
+  return group.skipped.length === 0 ? `${size} layers` : `${group.entries.length} of ${size} layers`;
+}
+
 /**
- * Describes the layers that one expression makes: their product W and how many of the repeated
- * ones leave the band when stacked alone.
+ * Describes the layers that share one range: their product W against the band, and how many of
+ * the repeated ones leave the band when stacked alone.
  */
-export function groupVerdict(group: readonly LayerResult[], selected: ModelName): string {
-  const repeated = group.filter((entry) => entry.layer.repeat > 1);
-  const head = `${group.length} layers from this expression: ${groupWText(group, selected)}`;
+export function groupVerdict(group: LayerGroup, analysis: Analysis): string {
+  const { entries } = group;
+  const band = analysis.network.band;
+  const log10W = groupLog10W(entries);
+  let position = 'inside';
+  if (log10W < band.log10Min) position = 'below';
+  else if (log10W > band.log10Max) position = 'above';
+  const head = `${groupCount(group)} from here: ${groupWText(entries, analysis.network.model.name)}, ${position} the band ${bandText(analysis.settings)}`;
+  const repeated = entries.filter((entry) => entry.layer.repeat > 1);
   if (repeated.length === 0) return head;
   const past = repeated.filter((entry) => entry.layer.repeat > (entry.maxStableDepth ?? Infinity)).length;
   if (past === 0) return `${head}; each repeated layer stays inside the band when stacked alone`;
@@ -80,12 +97,14 @@ export function networkVerdict(analysis: Analysis): string {
       : '';
   // An empty product is 1, which would read as a perfectly stable network.
   if (network.layers.length === 0) return `No layer could be analysed, so the network has no W${skipped}`;
+  // The running W can leave the band on one side and end on the other, so the side is named.
+  const leaves = exit ? `first ${exit.side === 'low' ? 'falls below' : 'rises above'}` : 'leaves';
   if (w < network.band.log10Min) {
-    return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0])}; the running W leaves the band${where}${skipped}`;
+    return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0])}; the running W ${leaves} the band${where}${skipped}`;
   }
   if (w > network.band.log10Max) {
-    return `${head}: gradients explode, W is above ${formatNumber(settings.band[1])}; the running W leaves the band${where}${skipped}`;
+    return `${head}: gradients explode, W is above ${formatNumber(settings.band[1])}; the running W ${leaves} the band${where}${skipped}`;
   }
-  if (exit) return `${head}, inside the band ${bandText(settings)} at the output, but the running W leaves it${where}${skipped}`;
+  if (exit) return `${head}, inside the band ${bandText(settings)} at the output, but the running W ${leaves} it${where}${skipped}`;
   return `${head}, inside the band ${bandText(settings)}${skipped}`;
 }

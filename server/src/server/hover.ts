@@ -13,8 +13,8 @@ import type { Span } from '../core/source';
 import { blockResults } from './blockResults';
 import { rangeOf } from './diagnostics';
 import { textOrderOf } from './textOrder';
-import { bandText, depthVerdict, groupWText, layerWText, networkVerdict, repeats } from './format';
-import { hoverTargetAt, layerGroupOf, type HoverTarget, type OpSite } from './locate';
+import { bandText, depthVerdict, groupCount, groupWText, layerWText, networkVerdict, repeats } from './format';
+import { hoverTargetAt, layerGroupOf, type HoverTarget, type LayerGroup, type OpSite } from './locate';
 import type { Workspace } from './workspace';
 
 /** Rows of a hover table; the rest is summarised in one line. */
@@ -193,11 +193,11 @@ function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | u
   const title = layer.plain
     ? `layers[${layer.index}]: plain layer${layer.repeat > 1 ? ` x ${layer.repeat}` : ''}`
     : `layers[${layer.index}]: block ${code(layer.blockName ?? '?')}${layer.repeat > 1 ? ` x ${layer.repeat}` : ''}`;
+  const group = layerGroupOf(analysis, layer);
+  if (group && group.entries.length > 0) return groupHover(analysis, group);
   if (!entry) {
     return [`**${title}**`, '', 'This layer cannot be analysed (see its diagnostics), so the network W leaves it out.'];
   }
-  const group = layerGroupOf(analysis, entry);
-  if (group) return groupHover(analysis, group);
   const { network, settings } = analysis;
   const log10Wl = entry.byModel[network.model.name].log10Wl;
   let depth: string;
@@ -276,18 +276,15 @@ function layerTable(entries: readonly LayerResult[], selected: ModelName): strin
   return lines;
 }
 
-/** Describes the layers that one expression makes: their product W and a table of them. */
-function groupHover(analysis: Analysis, group: LayerResult[]): string[] {
+/** Describes the layers that share one range: their product W and a table of them. */
+function groupHover(analysis: Analysis, group: LayerGroup): string[] {
   const selected = analysis.network.model.name;
-  const first = group[0].layer.index;
-  const last = group[group.length - 1].layer.index;
-  return [
-    `**layers[${first}] to layers[${last}]: ${group.length} layers from this expression**: ${groupWText(group, selected)} under the ${selected} model`,
-    '',
-    `Running W after them: ${fmtW(group[group.length - 1].log10Running)}.`,
-    '',
-    ...layerTable(group, selected),
-  ];
+  const lines = [`**${groupCount(group)} from here**: ${groupWText(group.entries, selected)} under the ${selected} model`, ''];
+  if (group.skipped.length > 0) {
+    const names = group.skipped.map((layer) => `layers[${layer.index}]`).join(', ');
+    lines.push(`Left out because they cannot be analysed (see their diagnostics): ${names}.`, '');
+  }
+  return [...lines, ...layerTable(group.entries, selected)];
 }
 
 function formatLog(log: number): string {

@@ -1,6 +1,6 @@
 // Inlay hints: W_l after each block reference (a layer's or a nested block op's "block" value)
 // and after each plain layer, and W = W_l^n after each repeat count, under the selected model.
-// The layers that one expression of a *.arch.ts model makes get one hint with their product W.
+// Layers that share one range in a *.arch.ts model (see LayerGroup) get one hint with their product W.
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
 import { fmtW, powerText } from '../core/findings';
@@ -8,8 +8,8 @@ import { log10Times } from '../core/logmath';
 import type { BlockNode, OpNode } from '../core/model';
 import type { Span, ValuePath } from '../core/source';
 import { blockResults } from './blockResults';
-import { forEachOp, forEachOpOf, sameRangeCount } from './locate';
-import { groupWText } from './format';
+import { forEachOp, forEachOpOf, isGroupedPlainBlock, layerGroupOf } from './locate';
+import { groupCount, groupWText } from './format';
 import { blocksInTextOrder, lastStartingAtOrBefore, textOrderOf, type TextOrder } from './textOrder';
 import type { Workspace } from './workspace';
 
@@ -51,12 +51,12 @@ export function hintsBetween(analysis: Analysis, order: TextOrder | undefined, s
     const entry = entries[i];
     const { layer } = entry;
     if (order && layer.span.start > end) break;
-    const count = sameRangeCount(entries, i);
-    i += count;
+    i++;
     if (!overlaps(layer.span)) continue;
-    if (count > 1) {
-      // The layers of one expression get one hint after it, where one per layer would stack.
-      hints.push({ offset: layer.span.end, label: `${count} layers: ${groupWText(entries.slice(i - count, i), selected)}` });
+    const group = layerGroupOf(analysis, layer);
+    if (group) {
+      // The layers at one range get one hint after it, where one per layer would stack.
+      if (group.entries[0] === entry) hints.push({ offset: layer.span.end, label: `${groupCount(group)}: ${groupWText(group.entries, selected)}` });
       continue;
     }
     const log10Wl = entry.byModel[selected].log10Wl;
@@ -64,8 +64,10 @@ export function hintsBetween(analysis: Analysis, order: TextOrder | undefined, s
     pushHints(hints, analysis, anchor, layer.path, log10Wl, layer.repeat);
   }
 
-  const visitOp = (op: OpNode): void => {
+  const visitOp = (op: OpNode, block: BlockNode): void => {
     if (op.kind !== 'block' || op.name === undefined || !overlaps(op.span)) return;
+    // A nested block in the plain layers of a group would get one hint per layer at one place.
+    if (isGroupedPlainBlock(analysis, block)) return;
     const nested = analysis.model.blocks.get(op.name);
     const log10Wl = nested ? wlOf(analysis, nested) : undefined;
     if (log10Wl === undefined) return;

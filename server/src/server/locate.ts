@@ -58,12 +58,11 @@ export function hoverTargetAt(analysis: Analysis, offset: number, order?: TextOr
     if (!innermost || op.span.end - op.span.start < innermost.op.span.end - innermost.op.span.start) innermost = { op, block, edge };
   });
   if (innermost) {
-    // An op of a layer that one expression makes for several layers has that expression's range
-    // too, so it is not what the offset points at: the group of layers is.
+    // An op of a plain layer in a group has the group's range too, so the offset points at the
+    // group of layers rather than at that op.
     const site: OpSite = innermost;
-    const layer = site.block.form === 'plain' ? model.layers.find((candidate) => candidate?.block === site.block) : undefined;
-    const entry = layer && layerResultOf(analysis, layer);
-    if (layer && entry && layerGroupOf(analysis, entry)) return { kind: 'layer', layer, entry };
+    const layer = isGroupedPlainBlock(analysis, site.block) ? model.layers.find((candidate) => candidate?.block === site.block) : undefined;
+    if (layer) return { kind: 'layer', layer, entry: layerResultOf(analysis, layer) };
     return { kind: 'op', ...site };
   }
 
@@ -129,27 +128,64 @@ export function layerResultOf(analysis: Analysis, layer: LayerNode): LayerResult
 }
 
 /**
- * Returns how many layer results from `index` on share the range of the result at `index`. In a
- * *.arch.ts model, every layer that one expression makes (a spread of a flatMap, say) has the
- * range of that expression, and their hints and lenses would stack at one place.
+ * Layers that share one range. In a *.arch.ts model, every layer that one expression makes (a
+ * spread of a flatMap, say) has the range of that expression. A layer object bound to a constant
+ * has the range of its literal wherever the constant is used. Hints and lenses per layer would
+ * stack at that range, so each group gets one.
  */
-export function sameRangeCount(entries: readonly LayerResult[], index: number): number {
-  const { start, end } = entries[index].layer.span;
-  let next = index + 1;
-  while (next < entries.length && entries[next].layer.span.start === start && entries[next].layer.span.end === end) next++;
-  return next - index;
+export interface LayerGroup {
+  /** Results of the group's layers that could be analysed, in layer order. */
+  entries: LayerResult[];
+  /** The group's layers that could not be analysed. */
+  skipped: LayerNode[];
 }
 
-/**
- * Returns the layer results that share the range of `entry` (the layers that one expression of a
- * *.arch.ts model makes), or undefined when the entry is alone at its range.
- */
-export function layerGroupOf(analysis: Analysis, entry: LayerResult): LayerResult[] | undefined {
-  const entries = analysis.network.layers;
-  let first = entries.indexOf(entry);
-  if (first < 0) return undefined;
-  const { start, end } = entry.layer.span;
-  while (first > 0 && entries[first - 1].layer.span.start === start && entries[first - 1].layer.span.end === end) first--;
-  const count = sameRangeCount(entries, first);
-  return count > 1 ? entries.slice(first, first + count) : undefined;
+interface Groups {
+  byRange: Map<string, LayerGroup>;
+  /** The blocks of the plain layers in groups, whose op hints would stack too. */
+  plainBlocks: Set<BlockNode>;
+}
+
+const groupsByAnalysis = new WeakMap<Analysis, Groups>();
+
+function rangeKey(span: Span): string {
+  return `${span.start}:${span.end}`;
+}
+
+/** Groups an analysis's layers by range, once per analysis. A JSON model has no two layers at one range. */
+function groupsOf(analysis: Analysis): Groups {
+  let groups = groupsByAnalysis.get(analysis);
+  if (groups) return groups;
+  groups = { byRange: new Map(), plainBlocks: new Set() };
+  groupsByAnalysis.set(analysis, groups);
+  const layers = analysis.model.layers.filter((layer): layer is LayerNode => layer !== undefined);
+  const counts = new Map<string, number>();
+  for (const layer of layers) counts.set(rangeKey(layer.span), (counts.get(rangeKey(layer.span)) ?? 0) + 1);
+  if (![...counts.values()].some((count) => count > 1)) return groups;
+
+  const analysed = new Map(analysis.network.layers.map((entry) => [entry.layer, entry]));
+  for (const layer of layers) {
+    const key = rangeKey(layer.span);
+    if ((counts.get(key) ?? 0) < 2) continue;
+    let group = groups.byRange.get(key);
+    if (!group) {
+      group = { entries: [], skipped: [] };
+      groups.byRange.set(key, group);
+    }
+    const entry = analysed.get(layer);
+    if (entry) group.entries.push(entry);
+    else group.skipped.push(layer);
+    if (layer.plain && layer.block) groups.plainBlocks.add(layer.block);
+  }
+  return groups;
+}
+
+/** Returns the group of layers that shares the layer's range, or undefined when the layer is alone at its range. */
+export function layerGroupOf(analysis: Analysis, layer: LayerNode): LayerGroup | undefined {
+  return groupsOf(analysis).byRange.get(rangeKey(layer.span));
+}
+
+/** Tests whether a block is the block of a plain layer in a group. */
+export function isGroupedPlainBlock(analysis: Analysis, block: BlockNode): boolean {
+  return groupsOf(analysis).plainBlocks.has(block);
 }
