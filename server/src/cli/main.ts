@@ -130,42 +130,61 @@ function runCommand(argv: string[], io: Io): number {
   return 0;
 }
 
+const OPTIONS = {
+  model: { type: 'string' },
+  band: { type: 'string' },
+  tolerance: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  'max-warnings': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** The options as written on the command line: "--model", and "-f" for the short ones. */
+const OPTION_NAMES = new Set(Object.entries(OPTIONS).flatMap(([name, option]) => ['--' + name, ...('short' in option ? ['-' + option.short] : [])]));
+const VALUE_OPTIONS = new Set(Object.entries(OPTIONS).flatMap(([name, option]) => (option.type === 'string' ? ['--' + name, ...('short' in option ? ['-' + option.short] : [])] : [])));
+
 function parseOptions(argv: string[]) {
   try {
-    return parseArgs({
-      args: negativeValuesJoined(argv),
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        band: { type: 'string' },
-        tolerance: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        'max-warnings': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    return parseArgs({ args: valuesJoined(argv), allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const message = (error as Error).message;
+    // Node's message for an unknown option ends in an unbalanced quote. A name with one dash, such
+    // as "-1", may be a file, so the message says how to pass one.
+    const unknown = /^Unknown option '([^']*)'/.exec(message);
+    if (unknown && unknown[1].startsWith('--')) throw new UsageError(`unknown option "${unknown[1]}"`);
+    if (unknown) throw new UsageError(`unknown option "${unknown[1]}"; to check a file whose name starts with "-", write ./${unknown[1]} or put -- before it`);
+    throw new UsageError(message);
   }
 }
 
-/** Options that take a value, as written on the command line. */
-const VALUE_OPTIONS = new Set(['--model', '--band', '--tolerance', '--format', '-f', '--max-warnings']);
-
 /**
- * Joins a value that starts with a minus sign to its option ("--max-warnings -1" becomes
- * "--max-warnings=-1"). parseArgs rejects such a value as ambiguous, because it could be an option.
+ * Joins each value that starts with a minus sign to its option: "--max-warnings -1" becomes
+ * "--max-warnings=-1" and "-f -x" becomes "-f-x", which parseArgs would otherwise reject as
+ * ambiguous. An option whose value is missing, or is another option, is a usage error. Arguments
+ * after "--" are file names and stay as they are.
  */
-function negativeValuesJoined(argv: string[]): string[] {
+function valuesJoined(argv: string[]): string[] {
   const joined: string[] = [];
   for (let index = 0; index < argv.length; index++) {
-    const next = argv[index + 1];
-    if (VALUE_OPTIONS.has(argv[index]) && next !== undefined && /^-[\d.]/.test(next)) {
-      joined.push(`${argv[index]}=${next}`);
+    const argument = argv[index];
+    if (argument === '--') {
+      joined.push(...argv.slice(index));
+      break;
+    }
+    if (!VALUE_OPTIONS.has(argument)) {
+      joined.push(argument);
+      continue;
+    }
+    const value = argv[index + 1];
+    if (value === undefined || value === '--' || OPTION_NAMES.has(value)) {
+      throw new UsageError(`missing value for ${argument}`);
+    }
+    if (value.startsWith('-')) {
+      joined.push(argument.startsWith('--') ? `${argument}=${value}` : `${argument}${value}`);
       index += 1;
     } else {
-      joined.push(argv[index]);
+      joined.push(argument);
     }
   }
   return joined;
@@ -176,7 +195,7 @@ function hostSettings(values: { model?: string; band?: string; tolerance?: strin
   const raw: Record<string, unknown> = {};
   if (values.model !== undefined) {
     if (!(MODEL_NAMES as readonly string[]).includes(values.model)) {
-      throw new UsageError(`invalid --model "${values.model}"; expected ${MODEL_NAMES.join(', ')}`);
+      throw new UsageError(`invalid --model "${values.model}"; expected ${MODEL_NAMES.slice(0, -1).join(', ')} or ${MODEL_NAMES[MODEL_NAMES.length - 1]}`);
     }
     raw.model = values.model;
   }
