@@ -150,7 +150,7 @@ function parseOptions(argv: string[]) {
   } catch (error) {
     const message = (error as Error).message;
     // Node's message for an unknown option ends in an unbalanced quote. A name with one dash, such
-    // as "-1", may be a file, so the message says how to pass one.
+    // as "-1", may be a file, so the message explains how to pass one.
     const unknown = /^Unknown option '([^']*)'/.exec(message);
     if (unknown && unknown[1].startsWith('--')) throw new UsageError(`unknown option "${unknown[1]}"`);
     if (unknown) throw new UsageError(`unknown option "${unknown[1]}"; to check a file whose name starts with "-", write ./${unknown[1]} or put -- before it`);
@@ -178,7 +178,7 @@ function valuesJoined(argv: string[]): string[] {
     }
     const value = argv[index + 1];
     if (value === undefined || value === '--' || OPTION_NAMES.has(value)) {
-      throw new UsageError(`missing value for ${argument}`);
+      throw new UsageError(`missing value for ${argument}; put the value right after it`);
     }
     if (value.startsWith('-')) {
       joined.push(argument.startsWith('--') ? `${argument}=${value}` : `${argument}${value}`);
