@@ -134,6 +134,20 @@ describe('path sum', () => {
     assert.equal(first.length, 40);
   });
 
+  test('a parallel edge keeps shortened paths apart', () => {
+    // A chain of 3,000 edges with a second edge from n1500 to n1501: two paths through the same nodes.
+    const graph: { from: string; to: string; ops?: string[]; scale?: number }[] = Array.from({ length: 3000 }, (_, index) => ({
+      from: index === 0 ? 'in' : `n${index}`,
+      to: index === 2999 ? 'out' : `n${index + 1}`,
+    }));
+    graph.push({ from: 'n1500', to: 'n1501', scale: 0.5 });
+    const result = analyzeModel(repeatedModel({ graph }, 1)).network.layers[0].byModel.seed;
+    const names = result.paths.map((path) => path.name);
+    assert.equal(names.length, 2);
+    assert.match(names[0], /^in -> n1 -> .* -> \.\.\. 2,978 more nodes \.\.\. -> .* -> out \(edge 1500\)$/);
+    assert.match(names[1], /^in -> n1 -> .* -> \.\.\. 2,978 more nodes \.\.\. -> .* -> out \(edge 3000\)$/);
+  });
+
   test('repeat counts multiply logarithms without unrolling', () => {
     const analysis = analyzeModel(repeatedModel(residualBlock(['relu'], ['relu']), Number.MAX_SAFE_INTEGER));
     assertClose(analysis.network.log10W, Number.MAX_SAFE_INTEGER * Math.log10(0.75), 1e-12, 'log10 W');

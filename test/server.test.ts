@@ -295,6 +295,20 @@ describe('language server', () => {
       assert.ok(markdown.length < 20_000, `hover of ${markdown.length} characters`);
     });
 
+    test('block with many ops after the sum gets a short hover', async () => {
+      const text = JSON.stringify({ reslint: 1, blocks: { deep: { paths: { s: [], r: ['relu'] }, afterSum: Array(5000).fill('layernorm') } }, layers: [{ block: 'deep' }] });
+      const deepUri = freshUri('after-sum.arch.json');
+      await client.open(deepUri, text);
+      await client.diagnostics(deepUri, 1);
+      const markdown = markdownOf(await client.hover(deepUri, positionOf(text, '"deep"', 2)));
+      await client.close(deepUri);
+      assert.ok(markdown.includes('is the gain of the ops after the sum (layernorm, '), markdown.slice(0, 2000));
+      assert.ok(markdown.includes(', ... 4,977 more ops ..., layernorm, '), markdown.slice(0, 2000));
+      assert.ok(markdown.includes('| r | relu | 0.500 |'), markdown.slice(0, 3000));
+      assert.ok(markdown.includes('| s | none (identity) | 1.00 |'), markdown.slice(0, 3000));
+      assert.ok(markdown.length < 20_000, `hover of ${markdown.length} characters`);
+    });
+
     test('comment returns no hover', async () => {
       assert.equal(await client.hover(uri, { line: 0, character: 5 }), null);
     });

@@ -23,6 +23,8 @@ export interface PathResult {
   length: number;
   /** Labels of the ops along the path, afterSum last. */
   ops: string[];
+  /** How many of `ops` lie on the path's edges, before the ops after the sum. */
+  opsBeforeSum: number;
 }
 
 /** A block's smoothness under one gain model. */
@@ -514,6 +516,8 @@ interface PathShape {
   name: string;
   /** Op labels along the path, afterSum last. */
   ops: string[];
+  /** How many of `ops` lie on the path's edges. */
+  opsBeforeSum: number;
   length: number;
 }
 
@@ -749,19 +753,26 @@ function describePath(block: BlockNode, edgeIndices: number[], edgeLengths: numb
   let name: string;
   if (block.form === 'graph') {
     const nodes = [INPUT_NODE, ...edges.map((edge) => edge.to)];
-    const hasParallel = edgeIndices.some((index) => parallel[index]);
-    name = elided(nodes, 'nodes').join(' -> ') + (hasParallel ? ` (edges ${elided(edgeIndices.map(String), 'edges').join(', ')})` : '');
+    // The nodes name the path except where it takes one of several edges between two nodes; those
+    // edges are listed, and only those, so that a shortened list keeps the choice that tells two
+    // such paths apart.
+    const chosen = edgeIndices.filter((index) => parallel[index]).map(String);
+    const choice = chosen.length === 0 ? '' : ` (edge${chosen.length === 1 ? '' : 's'} ${elided(chosen, 'edges').join(', ')})`;
+    name = elided(nodes, 'nodes').join(' -> ') + choice;
   } else {
     name = edges[0]?.name ?? 'path';
   }
-  const ops = edges.flatMap((edge) => [
-    ...edge.ops.map((op) => op.label),
-    ...(edge.scale !== 1 ? [`scale ${edge.scale}`] : []),
-  ]);
+  // The ops on the edges and the ops after the sum are shortened apart, so that the ones before
+  // the sum are the first opsBeforeSum labels.
+  const ops = elided(
+    edges.flatMap((edge) => [...edge.ops.map((op) => op.label), ...(edge.scale !== 1 ? [`scale ${edge.scale}`] : [])]),
+    'ops',
+  );
   return {
     edgeIndices,
     name,
-    ops: elided([...ops, ...afterSum], 'ops'),
+    ops: [...ops, ...elided(afterSum, 'ops after the sum')],
+    opsBeforeSum: ops.length,
     length: edgeIndices.reduce((sum, index) => sum + edgeLengths[index], 0),
   };
 }
@@ -774,7 +785,7 @@ const MAX_DESCRIBED_ITEMS = 24;
  * counts the rest, such as "... 2,980 more nodes ...". A path through a long chain would
  * otherwise be described by a list as long as the chain, for each listed path and each model.
  */
-function elided(items: string[], noun: string): string[] {
+export function elided(items: string[], noun: string): string[] {
   if (items.length <= MAX_DESCRIBED_ITEMS) return items;
   const head = MAX_DESCRIBED_ITEMS / 2;
   const tail = head - 1;
@@ -790,6 +801,7 @@ function pathResult(path: PathShape, edgeLogs: number[], power: number, log10Aft
     log10w: log === LOG_ZERO ? LOG_ZERO : log + log10AfterSum,
     length: path.length,
     ops: [...path.ops],
+    opsBeforeSum: path.opsBeforeSum,
   };
 }
 

@@ -3,7 +3,7 @@
 // key shows the network W and where it leaves the band.
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
-import type { BlockResult, LayerResult } from '../core/analyze';
+import { elided, type BlockResult, type LayerResult } from '../core/analyze';
 import { fmtW } from '../core/findings';
 import { GAIN_MODELS, type GainModel } from '../core/gain';
 import { LOG_ZERO } from '../core/logmath';
@@ -156,16 +156,15 @@ function pathGainNote(block: BlockNode, result: BlockResult, gainModel: GainMode
       : `The ${gainModel.name} model sums the paths.`;
   const after = afterSumSymbol(block);
   const afterNote = after
-    ? ` ${after} = ${fmtW(result.log10AfterSum)} is the gain of the ops after the sum (${block.afterSum.map((op) => op.label).join(', ')}), on every path.`
+    ? ` ${after} = ${fmtW(result.log10AfterSum)} is the gain of the ops after the sum (${elided(block.afterSum.map((op) => op.label), 'ops').join(', ')}), on every path.`
     : '';
   return `w_p is the product of the gains on path p.${afterNote} ${combine}`;
 }
 
 function pathTable(block: BlockNode, result: BlockResult): string[] {
-  const afterCount = block.afterSum.length;
   const rows = [block.afterSum.length > 0 ? '| path | ops | w_p (before the ops after the sum) |' : '| path | ops | w_p |', '|---|---|---|'];
   result.paths.slice(0, MAX_TABLE_ROWS).forEach((path, index) => {
-    const ops = path.ops.slice(0, path.ops.length - afterCount);
+    const ops = path.ops.slice(0, path.opsBeforeSum);
     const name = block.form === 'graph' ? `${index + 1}: ${path.name}` : path.name;
     const log = result.log10AfterSum === LOG_ZERO ? path.log10w : path.log10w - result.log10AfterSum;
     rows.push(`| ${cell(name)} | ${cell(ops.length > 0 ? ops.join(', ') : 'none (identity)')} | ${fmtW(log)} |`);
