@@ -753,9 +753,9 @@ function describePath(block: BlockNode, edgeIndices: number[], edgeLengths: numb
   let name: string;
   if (block.form === 'graph') {
     const nodes = [INPUT_NODE, ...edges.map((edge) => edge.to)];
-    // The nodes name the path except where it takes one of several edges between two nodes; those
-    // edges are listed, and only those, so that a shortened list keeps the choice that tells two
-    // such paths apart.
+    // The nodes name the path except where it takes one of several edges between two nodes. Only
+    // those edges are listed, so that a shortened list keeps the choice that distinguishes two such
+    // paths.
     const chosen = edgeIndices.filter((index) => parallel[index]).map(String);
     const choice = chosen.length === 0 ? '' : ` (edge${chosen.length === 1 ? '' : 's'} ${elided(chosen, 'edges').join(', ')})`;
     name = elided(nodes, 'nodes').join(' -> ') + choice;
