@@ -402,6 +402,14 @@ describe('validation', () => {
     assert.ok(findings.every((finding) => !/Unrecognized/.test(finding.message)));
   });
 
+  test('a missing key names its object', () => {
+    const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
+    assert.deepEqual(
+      analyzeText(text, 'json').findings.map((finding) => finding.message),
+      ['"blocks.b.graph" must have at least 1 item.', '"blocks.c.graph[0]" is missing the required key "from"; add it.'],
+    );
+  });
+
   test('a bound that zod reports twice gives one finding', () => {
     const analysis = analyzeText('{"reslint": 1, "layers": [{"ops": ["relu"], "repeat": 1e308}]}', 'json');
     assert.deepEqual(

@@ -177,12 +177,18 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
             : issue.inclusive ? 'at most' : 'less than';
         return { code: 'invalid-number', message: `${name} is ${value}; it must be ${relation} ${String(limit)}.` };
       }
-      const what = Array.isArray(value) ? 'items' : 'characters';
+      const what = (Array.isArray(value) ? 'item' : 'character') + (Number(limit) === 1 ? '' : 's');
       const relation = issue.code === 'too_small' ? 'at least' : 'at most';
       return { code: 'schema', message: `${name} must have ${relation} ${String(limit)} ${what}.` };
     }
     case 'invalid_type': {
-      if (value === undefined) return { code: 'schema', message: missingKeyMessage(String(path[path.length - 1])) };
+      if (value === undefined) {
+        const key = String(path[path.length - 1]);
+        const parent = path.slice(0, -1);
+        // Name the object that lacks the key: one edge or op among many otherwise reads alike.
+        if (parent.length === 0) return { code: 'schema', message: missingKeyMessage(key) };
+        return { code: 'schema', message: `${describePath(parent)} is missing the required key "${key}"; add it.` };
+      }
       if (issue.expected === 'int' && typeof value === 'number') {
         return { code: 'invalid-number', message: `${name} is ${value}; it must be a whole number.` };
       }
