@@ -402,6 +402,24 @@ describe('validation', () => {
     assert.ok(findings.every((finding) => !/Unrecognized/.test(finding.message)));
   });
 
+  test('a misspelt key is matched against its own object', () => {
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'unknown-keys.arch.json'), 'utf8');
+    const messages = analyzeText(text, 'json')
+      .findings.filter((finding) => finding.code === 'unknown-key')
+      .map((finding) => finding.message);
+    assert.deepEqual(messages, [
+      'Unknown key "modle"; it is ignored. Did you mean "model"?',
+      'Unknown key "gian"; it is ignored. Did you mean "gain"?',
+      'Unknown key "opz"; it is ignored. Did you mean "ops"?',
+      'Unknown key "afterSumm"; it is ignored. Did you mean "afterSum"?',
+      'Unknown key "slop"; it is ignored. Did you mean "slope"?',
+      'Unknown key "scal"; it is ignored. Did you mean "scale"?',
+      // A layer object has no "scale", so nothing is suggested.
+      'Unknown key "scal"; it is ignored.',
+      'Unknown key "repet"; it is ignored. Did you mean "repeat"?',
+    ]);
+  });
+
   test('a missing key names its object', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
     assert.deepEqual(

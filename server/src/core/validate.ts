@@ -117,7 +117,7 @@ function parsePart(
         for (const key of (issue as { keys: string[] }).keys) {
           problems.push({
             code: 'unknown-key',
-            message: `Unknown key "${key}"; it is ignored.${suggestKey(key, KNOWN_KEYS)}`,
+            message: `Unknown key "${key}"; it is ignored.${suggestKey(key, keysAllowedAt(schema, issue.path))}`,
             span: locateNearest(doc, [...base, ...issue.path.map(toKey), key], 'key'),
           });
         }
@@ -281,7 +281,43 @@ function withoutKeys(value: unknown, issues: Issue[]): unknown {
   return copy;
 }
 
-const KNOWN_KEYS = ['op', 'gain', 'scale', 'init', 'slope', 'alpha', 'block', 'repeat', 'paths', 'graph', 'afterSum', 'ops', 'from', 'to', 'model', 'band', 'tolerance', 'severity', 'mean', 'rms', 'peak', 'description'];
+/**
+ * Returns the keys that the object at `path` inside a value of `schema` may have: those of every
+ * object schema the path can lead to, through optional values, lists, records and the branches
+ * of unions. A layer object may have "block", "ops" and "repeat", and an edge "from", "to", "ops"
+ * and "scale", so a misspelt key is matched against the keys of its own kind of object.
+ */
+function keysAllowedAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const keys = new Set<string>();
+  const visit = (current: z.core.$ZodType, depth: number): void => {
+    const def = current._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
+    switch (def.type) {
+      case 'optional':
+      case 'nullable':
+        visit(def.innerType as z.core.$ZodType, depth);
+        return;
+      case 'union':
+        for (const option of def.options as z.core.$ZodType[]) visit(option, depth);
+        return;
+      case 'object': {
+        const shape = def.shape as Record<string, z.core.$ZodType>;
+        if (depth === path.length) for (const key of Object.keys(shape)) keys.add(key);
+        else if (Object.hasOwn(shape, String(path[depth]))) visit(shape[String(path[depth])], depth + 1);
+        return;
+      }
+      case 'record':
+        if (depth < path.length) visit(def.valueType as z.core.$ZodType, depth + 1);
+        return;
+      case 'array':
+        if (depth < path.length && typeof path[depth] === 'number') visit(def.element as z.core.$ZodType, depth + 1);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(schema, 0);
+  return [...keys];
+}
 
 function suggestKey(key: string, known: string[]): string {
   const match = closest(key, known);
