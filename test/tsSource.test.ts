@@ -93,6 +93,26 @@ function applyEdits(text: string, edits: TextEdit[]): string {
 
 const model = (body: string): string => `import { defineModel } from 'reslint';\n${body}`;
 
+describe('layers made by one expression', () => {
+  test('share one finding per code', () => {
+    const source = `export default {
+  reslint: 1,
+  layers: [...Array.from({ length: 30 }, () => ['sigmoid']), ...[1, 2].map((n) => (n === 1 ? ['relu'] : ['tanh'])), ...[1, 2, 3].map(() => [{ gain: 0 }])],
+};
+`;
+    const findings = analyzeText(source, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text, { fileName: '/project/layers.arch.ts' }) }).findings;
+    assert.deepEqual(
+      findings.filter((finding) => finding.code !== 'network-vanishing').map((finding) => [finding.code, finding.message]),
+      [
+        ['block-vanishing', '30 layers made here (layers[0] to layers[29]) have W_l = 0.207 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around these layers.'],
+        ['block-vanishing', 'Layer 30 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around this layer.'],
+        ['block-vanishing', 'Layer 31 has W_l = 0.606 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around this layer.'],
+        ['blocked-gradient', '3 layers made here (layers[32] to layers[34]) have W_l = 0 under the seed model, so no gradient reaches the layers before them. Give their ops non-zero gains.'],
+      ],
+    );
+  });
+});
+
 describe('files without a model', () => {
   const helper = "export const convBn = ['conv', 'batchnorm'];\n";
   const findingsOf = (fileName: string) =>

@@ -4,6 +4,7 @@ import type { Code } from './codes';
 import { LOG_ZERO, formatLog10, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
 import { blockTerms, edgeLabel, isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
+import type { ModelName } from './schema';
 import type { Problem, SourceDocument, TextEdit } from './source';
 
 /** The subject of a smoothness finding, kept so that its fixes can be computed later. */
@@ -71,11 +72,26 @@ export function smoothnessFindings(
     if (result) checkBlock(block, result, undefined);
   }
 
+  // Plain layers that share a range (the layers that one expression of a *.arch.ts model makes)
+  // and a finding get one finding, where one per layer would stack at that range.
+  const plainLayers = new Map<string, LayerResult[]>();
   const band = network.band;
   for (const entry of network.layers) {
     const { layer, block } = entry;
     const result = entry.byModel[modelName];
-    if (layer.plain) checkBlock(block, result, layer.index);
+    if (layer.plain) {
+      const wl = result.log10Wl;
+      let code: Code | undefined;
+      if (wl === LOG_ZERO) code = 'blocked-gradient';
+      else if (wl < low) code = 'block-vanishing';
+      else if (wl > high) code = 'block-exploding';
+      if (code) {
+        const key = `${code} ${layer.span.start} ${layer.span.end}`;
+        const same = plainLayers.get(key);
+        if (same) same.push(entry);
+        else plainLayers.set(key, [entry]);
+      }
+    }
     if (layer.repeat > 1 && result.log10Wl !== LOG_ZERO) {
       const stage = entry.log10Layer;
       if (stage < band.log10Min || stage > band.log10Max) {
@@ -88,6 +104,11 @@ export function smoothnessFindings(
         });
       }
     }
+  }
+
+  for (const entries of plainLayers.values()) {
+    if (entries.length === 1) checkBlock(entries[0].block, entries[0].byModel[modelName], entries[0].layer.index);
+    else findings.push(layersFinding(entries, modelName, tolerance));
   }
 
   const w = network.log10W;
@@ -116,6 +137,32 @@ export function smoothnessFindings(
     });
   }
   return findings;
+}
+
+/** Makes one finding for plain layers at one range with the same code: their W_l and where they are. */
+function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: number): SmoothnessProblem {
+  const logs = entries.map((entry) => entry.byModel[modelName].log10Wl);
+  const min = Math.min(...logs);
+  const max = Math.max(...logs);
+  const wl = min === max ? fmtW(min) : `${fmtW(min)} to ${fmtW(max)}`;
+  const indices = entries.map((entry) => entry.layer.index);
+  const contiguous = indices.every((index, at) => at === 0 || index === indices[at - 1] + 1);
+  const where = contiguous
+    ? `layers[${indices[0]}] to layers[${indices[indices.length - 1]}]`
+    : `${indices.slice(0, 4).map((index) => `layers[${index}]`).join(', ')}${indices.length > 4 ? ` and ${indices.length - 4} more` : ''}`;
+  const subject: FindingSubject = { kind: 'layer', layerIndex: indices[0] };
+  const head = `${entries.length} layers made here (${where}) have W_l = ${wl} under the ${modelName} model`;
+  const span = entries[0].layer.span;
+  if (max === LOG_ZERO) {
+    return { code: 'blocked-gradient', message: `${head}, so no gradient reaches the layers before them. Give their ops non-zero gains.`, span, subject };
+  }
+  const vanishing = max < 0;
+  return {
+    code: vanishing ? 'block-vanishing' : 'block-exploding',
+    message: `${head}, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. Add a residual shortcut around these layers.`,
+    span,
+    subject,
+  };
 }
 
 /** "0.750^16", with brackets around a base written as 1 +- delta. */
