@@ -238,15 +238,16 @@ function clampSpan(span: Span, length: number): Span {
 
 function settleSeverities(problems: Problem[], settings: EffectiveSettings, length: number): Finding[] {
   const findings: Finding[] = [];
-  // Problems by start offset, to drop repeats: zod can report one violated bound twice (a repeat
-  // of 1e308 is both above 2^53 - 1 and not a safe integer).
-  const byStart = new Map<number, Problem[]>();
+  // Messages by range and code, to drop repeats: zod can report one violated bound twice (a
+  // repeat of 1e308 is both above 2^53 - 1 and not a safe integer). Thousands of problems can
+  // share one range in a *.arch.ts model, so a repeat is found by lookups, not by a scan.
+  const seen = new Map<string, Set<string>>();
   for (const problem of problems) {
-    const { start, end } = problem.span;
-    const sameStart = byStart.get(start);
-    if (sameStart?.some((other) => other.code === problem.code && other.span.end === end && other.message === problem.message)) continue;
-    if (sameStart) sameStart.push(problem);
-    else byStart.set(start, [problem]);
+    const key = `${problem.span.start} ${problem.span.end} ${problem.code}`;
+    const messages = seen.get(key);
+    if (messages?.has(problem.message)) continue;
+    if (messages) messages.add(problem.message);
+    else seen.set(key, new Set([problem.message]));
     const requested = Object.hasOwn(settings.severity, problem.code) ? settings.severity[problem.code] : undefined;
     const override = requested === 'off' && !canTurnOff(problem.code) ? undefined : requested;
     if (override === 'off') continue;
