@@ -190,6 +190,39 @@ describe('scale solver', () => {
     );
   });
 
+  test('no fix cuts a path', () => {
+    // The branches sum to exactly 1, so only a shortcut scale of 0 would bring W_l = 2 down to 1.
+    const paths: Record<string, unknown[]> = { shortcut: [] };
+    for (let index = 0; index < 9; index++) paths[`b${index}`] = [{ gain: (index + 1) / 100 }];
+    Object.assign(paths, { b9: [{ gain: 0.3 }], b10: [{ gain: 0.25 }] });
+    const wide = analyzeModel(repeatedModel({ paths }, 1));
+    const exploding = wide.findings.find((f) => f.code === 'block-exploding');
+    assert.ok(exploding);
+    const wideFixes = fixesFor(wide, exploding);
+    assert.deepEqual(wideFixes.fixes, []);
+    assert.match(wideFixes.failures.find((failure) => failure.role === 'shortcut')?.reason ?? '', /^the scale would be about 0 \(10\^-1\d\.\d\), which removes "shortcut" instead of scaling it$/);
+
+    // W = 1e9 x 10 comes into the band when "small" gets W_l = 1e-7 (a scale of 1e-8), which
+    // blocks the gradient, or when "large" gets W_l = 10.
+    const model = {
+      reslint: 1,
+      blocks: { large: { paths: { p: [{ gain: 1e9 }] } }, small: { paths: { p: [{ gain: 10 }] } } },
+      layers: [{ block: 'large' }, { block: 'small' }],
+    };
+    const network = analyzeModel(model);
+    const finding = network.findings.find((f) => f.code === 'network-exploding');
+    assert.ok(finding);
+    const { fixes, failures } = fixesFor(network, finding);
+    assert.deepEqual(
+      fixes.map((fix) => fix.solution.block.name),
+      ['large'],
+    );
+    assert.deepEqual(
+      failures.map((failure) => failure.reason),
+      ['W_l would be 1e-7, so the block would pass almost no gradient'],
+    );
+  });
+
   test('a long chain tries a few levers', () => {
     // Every edge of a chain carries every path, so each gives the same W_l; solving for one edge walks the whole chain.
     const graph = Array.from({ length: 3000 }, (_, index) => ({ from: index === 0 ? 'in' : `n${index}`, to: index === 2999 ? 'out' : `n${index + 1}`, ops: ['tanh'] }));

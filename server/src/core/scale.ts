@@ -6,6 +6,11 @@ import type { GainModel } from './gain';
 import { LOG_ZERO, log10Abs, log10Add } from './logmath';
 import { OUTPUT_NODE, type BlockNode, type EdgeNode } from './model';
 
+/** A scale below 10^-9 is rounding left over from 0: the other paths alone reach the target. */
+const MIN_LOG10_SCALE = -9;
+/** A fix that leaves W_l below 10^-6 blocks the gradient in all but name, so it is not offered. */
+const MIN_LOG10_WL = -6;
+
 /** Fewest significant digits of a proposed scale; more are used when a long stack needs them. */
 export const SCALE_DIGITS = 6;
 const MAX_SCALE_DIGITS = 17;
@@ -139,12 +144,20 @@ export function solveEdgeScale(
   if (!Number.isFinite(log10Scale)) {
     return failure(`the scale would be 10^${log10Scale}, outside the range of a double`);
   }
+  // The other paths reach the target within rounding, so the scale is what is left of 0.
+  if (log10Scale < MIN_LOG10_SCALE) {
+    return failure(`the scale would be about 0 (10^${log10Scale.toFixed(1)}), which removes "${edge.name}" instead of scaling it`);
+  }
   const resultOf = (candidate: number): number => wlWith(candidate, rest, through, afterSum, power);
   const scale = roundScale(Math.pow(10, log10Scale), rounding, (candidate) => resultOf(candidate) - log10Target, (candidate) => accept(resultOf(candidate)));
   if (!(scale > 0) || !Number.isFinite(scale)) {
     return failure(`the scale would be 10^${log10Scale.toFixed(1)}, outside the range of a double`);
   }
-  return { block, edge, edgeIndex, role, scale, log10Wl: wlWith(scale, rest, through, afterSum, power) };
+  const log10Wl = wlWith(scale, rest, through, afterSum, power);
+  if (log10Wl < MIN_LOG10_WL) {
+    return failure(`W_l would be ${formatPlain(log10Wl)}, so the block would pass almost no gradient`);
+  }
+  return { block, edge, edgeIndex, role, scale, log10Wl };
 }
 
 export function isSolution(result: ScaleSolution | ScaleFailure): result is ScaleSolution {
