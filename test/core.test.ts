@@ -453,6 +453,17 @@ describe('validation', () => {
     ]);
   });
 
+  test('a misspelt severity code gets a suggestion', () => {
+    const text = '{"reslint": 1, "settings": {"severity": {"block-vanish": "off"}}, "layers": [["relu"]]}';
+    assert.deepEqual(
+      analyzeText(text, 'json').findings.map((finding) => [finding.code, finding.message]),
+      [
+        ['unknown-key', 'Unknown key "block-vanish"; it is ignored. Did you mean "block-vanishing"?'],
+        ['block-vanishing', 'Layer 0 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around this layer.'],
+      ],
+    );
+  });
+
   test('a missing key names its object', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
     assert.deepEqual(

@@ -70,6 +70,24 @@ describe('TypeScript server plugin', () => {
     assert.match(found[0], /^TS2561: Object literal may only specify known properties, but 'slop' does not exist in type .* Did you mean to write 'slope'\?$/);
   });
 
+  test('a graph built by map is accepted', () => {
+    const source = `import { defineModel } from 'reslint';
+const gains = [0.1, 0.2];
+export default defineModel({
+  reslint: 1,
+  blocks: { fan: { graph: [...gains.map((gain) => ({ from: 'in', to: 'out', ops: [{ gain }] })), { from: 'in', to: 'out' }] } },
+  layers: [{ block: 'fan' }],
+});
+`;
+    assert.deepEqual(diagnostics({ [MODEL]: source }), []);
+  });
+
+  test('a misspelt severity code is an error', () => {
+    const found = diagnostics({ [MODEL]: VALID.replace('reslint: 1,', "reslint: 1,\n  settings: { severity: { 'block-vanish': 'off' } },") });
+    assert.equal(found.length, 1);
+    assert.match(found[0], /^TS2353: Object literal may only specify known properties, and ''block-vanish'' does not exist in type/);
+  });
+
   test('a wrong value type is an error', () => {
     const found = diagnostics({ [MODEL]: VALID.replace('repeat: 8', "repeat: 'eight'") });
     assert.equal(found.length, 1);

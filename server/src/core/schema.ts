@@ -44,8 +44,10 @@ export const AnalysisSettings = z.strictObject({
     .lt(1)
     .optional()
     .describe('A block is reported when W_l leaves [1 - tolerance, 1 + tolerance]; default 0.1.'),
+  // One optional key per code, rather than a record keyed by the codes: the JSON Schema then lists
+  // the codes for completion, and the generated declarations reject a misspelt one.
   severity: z
-    .partialRecord(z.enum(Object.keys(CODES) as [string, ...string[]]), z.enum(SEVERITY_NAMES))
+    .strictObject(Object.fromEntries(Object.keys(CODES).map((code) => [code, z.enum(SEVERITY_NAMES).optional()])))
     .optional()
     .describe('Severity per finding code, or "off" to hide that code.'),
 });
