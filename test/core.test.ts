@@ -155,6 +155,20 @@ describe('path sum', () => {
   });
 });
 
+describe('number format', () => {
+  test('values below a power of ten keep three digits', () => {
+    const cases: [number, string][] = [
+      [99.99999, '100'],
+      [9.9999, '10.0'],
+      [0.0099999, '0.0100'],
+      [5.555, '5.55'],
+      [0.123456, '0.123'],
+      [250, '250'],
+    ];
+    for (const [value, text] of cases) assert.equal(formatLog10(Math.log10(value)), text, String(value));
+  });
+});
+
 describe('scale solver', () => {
   test('the preferred fix reaches W_l = 1 in every model', () => {
     fc.assert(

@@ -165,6 +165,14 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
   };
 }
 
+/**
+ * Formats a W_l that a fix aims at 1 to three significant digits: "1.00" where fmtW writes the
+ * distance from 1 ("1 + 1.00e-6"), which here is only the rounding of the scale.
+ */
+function fmtNearOne(log10: number): string {
+  return Math.abs(log10) < 2e-4 ? Math.pow(10, log10).toFixed(2) : fmtW(log10);
+}
+
 /** "0.750^16", with brackets around a base written as 1 +- delta. */
 export function powerText(log10Wl: number, repeat: number): string {
   const base = fmtW(log10Wl);
@@ -252,7 +260,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
     case 'block': {
       const block = model.blocks.get(subject.block);
       if (!block) return [];
-      return [{ block, log10Target: 0, rounding: 'nearest', uses: usesOf(block, network), describe: (s) => `${lever(s)} (W_l = ${fmtW(s.log10Wl)})` }];
+      return [{ block, log10Target: 0, rounding: 'nearest', uses: usesOf(block, network), describe: (s) => `${lever(s)} (W_l = ${fmtNearOne(s.log10Wl)})` }];
     }
     case 'layer':
       return [];

@@ -70,8 +70,15 @@ export function formatLog10(log: number, significant = 3): string {
   }
   if (log >= -3 && log < 6) {
     const value = Math.pow(10, log);
-    const decimals = Math.max(0, significant - 1 - Math.floor(log));
-    return value.toFixed(Math.min(decimals, 20));
+    let decimals = Math.max(0, significant - 1 - Math.floor(log));
+    let text = value.toFixed(Math.min(decimals, 20));
+    // A value just below a power of ten rounds up to it (99.99 to "100.0"): one decimal fewer
+    // keeps the number of significant digits.
+    if (decimals > 0 && Number(text) >= Math.pow(10, Math.floor(log) + 1)) {
+      decimals -= 1;
+      text = value.toFixed(Math.min(decimals, 20));
+    }
+    return text;
   }
   if (Math.abs(log) >= 1e15) {
     // The exponent itself no longer prints as a whole number: write W as a power of ten.
