@@ -81,7 +81,7 @@ describe('examples', () => {
     assert.equal(status, 0);
     assert.match(stdout, /bottleneck\s+2\s+0\.625\s+0\.391/);
     assert.match(stdout, /network: W = 2\.71e-4/);
-    assert.match(stdout, /leaves the band below at layers\[6\], repeat 1 of 5/);
+    assert.match(stdout, /the running W first falls below the band at layers\[6\], repeat 1 of 5 \(W = 0\.\d+\)\n/);
     assert.match(stdout, /bottleneck x5: 0\.625\^5 = 0\.0954; vanishes past 9 repeats/);
     assert.match(stdout, /path-length spectrum: mean length 8\.40/);
     assert.match(stdout, /\* Set the scale of branch "residual" of "bottleneck" to 4 \(W_l = 1\.00\)/);

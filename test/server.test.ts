@@ -376,6 +376,22 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('network lens names both sides the running W reaches', async () => {
+    const uri = freshUri('up-down.arch.json');
+    const text = JSON.stringify({
+      reslint: 1,
+      blocks: { up: { paths: { s: [], r: [{ gain: 0.5 }] } }, down: { paths: { r: [{ gain: 0.5 }] } } },
+      layers: [{ block: 'up', repeat: 20 }, { block: 'down', repeat: 20 }],
+    });
+    await client.open(uri, text);
+    const lenses = await client.codeLenses(uri);
+    assert.equal(
+      lenses[0]?.command?.title,
+      'Network W = 0.00317 under the seed model: gradients vanish, W is below 0.01; the running W first rises above the band at layers[0], repeat 12 of 20, and ends below it',
+    );
+    await client.close(uri);
+  });
+
   test('code lens reports a stage past its depth', async () => {
     const uri = freshUri('deep.arch.json');
     const text = JSON.stringify({ reslint: 1, blocks: { b: { paths: { shortcut: [], residual: [{ gain: 0.25 }] } } }, layers: [{ block: 'b', repeat: 30 }] }, null, 2);

@@ -104,7 +104,12 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   if (exit) {
     const layer = model.layers[exit.layerIndex];
     const repeat = layer && layer.repeat > 1 ? `, repeat ${exit.repeat} of ${layer.repeat}` : '';
-    out.push(`  the running W leaves the band ${exit.side === 'low' ? 'below' : 'above'} at layers[${exit.layerIndex}]${repeat} (W = ${fmtW(exit.log10W)})`);
+    // The running W can leave the band on one side and end inside it or on the other side.
+    let turn = '';
+    if (network.log10W < network.band.log10Min) turn = exit.side === 'low' ? '' : ', and ends below it';
+    else if (network.log10W > network.band.log10Max) turn = exit.side === 'high' ? '' : ', and ends above it';
+    else turn = ', and ends inside it';
+    out.push(`  the running W first ${exit.side === 'low' ? 'falls below' : 'rises above'} the band at layers[${exit.layerIndex}]${repeat} (W = ${fmtW(exit.log10W)})${turn}`);
   } else if (network.layers.length > 0) {
     out.push('  the running W stays inside the band');
   }

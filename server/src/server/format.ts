@@ -100,10 +100,12 @@ export function networkVerdict(analysis: Analysis): string {
   // The running W can leave the band on one side and end on the other, so the side is named.
   const leaves = exit ? `first ${exit.side === 'low' ? 'falls below' : 'rises above'}` : 'leaves';
   if (w < network.band.log10Min) {
-    return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0])}; the running W ${leaves} the band${where}${skipped}`;
+    const turn = exit?.side === 'high' ? ', and ends below it' : '';
+    return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0])}; the running W ${leaves} the band${where}${turn}${skipped}`;
   }
   if (w > network.band.log10Max) {
-    return `${head}: gradients explode, W is above ${formatNumber(settings.band[1])}; the running W ${leaves} the band${where}${skipped}`;
+    const turn = exit?.side === 'low' ? ', and ends above it' : '';
+    return `${head}: gradients explode, W is above ${formatNumber(settings.band[1])}; the running W ${leaves} the band${where}${turn}${skipped}`;
   }
   if (exit) return `${head}, inside the band ${bandText(settings)} at the output, but the running W ${leaves} it${where}${skipped}`;
   return `${head}, inside the band ${bandText(settings)}${skipped}`;
