@@ -124,6 +124,22 @@ describe('files without a model', () => {
     ]);
   });
 
+  test('an unevaluated model is an error', () => {
+    for (const source of ['export default unknownFn();\n', "import { defineModel } from 'reslint';\nexport default defineModel(makeIt());\n"]) {
+      const findings = analyzeText(source, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text, { fileName: '/project/model.arch.ts' }) }).findings;
+      assert.deepEqual(
+        findings.map((finding) => [finding.code, finding.severity]),
+        [
+          ['not-evaluated', 'information'],
+          ['not-evaluated', 'error'],
+        ],
+        source,
+      );
+      assert.equal(findings[1].message, 'The model (the default export) could not be evaluated statically, so nothing is analysed. Write it with literals, constants and helper functions that ResLint can follow.');
+      assert.deepEqual(findings[1].span, findings[0].span);
+    }
+  });
+
   test('a helper file is a hint', () => {
     assert.deepEqual(findingsOf('/project/lib/blocks.ts'), [
       ['schema', 'hint', 'No model found: blocks.ts has no default export, so there is nothing to analyse. A model file exports its model with "export default defineModel({ ... })".'],

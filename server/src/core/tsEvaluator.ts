@@ -121,6 +121,11 @@ export class Evaluator implements NativeHost, ModuleHost {
     this.mainRecord = this.modules.initMain();
   }
 
+  /** Tests whether the model file has a default export, evaluable or not. */
+  get hasDefaultExport(): boolean {
+    return this.mainRecord.exports.has('default');
+  }
+
   /** Evaluates the default export of the model file; undefined when there is none or it was skipped. */
   evaluateModel(): Value | undefined {
     if (!this.mainRecord.exports.has('default')) {

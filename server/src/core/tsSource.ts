@@ -62,6 +62,17 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
 
   const tree = new ModelTree(root, evaluator);
   problems.push(...tree.problems);
+  if (tree.plain === undefined && evaluator.hasDefaultExport) {
+    // The not-evaluated finding names the expression; without a model nothing else would be an
+    // error, and the file would pass a check.
+    const cause = problems.find((problem) => problem.code === 'not-evaluated');
+    problems.push({
+      code: 'not-evaluated',
+      message: 'The model (the default export) could not be evaluated statically, so nothing is analysed. Write it with literals, constants and helper functions that ResLint can follow.',
+      span: cause?.span ?? { start: 0, end: Math.min(1, text.length) },
+      severity: 'error',
+    });
+  }
   return {
     value: tree.plain,
     locate: (path, part) => tree.locate(path, part),
