@@ -478,6 +478,20 @@ describe('validation', () => {
     );
   });
 
+  test('misplaced top-level key and repeat are warned about', () => {
+    const text = '{"reslint": 1, "setings": {}, "layers": [[{"op": "relu", "repeat": 3}], [{"gain": 2, "repeat": 2}]], "zzz": 1}';
+    const warnings = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'unknown-key');
+    assert.deepEqual(
+      warnings.map((finding) => [text.slice(finding.span.start, finding.span.end), finding.message]),
+      [
+        ['"setings"', 'Unknown top-level key "setings"; it is ignored. Did you mean "settings"?'],
+        ['"repeat"', '"repeat" applies to a nested block ({"block": name, "repeat": n}), not to op "relu"; it is ignored. Repeat the op in the list, or make a layer {"ops": [...], "repeat": n}.'],
+        ['"repeat"', '"repeat" applies to a nested block ({"block": name, "repeat": n}), not to op "gain 2"; it is ignored. Repeat the op in the list, or make a layer {"ops": [...], "repeat": n}.'],
+        ['"zzz"', 'Unknown top-level key "zzz"; it is ignored. Known keys: $schema, reslint, name, description, settings, ops, blocks, layers.'],
+      ],
+    );
+  });
+
   test('a missing key names its object', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
     assert.deepEqual(

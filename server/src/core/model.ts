@@ -401,6 +401,13 @@ class OpResolver {
       label = `scale ${object.scale}`;
       trivial = true;
     }
+    if (kind !== 'block' && object.repeat !== undefined) {
+      this.problems.push({
+        code: 'unknown-key',
+        message: `"repeat" applies to a nested block ({"block": name, "repeat": n}), not to op "${label}"; it is ignored. Repeat the op in the list, or make a layer {"ops": [...], "repeat": n}.`,
+        span: locateNearest(this.doc, [...path(), 'repeat'], 'key'),
+      });
+    }
     const fields: OpFields = {
       label: this.intern(label),
       kind,

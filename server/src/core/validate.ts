@@ -27,10 +27,12 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
 
   const file: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {
-    if (!(key in ModelFileShape)) {
+    if (!Object.hasOwn(ModelFileShape, key)) {
+      const known = Object.keys(ModelFileShape);
+      const suggestion = suggestKey(key, known);
       problems.push({
         code: 'unknown-key',
-        message: `Unknown top-level key "${key}"; it is ignored. Known keys: ${Object.keys(ModelFileShape).join(', ')}.`,
+        message: `Unknown top-level key "${key}"; it is ignored.${suggestion || ` Known keys: ${known.join(', ')}.`}`,
         span: locateNearest(doc, [key], 'key'),
       });
     }
