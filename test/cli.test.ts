@@ -211,6 +211,7 @@ describe('usage errors', () => {
     ['no command', [], /missing command/],
     ['unknown command', ['lint', 'x.arch.json'], /unknown command "lint"/],
     ['no files', ['check'], /no files given/],
+    ['schema with a file', ['schema', 'extra.json'], /schema takes no files; found "extra\.json"/],
     ['bad model', ['check', '--model', 'mean', 'examples/resnet50.arch.json'], /invalid --model "mean"/],
     ['bad band', ['check', '--band', '100', 'examples/resnet50.arch.json'], /invalid --band "100"/],
     ['inverted band', ['check', '--band', '100,1', 'examples/resnet50.arch.json'], /invalid --band/],

@@ -78,6 +78,7 @@ function runCommand(argv: string[], io: Io): number {
     throw new UsageError(`unknown command "${command}"; expected check, explain or schema`);
   }
   if (command === 'schema') {
+    if (patterns.length > 0) throw new UsageError(`schema takes no files; found "${patterns[0]}". Redirect its output to save it: reslint schema > arch.schema.json`);
     io.stdout(readFileSync(join(packageRoot(), 'schemas', 'arch.schema.json'), 'utf8').trimEnd());
     return 0;
   }
