@@ -48,6 +48,11 @@ export interface SourceDocument {
    * expression not evaluated), so they are absent from `value` but not missing from the text.
    */
   unreadKeys?: ReadonlySet<string>;
+  /**
+   * True where several parts can share one range: values that one TypeScript expression makes,
+   * or one literal used twice. In JSON every part has its own range.
+   */
+  sharedRanges?: boolean;
 }
 
 /** The record of a read made from an earlier version's read by reading one block again. */

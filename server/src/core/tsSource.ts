@@ -80,6 +80,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     length: text.length,
     editor: new TypeScriptEditor(text, tree),
     unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
+    sharedRanges: true,
   };
 }
 

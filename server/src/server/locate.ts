@@ -152,12 +152,14 @@ function rangeKey(span: Span): string {
   return `${span.start}:${span.end}`;
 }
 
-/** Groups an analysis's layers by range, once per analysis. A JSON model has no two layers at one range. */
+/** Groups an analysis's layers by range, once per analysis. Only a document with shared ranges has groups. */
 function groupsOf(analysis: Analysis): Groups {
   let groups = groupsByAnalysis.get(analysis);
   if (groups) return groups;
   groups = { byRange: new Map(), plainBlocks: new Set() };
   groupsByAnalysis.set(analysis, groups);
+  // Reading every layer's range would locate all of them again after each edit of a JSON model.
+  if (!analysis.doc.sharedRanges) return groups;
   const layers = analysis.model.layers.filter((layer): layer is LayerNode => layer !== undefined);
   const counts = new Map<string, number>();
   for (const layer of layers) counts.set(rangeKey(layer.span), (counts.get(rangeKey(layer.span)) ?? 0) + 1);
@@ -182,7 +184,8 @@ function groupsOf(analysis: Analysis): Groups {
 
 /** Returns the group of layers that shares the layer's range, or undefined when the layer is alone at its range. */
 export function layerGroupOf(analysis: Analysis, layer: LayerNode): LayerGroup | undefined {
-  return groupsOf(analysis).byRange.get(rangeKey(layer.span));
+  const { byRange } = groupsOf(analysis);
+  return byRange.size === 0 ? undefined : byRange.get(rangeKey(layer.span));
 }
 
 /** Tests whether a block is the block of a plain layer in a group. */
