@@ -492,6 +492,19 @@ describe('validation', () => {
     );
   });
 
+  test('a rule about keys names the keys found', () => {
+    const text = '{"reslint":1,"ops":{"u":{"mean":0.5}},"blocks":{"b":{"paths":{"s":[]},"graph":[{"from":"in","to":"out"}]},"c":{}},"layers":[{"block":"b"},{"block":"c"},[{}]]}';
+    assert.deepEqual(
+      analyzeText(text, 'json').findings.map((finding) => finding.message),
+      [
+        '"ops.u": a user op needs either "gain" alone, or all three of "mean", "rms" and "peak"; found the key "mean".',
+        '"blocks.b": a block needs exactly one of "paths" or "graph"; found the keys "paths", "graph".',
+        '"blocks.c": a block needs exactly one of "paths" or "graph"; found an empty object.',
+        '"layers[2][0]": an op object needs one of "op", "gain", "scale" or "block"; found an empty object.',
+      ],
+    );
+  });
+
   test('a missing key names its object', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
     assert.deepEqual(

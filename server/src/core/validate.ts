@@ -208,7 +208,9 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
       return { code: 'schema', message: `${name} has the wrong form; found ${describeValue(value)}. ${unionHint(path)}` };
     case 'custom': {
       const numeric = typeof value === 'number' || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
-      return { code: numeric ? 'invalid-number' : 'schema', message: `${name}: ${issue.message}; found ${describeValue(value)}.` };
+      // A rule about an object's keys is explained by the keys it has, not by "an object".
+      const found = isPlainObject(value) ? describeKeys(Object.keys(value)) : describeValue(value);
+      return { code: numeric ? 'invalid-number' : 'schema', message: `${name}: ${issue.message}; found ${found}.` };
     }
     default:
       return { code: 'schema', message: `${name}: ${issue.message}.` };
@@ -255,6 +257,12 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return String(value);
+}
+
+function describeKeys(keys: string[]): string {
+  if (keys.length === 0) return 'an empty object';
+  const listed = keys.slice(0, 6).map((key) => `"${key}"`).join(', ');
+  return `${keys.length === 1 ? 'the key' : 'the keys'} ${listed}${keys.length > 6 ? ` and ${keys.length - 6} more` : ''}`;
 }
 
 function missingKeyMessage(key: string): string {
