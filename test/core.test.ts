@@ -505,6 +505,14 @@ describe('validation', () => {
     );
   });
 
+  test('a layer without block or ops names both', () => {
+    const findings = analyzeText('{"reslint":1,"layers":[{"repeat":2}]}', 'json').findings;
+    assert.deepEqual(
+      findings.map((finding) => finding.message),
+      ['"layers[0]" needs "block" or "ops". A layer is a list of ops, {"block": name, "repeat": n} or {"ops": [...], "repeat": n}.'],
+    );
+  });
+
   test('a missing key names its object', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
     assert.deepEqual(

@@ -189,6 +189,10 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
         const parent = path.slice(0, -1);
         // Name the object that lacks the key: one edge or op among many otherwise reads alike.
         if (parent.length === 0) return { code: 'schema', message: missingKeyMessage(key) };
+        // A layer object takes either key; zod reports the branch it tried first.
+        if (parent.length === 2 && parent[0] === 'layers' && (key === 'block' || key === 'ops')) {
+          return { code: 'schema', message: `${describePath(parent)} needs "block" or "ops". ${unionHint(parent)}` };
+        }
         return { code: 'schema', message: `${describePath(parent)} is missing the required key "${key}"; add it.` };
       }
       if (issue.expected === 'int' && typeof value === 'number') {
