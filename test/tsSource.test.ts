@@ -93,6 +93,11 @@ function applyEdits(text: string, edits: TextEdit[]): string {
 
 const model = (body: string): string => `import { defineModel } from 'reslint';\n${body}`;
 
+/** Analyses a *.arch.ts text as the file `fileName`, without imports, and returns its findings. */
+function findingsOfFile(source: string, fileName: string) {
+  return analyzeText(source, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text, { fileName }) }).findings;
+}
+
 describe('layers made by one expression', () => {
   test('share one finding per code', () => {
     const source = `export default {
@@ -100,7 +105,7 @@ describe('layers made by one expression', () => {
   layers: [...Array.from({ length: 30 }, () => ['sigmoid']), ...[1, 2].map((n) => (n === 1 ? ['relu'] : ['tanh'])), ...[1, 2, 3].map(() => [{ gain: 0 }])],
 };
 `;
-    const findings = analyzeText(source, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text, { fileName: '/project/layers.arch.ts' }) }).findings;
+    const findings = findingsOfFile(source, '/project/layers.arch.ts');
     assert.deepEqual(
       findings.filter((finding) => finding.code !== 'network-vanishing').map((finding) => [finding.code, finding.message]),
       [
@@ -116,7 +121,7 @@ describe('layers made by one expression', () => {
 describe('files without a model', () => {
   const helper = "export const convBn = ['conv', 'batchnorm'];\n";
   const findingsOf = (fileName: string) =>
-    analyzeText(helper, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text, { fileName }) }).findings.map((finding) => [finding.code, finding.severity, finding.message]);
+    findingsOfFile(helper, fileName).map((finding) => [finding.code, finding.severity, finding.message]);
 
   test('a model file is an error', () => {
     assert.deepEqual(findingsOf('/project/model.arch.ts'), [
@@ -126,7 +131,7 @@ describe('files without a model', () => {
 
   test('an unevaluated model is an error', () => {
     for (const source of ['export default unknownFn();\n', "import { defineModel } from 'reslint';\nexport default defineModel(makeIt());\n"]) {
-      const findings = analyzeText(source, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text, { fileName: '/project/model.arch.ts' }) }).findings;
+      const findings = findingsOfFile(source, '/project/model.arch.ts');
       assert.deepEqual(
         findings.map((finding) => [finding.code, finding.severity]),
         [
