@@ -148,6 +148,13 @@ describe('path sum', () => {
     assert.match(names[1], /^in -> n1 -> .* -> \.\.\. 2,978 more nodes \.\.\. -> .* -> out \(edge 3000\)$/);
   });
 
+  test('W_l within rounding of 1 is stable at any depth', () => {
+    // 0.69 + 0.31 is 1, but summed in log10 it misses 1 in the last bits.
+    const entry = analyzeModel(repeatedModel({ paths: { s: { ops: [], scale: 0.69 }, r: [{ gain: 0.31 }] } }, 2)).network.layers[0];
+    assert.ok(Math.abs(entry.byModel.seed.log10Wl) < 1e-15);
+    assert.equal(entry.maxStableDepth, null);
+  });
+
   test('repeat counts multiply logarithms without unrolling', () => {
     const analysis = analyzeModel(repeatedModel(residualBlock(['relu'], ['relu']), Number.MAX_SAFE_INTEGER));
     assertClose(analysis.network.log10W, Number.MAX_SAFE_INTEGER * Math.log10(0.75), 1e-12, 'log10 W');

@@ -321,9 +321,11 @@ export function applyWorkspaceEdit(text: string, edit: WorkspaceEdit, uri: strin
     .filter((change): change is TextDocumentEdit => TextDocumentEdit.is(change) && change.textDocument.uri === uri)
     .flatMap((change) => change.edits);
   const lines = new LineIndex(text);
+  // Applied from the end of the text. Inserts at one position keep the order of the list (as the
+  // protocol specifies), so among equal starts the later edit is applied first.
   const spans = edits
-    .map((textEdit) => ({ start: lines.offsetAt(textEdit.range.start), end: lines.offsetAt(textEdit.range.end), newText: textEdit.newText }))
-    .sort((a, b) => b.start - a.start);
+    .map((textEdit, index) => ({ start: lines.offsetAt(textEdit.range.start), end: lines.offsetAt(textEdit.range.end), newText: textEdit.newText, index }))
+    .sort((a, b) => b.start - a.start || b.index - a.index);
   let result = text;
   for (const span of spans) result = result.slice(0, span.start) + span.newText + result.slice(span.end);
   return result;

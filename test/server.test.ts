@@ -59,6 +59,15 @@ function readModel(path: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+describe('test client', () => {
+  test('inserts at one position keep their order', () => {
+    const uri = 'file:///model.arch.ts';
+    const at = { line: 0, character: 2 };
+    const edit = { documentChanges: [{ textDocument: { uri, version: 1 }, edits: [{ range: { start: at, end: at }, newText: ',' }, { range: { start: at, end: at }, newText: ' b' }] }] };
+    assert.equal(applyWorkspaceEdit('[a]', edit, uri), '[a, b]');
+  });
+});
+
 describe('language server', () => {
   let client: LspClient;
   const residual = readFixture('residual.arch.json');

@@ -69,7 +69,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
     }
     for (const line of table(rows)) out.push(`  ${line}`);
     out.push('');
-    out.push('paths (w_p under the selected model; length counts the edges with an op other than identity or scale, and not the ops after the sum):');
+    out.push('paths (w_p under the selected model; length counts the edges with an op other than identity, scale or a nested block, and not the ops after the sum):');
     const shown = new Set<string>();
     for (const entry of network.layers) {
       const key = entry.layer.plain ? `layers[${entry.layer.index}]` : entry.block.name;

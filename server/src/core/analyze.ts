@@ -5,7 +5,7 @@
 import { GAIN_MODELS, type GainModel } from './gain';
 import { clampLog, LOG_ZERO, log10Abs, log10Add, log10Multiply, log10Times } from './logmath';
 import { INPUT_NODE, OUTPUT_NODE, type BlockNode, type EdgeNode, type LayerNode, type ModelIR, type OpNode } from './model';
-import type { ModelName } from './schema';
+import { MAX_REPEAT, type ModelName } from './schema';
 import type { Problem } from './source';
 
 /** At most this many paths are listed per block; W_l always covers all of them. */
@@ -56,7 +56,7 @@ export interface LayerResult {
   log10Layer: number;
   /** log10 of the running product W after this layer. */
   log10Running: number;
-  /** Largest repeat count that stays inside the band on its own; null when W_l = 1 (unbounded). */
+  /** Largest repeat count that stays inside the band on its own; null when no repeat count up to 2^53 - 1 leaves it (W_l = 1). */
   maxStableDepth: number | null;
 }
 
@@ -933,13 +933,17 @@ export function findBandExit(layerIndex: number, repeat: number, running: number
 
 /**
  * Largest depth L with W_l^L inside the band: floor(ln W_max / ln W_l) for W_l > 1 and
- * floor(ln W_min / ln W_l) for W_l < 1; null (unbounded) for W_l = 1, 0 for W_l = 0.
+ * floor(ln W_min / ln W_l) for W_l < 1; null (unbounded) for W_l = 1 and for a depth past the
+ * largest repeat count, 0 for W_l = 0.
  */
 export function maxStableDepth(log10Wl: number, band: Band): number | null {
   if (log10Wl === 0) return null;
   if (log10Wl === LOG_ZERO) return 0;
   const limit = log10Wl > 0 ? band.log10Max : band.log10Min;
-  return Math.max(0, Math.floor(limit / log10Wl));
+  const depth = Math.max(0, Math.floor(limit / log10Wl));
+  // A W_l within rounding of 1 (0.69 + 0.31 summed in log10) would give a depth of about 10^17.
+  // No repeat count beyond MAX_REPEAT exists, so such a block is stable at every depth there is.
+  return depth > MAX_REPEAT ? null : depth;
 }
 
 function networkSpectrum(layers: LayerResult[], gainModel: GainModel): SpectrumResult | undefined {

@@ -28,7 +28,7 @@ export interface BlockReport {
   log10Wl: number | null;
   paths: PathReport[];
   pathsTruncated: boolean;
-  /** Largest repeat count that stays inside the band; null when W_l = 1 (unbounded). */
+  /** Largest repeat count that stays inside the band; null when no repeat count up to 2^53 - 1 leaves it (W_l = 1, or within rounding of 1). */
   maxStableDepth: number | null;
   /** W_l under each of the three models. */
   byModel: Record<ModelName, number | null>;

@@ -22,7 +22,7 @@ export function layerWText(entry: LayerResult, log10Wl: number): string {
  * the band, and whether this layer's repeat count is past that depth.
  */
 export function depthVerdict(entry: LayerResult, settings: EffectiveSettings, log10Wl: number): string {
-  if (log10Wl === 0) return 'Stable at any depth: W_l = 1';
+  if (log10Wl === 0 || entry.maxStableDepth === null) return 'Stable at any depth: W_l = 1';
   if (log10Wl === LOG_ZERO) return 'Blocked: W_l = 0, no gradient passes through this layer';
   const growing = log10Wl > 0;
   const depth = entry.maxStableDepth ?? Infinity;
