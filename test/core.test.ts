@@ -520,6 +520,19 @@ describe('validation', () => {
     );
   });
 
+  test('an invalid setting leaves the others in force', () => {
+    const text = '{"reslint": 1, "settings": {"severity": {"block-vanishing": "error"}, "tolerance": 1.5}, "layers": [["sigmoid"]]}';
+    const analysis = analyzeText(text, 'json');
+    assert.deepEqual(
+      analysis.findings.map((finding) => [finding.code, finding.severity]),
+      [
+        ['invalid-number', 'error'],
+        ['block-vanishing', 'error'],
+      ],
+    );
+    assert.equal(analysis.settings.tolerance, 0.1);
+  });
+
   test('a missing key names its object', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
     assert.deepEqual(
@@ -643,7 +656,9 @@ describe('disable edits', () => {
     ['a duplicate severity', '\n  "settings": { "severity": { "cycle": "off" }, "severity": {} },', false],
     ['the code twice', '\n  "settings": { "severity": { "block-vanishing": "hint", "block-vanishing": "warning" } },', false],
     ['settings twice', '\n  "settings": {}, "settings": { "model": "seed" },', false],
-    ['an invalid model', '\n  "settings": { "model": "nope" },', false],
+    // Each setting is read on its own, so an invalid model leaves the severities in force.
+    ['an invalid model', '\n  "settings": { "model": "nope" },', true],
+    ['an invalid severity level', '\n  "settings": { "severity": { "cycle": "loud" } },', false],
     ['severity not an object', '\n  "settings": { "severity": 5 },', false],
     ['settings not an object', '\n  "settings": [],', false],
   ];

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
-import { ModelFileShape, type AnalysisSettings, type ModelFile } from './schema';
+import { AnalysisSettings, ModelFileShape, type ModelFile } from './schema';
 import { isPlainObject, locateNearest, type Problem, type SourceDocument, type ValuePath } from './source';
 
 type Issue = z.core.$ZodIssue;
@@ -76,6 +76,11 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
       });
       continue;
     }
+    if (key === 'settings') {
+      const settings = parseSettings(value, doc, problems);
+      if (settings) file.settings = settings;
+      continue;
+    }
     const parsed = parsePart(schema, value, [key], doc, problems);
     if (parsed.ok) file[key] = parsed.value;
   }
@@ -83,14 +88,39 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
 }
 
 /**
+ * Parses a file's "settings" one key at a time, so that an invalid tolerance does not also drop a
+ * valid model or severity. Returns undefined when the value is not an object.
+ */
+function parseSettings(value: unknown, doc: SourceDocument, problems: Problem[]): AnalysisSettings | undefined {
+  if (!isPlainObject(value)) {
+    const parsed = parsePart(ModelFileShape.settings, value, ['settings'], doc, problems);
+    return parsed.ok ? (parsed.value as AnalysisSettings) : undefined;
+  }
+  const shape = AnalysisSettings.shape as Record<string, z.ZodType>;
+  const settings: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(shape, key)) {
+      problems.push({
+        code: 'unknown-key',
+        message: `Unknown key "${key}"; it is ignored.${suggestKey(key, Object.keys(shape))}`,
+        span: locateNearest(doc, ['settings', key], 'key'),
+      });
+      continue;
+    }
+    const parsed = parsePart(shape[key], value[key], ['settings', key], doc, problems);
+    if (parsed.ok && parsed.value !== undefined) settings[key] = parsed.value;
+  }
+  return settings as AnalysisSettings;
+}
+
+/**
  * Returns the settings that a file's "settings" value gives the analysis, with the keys that
- * validateModelFile drops dropped, or undefined when the value is invalid and the analysis
+ * validateModelFile drops dropped, or undefined when the value is not an object and the analysis
  * ignores it. An absent value gives no settings.
  */
 export function fileSettingsOf(doc: SourceDocument, raw: unknown): AnalysisSettings | undefined {
   if (raw === undefined) return {};
-  const parsed = parsePart(ModelFileShape.settings, raw, ['settings'], doc, []);
-  return parsed.ok ? (parsed.value as AnalysisSettings) : undefined;
+  return parseSettings(raw, doc, []);
 }
 
 /**
