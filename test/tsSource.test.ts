@@ -145,6 +145,19 @@ describe('files without a model', () => {
     }
   });
 
+  test('an object without an evaluated key is left out', () => {
+    const source = "const f = (n: number): number => f(n + 1);\nexport default { reslint: 1, blocks: { b: { graph: [{ from: 'in', to: f(1) }] } }, layers: [[{ gain: f(1) }], { block: 'b' }] };\n";
+    const findings = findingsOfFile(source, '/project/model.arch.ts');
+    assert.deepEqual(
+      findings.map((finding) => [finding.code, finding.severity, finding.message]),
+      [
+        ['not-evaluated', 'information', 'Cannot evaluate call to "f()" statically: calls are nested more than 100 deep, which suggests unbounded recursion. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).'],
+        ['not-evaluated', 'error', '"blocks.b.graph[0]" is left out, because the value of "to" could not be evaluated statically (see the finding there).'],
+        ['not-evaluated', 'error', '"layers[0][0]" is left out, because the value of "gain" could not be evaluated statically (see the finding there).'],
+      ],
+    );
+  });
+
   test('a helper file is a hint', () => {
     assert.deepEqual(findingsOf('/project/lib/blocks.ts'), [
       ['schema', 'hint', 'No model found: blocks.ts has no default export, so there is nothing to analyse. A model file exports its model with "export default defineModel({ ... })".'],

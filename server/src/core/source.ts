@@ -48,6 +48,8 @@ export interface SourceDocument {
    * expression not evaluated), so they are absent from `value` but not missing from the text.
    */
   unreadKeys?: ReadonlySet<string>;
+  /** The keys of the object at a path whose values could not be read, as unreadKeys for the top level. */
+  skippedKeysAt?(path: ValuePath): readonly string[] | undefined;
   /**
    * True where several parts can share one range: values that one TypeScript expression makes,
    * or one literal used twice. In JSON every part has its own range.

@@ -80,6 +80,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     length: text.length,
     editor: new TypeScriptEditor(text, tree),
     unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
+    skippedKeysAt: (path) => tree.skippedKeys.get(JSON.stringify(path)),
     sharedRanges: true,
   };
 }
@@ -137,6 +138,8 @@ export class ModelTree {
   private readonly evaluations: NodeCounts;
   /** Keys and indices from the root to the value that toPlain is converting. */
   private readonly path: (string | number)[] = [];
+  /** The keys whose values could not be evaluated, by the path of their object (JSON text of the path). */
+  readonly skippedKeys = new Map<string, string[]>();
   /** The segments of the last resolved path and the entries they led to, valid up to resolvedDepth. */
   private readonly resolvedSegments: (string | number)[] = [];
   private readonly resolvedEntries: Entry[] = [];
@@ -293,6 +296,7 @@ export class ModelTree {
       case 'object': {
         const object: Record<string, unknown> = {};
         const entries = value.entries;
+        if (value.skippedKeys && value.skippedKeys.size > 0) this.skippedKeys.set(JSON.stringify(path), [...value.skippedKeys]);
         // Insertion order is the enumeration order unless a key is an array index, and most
         // objects have none, so they skip sorting and the lookup of each key.
         if (hasArrayIndexKey(entries)) {

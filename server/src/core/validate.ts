@@ -159,7 +159,21 @@ function parsePart(
     }
     for (const issue of issues) {
       const path = [...base, ...issue.path.map(toKey)];
-      const { code, message } = describeIssue(issue, valueAt(current, issue.path.map(toKey)), path);
+      const value = valueAt(current, issue.path.map(toKey));
+      // An object that lacks a key because its value could not be evaluated (a *.arch.ts
+      // expression) is explained by that, not by the rule the missing key breaks.
+      const objectPath = value === undefined ? path.slice(0, -1) : path;
+      const skipped = issue.code === 'custom' || value === undefined ? doc.skippedKeysAt?.(objectPath) : undefined;
+      if (skipped) {
+        problems.push({
+          code: 'not-evaluated',
+          message: `${describePath(objectPath)} is left out, because the value of ${skipped.map((key) => `"${key}"`).join(', ')} could not be evaluated statically (see the finding there).`,
+          span: locateNearest(doc, objectPath),
+          severity: 'error',
+        });
+        continue;
+      }
+      const { code, message } = describeIssue(issue, value, path);
       problems.push({ code, message, span: locateNearest(doc, path) });
     }
     return { ok: false };
