@@ -95,9 +95,18 @@ describe('examples', () => {
     const graph = [dead, dead, { from: 'A', to: 'out', ops: ['relu'] }, { from: 'in', to: 'out', ops: [{ gain: 3 }] }];
     writeFileSync(file, JSON.stringify({ reslint: 1, blocks: { g: { graph } }, layers: [{ block: 'g' }] }));
     const { stdout } = reslint(['explain', file]);
-    assert.match(stdout, /x branch "in -> A \(edge 0\)": path "in -> A" carries no gradient/);
-    assert.match(stdout, /x branch "in -> A \(edge 1\)": /);
-    assert.match(stdout, /x branch "A -> out": /);
+    assert.match(stdout, /x branch "in -> A \(edge 0\)" of "g": path "in -> A" carries no gradient/);
+    assert.match(stdout, /x branch "in -> A \(edge 1\)" of "g": /);
+    assert.match(stdout, /x branch "A -> out" of "g": /);
+  });
+
+  test('explain gives a scale it cannot offer as an edit', () => {
+    // The DSL twin of ResNet-50 makes both blocks from one helper, so no edit changes one block alone.
+    const { stdout } = reslint(['explain', 'examples/resnet50.arch.ts']);
+    assert.match(
+      stdout,
+      /x branch "residual" of "bottleneck": a scale of 4 gives W_l = 1\.00, but no edit is offered: the text that would hold it also makes other values, or lies in another file/,
+    );
   });
 
   test('explain says why duplicate keys hide scales', () => {

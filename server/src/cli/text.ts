@@ -157,7 +157,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
     const position = lines.positionAt(finding.span.start);
     fixLines.push(`  for ${finding.code} at line ${position.line + 1}:`);
     for (const fix of fixes) fixLines.push(`    ${fix.preferred ? '*' : '-'} ${fix.title}`);
-    for (const failure of failures) fixLines.push(`    x ${failure.role} "${failure.label}": ${failure.reason}`);
+    for (const failure of failures) fixLines.push(`    x ${failure.role} "${failure.label}" of "${failure.block}": ${failure.reason}`);
   }
   if (fixLines.length > 0) {
     out.push('');

@@ -242,7 +242,17 @@ export function fixesForSubject(
       if (candidate.role === 'branch') branchSolved = true;
       const log10W = networkWithScale(model, network, analyzer, result);
       const edits = scaleEdits(doc, result);
-      if (!edits) continue;
+      if (!edits) {
+        // The scale is still worth knowing when the text cannot take it as one edit.
+        failures.push({
+          block: result.block.name,
+          edge: result.edge,
+          role: result.role,
+          label: edgeLabel(result.block, result.edgeIndex),
+          reason: `a scale of ${result.scale} gives W_l = ${fmtW(result.log10Wl)}, but no edit is offered: the text that would hold it also makes other values, or lies in another file`,
+        });
+        continue;
+      }
       fixes.push({ title: target.describe(result, log10W), solution: result, log10W, edits, preferred: fixes.length === 0 });
     }
   }

@@ -27,6 +27,8 @@ export interface ScaleSolution {
 }
 
 export interface ScaleFailure {
+  /** The name of the block whose edge would be scaled. */
+  block: string;
   edge: EdgeNode;
   role: 'branch' | 'shortcut';
   /** The edge's name, with its index when a parallel edge has the same name (edgeLabel). */
@@ -128,7 +130,7 @@ export function solveEdgeScale(
 ): ScaleSolution | ScaleFailure {
   const { block, afterSum } = terms;
   const edge = block.edges[edgeIndex];
-  const failure = (reason: string): ScaleFailure => ({ edge, role, label: edgeLabel(block, edgeIndex), reason });
+  const failure = (reason: string): ScaleFailure => ({ block: block.name, edge, role, label: edgeLabel(block, edgeIndex), reason });
   const { rest, through } = edgeTerms(terms, edgeIndex, gainModel);
   const power = gainModel.power;
   if (through === LOG_ZERO) {
