@@ -533,6 +533,20 @@ describe('validation', () => {
     assert.equal(analysis.settings.tolerance, 0.1);
   });
 
+  test('an inverted band shows its numbers', () => {
+    const text = '{"reslint": 1, "settings": {"band": [2, 1], "severity": {"nonsense-code": "off"}}, "layers": [["relu"]]}';
+    assert.deepEqual(
+      analyzeText(text, 'json')
+        .findings.filter((finding) => finding.code !== 'block-vanishing')
+        .map((finding) => finding.message),
+      [
+        '"settings.band": the band must be [min, max] with 0 < min < max < Infinity; found [2, 1].',
+        // No key of the severities is close enough to suggest.
+        'Unknown key "nonsense-code"; it is ignored.',
+      ],
+    );
+  });
+
   test('a missing key names its object', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
     assert.deepEqual(

@@ -648,7 +648,7 @@ export default defineModel({
 });`),
     );
     assert.match(assertSkipped(fixture, 'blocks'), /"blocks" is imported from "\.\/blocks", but no file reader was given/);
-    assert.match(assertSkipped(fixture, 'lodash'), /imported from the package "lodash", and only relative imports of \.ts files are followed/);
+    assert.match(assertSkipped(fixture, 'lodash'), /imported from "lodash", which is not a relative import \("\.\/" or "\.\.\/"\); only relative imports of \.ts files are followed/);
     assert.deepEqual(fixture.value, { reslint: 1, layers: [] });
   });
 

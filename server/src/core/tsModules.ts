@@ -179,7 +179,7 @@ export class ModuleSystem {
       if (mutated) binding = Binding.unavailable(mutated);
       else if (isReslintSpecifier(specifier)) binding = this.reslintImport(name, imported, local, context);
       else if (!isRelativeSpecifier(specifier)) {
-        binding = Binding.unavailable(`"${name}" is imported from the package "${specifier}", and only relative imports of .ts files are followed`);
+        binding = Binding.unavailable(`"${name}" is imported from "${specifier}", which is not a relative import ("./" or "../"); only relative imports of .ts files are followed`);
       } else {
         binding = Binding.lazy(() =>
           this.host.inContext(context, () => {

@@ -256,8 +256,11 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
       return { code: 'schema', message: `${name} has the wrong form; found ${describeValue(value)}. ${unionHint(path)}` };
     case 'custom': {
       const numeric = typeof value === 'number' || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
-      // A rule about an object's keys is explained by the keys it has, not by "an object".
-      const found = isPlainObject(value) ? describeKeys(Object.keys(value)) : describeValue(value);
+      // A rule about an object's keys is explained by the keys it has, not by "an object", and a
+      // rule about a few numbers (a band) by the numbers.
+      let found = describeValue(value);
+      if (isPlainObject(value)) found = describeKeys(Object.keys(value));
+      else if (Array.isArray(value) && value.length <= 8 && value.every((item) => typeof item === 'number')) found = `[${value.join(', ')}]`;
       return { code: numeric ? 'invalid-number' : 'schema', message: `${name}: ${issue.message}; found ${found}.` };
     }
     default:
@@ -401,7 +404,9 @@ export function closest(name: string, candidates: Iterable<string>): string | un
 
 /** Optimal string alignment distance: edits plus swaps of adjacent letters ("rleu" is 1 from "relu"). */
 function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length);
+  // Lengths more than 3 apart are too far for a typo; the length difference alone would be a
+  // lower bound, small enough to suggest "stage-out-of-band" for "nonsense-code".
+  if (Math.abs(a.length - b.length) > 3) return Infinity;
   const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
