@@ -151,8 +151,14 @@ describe('path sum', () => {
   test('W_l within rounding of 1 is stable at any depth', () => {
     // 0.69 + 0.31 is 1, but summed in log10 it misses 1 in the last bits.
     const entry = analyzeModel(repeatedModel({ paths: { s: { ops: [], scale: 0.69 }, r: [{ gain: 0.31 }] } }, 2)).network.layers[0];
-    assert.ok(Math.abs(entry.byModel.seed.log10Wl) < 1e-15);
+    assert.equal(entry.byModel.seed.log10Wl, 0);
     assert.equal(entry.maxStableDepth, null);
+    // Repeated 2^53 - 1 times inside a narrow band, such blocks still give W = 1.
+    const blocks = { u: { paths: { s: { ops: [], scale: 0.69 }, r: [{ gain: 0.31 }] } }, v: { paths: { a: [{ gain: 0.1 }], b: [{ gain: 0.2 }], c: [{ gain: 0.7 }] } } };
+    const layers = [{ block: 'u', repeat: Number.MAX_SAFE_INTEGER }, { block: 'v', repeat: Number.MAX_SAFE_INTEGER }];
+    const narrow = analyzeModel({ reslint: 1, settings: { band: [0.9, 1.1] }, blocks, layers });
+    assert.deepEqual(narrow.findings, []);
+    assert.equal(narrow.network.log10W, 0);
   });
 
   test('repeat counts multiply logarithms without unrolling', () => {

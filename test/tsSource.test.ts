@@ -152,8 +152,20 @@ describe('files without a model', () => {
       findings.map((finding) => [finding.code, finding.severity, finding.message]),
       [
         ['not-evaluated', 'information', 'Cannot evaluate call to "f()" statically: calls are nested more than 100 deep, which suggests unbounded recursion. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).'],
-        ['not-evaluated', 'error', '"blocks.b.graph[0]" is left out, because the value of "to" could not be evaluated statically (see the finding there).'],
-        ['not-evaluated', 'error', '"layers[0][0]" is left out, because the value of "gain" could not be evaluated statically (see the finding there).'],
+        ['not-evaluated', 'error', '"blocks.b" is left out, because the value of "to" in "blocks.b.graph[0]" could not be evaluated statically (see the finding there).'],
+        ['not-evaluated', 'error', '"layers[0]" is left out, because the value of "gain" in "layers[0][0]" could not be evaluated statically (see the finding there).'],
+      ],
+    );
+  });
+
+  test('only the skipped key is blamed', () => {
+    // The layer lacks "block" and "ops" whatever "repeat" evaluates to.
+    const findings = findingsOfFile("export default { reslint: foo(), layers: [{ repeat: unk() }, ['relu']] };\n", '/project/model.arch.ts');
+    assert.deepEqual(
+      findings.filter((finding) => finding.severity === 'error').map((finding) => finding.message),
+      [
+        '"reslint" is left out, because its value could not be evaluated statically (see the finding there).',
+        '"layers[0]" needs "block" or "ops". A layer is a list of ops, {"block": name, "repeat": n} or {"ops": [...], "repeat": n}.',
       ],
     );
   });
@@ -683,9 +695,13 @@ export default defineModel({ reslint: 1, description: a as string, layers: [] })
     const text = model(`export default defineModel({ reslint: 1, layers: Array.from({ length: ${MAX_ARRAY_LENGTH + 1} }, () => ['relu']) });`);
     const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
     assert.deepEqual(
-      analysis.findings.map((finding) => finding.code),
-      ['not-evaluated'],
+      analysis.findings.map((finding) => [finding.code, finding.severity]),
+      [
+        ['not-evaluated', 'error'],
+        ['not-evaluated', 'information'],
+      ],
     );
+    assert.match(analysis.findings[0].message, /^"layers" is left out, because its value could not be evaluated statically/);
     // Without the key in the text, its absence is reported.
     const missing = analyzeText(model(`export default defineModel({ reslint: 1 });`), 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
     assert.match(missing.findings.map((finding) => finding.message).join(' '), /Missing "layers"/);

@@ -8,6 +8,9 @@ import { INPUT_NODE, OUTPUT_NODE, type BlockNode, type EdgeNode, type LayerNode,
 import { MAX_REPEAT, type ModelName } from './schema';
 import type { Problem } from './source';
 
+/** log10 W_l closer to 0 than this (about ten units in the last place of 1) is taken as W_l = 1. */
+const ROUNDING_OF_ONE = 1e-15;
+
 /** At most this many paths are listed per block; W_l always covers all of them. */
 export const MAX_LISTED_PATHS = 256;
 /** Exact network spectra are computed up to this total path length; beyond it, moments only. */
@@ -333,7 +336,10 @@ export class BlockAnalyzer {
     }
 
     if (edgeLogs) total = forwardSums(block, order, edgeLogs, -1, this.shape(block, order).incoming).get(OUTPUT_NODE) ?? LOG_ZERO;
-    const log10Wl = total === LOG_ZERO ? LOG_ZERO : log10Multiply(log10AfterSum, total / gainModel.power);
+    const summed = total === LOG_ZERO ? LOG_ZERO : log10Multiply(log10AfterSum, total / gainModel.power);
+    // Paths that add up to exactly 1 (0.69 + 0.31) miss it in the last bits when summed in log10;
+    // a repeat of 2^53 would turn that into a visible factor, so W_l is then 1.
+    const log10Wl = Math.abs(summed) < ROUNDING_OF_ONE ? 0 : summed;
     return new ComputedBlock(log10Wl, log10AfterSum, this, block, gainModel);
   }
 

@@ -41,8 +41,12 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
   for (const [key, schema] of Object.entries(ModelFileShape)) {
     const value = raw[key];
     if (value === undefined) {
-      // A key whose value was not evaluated already has a problem that explains why.
-      if (!doc.unreadKeys?.has(key) && !schema.safeParse(undefined).success) {
+      // A key whose value was not evaluated has a finding that explains why. A required one is an
+      // error too, since without it the model is not analysed as written.
+      const required = !schema.safeParse(undefined).success;
+      if (doc.unreadKeys?.has(key)) {
+        if (required) problems.push(leftOut(doc, [key], [key]));
+      } else if (required) {
         problems.push({ code: 'schema', message: missingKeyMessage(key), span: locateNearest(doc, []) });
       }
       continue;
@@ -164,13 +168,9 @@ function parsePart(
       // expression) is explained by that, not by the rule the missing key breaks.
       const objectPath = value === undefined ? path.slice(0, -1) : path;
       const skipped = issue.code === 'custom' || value === undefined ? doc.skippedKeysAt?.(objectPath) : undefined;
-      if (skipped) {
-        problems.push({
-          code: 'not-evaluated',
-          message: `${describePath(objectPath)} is left out, because the value of ${skipped.map((key) => `"${key}"`).join(', ')} could not be evaluated statically (see the finding there).`,
-          span: locateNearest(doc, objectPath),
-          severity: 'error',
-        });
+      // A missing key is blamed on a skipped value only when it is that key.
+      if (skipped && (value !== undefined || skipped.includes(String(path[path.length - 1])))) {
+        problems.push(leftOut(doc, base, objectPath, skipped));
         continue;
       }
       const { code, message } = describeIssue(issue, value, path);
@@ -308,6 +308,20 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return String(value);
+}
+
+/**
+ * Reports that `part` (a block, layer, op or top-level key) is left out of the analysis, because
+ * the value of `keys` in the object at `at` (or the value at `at` itself) could not be evaluated.
+ */
+function leftOut(doc: SourceDocument, part: ValuePath, at: ValuePath, keys?: readonly string[]): Problem {
+  const what = keys ? `the value of ${keys.map((key) => `"${key}"`).join(', ')} in ${describePath(at)}` : 'its value';
+  return {
+    code: 'not-evaluated',
+    message: `${describePath(part)} is left out, because ${what} could not be evaluated statically (see the finding there).`,
+    span: locateNearest(doc, at),
+    severity: 'error',
+  };
 }
 
 function describeKeys(keys: string[]): string {
