@@ -518,6 +518,19 @@ describe('validation', () => {
     );
   });
 
+  test('one invalid severity leaves the others in force', () => {
+    const text = '{"reslint":1,"settings":{"severity":{"block-vanishing":"loud","block-exploding":"error"}},"blocks":{"basic":{"paths":{"s":[],"r":["relu"]}}},"layers":[{"ops":["relu"],"block":"basic"}]}';
+    const findings = analyzeText(text, 'json').findings;
+    assert.deepEqual(
+      findings.map((finding) => [finding.code, finding.severity, finding.message]),
+      [
+        ['schema', 'error', '"settings.severity["block-vanishing"]" must be "error" or "warning" or "information" or "hint" or "off"; found the string "loud".'],
+        ['block-exploding', 'error', 'Block "basic" has W_l = 1.50 under the seed model, above 1.1: each application grows the gradient by that factor. Scale a residual branch for W_l = 1.'],
+        ['unknown-key', 'warning', 'A layer takes "block" or "ops", not both; "ops" is ignored.'],
+      ],
+    );
+  });
+
   test('a layer without block or ops names both', () => {
     const findings = analyzeText('{"reslint":1,"layers":[{"repeat":2}]}', 'json').findings;
     assert.deepEqual(
@@ -676,9 +689,9 @@ describe('disable edits', () => {
     ['a duplicate severity', '\n  "settings": { "severity": { "cycle": "off" }, "severity": {} },', false],
     ['the code twice', '\n  "settings": { "severity": { "block-vanishing": "hint", "block-vanishing": "warning" } },', false],
     ['settings twice', '\n  "settings": {}, "settings": { "model": "seed" },', false],
-    // Each setting is read on its own, so an invalid model leaves the severities in force.
+    // Each setting and each severity is read on its own, so an invalid one leaves the others in force.
     ['an invalid model', '\n  "settings": { "model": "nope" },', true],
-    ['an invalid severity level', '\n  "settings": { "severity": { "cycle": "loud" } },', false],
+    ['an invalid severity level', '\n  "settings": { "severity": { "cycle": "loud" } },', true],
     ['severity not an object', '\n  "settings": { "severity": 5 },', false],
     ['settings not an object', '\n  "settings": [],', false],
   ];

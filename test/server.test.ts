@@ -647,7 +647,7 @@ describe('code action resolve', () => {
   test('invalid file settings: no disable action', async () => {
     // The action would resolve to no edit, because the analysis ignores severities it cannot read.
     const uri = freshUri('residual.arch.json');
-    await client.open(uri, residual.replace('{', '{\n  "settings": { "severity": { "cycle": "loud" } },'));
+    await client.open(uri, residual.replace('{', '{\n  "settings": { "severity": 5 },'));
     const exploding = await explodingOf(uri, 1);
     const titles = (await client.codeActions(uri, exploding.range, [exploding])).map((action) => action.title);
     assert.ok(titles.length > 0, 'the scale fixes are still offered');

@@ -100,21 +100,42 @@ function parseSettings(value: unknown, doc: SourceDocument, problems: Problem[])
     const parsed = parsePart(ModelFileShape.settings, value, ['settings'], doc, problems);
     return parsed.ok ? (parsed.value as AnalysisSettings) : undefined;
   }
-  const shape = AnalysisSettings.shape as Record<string, z.ZodType>;
-  const settings: Record<string, unknown> = {};
+  return parseEntries(AnalysisSettings, value, ['settings'], doc, problems) as AnalysisSettings;
+}
+
+/**
+ * Parses each key of an object against that key's schema in `objectSchema`, and the keys of an
+ * object inside it (the severities) the same way, so one invalid value drops only itself. Unknown
+ * keys are warned about and dropped.
+ */
+function parseEntries(objectSchema: z.ZodType, value: Record<string, unknown>, base: ValuePath, doc: SourceDocument, problems: Problem[]): Record<string, unknown> {
+  const shape = keysShape(objectSchema) ?? {};
+  const parsedEntries: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(shape, key)) {
       problems.push({
         code: 'unknown-key',
         message: `Unknown key "${key}"; it is ignored.${suggestKey(key, Object.keys(shape))}`,
-        span: locateNearest(doc, ['settings', key], 'key'),
+        span: locateNearest(doc, [...base, key], 'key'),
       });
       continue;
     }
-    const parsed = parsePart(shape[key], value[key], ['settings', key], doc, problems);
-    if (parsed.ok && parsed.value !== undefined) settings[key] = parsed.value;
+    const entry = value[key];
+    if (keysShape(shape[key]) && isPlainObject(entry)) {
+      parsedEntries[key] = parseEntries(shape[key], entry, [...base, key], doc, problems);
+      continue;
+    }
+    const parsed = parsePart(shape[key], entry, [...base, key], doc, problems);
+    if (parsed.ok && parsed.value !== undefined) parsedEntries[key] = parsed.value;
   }
-  return settings as AnalysisSettings;
+  return parsedEntries;
+}
+
+/** Returns the shape of an object schema, looking through an optional wrapper; undefined for any other schema. */
+function keysShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
+  if (def.type === 'optional') return keysShape(def.innerType as z.ZodType);
+  return def.type === 'object' ? (def.shape as Record<string, z.ZodType>) : undefined;
 }
 
 /**
@@ -151,9 +172,13 @@ function parsePart(
     if (unknownKeys.length > 0) {
       for (const issue of unknownKeys) {
         for (const key of (issue as { keys: string[] }).keys) {
+          // A layer object names a block or lists ops; zod reports the other key of the two as unknown.
+          const both = base.length === 2 && base[0] === 'layers' && issue.path.length === 0 && (key === 'ops' || key === 'block');
           problems.push({
             code: 'unknown-key',
-            message: `Unknown key "${key}"; it is ignored.${suggestKey(key, keysAllowedAt(schema, issue.path))}`,
+            message: both
+              ? `A layer takes "block" or "ops", not both; "${key}" is ignored.`
+              : `Unknown key "${key}"; it is ignored.${suggestKey(key, keysAllowedAt(schema, issue.path))}`,
             span: locateNearest(doc, [...base, ...issue.path.map(toKey), key], 'key'),
           });
         }
@@ -418,8 +443,8 @@ export function closest(name: string, candidates: Iterable<string>): string | un
 
 /** Optimal string alignment distance: edits plus swaps of adjacent letters ("rleu" is 1 from "relu"). */
 function editDistance(a: string, b: string): number {
-  // Lengths more than 3 apart are too far for a typo; the length difference alone would be a
-  // lower bound, small enough to suggest "stage-out-of-band" for "nonsense-code".
+  // Lengths more than 3 apart are too far for a typo. Returning the length difference, a lower
+  // bound, suggested "stage-out-of-band" for "nonsense-code".
   if (Math.abs(a.length - b.length) > 3) return Infinity;
   const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
