@@ -246,7 +246,7 @@ describe('scale solver', () => {
     );
     assert.deepEqual(
       failures.map((failure) => failure.reason),
-      ['W_l would be 1e-7, so the block would pass almost no gradient'],
+      ['W_l would be 1.00e-7, so the block would pass almost no gradient'],
     );
   });
 

@@ -3,7 +3,7 @@
 // same holds for squares). Solving for a target T gives the quick fixes' scale.
 import { backwardSums, forwardSums, type BlockAnalyzer } from './analyze';
 import type { GainModel } from './gain';
-import { LOG_ZERO, log10Abs, log10Add } from './logmath';
+import { LOG_ZERO, formatLog10, log10Abs, log10Add } from './logmath';
 import { OUTPUT_NODE, type BlockNode, type EdgeNode } from './model';
 
 /** A scale below 10^-9 is rounding left over from 0: the other paths alone reach the target. */
@@ -139,7 +139,7 @@ export function solveEdgeScale(
   if (afterSum === LOG_ZERO) return failure('an op after the sum has gain 0');
   const needed = power * (log10Target - afterSum);
   if (rest !== LOG_ZERO && rest >= needed) {
-    return failure(`the other paths alone already give W_l = ${formatPlain(afterSum + rest / power)} at or above the target, so no positive scale on "${edge.name}" reaches it`);
+    return failure(`the other paths alone already give W_l = ${formatLog10(afterSum + rest / power)}, at or above the target ${formatLog10(log10Target)}, so no positive scale on "${edge.name}" reaches it`);
   }
   const difference = rest === LOG_ZERO ? needed : needed + Math.log10(1 - Math.pow(10, rest - needed));
   const log10Scale = (difference - through) / power;
@@ -157,7 +157,7 @@ export function solveEdgeScale(
   }
   const log10Wl = wlWith(scale, rest, through, afterSum, power);
   if (log10Wl < MIN_LOG10_WL) {
-    return failure(`W_l would be ${formatPlain(log10Wl)}, so the block would pass almost no gradient`);
+    return failure(`W_l would be ${formatLog10(log10Wl)}, so the block would pass almost no gradient`);
   }
   return { block, edge, edgeIndex, role, scale, log10Wl };
 }
@@ -217,6 +217,3 @@ function roundDirected(exact: number, digits: number, rounding: Rounding, excess
   return scale;
 }
 
-function formatPlain(log: number): string {
-  return Number(Math.pow(10, log).toPrecision(4)).toString();
-}
