@@ -6,7 +6,7 @@ import type { GainModel } from './gain';
 import { LOG_ZERO, formatLog10, log10Abs, log10Add } from './logmath';
 import { OUTPUT_NODE, type BlockNode, type EdgeNode } from './model';
 
-/** A scale below 10^-9 is rounding left over from 0: the other paths alone reach the target. */
+/** A scale below 10^-9 is taken as 0 plus rounding: the other paths alone reach the target. */
 const MIN_LOG10_SCALE = -9;
 /** A fix that leaves W_l below 10^-6 blocks the gradient in all but name, so it is not offered. */
 const MIN_LOG10_WL = -6;

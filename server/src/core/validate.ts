@@ -340,10 +340,10 @@ export function describeValue(value: unknown): string {
  * the value of `keys` in the object at `at` (or the value at `at` itself) could not be evaluated.
  */
 function leftOut(doc: SourceDocument, part: ValuePath, at: ValuePath, keys?: readonly string[]): Problem {
-  const what = keys ? `the value of ${keys.map((key) => `"${key}"`).join(', ')} in ${describePath(at)}` : 'its value';
+  const unread = keys ? `the value of ${keys.map((key) => `"${key}"`).join(', ')} in ${describePath(at)}` : 'its value';
   return {
     code: 'not-evaluated',
-    message: `${describePath(part)} is left out, because ${what} could not be evaluated statically (see the finding there).`,
+    message: `${describePath(part)} is left out, because ${unread} could not be evaluated statically (see the finding there).`,
     span: locateNearest(doc, at),
     severity: 'error',
   };
@@ -443,8 +443,8 @@ export function closest(name: string, candidates: Iterable<string>): string | un
 
 /** Optimal string alignment distance: edits plus swaps of adjacent letters ("rleu" is 1 from "relu"). */
 function editDistance(a: string, b: string): number {
-  // Lengths more than 3 apart are too far for a typo. Returning the length difference, a lower
-  // bound, suggested "stage-out-of-band" for "nonsense-code".
+  // Lengths more than 3 apart are too far for a typo. Their difference is only a lower bound of
+  // the distance, too small to decide against a match.
   if (Math.abs(a.length - b.length) > 3) return Infinity;
   const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
