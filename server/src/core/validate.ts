@@ -248,9 +248,9 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
             : issue.inclusive ? 'at most' : 'less than';
         return { code: 'invalid-number', message: `${name} is ${value}; it must be ${relation} ${String(limit)}.` };
       }
-      const what = (Array.isArray(value) ? 'item' : 'character') + (Number(limit) === 1 ? '' : 's');
+      const unit = (Array.isArray(value) ? 'item' : 'character') + (Number(limit) === 1 ? '' : 's');
       const relation = issue.code === 'too_small' ? 'at least' : 'at most';
-      return { code: 'schema', message: `${name} must have ${relation} ${String(limit)} ${what}.` };
+      return { code: 'schema', message: `${name} must have ${relation} ${String(limit)} ${unit}.` };
     }
     case 'invalid_type': {
       if (value === undefined) {
