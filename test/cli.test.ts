@@ -224,6 +224,7 @@ describe('usage errors', () => {
     ['bad model', ['check', '--model', 'mean', 'examples/resnet50.arch.json'], /invalid --model "mean"/],
     ['bad band', ['check', '--band', '100', 'examples/resnet50.arch.json'], /invalid --band "100"/],
     ['inverted band', ['check', '--band', '100,1', 'examples/resnet50.arch.json'], /invalid --band/],
+    ['band without 1', ['check', '--band', '2,3', 'examples/resnet50.arch.json'], /invalid --band "2,3"; expected "min,max" with 0 < min <= 1 <= max and min < max/],
     ['hex band', ['check', '--band', '0x1,1e3', 'examples/resnet50.arch.json'], /invalid --band "0x1,1e3"/],
     ['empty tolerance', ['check', '--tolerance', ' ', 'examples/resnet50.arch.json'], /invalid --tolerance " "/],
     ['hex count', ['check', '--max-warnings', '0x10', 'examples/resnet50.arch.json'], /invalid --max-warnings "0x10"/],

@@ -552,6 +552,24 @@ describe('validation', () => {
     assert.equal(analysis.settings.tolerance, 0.1);
   });
 
+  test('a band that leaves out 1 is rejected, because the running W starts at 1', () => {
+    for (const band of [[2e-7, 3e-7], [2, 3]]) {
+      const text = `{"reslint": 1, "settings": {"band": ${JSON.stringify(band)}}, "layers": [["relu"]]}`;
+      const analysis = analyzeText(text, 'json');
+      const finding = analysis.findings.find((item) => item.code === 'invalid-number');
+      assert.equal(
+        finding?.message,
+        `"settings.band": the band must be [min, max] with 0 < min <= 1 <= max < Infinity, since the running W starts at 1; found [${band.join(', ')}].`,
+      );
+      // The default band is used instead.
+      assert.deepEqual(analysis.settings.band, [0.01, 100]);
+    }
+    // A band edge at 1 is allowed.
+    const edge = analyzeText('{"reslint": 1, "settings": {"band": [1, 10]}, "layers": [["relu"]]}', 'json');
+    assert.deepEqual(edge.settings.band, [1, 10]);
+    assert.equal(edge.findings.filter((item) => item.code === 'invalid-number').length, 0);
+  });
+
   test('an inverted band shows its numbers', () => {
     const text = '{"reslint": 1, "settings": {"band": [2, 1], "severity": {"nonsense-code": "off"}}, "layers": [["relu"]]}';
     assert.deepEqual(
@@ -559,7 +577,7 @@ describe('validation', () => {
         .findings.filter((finding) => finding.code !== 'block-vanishing')
         .map((finding) => finding.message),
       [
-        '"settings.band": the band must be [min, max] with 0 < min < max < Infinity; found [2, 1].',
+        '"settings.band": the band must be [min, max] with 0 < min <= 1 <= max < Infinity, since the running W starts at 1; found [2, 1].',
         // No key of the severities is close enough to suggest.
         'Unknown key "nonsense-code"; it is ignored.',
       ],

@@ -217,7 +217,7 @@ function hostSettings(values: { model?: string; band?: string; tolerance?: strin
   const parsed = AnalysisSettings.safeParse(raw);
   if (!parsed.success) {
     const option = String(parsed.error.issues[0].path[0] ?? 'band');
-    throw new UsageError(`invalid --${option} "${String(values[option as keyof typeof values])}"; expected "min,max" with 0 < min < max, for example 0.01,100`);
+    throw new UsageError(`invalid --${option} "${String(values[option as keyof typeof values])}"; expected "min,max" with 0 < min <= 1 <= max and min < max, for example 0.01,100`);
   }
   return parsed.data;
 }

@@ -24,10 +24,12 @@ const repeat = z
 export const SEVERITY_NAMES = ['error', 'warning', 'information', 'hint', 'off'] as const;
 export type SeverityName = (typeof SEVERITY_NAMES)[number];
 
+// The running W starts at 1 before the first layer, and the stable depth of a block is counted
+// from there to the edge of the band, so a band must contain 1.
 export const Band = z
   .tuple([z.number().gt(0), z.number().gt(0)])
-  .refine(([low, high]) => low < high && Number.isFinite(high), {
-    message: 'the band must be [min, max] with 0 < min < max < Infinity',
+  .refine(([low, high]) => low < high && low <= 1 && high >= 1 && Number.isFinite(high), {
+    message: 'the band must be [min, max] with 0 < min <= 1 <= max < Infinity, since the running W starts at 1',
   })
   .describe('Band [W_min, W_max] that the network smoothness W must stay inside.');
 
