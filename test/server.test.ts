@@ -11,6 +11,7 @@ import type { CodeAction, Diagnostic, MarkupContent, Position } from 'vscode-lan
 import { DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../server/src/core/lines';
 import { contributedProperties, parseServerSettings } from '../server/src/server/settings';
+import { UNSAVED_SOURCE_METHOD } from '../server/src/server/unsavedSources';
 import { applyWorkspaceEdit, didChangeMessage, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'lsp');
@@ -219,6 +220,40 @@ describe('language server', () => {
     });
     const again = await client.waitForPublish(uri, 'diagnostics after the import changed', (params) => params.version === 1, since);
     assert.deepEqual(codesOf(again.diagnostics), ['block-exploding', 'network-exploding', 'stage-out-of-band']);
+    await client.close(uri);
+  });
+
+  test('unsaved text of an imported file is analysed until it is dropped', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-unsaved-'));
+    const parts = join(folder, 'parts.ts');
+    const model = join(folder, 'model.arch.ts');
+    writeFileSync(parts, 'export const depth = 6;\n');
+    writeFileSync(
+      model,
+      "import { defineModel } from 'reslint';\nimport { depth } from './parts';\n" +
+        "export default defineModel({ reslint: 1, blocks: { leaf: { paths: { s: [], r: [{ gain: 0.5 }] } } }, layers: [{ block: 'leaf', repeat: depth }] });\n",
+    );
+    const uri = pathToFileURL(model).href;
+    const partsUri = pathToFileURL(parts).href;
+    await client.open(uri, readFileSync(model, 'utf8'), 'typescript');
+    assert.deepEqual(codesOf(await client.diagnostics(uri, 1)), ['block-exploding']);
+
+    // The editor's unsaved text replaces the file on disk: 1.5^20 = 3325 leaves the band.
+    let since = client.published.length;
+    await client.connection.sendNotification(UNSAVED_SOURCE_METHOD, { uri: partsUri, text: 'export const depth = 20;\n' });
+    const edited = await client.waitForPublish(uri, 'diagnostics after the unsaved edit', () => true, since);
+    assert.deepEqual(codesOf(edited.diagnostics), ['block-exploding', 'network-exploding', 'stage-out-of-band']);
+
+    // Malformed params change nothing and are logged; the server keeps running.
+    const warned = client.waitForLog(/Ignored a reslint\/unsavedSource notification/);
+    await client.connection.sendNotification(UNSAVED_SOURCE_METHOD, { uri: partsUri, text: 42 });
+    await warned;
+
+    // Reverting drops the unsaved text, and the file on disk is read again.
+    since = client.published.length;
+    await client.connection.sendNotification(UNSAVED_SOURCE_METHOD, { uri: partsUri, text: null });
+    const reverted = await client.waitForPublish(uri, 'diagnostics after the revert', () => true, since);
+    assert.deepEqual(codesOf(reverted.diagnostics), ['block-exploding']);
     await client.close(uri);
   });
 

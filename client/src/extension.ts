@@ -2,6 +2,7 @@
 // *.arch.json, *.arch.ts and the files matched by `reslint.files`, and restarts it on request.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { UNSAVED_SOURCE_METHOD, type UnsavedSourceParams } from '../../server/src/server/unsavedSources';
 
 const CLIENT_ID = 'reslint';
 const CLIENT_NAME = 'ResLint';
@@ -18,6 +19,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       log('Restarting the language server on request');
       await restart(context);
     }),
+    // Models read the TypeScript files they import, so unsaved text there changes their findings.
+    vscode.workspace.onDidChangeTextDocument((event) => unsavedSources.changed(event.document)),
+    vscode.workspace.onDidSaveTextDocument((document) => unsavedSources.changed(document)),
+    vscode.workspace.onDidCloseTextDocument((document) => unsavedSources.closed(document)),
+    { dispose: () => unsavedSources.dispose() },
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       // The document selector is fixed when the client starts, so new patterns need a new client.
       if (event.affectsConfiguration('reslint.files')) {
@@ -46,6 +52,75 @@ function documentSelector(): DocumentSelector {
   return selector;
 }
 
+/** File names a model can import: TypeScript sources. */
+const IMPORTABLE = /\.[mc]?ts$/;
+/** Typing sends the text of an imported file after this pause, not on every keystroke. */
+const UNSAVED_SEND_DELAY_MS = 100;
+
+/**
+ * Passes the server the unsaved text of TypeScript files that are not models (those are synced
+ * as documents), and null once a file is saved, reverted or closed, so the server reads the file
+ * on disk again.
+ */
+class UnsavedSources {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Uris whose unsaved text the server holds, so closing or saving one clears it there. */
+  private readonly sent = new Set<string>();
+  selector: DocumentSelector = [];
+
+  changed(document: vscode.TextDocument): void {
+    if (!this.isImportable(document)) return;
+    const uri = document.uri.toString();
+    clearTimeout(this.timers.get(uri));
+    if (!document.isDirty) {
+      this.timers.delete(uri);
+      this.send(uri, null);
+      return;
+    }
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        if (!document.isClosed && document.isDirty) this.send(uri, document.getText());
+      }, UNSAVED_SEND_DELAY_MS),
+    );
+  }
+
+  closed(document: vscode.TextDocument): void {
+    const uri = document.uri.toString();
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.send(uri, null);
+  }
+
+  /** Sends every unsaved importable file, for a server that has just started. */
+  sendAll(): void {
+    this.sent.clear();
+    for (const document of vscode.workspace.textDocuments) if (this.isImportable(document) && document.isDirty) this.send(document.uri.toString(), document.getText());
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private isImportable(document: vscode.TextDocument): boolean {
+    const { scheme, path } = document.uri;
+    return (scheme === 'file' || scheme === 'vscode-vfs') && IMPORTABLE.test(path) && vscode.languages.match(this.selector, document) === 0;
+  }
+
+  private send(uri: string, text: string | null): void {
+    if (text === null && !this.sent.has(uri)) return;
+    if (!client?.isRunning()) return;
+    if (text === null) this.sent.delete(uri);
+    else this.sent.add(uri);
+    const params: UnsavedSourceParams = { uri, text };
+    client.sendNotification(UNSAVED_SOURCE_METHOD, params).catch((error: unknown) => log(`Sending the unsaved text of ${uri} failed: ${String(error)}`));
+  }
+}
+
+const unsavedSources = new UnsavedSources();
+
 function extraPatterns(): string[] {
   const patterns = vscode.workspace.getConfiguration('reslint').get<unknown>('files');
   if (!Array.isArray(patterns)) return [];
@@ -58,12 +133,13 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=127.0.0.1:6009'] } },
   };
-  // Models import TypeScript files that the server reads from disk; saving one re-analyses the
-  // models that import it.
+  // Models import TypeScript files. The server reads them from disk, or from UnsavedSources while
+  // they have unsaved edits. Saving, creating or deleting one re-analyses the models that import it.
   const importWatcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,mts,cts}');
   context.subscriptions.push(importWatcher);
+  unsavedSources.selector = documentSelector();
   const clientOptions: LanguageClientOptions = {
-    documentSelector: documentSelector(),
+    documentSelector: unsavedSources.selector,
     synchronize: { fileEvents: importWatcher },
     outputChannel: output,
     // `reslint.trace.server` is read by the client library under this id.
@@ -73,6 +149,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   try {
     await client.start();
     log(`Language server started from ${module}`);
+    unsavedSources.sendAll();
   } catch (error) {
     log(`Starting the language server failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     void vscode.window.showErrorMessage(`ResLint: the language server failed to start. See the "${CLIENT_NAME}" output channel.`);

@@ -408,6 +408,40 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     assert.equal(typeError.severity, 'error');
   });
 
+  // A helper file that a model imports is not a model, so VS Code does not sync it to the server;
+  // the extension passes its unsaved text, and the model's problems follow the typing.
+  await t.test('unsaved edit of an imported file updates the model', async () => {
+    const parts = path.join(workspace, 'depth.ts');
+    const deep = path.join(workspace, 'deep.arch.ts');
+    fs.writeFileSync(parts, 'export const depth = 6;\n');
+    fs.writeFileSync(
+      deep,
+      "import { depth } from './depth';\n\n" +
+        "export default { reslint: 1, blocks: { leaf: { paths: { s: [], r: [{ gain: 0.5 }] } } }, layers: [{ block: 'leaf', repeat: depth }] };\n",
+    );
+    const codes = (entries: Problem[]): string[] => problemsOf(entries, deep).map((problem) => problem.code).sort();
+    await openFile(page, deep);
+    // W_l = 1.5: 1.5^6 = 11.4 stays inside the band.
+    await waitForProblems(page, (entries) => isDeepStrictEqual(codes(entries), ['block-exploding']), 'block-exploding alone at depth 6', SERVER_WAIT);
+
+    await openFile(page, parts);
+    await goToPosition(page, 1, 'export const depth = '.length + 1);
+    await typeInEditor(page, '2');
+    // Unsaved: 1.5^26 = 38000 leaves the band.
+    const edited = await waitForProblems(
+      page,
+      (entries) => isDeepStrictEqual(codes(entries), ['block-exploding', 'network-exploding', 'stage-out-of-band']),
+      'the network to explode at the unsaved depth 26',
+    );
+    assert.deepEqual(codes(edited), ['block-exploding', 'network-exploding', 'stage-out-of-band']);
+    assert.equal(fs.readFileSync(parts, 'utf8'), 'export const depth = 6;\n');
+    await saveScreenshot(page, 'reslint-unsaved-import');
+
+    // Reverting the helper brings back the findings of the text on disk.
+    await runCommand(page, 'File: Revert File');
+    await waitForProblems(page, (entries) => isDeepStrictEqual(codes(entries), ['block-exploding']), 'block-exploding alone after the revert');
+  });
+
   await t.test('variance model changes W_l', async () => {
     const seedWl = formatWl(wlOf(checkWithCli(CLI, path.join(REPO_ROOT, RESNET50)), 'bottleneck'));
     assert.equal(seedWl, '0.625');

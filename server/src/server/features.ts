@@ -18,6 +18,7 @@ import { inlayHints } from './inlayHints';
 import type { MessageQueueMonitor } from './messageQueue';
 import { extensionVersion } from './packageInfo';
 import { SETTINGS_SECTION } from './settings';
+import { UNSAVED_SOURCE_METHOD, unsavedSourceParams } from './unsavedSources';
 import { fileNameOf, type ClientSupport, type Workspace } from './workspace';
 
 /** Registers every handler; `messageQueue` must be the connection's MessageStrategy. */
@@ -84,6 +85,16 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
   connection.onDidChangeWatchedFiles((params) =>
     runGuarded(workspace, 'Re-analysing models whose imports changed', undefined, () => {
       for (const importer of workspace.filesChanged(params.changes.map((change) => fileNameOf(change.uri)))) diagnostics.schedule(importer);
+    }),
+  );
+  connection.onNotification(UNSAVED_SOURCE_METHOD, (raw: unknown) =>
+    runGuarded(workspace, 'Reading the unsaved text of an imported file', undefined, () => {
+      const params = unsavedSourceParams(raw);
+      if (!params) {
+        connection.console.warn(`Ignored a ${UNSAVED_SOURCE_METHOD} notification without a "uri" string and a "text" string or null.`);
+        return;
+      }
+      for (const importer of workspace.unsavedSource(fileNameOf(params.uri), params.text)) diagnostics.schedule(importer);
     }),
   );
   documents.onDidClose((event) => {

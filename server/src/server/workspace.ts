@@ -53,6 +53,8 @@ export class Workspace {
   private pushedSettings: unknown = undefined;
   private readonly analyses = new Map<string, AnalyzedDocument>();
   private analysisCount = 0;
+  /** Unsaved editor text of files that are not synced documents, by file name; it takes the place of the file on disk. */
+  private readonly unsaved = new Map<string, string>();
 
   constructor(
     readonly connection: Connection,
@@ -140,6 +142,20 @@ export class Workspace {
     return stale;
   }
 
+  /**
+   * Records the unsaved text of a file, or with `text` null drops it so the file on disk is read
+   * again. Returns the uris of the analyses that read the file, which are now stale.
+   */
+  unsavedSource(path: string, text: string | null): string[] {
+    if (text === null) {
+      if (!this.unsaved.delete(path)) return [];
+    } else {
+      if (this.unsaved.get(path) === text) return [];
+      this.unsaved.set(path, text);
+    }
+    return this.filesChanged([path]);
+  }
+
   /** Drops what the server keeps about a closed document. */
   forget(uri: string): void {
     this.analyses.delete(uri);
@@ -175,10 +191,10 @@ export class Workspace {
     };
   }
 
-  /** Reads an imported file: the editor's text when the file is open here, else the file on disk. */
+  /** Reads an imported file: the editor's text when the file is open here or has unsaved text, else the file on disk. */
   private readSource(path: string): string | undefined {
     for (const open of this.documents.all()) if (fileNameOf(open.uri) === path) return open.getText();
-    return readFileOrUndefined(path);
+    return this.unsaved.get(path) ?? readFileOrUndefined(path);
   }
 }
 
