@@ -172,6 +172,32 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('hover on a spread shows the layers it places', async () => {
+    const { uri, text } = await openResModel(
+      'spread.arch.ts',
+      "const stem = [{ block: 'res', repeat: 4 }, { block: 'res', repeat: 2 }];\nconst one = { block: 'res', repeat: 3 };",
+      '[...stem, one, ...stem]',
+    );
+    // W_l = 1.25; the running W after the five layers is 1.25^4, ^6, ^9, ^13 and ^15.
+    const first = await client.hover(uri, positionOf(text, '...stem', 3, 1));
+    const firstMarkdown = markdownOf(first);
+    assert.ok(firstMarkdown.startsWith('**2 layers from here**'), firstMarkdown);
+    assert.ok(firstMarkdown.includes('| layers[0] | res | 4 | 1.25 | 2.44 | 2.44 |'), firstMarkdown);
+    assert.ok(firstMarkdown.includes('| layers[1] | res | 2 | 1.25 | 1.56 | 3.81 |'), firstMarkdown);
+    assert.ok(!firstMarkdown.includes('layers[3]'), firstMarkdown);
+    assert.deepEqual(first?.range, { start: positionOf(text, '...stem', 0, 1), end: positionOf(text, '...stem', 7, 1) });
+
+    const second = markdownOf(await client.hover(uri, positionOf(text, '...stem', 3, 2)));
+    assert.ok(second.includes('| layers[3] | res | 4 | 1.25 | 2.44 | 18.2 |'), second);
+    assert.ok(second.includes('| layers[4] | res | 2 | 1.25 | 1.56 | 28.4 |'), second);
+    assert.ok(!second.includes('layers[0]'), second);
+
+    // One layer placed by a constant's name gets the full layer hover.
+    const single = markdownOf(await client.hover(uri, positionOf(text, 'one, ', 1)));
+    assert.ok(single.startsWith('**layers[2]: block `res` x 3**: W = 1.25^3 = 1.95 under the seed model'), single);
+    await client.close(uri);
+  });
+
   test('layers at one range share hints even when reused or invalid', async () => {
     const { uri, text, rendered } = await openResModel(
       'groups.arch.ts',

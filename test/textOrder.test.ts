@@ -66,6 +66,8 @@ function partsOf(target: HoverTarget | undefined): unknown[] {
       return [target.kind, target.block];
     case 'layer':
       return [target.kind, target.layer, target.entry];
+    case 'placed':
+      return [target.kind, target.span, ...target.group.entries, ...target.group.skipped];
     case 'layers':
       return [target.kind];
   }

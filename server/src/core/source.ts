@@ -51,6 +51,11 @@ export interface SourceDocument {
   /** The keys of the object at a path whose values could not be read, as unreadKeys for the top level. */
   skippedKeysAt?(path: ValuePath): readonly string[] | undefined;
   /**
+   * Where the value at a path was placed in its container, when that is another range than the
+   * value's own: a spread (`...stem`) or a constant's name in a list. TypeScript models only.
+   */
+  placedAt?(path: ValuePath): Span | undefined;
+  /**
    * True where several parts can share one range: values that one TypeScript expression makes,
    * or one literal used twice. In JSON every part has its own range.
    */

@@ -81,6 +81,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     editor: new TypeScriptEditor(text, tree),
     unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
     skippedKeysAt: (path) => tree.skippedKeys.get(JSON.stringify(path)),
+    placedAt: (path) => tree.placedAt(path),
     sharedRanges: true,
   };
 }
@@ -232,6 +233,19 @@ export class ModelTree {
    * innermost call in the model file that ran once, then the outermost call or the shared literal.
    * Values of imported files have no range here (undefined).
    */
+  /**
+   * Returns the range of the expression that placed the value at `path` in its list or object,
+   * when that is another range than the value's own: a spread such as `...stem`, or the name of a
+   * constant. Undefined when the two are the same or the place is not in the model's file.
+   */
+  placedAt(path: ValuePath): Span | undefined {
+    const resolved = this.resolve(path);
+    const slot = resolved?.entry?.slot;
+    if (!resolved || !slot || !this.isUnique(slot.node, slot)) return undefined;
+    const placed = nodeSpan(slot.node, this.sourceFile);
+    return resolved.span && placed.start === resolved.span.start && placed.end === resolved.span.end ? undefined : placed;
+  }
+
   private spanOf(value: Value, entry: Entry | undefined): Span | undefined {
     const created: Origin = value;
     const slot = entry?.slot;

@@ -53,7 +53,8 @@ function groupLog10W(entries: readonly LayerResult[]): number {
 /** Counts a group's layers: "8 layers", or "6 of 8 layers" when some cannot be analysed. */
 export function groupCount(group: LayerGroup): string {
   const size = group.entries.length + group.skipped.length;
-  return group.skipped.length === 0 ? `${size} layers` : `${group.entries.length} of ${size} layers`;
+  const noun = size === 1 ? 'layer' : 'layers';
+  return group.skipped.length === 0 ? `${size} ${noun}` : `${group.entries.length} of ${size} ${noun}`;
 }
 
 /**

@@ -42,6 +42,8 @@ function targetSpan(analysis: Analysis, target: HoverTarget): Span | undefined {
       return target.block.span;
     case 'layer':
       return target.layer.span;
+    case 'placed':
+      return target.span;
     case 'layers':
       return analysis.model.layersSpan;
   }
@@ -55,6 +57,12 @@ export function hoverMarkdown(analysis: Analysis, target: HoverTarget): string[]
       return blockHover(analysis, target.block, `Block ${code(target.block.name)}`);
     case 'layer':
       return layerHover(analysis, target.layer, target.entry);
+    case 'placed': {
+      const { entries, skipped } = target.group;
+      // One layer placed here is described in full, even when its value is placed elsewhere too.
+      if (entries.length === 1 && skipped.length === 0) return layerHover(analysis, entries[0].layer, entries[0], false);
+      return entries.length > 0 ? groupHover(analysis, target.group) : placedSkippedHover(target.group);
+    }
     case 'layers':
       return layersHover(analysis);
   }
@@ -188,11 +196,12 @@ function modelTable(results: Record<ModelName, BlockResult | undefined>, selecte
   return rows;
 }
 
-function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | undefined): string[] {
+/** Describes one layer, or with `grouped` the layers that share its range when there are several. */
+function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | undefined, grouped = true): string[] {
   const title = layer.plain
     ? `layers[${layer.index}]: plain layer${layer.repeat > 1 ? ` x ${layer.repeat}` : ''}`
     : `layers[${layer.index}]: block ${code(layer.blockName ?? '?')}${layer.repeat > 1 ? ` x ${layer.repeat}` : ''}`;
-  const group = layerGroupOf(analysis, layer);
+  const group = grouped ? layerGroupOf(analysis, layer) : undefined;
   if (group && group.entries.length > 0) return groupHover(analysis, group);
   if (!entry) {
     return [`**${title}**`, '', 'This layer cannot be analysed (see its diagnostics), so the network W leaves it out.'];
@@ -284,6 +293,11 @@ function groupHover(analysis: Analysis, group: LayerGroup): string[] {
     lines.push(`Left out because they cannot be analysed (see their diagnostics): ${names}.`, '');
   }
   return [...lines, ...layerTable(group.entries, selected)];
+}
+
+function placedSkippedHover(group: LayerGroup): string[] {
+  const names = group.skipped.map((layer) => `layers[${layer.index}]`).join(', ');
+  return [`**${groupCount(group)} from here**`, '', `They cannot be analysed (see their diagnostics), so the network W leaves them out: ${names}.`];
 }
 
 function formatLog(log: number): string {

@@ -17,6 +17,7 @@ export type HoverTarget =
   | ({ kind: 'op' } & OpSite)
   | { kind: 'block'; block: BlockNode }
   | { kind: 'layer'; layer: LayerNode; entry?: LayerResult }
+  | { kind: 'placed'; span: Span; group: LayerGroup }
   | { kind: 'layers' };
 
 function contains(span: Span, offset: number): boolean {
@@ -72,8 +73,31 @@ export function hoverTargetAt(analysis: Analysis, offset: number, order?: TextOr
   for (const layer of model.layers) {
     if (layer && contains(layer.span, offset)) return { kind: 'layer', layer, entry: layerResultOf(analysis, layer) };
   }
+  const placed = placedLayersAt(analysis, offset);
+  if (placed) return placed;
   if (model.layersSpan && contains(model.layersSpan, offset)) return { kind: 'layers' };
   return undefined;
+}
+
+/**
+ * Finds the layers that one expression in the "layers" list placed there, such as `...stem`,
+ * when their values were written elsewhere. Only a TypeScript model has such places.
+ */
+function placedLayersAt(analysis: Analysis, offset: number): HoverTarget | undefined {
+  const { doc } = analysis;
+  if (!doc.placedAt) return undefined;
+  let span: Span | undefined;
+  const group: LayerGroup = { entries: [], skipped: [] };
+  for (const layer of analysis.model.layers) {
+    if (!layer) continue;
+    const placed = doc.placedAt(layer.path);
+    if (!placed || !contains(placed, offset) || (span && (placed.start !== span.start || placed.end !== span.end))) continue;
+    span = placed;
+    const entry = layerResultOf(analysis, layer);
+    if (entry) group.entries.push(entry);
+    else group.skipped.push(layer);
+  }
+  return span ? { kind: 'placed', span, group } : undefined;
 }
 
 /** A result of `textOrderedTarget` that leaves the decision to the search over every op. */
