@@ -7,8 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type { CodeAction, Diagnostic, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
-import { DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, Diagnostic, DocumentSymbol, Location, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
+import {
+  DefinitionRequest,
+  DidChangeWatchedFilesNotification,
+  DocumentSymbolRequest,
+  FileChangeType,
+  HoverRequest,
+  TextDocumentEdit,
+} from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../server/src/core/lines';
 import { contributedProperties, parseServerSettings } from '../server/src/server/settings';
 import { UNSAVED_SOURCE_METHOD } from '../server/src/server/unsavedSources';
@@ -90,6 +97,8 @@ describe('language server', () => {
     assert.equal(result.capabilities.inlayHintProvider, true);
     assert.deepEqual(result.capabilities.codeLensProvider, { resolveProvider: false });
     assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'], resolveProvider: true });
+    assert.equal(result.capabilities.definitionProvider, true);
+    assert.deepEqual(result.capabilities.documentSymbolProvider, { label: 'ResLint' });
   });
 
   test('server logs its start', async () => {
@@ -281,6 +290,75 @@ describe('language server', () => {
     const reverted = await client.waitForPublish(uri, 'diagnostics after the revert', () => true, since);
     assert.deepEqual(codesOf(reverted.diagnostics), ['block-exploding']);
     await client.close(uri);
+  });
+
+  describe('navigation', () => {
+    const symbolLine = (symbol: DocumentSymbol): string => `${symbol.name} [${symbol.detail}] line ${symbol.selectionRange.start.line}`;
+
+    test('definition leads to the block or user op', async () => {
+      const uri = freshUri('definition.arch.json');
+      const text = [
+        '{',
+        '  "reslint": 1,',
+        '  "ops": { "swiglu": { "gain": 0.62 } },',
+        '  "blocks": {',
+        '    "inner": { "paths": { "s": [], "r": ["swiglu"] } },',
+        '    "outer": { "paths": { "s": [], "r": [{ "block": "inner", "repeat": 2 }] } }',
+        '  },',
+        '  "layers": [{ "block": "outer", "repeat": 3 }, ["relu"]]',
+        '}',
+      ].join('\n');
+      await client.open(uri, text);
+      await client.diagnostics(uri, 1);
+      const definitionAt = async (needle: string, shift: number): Promise<unknown> =>
+        client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: positionOf(text, needle, shift) });
+      const keyAt = (needle: string): Location[] => [
+        { uri, range: { start: positionOf(text, needle), end: positionOf(text, needle, needle.length) } },
+      ];
+      assert.deepEqual(await definitionAt('"block": "outer"', 12), keyAt('"outer"'));
+      assert.deepEqual(await definitionAt('"block": "inner"', 12), keyAt('"inner"'));
+      assert.deepEqual(await definitionAt('"r": ["swiglu"]', 8), keyAt('"swiglu"'));
+      // A catalog op and a plain layer are defined by ResLint, not in the file.
+      assert.equal(await definitionAt('["relu"]', 2), null);
+      await client.close(uri);
+    });
+
+    test('outline lists blocks and layers with W', async () => {
+      const uri = freshUri('outline.arch.json');
+      await client.open(uri, residual);
+      await client.diagnostics(uri, 1);
+      const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+      assert.deepEqual(symbols.map(symbolLine), ['blocks [2 blocks] line 5', 'layers [W = 0.00211] line 20']);
+      assert.deepEqual(symbols[0].children?.map(symbolLine), ['res [W_l = 0.750] line 6', 'outer [W_l = 1.56] line 13']);
+      assert.deepEqual(symbols[1].children?.map(symbolLine), [
+        'layers[0]: res [W = 0.750^16 = 0.0100] line 21',
+        'layers[1]: outer [W = 1.56] line 22',
+        'layers[2]: plain layer [W = 0.606^4 = 0.135] line 23',
+      ]);
+      // The block symbol runs from its key to the end of its value.
+      assert.deepEqual(symbols[0].children?.[0].range, { start: positionOf(residual, '"res": {'), end: positionOf(residual, '"afterSum": ["relu"]\n    }', '"afterSum": ["relu"]\n    }'.length) });
+      await client.close(uri);
+    });
+
+    test('arch.ts spreads are outlined where they stand', async () => {
+      const { uri, text } = await openResModel(
+        'outline.arch.ts',
+        "const stem = [{ block: 'res', repeat: 4 }, { block: 'res', repeat: 2 }];\nconst one = { block: 'res', repeat: 3 };",
+        '[...stem, one, ...stem]',
+      );
+      const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+      const layersLine = positionOf(text, 'layers:').line;
+      assert.deepEqual(symbols[1].children?.map(symbolLine), [
+        `layers[0] to [1]: 2 layers [W = 1.25^6 = 3.81] line ${layersLine}`,
+        `layers[2]: res [W = 1.25^3 = 1.95] line ${layersLine}`,
+        `layers[3] to [4]: 2 layers [W = 1.25^6 = 3.81] line ${layersLine}`,
+      ]);
+      assert.deepEqual(symbols[1].children?.[0].selectionRange.start, positionOf(text, '...stem'));
+      // A spread of layers that apply one block leads to that block.
+      const definition = await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: positionOf(text, '...stem', 3, 2) });
+      assert.deepEqual(definition, [{ uri, range: { start: positionOf(text, 'res: {'), end: positionOf(text, 'res: {', 3) } }]);
+      await client.close(uri);
+    });
   });
 
   describe('hover', () => {

@@ -239,6 +239,19 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     );
   });
 
+  await t.test('go to definition reaches the block', async () => {
+    await goToPosition(page, hoverPosition.line, hoverPosition.column);
+    await page.keyboard.press('F12');
+    // The cursor moves to the start of the block's key, and the status bar shows where.
+    const key = positionOf(resnetOriginal, '"bottleneck": {');
+    const expected = `Ln ${key.line}, Col ${key.column}`;
+    await pollUntil(
+      page,
+      `the status bar to show "${expected}"`,
+      async () => (await page.locator('#status\\.editor\\.selection').innerText()).trim() === expected,
+    );
+  });
+
   await t.test('inlay hints and code lenses', async () => {
     const [first] = locateLines(resnetOriginal, ['"layers": [']);
     const [last] = locateLines(resnetOriginal, ['["avgpool", "linear"]']);

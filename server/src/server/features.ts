@@ -15,6 +15,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { definition, documentSymbols } from './navigation';
 import type { MessageQueueMonitor } from './messageQueue';
 import { extensionVersion } from './packageInfo';
 import { SETTINGS_SECTION } from './settings';
@@ -36,6 +37,8 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
+        definitionProvider: true,
+        documentSymbolProvider: { label: 'ResLint' },
       },
       serverInfo: { name: 'reslint', version },
     };
@@ -54,6 +57,8 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
   connection.languages.inlayHint.on(guardRequest(workspace, 'textDocument/inlayHint', [], (params) => inlayHints(workspace, params)));
   connection.onCodeLens(guardRequest(workspace, 'textDocument/codeLens', [], (params) => codeLenses(workspace, params)));
   connection.onCodeAction(guardRequest(workspace, 'textDocument/codeAction', [], (params) => codeActions(workspace, params)));
+  connection.onDefinition(guardRequest(workspace, 'textDocument/definition', null, (params) => definition(workspace, params)));
+  connection.onDocumentSymbol(guardRequest(workspace, 'textDocument/documentSymbol', [], (params) => documentSymbols(workspace, params)));
   // A resolve that fails or is cancelled returns the action as the client sent it.
   connection.onCodeActionResolve((action, token) =>
     guardRequest(workspace, 'codeAction/resolve', action, (params: CodeAction) => resolveCodeAction(workspace, params))(action, token),
