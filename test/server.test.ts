@@ -258,6 +258,35 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('closing an open import reads the disk again', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-close-'));
+    const parts = join(folder, 'parts.ts');
+    const model = join(folder, 'model.arch.ts');
+    writeFileSync(parts, 'export const depth = 6;\n');
+    writeFileSync(
+      model,
+      "import { depth } from './parts';\n" +
+        "export default { reslint: 1, blocks: { leaf: { paths: { s: [], r: [{ gain: 0.5 }] } } }, layers: [{ block: 'leaf', repeat: depth }] };\n",
+    );
+    const uri = pathToFileURL(model).href;
+    const partsUri = pathToFileURL(parts).href;
+    await client.open(uri, readFileSync(model, 'utf8'), 'typescript');
+    assert.deepEqual(codesOf(await client.diagnostics(uri, 1)), ['block-exploding']);
+
+    // The open document's text, never saved, replaces the file on disk.
+    let since = client.published.length;
+    await client.open(partsUri, 'export const depth = 20;\n', 'typescript');
+    const opened = await client.waitForPublish(uri, 'diagnostics after the import was opened', () => true, since);
+    assert.deepEqual(codesOf(opened.diagnostics), ['block-exploding', 'network-exploding', 'stage-out-of-band']);
+
+    // Closed without saving: the file on disk counts again.
+    since = client.published.length;
+    await client.close(partsUri);
+    const closed = await client.waitForPublish(uri, 'diagnostics after the import was closed', () => true, since);
+    assert.deepEqual(codesOf(closed.diagnostics), ['block-exploding']);
+    await client.close(uri);
+  });
+
   test('unsaved text of an imported file is analysed until it is dropped', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-unsaved-'));
     const parts = join(folder, 'parts.ts');

@@ -107,6 +107,9 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     justOpened.delete(uri);
     workspace.forget(uri);
     diagnostics.clear(uri);
+    // A model that imports the closed file read the editor's text, maybe never saved; it reads
+    // the file on disk now.
+    for (const importer of workspace.filesChanged([fileNameOf(uri)])) diagnostics.schedule(importer);
   });
 
   connection.onShutdown(() => {
