@@ -22,6 +22,7 @@ import {
   InlayHintRefreshRequest,
   InlayHintRequest,
   LogMessageNotification,
+  ShowMessageNotification,
   PublishDiagnosticsNotification,
   ShutdownRequest,
   StreamMessageReader,
@@ -35,6 +36,7 @@ import {
   type InitializeResult,
   type InlayHint,
   type LogMessageParams,
+  type ShowMessageParams,
   type Position,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
@@ -63,6 +65,8 @@ export class LspClient {
   /** Every publishDiagnostics notification, in arrival order. */
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: LogMessageParams[] = [];
+  /** Every window/showMessage notification, in arrival order. */
+  readonly shownMessages: ShowMessageParams[] = [];
   readonly refreshes = { inlayHint: 0, codeLens: 0 };
   configurationRequests = 0;
   stderr = '';
@@ -150,6 +154,9 @@ export class LspClient {
     });
     this.connection.onRequest(CodeLensRefreshRequest.type, () => {
       this.refreshes.codeLens += 1;
+    });
+    this.connection.onNotification(ShowMessageNotification.type, (params) => {
+      this.shownMessages.push(params);
     });
     this.connection.onNotification(LogMessageNotification.type, (params) => {
       this.logs.push(params);

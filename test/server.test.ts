@@ -832,14 +832,47 @@ describe('code action resolve', () => {
     await client.close(uri);
   });
 
-  test('disable action comes without edit', async () => {
+  test('actions come without edits until resolved', async () => {
     const { uri, actions, disable } = await disableActionOf();
     assert.equal(disable.edit, undefined);
     assert.deepEqual(disable.data, { action: 'disable', uri, version: 1, code: 'block-exploding' });
-    // The scale fixes are cheap, so they keep their edits.
     const fixes = actions.filter((action) => action !== disable);
     assert.ok(fixes.length > 0);
-    for (const fix of fixes) assert.ok(fix.edit, `${fix.title} has no edit`);
+    for (const fix of fixes) {
+      assert.equal(fix.edit, undefined, `${fix.title} has an edit before resolve`);
+      assert.deepEqual(Object.keys(fix.data as object), ['action', 'uri', 'version', 'finding']);
+    }
+    await client.close(uri);
+  });
+
+  test('resolved scale fix sets its W_l', async () => {
+    const { uri, actions, disable } = await disableActionOf();
+    const fix = actions.find((action) => action !== disable && action.isPreferred);
+    assert.ok(fix, JSON.stringify(actions.map((action) => action.title)));
+    const resolved = await client.resolveCodeAction(fix);
+    const change = resolved.edit?.documentChanges?.[0];
+    assert.ok(change && TextDocumentEdit.is(change));
+    assert.equal(change.textDocument.version, 1);
+    await client.change(uri, 2, applyWorkspaceEdit(residual, resolved.edit ?? {}, uri));
+    // The block that exploded is inside the tolerance now.
+    assert.ok(!codesOf(await client.diagnostics(uri, 2)).includes('block-exploding'));
+    await client.close(uri);
+  });
+
+  test('stale scale fix is refused and reported', async () => {
+    const { uri, actions, disable } = await disableActionOf();
+    const fix = actions.find((action) => action !== disable);
+    assert.ok(fix);
+    // A line added above moves every range the fix was computed for.
+    await client.change(uri, 2, `// a header comment\n${residual}`);
+    await client.diagnostics(uri, 2);
+    const shown = client.shownMessages.length;
+    assert.equal((await client.resolveCodeAction(fix)).edit, undefined);
+    assert.equal(client.shownMessages.length, shown + 1);
+    assert.equal(
+      client.shownMessages[shown].message,
+      `ResLint: "${fix.title}" was not applied, because the document changed after the fix was offered. Open the quick fixes again.`,
+    );
     await client.close(uri);
   });
 

@@ -1,10 +1,14 @@
 // Quick fixes: the scale fixes of a smoothness finding (the preferred one first), and "Disable
-// <code> in this file" for a JSON model. Edits carry the document version, so a client refuses
-// one that is stale, and a diagnostic from an older version or older settings gets no action. A
-// client that resolves code actions gets the disable edit from codeAction/resolve, when the user
-// picks it, so a request for the actions of many findings does not make an edit for each code.
+// <code> in this file" for a JSON model. A diagnostic from an older version or older settings gets
+// no action. A client that resolves code actions gets each edit from codeAction/resolve, when the
+// user picks the action. The server then checks that the document is still the version the action
+// was offered for: VS Code's extension API drops the version of a workspace edit, so a stale edit
+// would land on moved text. A request for the actions of many findings also makes no edit then.
+// Other clients get the edits at once, with the document version for them to check.
 import {
   CodeActionKind,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentEdit,
   type CodeAction,
   type CodeActionParams,
@@ -35,13 +39,14 @@ export async function codeActions(workspace: Workspace, params: CodeActionParams
     for (const fix of fixesFor(document.analysis, finding).fixes) {
       if (seenTitles.has(fix.title)) continue;
       seenTitles.add(fix.title);
-      fixes.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: fix.preferred,
-        edit: workspaceEdit(workspace, document, fix.edits),
-      });
+      const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred };
+      if (workspace.support.codeActionResolve) {
+        const data: ScaleActionData = { action: 'scale', uri: document.uri, version: document.version, finding: document.analysis.findings.indexOf(finding) };
+        action.data = data;
+      } else {
+        action.edit = workspaceEdit(workspace, document, fix.edits);
+      }
+      fixes.push(action);
     }
 
     if (!disabledCodes.has(finding.code)) {
@@ -89,6 +94,14 @@ function workspaceEdit(workspace: Workspace, document: AnalyzedDocument, edits: 
   return { changes: { [document.uri]: textEdits } };
 }
 
+/** `CodeAction.data` of a scale fix whose edit codeAction/resolve computes: the fix of that title for the finding at that index. */
+interface ScaleActionData {
+  action: 'scale';
+  uri: string;
+  version: number;
+  finding: number;
+}
+
 /** `CodeAction.data` of a disable action whose edit codeAction/resolve computes. */
 interface DisableActionData {
   action: 'disable';
@@ -108,21 +121,44 @@ function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnos
 }
 
 /**
- * Handles codeAction/resolve: adds the edit to a disable action from `codeActions`. Returns the
- * action unchanged, so the client applies nothing, when the document changed or closed since the
- * action was offered, or when the analysis of the edited text does not confirm the edit.
+ * Handles codeAction/resolve: adds the edit to a scale fix or a disable action from `codeActions`.
+ * Returns the action unchanged, so the client applies nothing, when the document changed or closed
+ * since the action was offered, or when the edit can no longer be made. A changed document is
+ * reported to the user, since the pick then does nothing.
  */
 export async function resolveCodeAction(workspace: Workspace, action: CodeAction): Promise<CodeAction> {
-  const data = action.data as Partial<DisableActionData> | undefined;
-  if (data?.action !== 'disable' || typeof data.uri !== 'string' || typeof data.code !== 'string') return action;
-  // The action is offered only for codes that "off" can silence; data from a client is checked again.
-  if (!Object.hasOwn(CODES, data.code) || !canTurnOff(data.code as Code)) return action;
+  const data = action.data as Partial<ScaleActionData | DisableActionData> | undefined;
+  if (typeof data?.uri !== 'string' || (data.action !== 'scale' && data.action !== 'disable')) return action;
   const document = await workspace.analysisOf(data.uri);
-  if (!document || document.version !== data.version) return action;
+  if (!document || document.version !== data.version) {
+    // A notification, not window/showMessageRequest: there is nothing to choose.
+    void workspace.connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `ResLint: "${action.title}" was not applied, because the document changed after the fix was offered. Open the quick fixes again.`,
+    });
+    return action;
+  }
+  if (data.action === 'scale') return resolveScaleFix(workspace, document, action, data as Partial<ScaleActionData>);
+  return resolveDisable(workspace, document, action, data as Partial<DisableActionData>);
+}
+
+function resolveScaleFix(workspace: Workspace, document: AnalyzedDocument, action: CodeAction, data: Partial<ScaleActionData>): CodeAction {
+  const finding = typeof data.finding === 'number' ? document.analysis.findings[data.finding] : undefined;
+  const fix = finding && fixesFor(document.analysis, finding).fixes.find((candidate) => candidate.title === action.title);
+  if (!fix) {
+    workspace.connection.console.warn(`${document.uri}: no edit for "${action.title}": the finding has no fix of that title.`);
+    return action;
+  }
+  return { ...action, edit: workspaceEdit(workspace, document, fix.edits) };
+}
+
+function resolveDisable(workspace: Workspace, document: AnalyzedDocument, action: CodeAction, data: Partial<DisableActionData>): CodeAction {
+  // The action is offered only for codes that "off" can silence; data from a client is checked again.
+  if (typeof data.code !== 'string' || !Object.hasOwn(CODES, data.code) || !canTurnOff(data.code as Code)) return action;
   const edit = disableEdit(workspace, document, data.code);
   if (!edit) {
     workspace.connection.console.warn(
-      `${data.uri}: no edit for "${action.title}": the edit would change more than "settings.severity", or the file's settings are not valid with ${data.code} turned off.`,
+      `${document.uri}: no edit for "${action.title}": the edit would change more than "settings.severity", or the file's settings are not valid with ${data.code} turned off.`,
     );
     return action;
   }

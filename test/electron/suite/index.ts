@@ -197,6 +197,8 @@ async function applyPreferredFix(document: vscode.TextDocument, code: string, po
     document.uri,
     diagnostic.range,
     vscode.CodeActionKind.QuickFix.value,
+    // The server makes each edit in codeAction/resolve; the preferred fix comes first.
+    1,
   );
   const preferred = actions.filter((action): action is vscode.CodeAction => 'isPreferred' in action && action.isPreferred === true);
   assert.deepEqual(
