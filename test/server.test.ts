@@ -993,6 +993,10 @@ describe('settings', () => {
     await client.waitForLog(/invalid setting reslint\.model \("nope"\)/);
     // The log names the entry that is wrong, not the whole object.
     await client.waitForLog(/invalid setting reslint\.severity\.block-exploding \("loud"\)/);
+    // The user sees each problem once, although every document reads the settings.
+    const shown = client.shownMessages.map((params) => params.message).filter((message) => message.includes('reslint.model'));
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.ok(shown[0].startsWith('ResLint: invalid setting reslint.model ("nope"): '), shown[0]);
     await client.changeSettings({});
     await client.close(uri);
   });
@@ -1010,6 +1014,20 @@ test('editor severity off only where allowed', () => {
   const allowed = parseServerSettings({ severity: { 'unknown-op': 'hint', 'block-vanishing': 'off' } });
   assert.deepEqual(allowed.problems, []);
   assert.deepEqual(allowed.settings.severity, { 'unknown-op': 'hint', 'block-vanishing': 'off' });
+});
+
+test('editor severities are checked one by one', () => {
+  const parsed = parseServerSettings({
+    severity: { 'block-vanishing': 'error', 'block-exploding': 'loud', 'syntax-error': 'off', 'block-vanishng': 'hint', cycle: 'warning' },
+  });
+  // The valid entries still apply; each wrong one is named on its own.
+  assert.deepEqual(parsed.settings.severity, { 'block-vanishing': 'error', cycle: 'warning' });
+  assert.equal(parsed.problems.length, 3);
+  assert.match(parsed.problems[0], /^invalid setting reslint\.severity\.block-exploding \("loud"\): /);
+  assert.match(parsed.problems[1], /^invalid setting reslint\.severity\.syntax-error \("off"\): /);
+  assert.equal(parsed.problems[2], 'unknown setting reslint.severity.block-vanishng; it is ignored. Did you mean "block-vanishing"?');
+  // Other settings are unaffected.
+  assert.equal(parsed.settings.model, 'seed');
 });
 
 test('package.json settings equal the schema', () => {

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { canTurnOff, CODES, type Code } from '../core/codes';
 import { Band, MODEL_NAMES, SEVERITY_NAMES, type AnalysisSettings } from '../core/schema';
+import { closest } from '../core/validate';
 
 /** The configuration section: settings are named `reslint.<key>`. */
 export const SETTINGS_SECTION = 'reslint';
@@ -86,7 +87,9 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = ServerSettings.parse({});
 
 /**
  * Parses the `reslint` section as the client sent it. A missing section gives the defaults; an
- * invalid value falls back to its default alone, and its problem is returned for the log.
+ * invalid value falls back to its default alone, and its problem is returned for the log. An
+ * object-valued setting such as `severity` is parsed entry by entry, so one invalid or unknown
+ * entry drops only itself.
  */
 export function parseServerSettings(raw: unknown): { settings: ServerSettings; problems: string[] } {
   const whole = ServerSettings.safeParse(raw ?? {});
@@ -97,20 +100,52 @@ export function parseServerSettings(raw: unknown): { settings: ServerSettings; p
   if (typeof raw !== 'object' || raw === null) problems.push(`the "${SETTINGS_SECTION}" section is ${typeof raw}, not an object; using the defaults`);
   const settings: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(ServerSettings.shape)) {
-    const field = (schema as z.ZodType).safeParse(input[key]);
+    const value = parseEntries(schema as z.ZodType, input[key], [SETTINGS_SECTION, key], problems);
+    const field = (schema as z.ZodType).safeParse(value);
     if (field.success) {
       settings[key] = field.data;
     } else {
       settings[key] = (DEFAULT_SERVER_SETTINGS as Record<string, unknown>)[key];
-      const issue = field.error.issues[0];
-      const where = [SETTINGS_SECTION, key, ...issue.path.map(String)].join('.');
-      // The value the issue is about, such as one entry of "severity", not the whole setting.
-      let value: unknown = input[key];
-      for (const segment of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
-      problems.push(`invalid setting ${where} (${JSON.stringify(value) ?? 'undefined'}): ${issue.message}; using the default`);
+      problems.push(problemText(field.error.issues[0], value, [SETTINGS_SECTION, key]));
     }
   }
   return { settings: settings as ServerSettings, problems };
+}
+
+/**
+ * Returns an object-valued setting with its invalid and unknown entries left out, each with a
+ * problem; any other value as it is.
+ */
+function parseEntries(schema: z.ZodType, value: unknown, where: string[], problems: string[]): unknown {
+  const shape = objectShape(schema);
+  if (!shape || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const kept: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (!Object.hasOwn(shape, key)) {
+      const suggestion = closest(key, Object.keys(shape));
+      problems.push(`unknown setting ${[...where, key].join('.')}; it is ignored${suggestion ? `. Did you mean "${suggestion}"?` : ''}`);
+      continue;
+    }
+    const parsed = shape[key].safeParse(parseEntries(shape[key], entry, [...where, key], problems));
+    if (parsed.success) kept[key] = parsed.data;
+    else problems.push(problemText(parsed.error.issues[0], entry, [...where, key]));
+  }
+  return kept;
+}
+
+/** The shape of an object schema, looking through default and optional wrappers. */
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
+  if (def.type === 'default' || def.type === 'optional') return objectShape(def.innerType as z.ZodType);
+  return def.type === 'object' ? (def.shape as Record<string, z.ZodType>) : undefined;
+}
+
+/** Names the setting an issue is about, with its value, such as one entry of "severity". */
+function problemText(issue: z.core.$ZodIssue, value: unknown, where: string[]): string {
+  let found = value;
+  for (const segment of issue.path) found = typeof found === 'object' && found !== null ? (found as Record<PropertyKey, unknown>)[segment] : undefined;
+  const name = [...where, ...issue.path.map(String)].join('.');
+  return `invalid setting ${name} (${JSON.stringify(found) ?? 'undefined'}): ${issue.message}; using the default`;
 }
 
 /** Returns the part of the settings that the analysis core reads; a model file's own settings override it. */

@@ -2,7 +2,7 @@
 // cached per uri, version and settings, so every request on one version shares one analysis.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+import { MessageType, ShowMessageNotification, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, sourceKindOf, type Analysis } from '../core/analysis';
 import { LineIndex } from '../core/lines';
@@ -52,6 +52,7 @@ export class Workspace {
   /** The `reslint` section pushed by a client without `workspace/configuration`. */
   private pushedSettings: unknown = undefined;
   private readonly analyses = new Map<string, AnalyzedDocument>();
+  private readonly shownSettingsProblems = new Set<string>();
   private analysisCount = 0;
   /** Unsaved editor text of files that are not synced documents, by file name; it takes the place of the file on disk. */
   private readonly unsaved = new Map<string, string>();
@@ -88,7 +89,13 @@ export class Workspace {
       }
     }
     const { settings, problems } = parseServerSettings(raw);
-    for (const problem of problems) this.connection.console.warn(`${uri}: ${problem}`);
+    for (const problem of problems) {
+      this.connection.console.warn(`${uri}: ${problem}`);
+      // Settings are read per document; the user is told about each problem once.
+      if (this.shownSettingsProblems.has(problem)) continue;
+      this.shownSettingsProblems.add(problem);
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `ResLint: ${problem}.` });
+    }
     return settings;
   }
 
