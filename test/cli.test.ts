@@ -109,6 +109,18 @@ describe('examples', () => {
     );
   });
 
+  test('explain warns that a broken file gives guessed numbers', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-broken-'));
+    const file = join(folder, 'broken.arch.ts');
+    // TypeScript reads "2O" as the number 2 followed by the name O.
+    writeFileSync(file, "const depth = 2O;\nexport default { reslint: 1, blocks: { b: { paths: { s: [], r: ['relu'] }, afterSum: ['relu'] } }, layers: [{ block: 'b', repeat: depth }] };\n");
+    const { stdout } = reslint(['explain', file]);
+    assert.match(stdout, /\nThe file has syntax errors: the numbers below come from the text as far as it could be read, and may not be the model you wrote\.\n/);
+    const clean = join(folder, 'clean.arch.ts');
+    writeFileSync(clean, "const depth = 20;\nexport default { reslint: 1, blocks: { b: { paths: { s: [], r: ['relu'] }, afterSum: ['relu'] } }, layers: [{ block: 'b', repeat: depth }] };\n");
+    assert.doesNotMatch(reslint(['explain', clean]).stdout, /syntax errors/);
+  });
+
   test('explain says why duplicate keys hide scales', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-duplicate-'));
     const file = join(folder, 'duplicate.arch.json');

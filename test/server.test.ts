@@ -535,6 +535,23 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('syntax errors withhold hints and lenses', async () => {
+    const uri = freshUri('broken.arch.json');
+    // A missing comma after the first layer: the rest is read as well as the parser can.
+    const text = residual.replace('{ "block": "res", "repeat": 16 },', '{ "block": "res", "repeat": 16 }');
+    await client.open(uri, text);
+    assert.deepEqual([...new Set(codesOf(await client.diagnostics(uri, 1)))], ['syntax-error']);
+    assert.deepEqual(await client.inlayHints(uri, wholeRange(text)), []);
+    const lenses = await client.codeLenses(uri);
+    assert.deepEqual(
+      lenses.map((lens) => [lens.range.start.line, lens.command?.title]),
+      [[positionOf(text, '"layers"').line, 'W is shown again once the syntax errors are fixed']],
+    );
+    const markdown = markdownOf(await client.hover(uri, positionOf(text, '"res": {', 2)));
+    assert.ok(markdown.startsWith('*The file has syntax errors: these numbers come from the text as far as it could be read'), markdown);
+    await client.close(uri);
+  });
+
   test('code lenses show network and depth verdicts', async () => {
     const uri = freshUri('residual.arch.json');
     await client.open(uri, residual);

@@ -51,6 +51,10 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   const out: string[] = [];
   out.push(`${path}${model.name ? ` - ${model.name}` : ''}`);
   out.push(`model: ${selected} (${network.model.summary}); band [${settings.band[0]}, ${settings.band[1]}]`);
+  if (analysis.findings.some((finding) => finding.code === 'syntax-error')) {
+    // The parser guesses values around an error (TypeScript reads `2O` as `2`).
+    out.push('The file has syntax errors: the numbers below come from the text as far as it could be read, and may not be the model you wrote.');
+  }
   out.push('');
 
   if (network.layers.length > 0) {

@@ -3,7 +3,7 @@
 // *.arch.ts model (see LayerGroup) share one lens. The lenses only show text.
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
 import { rangeOf } from './diagnostics';
-import { depthVerdict, groupVerdict, networkVerdict } from './format';
+import { depthVerdict, groupVerdict, hasSyntaxErrors, networkVerdict, SYNTAX_ERROR_NOTE } from './format';
 import { layerGroupOf } from './locate';
 import type { Workspace } from './workspace';
 
@@ -16,6 +16,9 @@ export async function codeLenses(workspace: Workspace, params: CodeLensParams): 
   const { analysis, lines } = document;
   const lenses: CodeLens[] = [];
   const layersSpan = analysis.model.layersSpan;
+  if (hasSyntaxErrors(analysis)) {
+    return layersSpan ? [{ range: rangeOf(lines, layersSpan), command: { title: SYNTAX_ERROR_NOTE, command: NO_COMMAND } }] : [];
+  }
   if (layersSpan && analysis.network.layers.length > 0) {
     lenses.push({ range: rangeOf(lines, layersSpan), command: { title: networkVerdict(analysis), command: NO_COMMAND } });
   }

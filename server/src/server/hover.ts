@@ -13,7 +13,7 @@ import type { Span } from '../core/source';
 import { blockResults } from './blockResults';
 import { rangeOf } from './diagnostics';
 import { textOrderOf } from './textOrder';
-import { bandText, depthVerdict, groupCount, groupWText, layerWText, networkVerdict, repeats } from './format';
+import { bandText, depthVerdict, groupCount, groupWText, hasSyntaxErrors, layerWText, networkVerdict, repeats } from './format';
 import { hoverTargetAt, layerGroupOf, type HoverTarget, type LayerGroup, type OpSite } from './locate';
 import type { Workspace } from './workspace';
 
@@ -28,8 +28,11 @@ export async function hover(workspace: Workspace, params: HoverParams): Promise<
   const target = hoverTargetAt(document.analysis, document.lines.offsetAt(params.position), textOrderOf(document));
   if (!target) return null;
   const span = targetSpan(document.analysis, target);
+  const lines = hoverMarkdown(document.analysis, target);
+  // The numbers come from the text as far as it could be read.
+  if (hasSyntaxErrors(document.analysis)) lines.unshift('*The file has syntax errors: these numbers come from the text as far as it could be read, and may not be the model you wrote.*', '');
   return {
-    contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(document.analysis, target).join('\n') },
+    contents: { kind: MarkupKind.Markdown, value: lines.join('\n') },
     range: span ? rangeOf(document.lines, span) : undefined,
   };
 }

@@ -9,7 +9,7 @@ import type { BlockNode, OpNode } from '../core/model';
 import type { Span, ValuePath } from '../core/source';
 import { blockResults } from './blockResults';
 import { forEachOp, forEachOpOf, isGroupedPlainBlock, layerGroupOf } from './locate';
-import { groupCount, groupWText } from './format';
+import { groupCount, groupWText, hasSyntaxErrors } from './format';
 import { blocksInTextOrder, lastStartingAtOrBefore, textOrderOf, type TextOrder } from './textOrder';
 import type { Workspace } from './workspace';
 
@@ -20,7 +20,7 @@ export interface OffsetHint {
 
 export async function inlayHints(workspace: Workspace, params: InlayHintParams): Promise<InlayHint[]> {
   const document = await workspace.analysisOf(params.textDocument.uri);
-  if (!document || !document.settings.inlayHints.enabled) return [];
+  if (!document || !document.settings.inlayHints.enabled || hasSyntaxErrors(document.analysis)) return [];
   const start = document.lines.offsetAt(params.range.start);
   const end = document.lines.offsetAt(params.range.end);
   return hintsBetween(document.analysis, textOrderOf(document), start, end).map((hint) => ({
