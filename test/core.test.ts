@@ -510,12 +510,29 @@ describe('validation', () => {
     assert.deepEqual(
       analyzeText(text, 'json').findings.map((finding) => finding.message),
       [
-        '"ops.u": a user op needs either "gain" alone, or all three of "mean", "rms" and "peak"; found the key "mean".',
+        '"ops.u": a user op needs either "gain" alone, or all three of "mean", "rms" and "peak"; found "mean": 0.5.',
         '"blocks.b": a block needs exactly one of "paths" or "graph"; found the keys "paths", "graph".',
         '"blocks.c": a block needs exactly one of "paths" or "graph"; found an empty object.',
         '"layers[2][0]": an op object needs one of "op", "gain", "scale" or "block"; found an empty object.',
       ],
     );
+  });
+
+  test('user op statistics must be ordered and not negative', () => {
+    const text =
+      '{"reslint":1,"ops":{"neg":{"mean":-1,"rms":0,"peak":2},"bad":{"mean":0.9,"rms":0.5,"peak":0.1},"ok":{"mean":0.5,"rms":0.7071,"peak":1},"":{"gain":1}},' +
+      '"blocks":{"b":{"paths":{"s":[],"r":["ok"]}}},"layers":[{"block":"b"}]}';
+    const analysis = analyzeText(text, 'json');
+    assert.deepEqual(
+      analysis.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.message),
+      [
+        '"ops.neg.mean" is -1; it must be at least 0.',
+        '"ops.bad": the statistics must satisfy mean <= rms <= peak, as E|s\'| <= sqrt(E s\'^2) <= sup|s\'| for every op; found "mean": 0.9, "rms": 0.5, "peak": 0.1.',
+        'An empty name cannot name an op; give it a name.',
+      ],
+    );
+    // The valid op is used: W_l = 1 + 0.5.
+    assert.equal(analysis.network.layers[0].byModel.seed.log10Wl, Math.log10(1.5));
   });
 
   test('one invalid severity leaves the others in force', () => {

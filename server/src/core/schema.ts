@@ -119,13 +119,16 @@ export const Block = z
   });
 export type Block = z.infer<typeof Block>;
 
+/** Relative slack of the order mean <= rms <= peak, for statistics rounded when written. */
+const STATISTIC_SLACK = 1e-6;
+
 /** A user-defined op: one gain for every model, or one statistic per model. */
 export const UserOp = z
   .strictObject({
     gain: finite().optional().describe('Gain used in every model.'),
-    mean: finite().optional().describe('E|s\'| for the seed model.'),
-    rms: finite().optional().describe('sqrt(E s\'^2) for the variance model.'),
-    peak: finite().optional().describe('sup|s\'| for the bound model.'),
+    mean: finite().min(0).optional().describe('E|s\'| for the seed model.'),
+    rms: finite().min(0).optional().describe('sqrt(E s\'^2) for the variance model.'),
+    peak: finite().min(0).optional().describe('sup|s\'| for the bound model.'),
     description: z.string().optional(),
   })
   .refine(
@@ -134,6 +137,18 @@ export const UserOp = z
         ? op.mean === undefined && op.rms === undefined && op.peak === undefined
         : op.mean !== undefined && op.rms !== undefined && op.peak !== undefined,
     { message: 'a user op needs either "gain" alone, or all three of "mean", "rms" and "peak"' },
+  )
+  // E|s'| <= sqrt(E s'^2) <= sup|s'| for any derivative s', so other statistics are a typing
+  // mistake, and the bound model would no longer bound the others. The slack allows rounding.
+  .refine(
+    (op) =>
+      op.mean === undefined ||
+      op.rms === undefined ||
+      op.peak === undefined ||
+      // A negative statistic has its own message.
+      Math.min(op.mean, op.rms, op.peak) < 0 ||
+      (op.mean <= op.rms * (1 + STATISTIC_SLACK) && op.rms <= op.peak * (1 + STATISTIC_SLACK)),
+    { message: 'the statistics must satisfy mean <= rms <= peak, as E|s\'| <= sqrt(E s\'^2) <= sup|s\'| for every op' },
   );
 export type UserOp = z.infer<typeof UserOp>;
 

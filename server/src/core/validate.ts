@@ -61,6 +61,11 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
           entries[name] = entry;
           continue;
         }
+        if (name === '') {
+          // A layer or path cannot use it: an op or block written as "" is a schema error.
+          problems.push({ code: 'schema', message: `An empty name cannot name ${key === 'ops' ? 'an op' : 'a block'}; give it a name.`, span: locateNearest(doc, [key, name], 'key') });
+          continue;
+        }
         const parsed = parsePart(entrySchema, entry, [key, name], doc, problems);
         if (parsed.ok) entries[name] = parsed.value;
       }
@@ -280,11 +285,13 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
     case 'invalid_union':
       return { code: 'schema', message: `${name} has the wrong form; found ${describeValue(value)}. ${unionHint(path)}` };
     case 'custom': {
+      // A rule about an object's keys is explained by the keys it has, not by "an object". A rule
+      // about a few numbers (a band, an op's statistics) is explained by the numbers.
+      const numbers = isPlainObject(value) ? numberEntries(value) : undefined;
       const numeric = typeof value === 'number' || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
-      // A rule about an object's keys is explained by the keys it has, not by "an object", and a
-      // rule about a few numbers (a band) by the numbers.
       let found = describeValue(value);
-      if (isPlainObject(value)) found = describeKeys(Object.keys(value));
+      if (numbers) found = numbers;
+      else if (isPlainObject(value)) found = describeKeys(Object.keys(value));
       else if (Array.isArray(value) && value.length <= 8 && value.every((item) => typeof item === 'number')) found = `[${value.join(', ')}]`;
       return { code: numeric ? 'invalid-number' : 'schema', message: `${name}: ${issue.message}; found ${found}.` };
     }
@@ -347,6 +354,13 @@ function leftOut(doc: SourceDocument, part: ValuePath, at: ValuePath, keys?: rea
     span: locateNearest(doc, at),
     severity: 'error',
   };
+}
+
+/** Lists an object's keys with their numbers ("mean": 0.9, "rms": 0.5) when every key but "description" holds a number. */
+function numberEntries(value: Record<string, unknown>): string | undefined {
+  const entries = Object.entries(value).filter(([key]) => key !== 'description');
+  if (entries.length === 0 || entries.length > 6 || !entries.every(([, item]) => typeof item === 'number')) return undefined;
+  return entries.map(([key, item]) => `"${key}": ${String(item)}`).join(', ');
 }
 
 function describeKeys(keys: string[]): string {
