@@ -518,6 +518,20 @@ describe('validation', () => {
     );
   });
 
+  test('a number that underflows to 0 is reported', () => {
+    const text = '{"reslint":1,"layers":[[{"gain":1e-400}], [{"gain":0}], [{"gain":0.0e5}], [{"gain":-0}], [{"gain":0e-400}], [{"gain":-2.5E-999}]]}';
+    const messages = analyzeText(text, 'json')
+      .findings.filter((finding) => finding.code === 'invalid-number')
+      .map((finding) => finding.message);
+    assert.deepEqual(messages, [
+      '1e-400 is too small for a double and reads as 0; write 0, or a number of at least 1e-300.',
+      '-2.5E-999 is too small for a double and reads as 0; write 0, or a number of at least 1e-300.',
+    ]);
+    // A syntax error elsewhere sends the text through the recovering reader, which reports it too.
+    const broken = analyzeText('{"reslint":1,"layers":[[{"gain":1e-400}]] x}', 'json');
+    assert.ok(broken.findings.some((finding) => finding.message.startsWith('1e-400 is too small')));
+  });
+
   test('user op statistics must be ordered and not negative', () => {
     const text =
       '{"reslint":1,"ops":{"neg":{"mean":-1,"rms":0,"peak":2},"bad":{"mean":0.9,"rms":0.5,"peak":0.1},"ok":{"mean":0.5,"rms":0.7071,"peak":1},"":{"gain":1}},' +

@@ -418,8 +418,10 @@ class ValueReader {
           onArrayBegin: (offset) => this.begin(offset, false),
           onArrayEnd: (offset, length) => this.end(offset + length),
           onObjectProperty: (key, offset, length) => this.property(this.intern(key), offset, offset + length),
-          onLiteralValue: (value, offset, length) =>
-            this.attach(typeof value === 'string' ? this.intern(value) : value, offset, offset + length, NO_LAYOUT),
+          onLiteralValue: (value, offset, length) => {
+            if (value === 0) this.checkUnderflow(text.slice(offset, offset + length), offset);
+            this.attach(typeof value === 'string' ? this.intern(value) : value, offset, offset + length, NO_LAYOUT);
+          },
           onError: (error, offset, length) => this.error(error, offset, length),
         },
         { allowTrailingComma: true, disallowComments: false },
@@ -503,8 +505,10 @@ class ValueReader {
         this.attach(this.intern(scanner.getTokenValue()), start, start + scanner.getTokenLength(), NO_LAYOUT);
         break;
       case SyntaxKind.NumericLiteral: {
-        const value = Number(scanner.getTokenValue());
+        const raw = scanner.getTokenValue();
+        const value = Number(raw);
         if (Number.isNaN(value)) throw NOT_VALID;
+        if (value === 0) this.checkUnderflow(raw, start);
         this.attach(value, start, start + scanner.getTokenLength(), NO_LAYOUT);
         break;
       }
@@ -652,6 +656,20 @@ class ValueReader {
     if (index) return index.has(key);
     for (let at = this.firstChild[depth]; at < this.pendingCount; at++) if (this.pendingKeys[at] === key) return true;
     return false;
+  }
+
+  /**
+   * Reports a number written with a nonzero digit that reads as 0, such as 1e-400: below about
+   * 5e-324 a double holds only 0, and a gain of 0 would block every path through it.
+   */
+  private checkUnderflow(raw: string, start: number): void {
+    const mantissa = raw.split(/[eE]/)[0];
+    if (!/[1-9]/.test(mantissa)) return;
+    this.problems.push({
+      code: 'invalid-number',
+      message: `${raw} is too small for a double and reads as 0; write 0, or a number of at least 1e-300.`,
+      span: { start, end: start + raw.length },
+    });
   }
 
   private error(error: ParseErrorCode, offset: number, length: number): void {
