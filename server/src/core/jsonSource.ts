@@ -401,6 +401,7 @@ class ValueReader {
   private tooDeep?: number;
   private errors = 0;
   private firstError?: ParseErrorCode;
+  private lastError?: { name: string; end: number };
 
   /** `outerDepth` is how deep the text's value sits in its document, for the nesting limit. */
   constructor(
@@ -422,7 +423,7 @@ class ValueReader {
             if (value === 0) this.checkUnderflow(text.slice(offset, offset + length), offset);
             this.attach(typeof value === 'string' ? this.intern(value) : value, offset, offset + length, NO_LAYOUT);
           },
-          onError: (error, offset, length) => this.error(error, offset, length),
+          onError: (error, offset, length) => this.error(error, offset, length, text),
         },
         { allowTrailingComma: true, disallowComments: false },
       );
@@ -672,12 +673,19 @@ class ValueReader {
     });
   }
 
-  private error(error: ParseErrorCode, offset: number, length: number): void {
+  private error(error: ParseErrorCode, offset: number, length: number, text: string): void {
     this.errors += 1;
     this.firstError ??= error;
+    const name = printParseErrorCode(error);
+    const previous = this.lastError;
+    this.lastError = { name, end: offset + length };
+    // After an invalid symbol the parser also expects the value it failed to read, and it reads
+    // "-Infinity" as two symbols; the first message covers both.
+    if (previous?.name === 'InvalidSymbol' && (name === 'ValueExpected' || (name === 'InvalidSymbol' && offset === previous.end))) return;
+    const message = name === 'InvalidSymbol' ? invalidSymbolMessage(text, offset, length) : `${syntaxMessage(error)}.`;
     this.problems.push({
       code: 'syntax-error',
-      message: `${syntaxMessage(error)}.`,
+      message,
       span: { start: offset, end: offset + Math.max(1, length) },
     });
   }
@@ -962,6 +970,33 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (!isPlainObject(a) || !isPlainObject(b)) return false;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
+}
+
+/** Longest part of an invalid symbol quoted in its message. */
+const MAX_QUOTED_SYMBOL = 40;
+
+/**
+ * Names an invalid symbol and how to write it in JSON: a hexadecimal number, a number without a
+ * leading digit or with a plus sign, NaN or Infinity, an invisible character, or an unquoted word.
+ */
+function invalidSymbolMessage(text: string, offset: number, length: number): string {
+  let symbol = text.slice(offset, offset + length).trim();
+  if (symbol === '-' && text.startsWith('Infinity', offset + 1)) symbol = '-Infinity';
+  const quoted = symbol.length > MAX_QUOTED_SYMBOL ? `${symbol.slice(0, MAX_QUOTED_SYMBOL)}...` : symbol;
+  // The scanner reads the "0" of "0x10" as a number and stops at the "x".
+  if (/^[xXbBoO][0-9a-fA-F]*$/.test(symbol) && text[offset - 1] === '0') {
+    const value = Number(`0${symbol}`);
+    return `Invalid number "0${quoted}": JSON numbers are decimal${Number.isFinite(value) ? `; write ${value}` : ''}.`;
+  }
+  if (/^\.\d/.test(symbol)) return `Invalid number "${quoted}": a JSON number needs a digit before the point; write 0${quoted}.`;
+  if (/^\+\d/.test(symbol)) return `Invalid number "${quoted}": JSON numbers have no plus sign; write ${quoted.slice(1)}.`;
+  if (/^-?(NaN|Infinity)$/.test(symbol) || symbol === '-') return `"${quoted}" is not a JSON number; write a finite number.`;
+  const invisible = /[\u0000-\u001f\u007f-\u00a0\u2000-\u200f\u2028\u2029\ufeff]/.exec(text.slice(offset, offset + length));
+  if (invisible) {
+    const code = invisible[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return `Invalid character U+${code}, which is not shown as text; delete it.`;
+  }
+  return `Unquoted word "${quoted}": JSON strings need double quotes, and NaN, Infinity and words are not numbers; write a string "${quoted}" or a number.`;
 }
 
 function syntaxMessage(code: number): string {
