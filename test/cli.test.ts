@@ -121,6 +121,14 @@ describe('examples', () => {
     assert.doesNotMatch(reslint(['explain', clean]).stdout, /syntax errors/);
   });
 
+  test('explain keeps the sign of a negative scale', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-negative-'));
+    const file = join(folder, 'negative.arch.json');
+    writeFileSync(file, '{ "reslint": 1, "blocks": { "nb": { "paths": { "s": [], "r": { "ops": ["relu"], "scale": -0.1 } }, "afterSum": ["tanh"] } }, "layers": [ { "block": "nb", "repeat": 2 } ] }');
+    const { stdout } = reslint(['explain', file]);
+    assert.match(stdout, /\n    \* Set the scale of branch "r" of "nb" to -1\.30196 \(now -0\.1\) \(W_l = 1\.00\)\n/);
+  });
+
   test('explain says why duplicate keys hide scales', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-duplicate-'));
     const file = join(folder, 'duplicate.arch.json');

@@ -377,6 +377,30 @@ describe('scale solver', () => {
     assert.equal(fixes[0].solution.scale, 0.5);
   });
 
+  test('a fix keeps the sign of a negative scale', () => {
+    // Gains enter W_l by absolute value: a scale of -0.1 on relu, then tanh, gives W_l = 0.636.
+    const branch = '{ "reslint": 1, "blocks": { "nb": { "paths": { "s": [], "r": { "ops": ["relu"], "scale": -0.1 } }, "afterSum": ["tanh"] } }, "layers": [ { "block": "nb", "repeat": 2 } ] }';
+    const analysis = analyzeText(branch, 'json');
+    const finding = analysis.findings.find((f) => f.code === 'block-vanishing');
+    assert.ok(finding, codesOf(analysis).join(', '));
+    const [fix] = fixesFor(analysis, finding).fixes;
+    assert.equal(fix.solution.scale, -1.30196);
+    assert.equal(fix.title, 'Set the scale of branch "r" of "nb" to -1.30196 (now -0.1) (W_l = 1.00)');
+    assert.equal(applyEdits(branch, fix.edits), branch.replace('"scale": -0.1', '"scale": -1.30196'));
+
+    // The branch cannot lower W_l = 1.5, because the shortcut alone gives 1; the shortcut scale can.
+    const shortcut = '{"reslint": 1, "blocks": {"b": {"paths": {"s": {"ops": [], "scale": -1e0}, "r": ["relu"]}}}, "layers": [{"block": "b"}]}';
+    const exploding = analyzeText(shortcut, 'json');
+    const found = exploding.findings.find((f) => f.code === 'block-exploding');
+    assert.ok(found, codesOf(exploding).join(', '));
+    const fixes = fixesFor(exploding, found).fixes;
+    assert.deepEqual(
+      fixes.map((candidate) => candidate.title),
+      ['Set the scale of shortcut "s" of "b" to -0.5 (now -1) (W_l = 1.00)'],
+    );
+    assert.equal(applyEdits(shortcut, fixes[0].edits), shortcut.replace('-1e0', '-0.5'));
+  });
+
   test('a fix edit keeps comments and formatting', () => {
     const text = [
       '{',

@@ -1142,6 +1142,21 @@ export default defineModel({
     const after = analyzeText(edited, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
     assert.equal(after.findings.some((candidate) => candidate.code === 'block-vanishing'), false);
   });
+
+  test('quick fix keeps a negative scale negative', () => {
+    const text = model(`export default defineModel({
+  reslint: 1,
+  blocks: { nb: { paths: { s: [], r: { ops: ['relu'], scale: -0.1 } }, afterSum: ['tanh'] } },
+  layers: [{ block: 'nb', repeat: 2 }],
+});
+`);
+    const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    const finding = analysis.findings.find((candidate) => candidate.code === 'block-vanishing');
+    assert.ok(finding, `expected block-vanishing, got ${analysis.findings.map((candidate) => candidate.code).join(', ')}`);
+    const [fix] = fixesFor(analysis, finding).fixes;
+    assert.equal(fix.title, 'Set the scale of branch "r" of "nb" to -1.30196 (now -0.1) (W_l = 1.00)');
+    assert.equal(applyEdits(text, fix.edits), text.replace('scale: -0.1', 'scale: -1.30196'));
+  });
 });
 
 describe('limits', () => {

@@ -20,7 +20,7 @@ export interface ScaleSolution {
   edge: EdgeNode;
   edgeIndex: number;
   role: 'branch' | 'shortcut';
-  /** The rounded scale that replaces the edge's current scale. */
+  /** The rounded scale that replaces the edge's current scale, with the current scale's sign. */
   scale: number;
   /** log10 of W_l with the rounded scale. */
   log10Wl: number;
@@ -159,7 +159,9 @@ export function solveEdgeScale(
   if (log10Wl < MIN_LOG10_WL) {
     return failure(`W_l would be ${formatLog10(log10Wl)}, so the block would pass almost no gradient`);
   }
-  return { block, edge, edgeIndex, role, scale, log10Wl };
+  // Gains enter W_l by absolute value, so the fix keeps the sign of the scale it replaces: a
+  // negative scale flips the branch's output, which the user chose and W_l does not measure.
+  return { block, edge, edgeIndex, role, scale: edge.scale < 0 ? -scale : scale, log10Wl };
 }
 
 export function isSolution(result: ScaleSolution | ScaleFailure): result is ScaleSolution {
