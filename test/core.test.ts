@@ -515,6 +515,18 @@ describe('validation', () => {
     );
   });
 
+  test('an exploding plain layer is told to lower its gain', () => {
+    // A shortcut would give W_l = 1 + 3 = 4, so only the vanishing layer gets that advice.
+    const text = '{"reslint": 1, "layers": [[{"gain": 3}], [{"gain": 0.5}]]}';
+    assert.deepEqual(
+      analyzeText(text, 'json').findings.filter((finding) => finding.code.startsWith('block-')).map((finding) => [finding.code, finding.message]),
+      [
+        ['block-exploding', "Layer 0 has W_l = 3.00 under the seed model, above 1.1: each application grows the gradient by that factor. Lower this layer's gain toward W_l = 1, for example with a scale or a normalisation op; a residual shortcut would add 1 to W_l."],
+        ['block-vanishing', 'Layer 1 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around this layer.'],
+      ],
+    );
+  });
+
   test('misplaced top-level key and repeat are warned about', () => {
     const text = '{"reslint": 1, "setings": {}, "layers": [[{"op": "relu", "repeat": 3}], [{"gain": 2, "repeat": 2}]], "zzz": 1}';
     const warnings = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'unknown-key');

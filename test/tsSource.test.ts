@@ -116,6 +116,21 @@ describe('layers made by one expression', () => {
       ],
     );
   });
+  test('exploding layers are told to lower their gain', () => {
+    const source = `export default {
+  reslint: 1,
+  layers: [...Array.from({ length: 3 }, () => [{ gain: 3 }]), [{ gain: 2 }]],
+};
+`;
+    const findings = findingsOfFile(source, '/project/exploding.arch.ts');
+    assert.deepEqual(
+      findings.filter((finding) => finding.code === 'block-exploding').map((finding) => finding.message),
+      [
+        '3 layers made here (layers[0] to layers[2]) have W_l = 3.00 under the seed model, above 1.1: each application grows the gradient by that factor. Lower the gain of these layers toward W_l = 1, for example with a scale or a normalisation op; a residual shortcut would add 1 to W_l.',
+        "Layer 3 has W_l = 2.00 under the seed model, above 1.1: each application grows the gradient by that factor. Lower this layer's gain toward W_l = 1, for example with a scale or a normalisation op; a residual shortcut would add 1 to W_l.",
+      ],
+    );
+  });
 });
 
 describe('files without a model', () => {

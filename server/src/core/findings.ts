@@ -60,7 +60,7 @@ export function smoothnessFindings(
       const vanishing = wl < low;
       findings.push({
         code: vanishing ? 'block-vanishing' : 'block-exploding',
-        message: `${subjectName} has W_l = ${fmtW(wl)} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? 'Add a residual shortcut around this layer.' : 'Scale a residual branch for W_l = 1.'}`,
+        message: `${subjectName} has W_l = ${fmtW(wl)} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? plainLayerRemedy(vanishing, 'this layer') : 'Scale a residual branch for W_l = 1.'}`,
         span: block.span,
         subject,
       });
@@ -159,10 +159,21 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
   const vanishing = max < 0;
   return {
     code: vanishing ? 'block-vanishing' : 'block-exploding',
-    message: `${head}, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. Add a residual shortcut around these layers.`,
+    message: `${head}, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${plainLayerRemedy(vanishing, 'these layers')}`,
     span,
     subject,
   };
+}
+
+/**
+ * Advises on a plain layer outside the tolerance. A shortcut adds 1 to W_l, which lifts a
+ * vanishing layer toward 1 but takes an exploding one further from it, so that one gets the
+ * advice to lower its gain.
+ */
+function plainLayerRemedy(vanishing: boolean, layers: 'this layer' | 'these layers'): string {
+  if (vanishing) return `Add a residual shortcut around ${layers}.`;
+  const gain = layers === 'this layer' ? "this layer's gain" : 'the gain of these layers';
+  return `Lower ${gain} toward W_l = 1, for example with a scale or a normalisation op; a residual shortcut would add 1 to W_l.`;
 }
 
 /**
