@@ -129,6 +129,18 @@ describe('examples', () => {
     assert.match(stdout, /\n    \* Set the scale of branch "r" of "nb" to -1\.30196 \(now -0\.1\) \(W_l = 1\.00\)\n/);
   });
 
+  test('explain names the layer that blocks a network fix', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-blocked-'));
+    const file = join(folder, 'blocked.arch.json');
+    writeFileSync(file, '{"reslint":1,"blocks":{"z":{"paths":{"r":[{"gain":0}]}},"c":{"paths":{"r":["sigmoid"]}}},"layers":[{"block":"z"},{"block":"c"}]}');
+    const { stdout } = reslint(['explain', file]);
+    assert.match(
+      stdout,
+      /\n    x branch "r" of "c": block "z" at layers\[0\] has W_l = 0 and blocks the gradient, so W stays 0 whatever this scale is; fix that layer first\n/,
+    );
+    assert.doesNotMatch(stdout, /Infinity|NaN/);
+  });
+
   test('explain says why duplicate keys hide scales', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-duplicate-'));
     const file = join(folder, 'duplicate.arch.json');

@@ -377,6 +377,23 @@ describe('scale solver', () => {
     assert.equal(fixes[0].solution.scale, 0.5);
   });
 
+  test('a blocked layer elsewhere stops a network fix', () => {
+    // "z" keeps W = 0, so no scale in "c" can bring the network into the band.
+    const text = '{"reslint":1,"blocks":{"z":{"paths":{"r":[{"gain":0}]}},"c":{"paths":{"r":["sigmoid"]}}},"layers":[{"block":"z"},{"block":"c"}]}';
+    const analysis = analyzeText(text, 'json');
+    const finding = analysis.findings.find((f) => f.code === 'network-vanishing');
+    assert.ok(finding, codesOf(analysis).join(', '));
+    const { fixes, failures } = fixesFor(analysis, finding);
+    assert.deepEqual(fixes, []);
+    assert.deepEqual(
+      failures.map((failure) => [failure.block, failure.label, failure.reason]),
+      [
+        ['z', 'r', 'path "r" carries no gradient (its gain is 0), so scaling it changes nothing'],
+        ['c', 'r', 'block "z" at layers[0] has W_l = 0 and blocks the gradient, so W stays 0 whatever this scale is; fix that layer first'],
+      ],
+    );
+  });
+
   test('a fix keeps the sign of a negative scale', () => {
     // Gains enter W_l by absolute value: a scale of -0.1 on relu, then tanh, gives W_l = 0.636.
     const branch = '{ "reslint": 1, "blocks": { "nb": { "paths": { "s": [], "r": { "ops": ["relu"], "scale": -0.1 } }, "afterSum": ["tanh"] } }, "layers": [ { "block": "nb", "repeat": 2 } ] }';

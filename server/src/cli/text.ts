@@ -93,7 +93,9 @@ export function explainText(path: string, text: string, analysis: Analysis): str
     // An empty product is 1, which would read as a perfectly stable network.
     out.push('network: no layer could be analysed, so W is not defined');
   } else {
-    out.push(`network: W = ${fmtW(network.log10W)} (log10 W = ${formatLogValue(network.log10W)})`);
+    // log10 of a blocked W is -Infinity, which is no number to show.
+    const log = network.log10W === LOG_ZERO ? 'blocked: a layer has W_l = 0' : `log10 W = ${formatLogValue(network.log10W)}`;
+    out.push(`network: W = ${fmtW(network.log10W)} (${log})`);
     const others = MODEL_NAMES.filter((name) => name !== selected).map((name) => {
       const log = network.layers.reduce((sum, entry) => sum + entry.layer.repeat * entry.byModel[name].log10Wl, 0);
       return `${name} W = ${fmtW(Number.isNaN(log) ? LOG_ZERO : log)}`;
@@ -181,7 +183,6 @@ export function explainText(path: string, text: string, analysis: Analysis): str
 }
 
 function formatLogValue(log: number): string {
-  if (log === LOG_ZERO) return '-Infinity (blocked)';
   return Math.abs(log) >= 1e6 ? log.toExponential(4) : log.toFixed(4);
 }
 

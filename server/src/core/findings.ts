@@ -212,6 +212,11 @@ interface FixTarget {
   uses: number;
   /** Whether a resulting W_l is good enough; rounding adds digits until it is. */
   accept?: (log10Wl: number) => boolean;
+  /**
+   * Another layer with W_l = 0, which keeps W at 0 whatever this block's scale is; the target
+   * is then not defined, and each lever gets a failure that names this layer.
+   */
+  blockedBy?: LayerResult;
   describe: (solution: ScaleSolution, log10W: number) => string;
 }
 
@@ -234,6 +239,20 @@ export function fixesForSubject(
     if (!current) continue;
     const terms = blockTerms(analyzer, target.block, network.model);
     if (!terms) continue;
+    const blockedBy = target.blockedBy;
+    if (blockedBy) {
+      const name = blockedBy.layer.plain ? `layers[${blockedBy.layer.index}]` : `block "${blockedBy.block.name}" at layers[${blockedBy.layer.index}]`;
+      for (const candidate of scaleCandidates(terms)) {
+        failures.push({
+          block: target.block.name,
+          edge: target.block.edges[candidate.edgeIndex],
+          role: candidate.role,
+          label: edgeLabel(target.block, candidate.edgeIndex),
+          reason: `${name} has W_l = 0 and blocks the gradient, so W stays 0 whatever this scale is; fix that layer first`,
+        });
+      }
+      continue;
+    }
     let branchSolved = false;
     for (const candidate of scaleCandidates(terms)) {
       if (candidate.role === 'shortcut' && branchSolved) continue;
@@ -313,6 +332,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
         .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
         .slice(0, 2);
       return sorted.map(([block, contribution]) => {
+        const blockedBy = network.layers.find((entry) => entry.block !== block && entry.log10Layer === LOG_ZERO);
         const uses = usesOf(block, network);
         const restOfNetwork = network.log10W - contribution;
         const inner = innerBand(band, uses);
@@ -323,6 +343,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
           rounding: subject.side === 'low' ? 'up' : 'down',
           uses,
           accept: (log10Wl: number) => insideBand(restOfNetwork + uses * log10Wl, inner),
+          blockedBy,
           describe: (s, log10W) => `${lever(s)} to bring the network into the band (W_l = ${fmtW(s.log10Wl)}, W = ${fmtW(log10W)})`,
         } satisfies FixTarget;
       });

@@ -144,7 +144,10 @@ export function solveEdgeScale(
   const difference = rest === LOG_ZERO ? needed : needed + Math.log10(1 - Math.pow(10, rest - needed));
   const log10Scale = (difference - through) / power;
   if (!Number.isFinite(log10Scale)) {
-    return failure(`the scale would be 10^${log10Scale}, outside the range of a double`);
+    // A term held at the smallest log magnitude (an underflowed nested block) or an undefined
+    // target leaves no number worth printing.
+    if (Number.isNaN(log10Scale)) return failure('the scale is not defined, because the target W_l is not defined');
+    return failure(`the scale would be ${log10Scale > 0 ? 'larger than the largest' : 'smaller than the smallest'} double`);
   }
   // The other paths reach the target within rounding, so the scale is what is left of 0.
   if (log10Scale < MIN_LOG10_SCALE) {
