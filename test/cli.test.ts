@@ -141,6 +141,21 @@ describe('examples', () => {
     assert.doesNotMatch(stdout, /Infinity|NaN/);
   });
 
+  test('explain shows an underflowed W alike in every model', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-underflow-'));
+    for (const [name, gain, word] of [['under', 1e-300, 'underflow (log10 W at or below -1.8e+308)'], ['over', 1e300, 'overflow (log10 W at or above 1.8e+308)']] as const) {
+      // 25 nested blocks, each repeating the one before 2^53 - 1 times, take log10 W past the largest double.
+      const blocks: Record<string, object> = { b0: { paths: { r: [{ gain }] } } };
+      for (let index = 1; index < 25; index++) blocks[`b${index}`] = { paths: { r: [{ block: `b${index - 1}`, repeat: 2 ** 53 - 1 }] } };
+      const file = join(folder, `${name}.arch.json`);
+      writeFileSync(file, JSON.stringify({ reslint: 1, blocks, layers: [{ block: 'b24', repeat: 2 ** 53 - 1 }] }));
+      const { stdout } = reslint(['explain', file]);
+      const lines = stdout.split('\n');
+      assert.ok(lines.includes(`network: W = ${word} (log10 W = ${gain < 1 ? '-' : ''}1.7977e+308)`), stdout);
+      assert.ok(lines.includes(`  other models: variance W = ${word}, bound W = ${word}`), stdout);
+    }
+  });
+
   test('explain says why duplicate keys hide scales', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-duplicate-'));
     const file = join(folder, 'duplicate.arch.json');

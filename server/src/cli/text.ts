@@ -3,7 +3,7 @@
 import { fixesFor, type Analysis } from '../core/analysis';
 import { fmtW, powerText } from '../core/findings';
 import { LineIndex } from '../core/lines';
-import { LOG_ZERO } from '../core/logmath';
+import { LOG_ZERO, log10Multiply, log10Times } from '../core/logmath';
 import { MODEL_NAMES } from '../core/schema';
 
 export interface Counts {
@@ -97,8 +97,9 @@ export function explainText(path: string, text: string, analysis: Analysis): str
     const log = network.log10W === LOG_ZERO ? 'blocked: a layer has W_l = 0' : `log10 W = ${formatLogValue(network.log10W)}`;
     out.push(`network: W = ${fmtW(network.log10W)} (${log})`);
     const others = MODEL_NAMES.filter((name) => name !== selected).map((name) => {
-      const log = network.layers.reduce((sum, entry) => sum + entry.layer.repeat * entry.byModel[name].log10Wl, 0);
-      return `${name} W = ${fmtW(Number.isNaN(log) ? LOG_ZERO : log)}`;
+      // The same clamped products as the selected model's W, so an underflow reads as one, not as 0.
+      const log = network.layers.reduce((product, entry) => log10Multiply(product, log10Times(entry.layer.repeat, entry.byModel[name].log10Wl)), 0);
+      return `${name} W = ${fmtW(log)}`;
     });
     out.push(`  other models: ${others.join(', ')}`);
   }
