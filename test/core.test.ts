@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { analyzeText, canDisable, disableEdits, fixesFor } from '../server/src/core/analysis';
 import { CATALOG } from '../server/src/core/catalog';
 import { canTurnOff, CODES, type Code } from '../server/src/core/codes';
-import { formatLog10 } from '../server/src/core/logmath';
+import { formatApart, formatLog10 } from '../server/src/core/logmath';
 import { readJsonSource } from '../server/src/core/jsonSource';
 import { ModelFile, modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
 import { analyzeModel, assertClose, codesOf, repeatedModel, residualBlock } from './helpers';
@@ -179,6 +179,56 @@ describe('number format', () => {
       [250, '250'],
     ];
     for (const [value, text] of cases) assert.equal(formatLog10(Math.log10(value)), text, String(value));
+  });
+});
+
+describe('numbers against bounds', () => {
+  const messageOf = (analysis: ReturnType<typeof analyzeText>, code: string): string | undefined => analysis.findings.find((f) => f.code === code)?.message;
+
+  test('W_l never reads as the tolerance bound', () => {
+    assert.equal(
+      messageOf(analyzeModel(repeatedModel(residualBlock([{ gain: 0.104 }]), 1)), 'block-exploding'),
+      'Block "b" has W_l = 1.104 under the seed model, above 1.1: each application grows the gradient by that factor. Scale a residual branch for W_l = 1.',
+    );
+    assert.equal(
+      messageOf(analyzeModel(repeatedModel({ paths: { r: [{ gain: 0.8996 }] } }, 1)), 'block-vanishing'),
+      'Block "b" has W_l = 0.8996 under the seed model, below 0.9: each application shrinks the gradient by that factor. Scale a residual branch for W_l = 1.',
+    );
+  });
+
+  test('network W never reads as the band edge', () => {
+    assert.equal(
+      messageOf(analyzeText('{"reslint":1,"layers":[[{"gain":100.04}]]}', 'json'), 'network-exploding'),
+      'Network W = 100.04 under the seed model is above the band maximum 100.00: gradients explode toward the input. The running W first rises above the band at layers[0].',
+    );
+  });
+
+  test('stage range ends print apart from 1', () => {
+    const cases: [number, string][] = [
+      [1000, '[0.9954, 1.005]'],
+      [1e13, '[1 - 4.61e-13, 1 + 4.61e-13]'],
+      [1e15, '[1 - 4.61e-15, 1 + 4.61e-15]'],
+    ];
+    for (const [repeat, range] of cases) {
+      const message = messageOf(analyzeModel(repeatedModel(residualBlock([{ gain: 0.5 }]), repeat)), 'stage-out-of-band');
+      assert.ok(message?.includes(` repeats stay inside only for W_l in ${range} (max stable depth 11).`), `x${repeat}: ${message}`);
+    }
+  });
+
+  test('stage fix title shows W_l apart from 1', () => {
+    const analysis = analyzeModel(repeatedModel(residualBlock([{ gain: 0.5 }]), 1000));
+    const stage = analysis.findings.find((f) => f.code === 'stage-out-of-band');
+    assert.ok(stage, codesOf(analysis).join(', '));
+    const [fix] = fixesFor(analysis, stage).fixes;
+    assert.equal(fix.title, 'Set the scale of branch "residual" of "b" to 0.00923158 to keep 1000 repeats in the band (W_l = 1.005, stage W = 100)');
+  });
+
+  test('formatApart adds digits until values differ', () => {
+    assert.deepEqual(formatApart([Math.log10(1.104), Math.log10(1.1)]), { texts: ['1.104', '1.100'], digits: 4 });
+    assert.deepEqual(formatApart([Math.log10(2), Math.log10(2)]), { texts: ['2.00', '2.00'], digits: 3 });
+    assert.deepEqual(formatApart([2e-14, 0]), { texts: ['1 + 4.61e-14', '1.00'], digits: 3 });
+    // Values a double cannot tell apart stop at the cap of 15 digits.
+    assert.deepEqual(formatApart([0.3, 0.3 + 1e-16]), { texts: ['1.99526231496888', '1.99526231496888'], digits: 15 });
   });
 });
 

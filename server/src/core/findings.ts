@@ -1,7 +1,7 @@
 // Smoothness findings from the analysis results, and the scale fixes that resolve them.
 import { BlockAnalyzer, networkLog10W, type BlockResult, type LayerResult, type NetworkResult } from './analyze';
 import type { Code } from './codes';
-import { LOG_ZERO, formatLog10, formatNumber } from './logmath';
+import { LOG_ZERO, formatApart, formatLog10, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
 import { blockTerms, edgeLabel, isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
 import type { ModelName } from './schema';
@@ -20,6 +20,31 @@ export interface SmoothnessProblem extends Problem {
 
 export function fmtW(log10: number): string {
   return formatLog10(log10, 3);
+}
+
+/**
+ * Formats a value and the band edge it is compared with, with more digits than fmtW where three
+ * would print both alike ("100 is above the band maximum 100"). The edge keeps fmtW's text when
+ * three digits suffice.
+ */
+function againstBandEdge(log10: number, edgeLog10: number): { value: string; edge: string } {
+  const { texts, digits } = formatApart([log10, edgeLog10]);
+  return { value: texts[0], edge: digits === 3 ? fmtW(edgeLog10) : texts[1] };
+}
+
+/**
+ * Formats the tolerance bound that a W_l crossed, in full (1 + 0.1 prints as "1.1"), and the
+ * W_l values with enough digits not to read as the bound ("1.10 is above 1.1").
+ */
+function againstTolerance(logs: number[], vanishing: boolean, tolerance: number): { values: string[]; bound: string } {
+  const bound = vanishing ? 1 - tolerance : 1 + tolerance;
+  const { texts } = formatApart([...logs, Math.log10(bound)]);
+  return { values: texts.slice(0, logs.length), bound: formatNumber(bound, 15) };
+}
+
+/** Formats a W_l near 1 that a fix reaches, with enough digits not to read as 1 unless it is 1. */
+function fmtApartFromOne(log10: number): string {
+  return formatApart([log10, 0]).texts[0];
 }
 
 /** Findings about blocks, repeated stages and the network under the selected model. */
@@ -58,9 +83,10 @@ export function smoothnessFindings(
     }
     if (wl < low || wl > high) {
       const vanishing = wl < low;
+      const shown = againstTolerance([wl], vanishing, tolerance);
       findings.push({
         code: vanishing ? 'block-vanishing' : 'block-exploding',
-        message: `${subjectName} has W_l = ${fmtW(wl)} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? plainLayerRemedy(vanishing, 'this layer') : 'Scale a residual branch for W_l = 1.'}`,
+        message: `${subjectName} has W_l = ${shown.values[0]} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${shown.bound}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? plainLayerRemedy(vanishing, 'this layer') : 'Scale a residual branch for W_l = 1.'}`,
         span: block.span,
         subject,
       });
@@ -96,9 +122,12 @@ export function smoothnessFindings(
       const stage = entry.log10Layer;
       if (stage < band.log10Min || stage > band.log10Max) {
         const below = stage < band.log10Min;
+        const shown = againstBandEdge(stage, below ? band.log10Min : band.log10Max);
+        // The range's ends must print apart from each other and from 1, which they enclose.
+        const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
         findings.push({
           code: 'stage-out-of-band',
-          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${fmtW(stage)} is ${below ? 'below the band minimum' : 'above the band maximum'} ${fmtW(below ? band.log10Min : band.log10Max)}; ${layer.repeat} repeats stay inside only for W_l in [${fmtW(band.log10Min / layer.repeat)}, ${fmtW(band.log10Max / layer.repeat)}] (max stable depth ${entry.maxStableDepth ?? 'unbounded'}).`,
+          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${shown.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${shown.edge}; ${layer.repeat} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}] (max stable depth ${entry.maxStableDepth ?? 'unbounded'}).`,
           span: layer.span,
           subject: { kind: 'stage', layerIndex: layer.index },
         });
@@ -129,9 +158,10 @@ export function smoothnessFindings(
       undefined,
     );
     const shownLayer = sameSide ? exitLayer : (strongest?.layer ?? exitLayer);
+    const shown = againstBandEdge(w, below ? band.log10Min : band.log10Max);
     findings.push({
       code: below ? 'network-vanishing' : 'network-exploding',
-      message: `Network W = ${fmtW(w)} under the ${modelName} model is ${below ? 'below the band minimum' : 'above the band maximum'} ${fmtW(below ? band.log10Min : band.log10Max)}: gradients ${below ? 'vanish' : 'explode'} toward the input.${where}`,
+      message: `Network W = ${shown.value} under the ${modelName} model is ${below ? 'below the band minimum' : 'above the band maximum'} ${shown.edge}: gradients ${below ? 'vanish' : 'explode'} toward the input.${where}`,
       span: shownLayer?.span ?? model.layersSpan ?? { start: 0, end: 1 },
       subject: { kind: 'network', side: below ? 'low' : 'high' },
     });
@@ -144,7 +174,9 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
   const logs = entries.map((entry) => entry.byModel[modelName].log10Wl);
   const min = Math.min(...logs);
   const max = Math.max(...logs);
-  const wl = min === max ? fmtW(min) : `${fmtW(min)} to ${fmtW(max)}`;
+  const vanishing = max < 0;
+  const shown = againstTolerance([min, max], vanishing, tolerance);
+  const wl = max === LOG_ZERO ? fmtW(max) : min === max ? shown.values[0] : `${shown.values[0]} to ${shown.values[1]}`;
   const indices = entries.map((entry) => entry.layer.index);
   const contiguous = indices.every((index, at) => at === 0 || index === indices[at - 1] + 1);
   const where = contiguous
@@ -156,10 +188,9 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
   if (max === LOG_ZERO) {
     return { code: 'blocked-gradient', message: `${head}, so no gradient reaches the layers before them. Give their ops non-zero gains.`, span, subject };
   }
-  const vanishing = max < 0;
   return {
     code: vanishing ? 'block-vanishing' : 'block-exploding',
-    message: `${head}, ${vanishing ? 'below' : 'above'} ${formatNumber(vanishing ? 1 - tolerance : 1 + tolerance)}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${plainLayerRemedy(vanishing, 'these layers')}`,
+    message: `${head}, ${vanishing ? 'below' : 'above'} ${shown.bound}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${plainLayerRemedy(vanishing, 'these layers')}`,
     span,
     subject,
   };
@@ -317,7 +348,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
           rounding: below ? 'up' : 'down',
           uses: usesOf(entry.block, network),
           accept: (log10Wl) => insideBand(n * log10Wl, inner),
-          describe: (s) => `${lever(s)} to keep ${n} repeats in the band (W_l = ${fmtW(s.log10Wl)}, stage W = ${fmtW(n * s.log10Wl)})`,
+          describe: (s) => `${lever(s)} to keep ${n} repeats in the band (W_l = ${fmtApartFromOne(s.log10Wl)}, stage W = ${fmtW(n * s.log10Wl)})`,
         },
       ];
     }
@@ -344,7 +375,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
           uses,
           accept: (log10Wl: number) => insideBand(restOfNetwork + uses * log10Wl, inner),
           blockedBy,
-          describe: (s, log10W) => `${lever(s)} to bring the network into the band (W_l = ${fmtW(s.log10Wl)}, W = ${fmtW(log10W)})`,
+          describe: (s, log10W) => `${lever(s)} to bring the network into the band (W_l = ${fmtApartFromOne(s.log10Wl)}, W = ${fmtW(log10W)})`,
         } satisfies FixTarget;
       });
     }

@@ -57,13 +57,14 @@ export function linearOrNull(log: number): number | null {
  * Formats a magnitude given as log10 for people: fixed notation between 1e-3 and 1e6, otherwise
  * scientific notation computed from the logarithm, so 10^(4e12) prints as "1.0e+4000000000000".
  */
-export function formatLog10(log: number, significant = 3): string {
+export function formatLog10(log: number, significant = 3, showNoise = false): string {
   if (log === LOG_ZERO) return '0';
   if (Number.isNaN(log)) return 'undefined';
   if (log === Infinity || log >= MAX_LOG) return 'overflow (log10 W at or above 1.8e+308)';
   if (log <= -MAX_LOG) return 'underflow (log10 W at or below -1.8e+308)';
-  // Differences from 1 below 1e-12 are rounding noise of the sums, not a property of the model.
-  if (Math.abs(log) >= 4e-13 && Math.abs(log) < 2e-4) {
+  // Differences from 1 below 1e-12 are rounding noise of the sums, not a property of the model,
+  // unless the caller shows a value that is exact there (a band edge divided by a repeat count).
+  if ((showNoise ? log !== 0 : Math.abs(log) >= 4e-13) && Math.abs(log) < 2e-4) {
     // Within 0.05% of 1, fixed notation would print "1.00"; show the distance from 1 instead.
     const delta = Math.expm1(log * Math.LN10);
     return `1 ${delta < 0 ? '-' : '+'} ${Math.abs(delta).toExponential(significant - 1)}`;
@@ -94,6 +95,25 @@ export function formatLog10(log: number, significant = 3): string {
   }
   const sign = exponent < 0 ? '-' : '+';
   return `${text}e${sign}${Math.abs(exponent)}`;
+}
+
+/** Most significant digits formatApart uses: a double holds about 16. */
+const MAX_APART_DIGITS = 15;
+
+/**
+ * Formats log magnitudes at one number of significant digits, the fewest from `significant` up
+ * to MAX_APART_DIGITS at which no two different values print alike. A value compared with a bound
+ * then never reads as equal to it ("1.10 is above 1.1"), nor the two ends of a range as each other
+ * or as 1. Differences from 1 are shown at any size, because a bound on W_l near 1 is exact.
+ */
+export function formatApart(logs: readonly number[], significant = 3): { texts: string[]; digits: number } {
+  let digits = significant;
+  let texts = logs.map((log) => formatLog10(log, digits, true));
+  while (digits < MAX_APART_DIGITS && texts.some((text, i) => texts.some((other, j) => j > i && other === text && logs[j] !== logs[i]))) {
+    digits += 1;
+    texts = logs.map((log) => formatLog10(log, digits, true));
+  }
+  return { texts, digits };
 }
 
 /** Formats an ordinary finite number compactly, for gains, scales and bands. */

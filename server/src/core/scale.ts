@@ -3,7 +3,7 @@
 // same holds for squares). Solving for a target T gives the quick fixes' scale.
 import { backwardSums, forwardSums, type BlockAnalyzer } from './analyze';
 import type { GainModel } from './gain';
-import { LOG_ZERO, formatLog10, log10Abs, log10Add } from './logmath';
+import { LOG_ZERO, formatApart, formatLog10, log10Abs, log10Add } from './logmath';
 import { OUTPUT_NODE, type BlockNode, type EdgeNode } from './model';
 
 /** A scale below 10^-9 is taken as 0 plus rounding: the other paths alone reach the target. */
@@ -139,7 +139,8 @@ export function solveEdgeScale(
   if (afterSum === LOG_ZERO) return failure('an op after the sum has gain 0');
   const needed = power * (log10Target - afterSum);
   if (rest !== LOG_ZERO && rest >= needed) {
-    return failure(`the other paths alone already give W_l = ${formatLog10(afterSum + rest / power)}, at or above the target ${formatLog10(log10Target)}, so no positive scale on "${edge.name}" reaches it`);
+    const [others, target] = formatApart([afterSum + rest / power, log10Target]).texts;
+    return failure(`the other paths alone already give W_l = ${others}, at or above the target ${target}, so no positive scale on "${edge.name}" reaches it`);
   }
   const difference = rest === LOG_ZERO ? needed : needed + Math.log10(1 - Math.pow(10, rest - needed));
   const log10Scale = (difference - through) / power;

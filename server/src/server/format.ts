@@ -5,16 +5,19 @@ import type { Analysis, EffectiveSettings } from '../core/analysis';
 import type { ModelName } from '../core/schema';
 import type { LayerGroup } from './locate';
 import { fmtW, powerText } from '../core/findings';
-import { LOG_ZERO, formatNumber, log10Multiply } from '../core/logmath';
+import { LOG_ZERO, formatApart, formatNumber, log10Multiply } from '../core/logmath';
 
 export function bandText(settings: EffectiveSettings): string {
   return `[${formatNumber(settings.band[0])}, ${formatNumber(settings.band[1])}]`;
 }
 
-/** "W = 0.625^5 = 0.0954", or "W = 0.625" for a layer applied once. */
-export function layerWText(entry: LayerResult, log10Wl: number): string {
-  if (entry.layer.repeat === 1) return `W = ${fmtW(log10Wl)}`;
-  return `W = ${powerText(log10Wl, entry.layer.repeat)} = ${fmtW(entry.log10Layer)}`;
+/**
+ * "W = 0.625^5 = 0.0954", or "W = 0.625" for a layer applied once. `shownW` replaces the text
+ * of W, which a caller comparing W with a band edge formats with more digits.
+ */
+export function layerWText(entry: LayerResult, log10Wl: number, shownW = fmtW(entry.log10Layer)): string {
+  if (entry.layer.repeat === 1) return `W = ${shownW}`;
+  return `W = ${powerText(log10Wl, entry.layer.repeat)} = ${shownW}`;
 }
 
 /**
@@ -27,12 +30,14 @@ export function depthVerdict(entry: LayerResult, settings: EffectiveSettings, lo
   const growing = log10Wl > 0;
   const depth = entry.maxStableDepth ?? Infinity;
   const verb = growing ? 'Explodes' : 'Vanishes';
-  const limit = formatNumber(growing ? settings.band[1] : settings.band[0]);
   const past = depth === 0 ? 'even at 1 repeat' : `past ${repeats(depth)}`;
-  const w = layerWText(entry, log10Wl);
   if (entry.layer.repeat > depth) {
-    return `${verb} ${past}: ${w} is ${growing ? 'above' : 'below'} ${limit}`;
+    // W is shown with enough digits not to read as the band edge it passed.
+    const edge = growing ? settings.band[1] : settings.band[0];
+    const w = layerWText(entry, log10Wl, formatApart([entry.log10Layer, Math.log10(edge)]).texts[0]);
+    return `${verb} ${past}: ${w} is ${growing ? 'above' : 'below'} ${formatNumber(edge, 15)}`;
   }
+  const w = layerWText(entry, log10Wl);
   return `${verb} ${past}; ${repeats(entry.layer.repeat)} ${entry.layer.repeat === 1 ? 'gives' : 'give'} ${w}, inside the band`;
 }
 
@@ -85,7 +90,10 @@ export function repeats(count: number): string {
 export function networkVerdict(analysis: Analysis): string {
   const { network, settings, model } = analysis;
   const w = network.log10W;
-  const head = `Network W = ${fmtW(w)} under the ${network.model.name} model`;
+  // Outside the band, W is shown with enough digits not to read as the band edge it passed.
+  const edge = w < network.band.log10Min ? settings.band[0] : settings.band[1];
+  const shownW = w < network.band.log10Min || w > network.band.log10Max ? formatApart([w, Math.log10(edge)]).texts[0] : fmtW(w);
+  const head = `Network W = ${shownW} under the ${network.model.name} model`;
   const exit = network.bandExit;
   const exitLayer = exit ? model.layers[exit.layerIndex] : undefined;
   const where =
@@ -102,11 +110,11 @@ export function networkVerdict(analysis: Analysis): string {
   const leaves = exit ? `first ${exit.side === 'low' ? 'falls below' : 'rises above'}` : 'leaves';
   if (w < network.band.log10Min) {
     const turn = exit?.side === 'high' ? ', and ends below it' : '';
-    return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0])}; the running W ${leaves} the band${where}${turn}${skipped}`;
+    return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0], 15)}; the running W ${leaves} the band${where}${turn}${skipped}`;
   }
   if (w > network.band.log10Max) {
     const turn = exit?.side === 'low' ? ', and ends above it' : '';
-    return `${head}: gradients explode, W is above ${formatNumber(settings.band[1])}; the running W ${leaves} the band${where}${turn}${skipped}`;
+    return `${head}: gradients explode, W is above ${formatNumber(settings.band[1], 15)}; the running W ${leaves} the band${where}${turn}${skipped}`;
   }
   if (exit) return `${head}, inside the band ${bandText(settings)} at the output, but the running W ${leaves} it${where}${skipped}`;
   return `${head}, inside the band ${bandText(settings)}${skipped}`;
