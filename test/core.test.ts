@@ -277,7 +277,10 @@ describe('scale solver', () => {
     assert.ok(exploding);
     const wideFixes = fixesFor(wide, exploding);
     assert.deepEqual(wideFixes.fixes, []);
-    assert.match(wideFixes.failures.find((failure) => failure.role === 'shortcut')?.reason ?? '', /^the scale would be about 0 \(10\^-1\d\.\d\), which removes "shortcut" instead of scaling it$/);
+    assert.equal(
+      wideFixes.failures.find((failure) => failure.role === 'shortcut')?.reason,
+      'the scale would be 1.11e-16, below the minimum scale of 1e-9, so it would remove "shortcut" instead of scaling it',
+    );
 
     // W = 1e9 x 10 comes into the band when "small" gets W_l = 1e-7 (a scale of 1e-8), which
     // blocks the gradient, or when "large" gets W_l = 10.
@@ -425,6 +428,23 @@ describe('scale solver', () => {
     assert.match(failures[0].reason, /other paths alone/);
     assert.equal(fixes[0].solution.role, 'shortcut');
     assert.equal(fixes[0].solution.scale, 0.5);
+  });
+
+  test('a stage fix at 1e15 repeats names the minimum scale', () => {
+    // The band edge 100 over 1e15 repeats leaves W_l about 1 + 4.6e-15, and the margin against
+    // rounding aims a fix at 1 + 2.3e-15: "r" would need a scale of 2.33e-315.
+    const analysis = analyzeModel(repeatedModel({ paths: { s: [], r: [{ gain: 1e300 }] } }, 1e15));
+    const stage = analysis.findings.find((f) => f.code === 'stage-out-of-band');
+    assert.ok(stage, codesOf(analysis).join(', '));
+    const { fixes, failures } = fixesFor(analysis, stage);
+    assert.deepEqual(fixes, []);
+    assert.deepEqual(
+      failures.map((failure) => [failure.label, failure.reason]),
+      [
+        ['r', 'the scale would be 2.33e-315, below the minimum scale of 1e-9, so it would remove "r" instead of scaling it'],
+        ['s', 'the other paths alone already give W_l = 1.00e+300, at or above the target 1 + 2.30e-15, so no positive scale on "s" reaches it'],
+      ],
+    );
   });
 
   test('a blocked layer elsewhere stops a network fix', () => {

@@ -400,10 +400,12 @@ function networkWithScale(model: ModelIR, network: NetworkResult, analyzer: Bloc
 /**
  * Returns the band narrowed at each edge by the error that `repeats` uses of one block can add
  * to log10 W. A double stores W_l near 1 to about 1e-16, and repeating it multiplies that error.
- * A fix aimed at the edge itself landed a hair above a maximum of 100 at 10^12 repeats.
+ * A fix aimed at the edge itself landed a hair above a maximum of 100 at 10^12 repeats. The
+ * margin is at most a quarter of the band's width: at 10^15 repeats it would otherwise cross
+ * the band and aim a fix at a W_l below 1 for an upper edge.
  */
 function innerBand(band: { log10Min: number; log10Max: number }, repeats: number): { log10Min: number; log10Max: number } {
-  const margin = Math.max(1e-9, repeats * 1e-14);
+  const margin = Math.min(Math.max(1e-9, repeats * 1e-14), (band.log10Max - band.log10Min) / 4);
   return { log10Min: band.log10Min + margin, log10Max: band.log10Max - margin };
 }
 

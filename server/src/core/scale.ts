@@ -6,7 +6,7 @@ import type { GainModel } from './gain';
 import { LOG_ZERO, formatApart, formatLog10, log10Abs, log10Add } from './logmath';
 import { OUTPUT_NODE, type BlockNode, type EdgeNode } from './model';
 
-/** A scale below 10^-9 is taken as 0 plus rounding: the other paths alone reach the target. */
+/** Smallest log10 scale a fix offers: a smaller scale removes the edge instead of scaling it. */
 const MIN_LOG10_SCALE = -9;
 /** A fix that leaves W_l below 10^-6 blocks the gradient in all but name, so it is not offered. */
 const MIN_LOG10_WL = -6;
@@ -150,9 +150,9 @@ export function solveEdgeScale(
     if (Number.isNaN(log10Scale)) return failure('the scale is not defined, because the target W_l is not defined');
     return failure(`the scale would be ${log10Scale > 0 ? 'larger than the largest' : 'smaller than the smallest'} double`);
   }
-  // The other paths reach the target within rounding, so the scale is what is left of 0.
+  // Below the minimum, the scale would cut the edge rather than tune it.
   if (log10Scale < MIN_LOG10_SCALE) {
-    return failure(`the scale would be about 0 (10^${log10Scale.toFixed(1)}), which removes "${edge.name}" instead of scaling it`);
+    return failure(`the scale would be ${formatLog10(log10Scale)}, below the minimum scale of 1e${MIN_LOG10_SCALE}, so it would remove "${edge.name}" instead of scaling it`);
   }
   const resultOf = (candidate: number): number => wlWith(candidate, rest, through, afterSum, power);
   const scale = roundScale(Math.pow(10, log10Scale), rounding, (candidate) => resultOf(candidate) - log10Target, (candidate) => accept(resultOf(candidate)));
