@@ -83,10 +83,10 @@ export function smoothnessFindings(
     }
     if (wl < low || wl > high) {
       const vanishing = wl < low;
-      const shown = againstTolerance([wl], vanishing, tolerance);
+      const printed = againstTolerance([wl], vanishing, tolerance);
       findings.push({
         code: vanishing ? 'block-vanishing' : 'block-exploding',
-        message: `${subjectName} has W_l = ${shown.values[0]} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${shown.bound}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? plainLayerRemedy(vanishing, 'this layer') : 'Scale a residual branch for W_l = 1.'}`,
+        message: `${subjectName} has W_l = ${printed.values[0]} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${printed.bound}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? plainLayerRemedy(vanishing, 'this layer') : 'Scale a residual branch for W_l = 1.'}`,
         span: block.span,
         subject,
       });
@@ -122,12 +122,12 @@ export function smoothnessFindings(
       const stage = entry.log10Layer;
       if (stage < band.log10Min || stage > band.log10Max) {
         const below = stage < band.log10Min;
-        const shown = againstBandEdge(stage, below ? band.log10Min : band.log10Max);
+        const printed = againstBandEdge(stage, below ? band.log10Min : band.log10Max);
         // The range's ends must print apart from each other and from 1, which they enclose.
         const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
         findings.push({
           code: 'stage-out-of-band',
-          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${shown.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${shown.edge}; ${layer.repeat} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}] (max stable depth ${entry.maxStableDepth ?? 'unbounded'}).`,
+          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${printed.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}; ${layer.repeat} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}] (max stable depth ${entry.maxStableDepth ?? 'unbounded'}).`,
           span: layer.span,
           subject: { kind: 'stage', layerIndex: layer.index },
         });
@@ -158,10 +158,10 @@ export function smoothnessFindings(
       undefined,
     );
     const shownLayer = sameSide ? exitLayer : (strongest?.layer ?? exitLayer);
-    const shown = againstBandEdge(w, below ? band.log10Min : band.log10Max);
+    const printed = againstBandEdge(w, below ? band.log10Min : band.log10Max);
     findings.push({
       code: below ? 'network-vanishing' : 'network-exploding',
-      message: `Network W = ${shown.value} under the ${modelName} model is ${below ? 'below the band minimum' : 'above the band maximum'} ${shown.edge}: gradients ${below ? 'vanish' : 'explode'} toward the input.${where}`,
+      message: `Network W = ${printed.value} under the ${modelName} model is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}: gradients ${below ? 'vanish' : 'explode'} toward the input.${where}`,
       span: shownLayer?.span ?? model.layersSpan ?? { start: 0, end: 1 },
       subject: { kind: 'network', side: below ? 'low' : 'high' },
     });
@@ -175,8 +175,10 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
   const min = Math.min(...logs);
   const max = Math.max(...logs);
   const vanishing = max < 0;
-  const shown = againstTolerance([min, max], vanishing, tolerance);
-  const wl = max === LOG_ZERO ? fmtW(max) : min === max ? shown.values[0] : `${shown.values[0]} to ${shown.values[1]}`;
+  const printed = againstTolerance([min, max], vanishing, tolerance);
+  let wl = `${printed.values[0]} to ${printed.values[1]}`;
+  if (max === LOG_ZERO) wl = fmtW(max);
+  else if (min === max) wl = printed.values[0];
   const indices = entries.map((entry) => entry.layer.index);
   const contiguous = indices.every((index, at) => at === 0 || index === indices[at - 1] + 1);
   const where = contiguous
@@ -190,7 +192,7 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
   }
   return {
     code: vanishing ? 'block-vanishing' : 'block-exploding',
-    message: `${head}, ${vanishing ? 'below' : 'above'} ${shown.bound}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${plainLayerRemedy(vanishing, 'these layers')}`,
+    message: `${head}, ${vanishing ? 'below' : 'above'} ${printed.bound}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${plainLayerRemedy(vanishing, 'these layers')}`,
     span,
     subject,
   };
@@ -244,8 +246,8 @@ interface FixTarget {
   /** Whether a resulting W_l is good enough; rounding adds digits until it is. */
   accept?: (log10Wl: number) => boolean;
   /**
-   * Another layer with W_l = 0, which keeps W at 0 whatever this block's scale is; the target
-   * is then not defined, and each lever gets a failure that names this layer.
+   * Another layer with W_l = 0, which keeps W at 0 whatever this block's scale is. The target is
+   * then not defined, so each lever gets a failure that names this layer.
    */
   blockedBy?: LayerResult;
   describe: (solution: ScaleSolution, log10W: number) => string;

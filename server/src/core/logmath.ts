@@ -97,7 +97,7 @@ export function formatLog10(log: number, significant = 3, showNoise = false): st
   return `${text}e${sign}${Math.abs(exponent)}`;
 }
 
-/** Most significant digits formatApart uses: a double holds about 16. */
+/** Maximum significant digits that formatApart prints, because a double stores about 16. */
 const MAX_APART_DIGITS = 15;
 
 /**

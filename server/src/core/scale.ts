@@ -163,8 +163,8 @@ export function solveEdgeScale(
   if (log10Wl < MIN_LOG10_WL) {
     return failure(`W_l would be ${formatLog10(log10Wl)}, so the block would pass almost no gradient`);
   }
-  // Gains enter W_l by absolute value, so the fix keeps the sign of the scale it replaces: a
-  // negative scale flips the branch's output, which the user chose and W_l does not measure.
+  // Gains enter W_l by absolute value, so the fix keeps the sign of the scale it replaces. A
+  // negative scale flips the sign of the edge's output, which W_l does not measure.
   return { block, edge, edgeIndex, role, scale: edge.scale < 0 ? -scale : scale, log10Wl };
 }
 
