@@ -180,6 +180,19 @@ describe('number format', () => {
     ];
     for (const [value, text] of cases) assert.equal(formatLog10(Math.log10(value)), text, String(value));
   });
+
+  test('a value near 1 does not print as 1', () => {
+    const cases: [number, string][] = [
+      [1, '1.00'],
+      [1.004, '1.004'],
+      [1.0049, '1.005'],
+      [0.9996, '1 - 4.00e-4'],
+      [1.0005, '1.0005'],
+      [0.999, '0.999'],
+      [1.01, '1.01'],
+    ];
+    for (const [value, text] of cases) assert.equal(formatLog10(Math.log10(value)), text, String(value));
+  });
 });
 
 describe('numbers against bounds', () => {
@@ -205,7 +218,7 @@ describe('numbers against bounds', () => {
 
   test('stage range ends print apart from 1', () => {
     const cases: [number, string][] = [
-      [1000, '[0.9954, 1.005]'],
+      [1000, '[0.995, 1.005]'],
       [1e13, '[1 - 4.61e-13, 1 + 4.61e-13]'],
       [1e15, '[1 - 4.61e-15, 1 + 4.61e-15]'],
     ];

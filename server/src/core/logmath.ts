@@ -53,6 +53,9 @@ export function linearOrNull(log: number): number | null {
   return value;
 }
 
+/** Below this distance in log10 (about 0.05%), a value is written as its distance from 1. */
+const NEAR_ONE_LOG10 = 2e-4;
+
 /**
  * Formats a magnitude given as log10 for people: fixed notation between 1e-3 and 1e6, otherwise
  * scientific notation computed from the logarithm, so 10^(4e12) prints as "1.0e+4000000000000".
@@ -64,7 +67,7 @@ export function formatLog10(log: number, significant = 3, showNoise = false): st
   if (log <= -MAX_LOG) return 'underflow (log10 W at or below -1.8e+308)';
   // Differences from 1 below 1e-12 are rounding noise of the sums, not a property of the model,
   // unless the caller shows a value that is exact there (a band edge divided by a repeat count).
-  if ((showNoise ? log !== 0 : Math.abs(log) >= 4e-13) && Math.abs(log) < 2e-4) {
+  if ((showNoise ? log !== 0 : Math.abs(log) >= 4e-13) && Math.abs(log) < NEAR_ONE_LOG10) {
     // Within 0.05% of 1, fixed notation would print "1.00"; show the distance from 1 instead.
     const delta = Math.expm1(log * Math.LN10);
     return `1 ${delta < 0 ? '-' : '+'} ${Math.abs(delta).toExponential(significant - 1)}`;
@@ -78,6 +81,12 @@ export function formatLog10(log: number, significant = 3, showNoise = false): st
     if (decimals > 0 && Number(text) >= Math.pow(10, Math.floor(log) + 1)) {
       decimals -= 1;
       text = value.toFixed(Math.min(decimals, 20));
+    }
+    // A value that is not 1 must not print as "1.00" ("1.00^2000 = 2934"). Outside the
+    // distance-from-1 form above it differs from 1 by at least 4.6e-4, so 4 decimals suffice.
+    while (Math.abs(log) >= NEAR_ONE_LOG10 && Number(text) === 1 && decimals < 4) {
+      decimals += 1;
+      text = value.toFixed(decimals);
     }
     return text;
   }
