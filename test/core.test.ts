@@ -228,6 +228,28 @@ describe('numbers against bounds', () => {
     }
   });
 
+  test('a network fix that adds a finding is not offered', () => {
+    const residual = '{ "paths": { "shortcut": [], "residual": ["linear", "relu", "linear"] }, "afterSum": ["relu"] }';
+    const text = `{ "reslint": 1, "blocks": { "a": ${residual}, "b": ${residual}, "d": { "paths": { "shortcut": [], "residual": { "ops": ["linear", "relu"], "scale": 0.5 } }, "afterSum": ["relu"] } },
+      "layers": [{ "block": "a" }, { "block": "b", "repeat": 2 }, { "block": "d", "repeat": 30 }] }`;
+    const analysis = analyzeText(text, 'json');
+    const network = analysis.findings.find((finding) => finding.code === 'network-vanishing');
+    assert.ok(network);
+    const { fixes, failures } = fixesFor(analysis, network);
+    // Block "b" would need W_l = 133, which takes its two repeats far above the band.
+    assert.deepEqual(
+      fixes.map((fix) => fix.title),
+      ['Set the scale of branch "residual" of "d" to 1.53092 (now 0.5) to bring the network into the band (W_l = 0.883, W = 0.0100)'],
+    );
+    assert.deepEqual(
+      failures.filter((failure) => failure.block === 'b').map((failure) => failure.reason),
+      [
+        'a scale of 530.512 would take the stage at layers[1] to W = 133^2 = 17723, outside the band',
+        'a scale of 265.756 would take the stage at layers[1] to W = 133^2 = 17723, outside the band',
+      ],
+    );
+  });
+
   test('stage fix title shows W_l apart from 1', () => {
     const analysis = analyzeModel(repeatedModel(residualBlock([{ gain: 0.5 }]), 1000));
     const stage = analysis.findings.find((f) => f.code === 'stage-out-of-band');

@@ -158,7 +158,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFi
   // In a document with syntax errors or duplicate keys, a path can name a different node than the
   // one analysed, and an edit there could corrupt the document further.
   if (hasAmbiguousPaths(analysis)) return { fixes: [], failures: [] };
-  return fixesForSubject(finding.subject, analysis.model, analysis.network, analysis.analyzer, analysis.doc);
+  return fixesForSubject(finding.subject, analysis.model, analysis.network, analysis.analyzer, analysis.doc, analysis.settings.tolerance);
 }
 
 const ambiguousPaths = new WeakMap<Analysis, boolean>();

@@ -250,6 +250,8 @@ interface FixTarget {
    * then not defined, so each lever gets a failure that names this layer.
    */
   blockedBy?: LayerResult;
+  /** The finding that a resulting W_l would add (a stage leaving the band, say), or undefined. */
+  newFinding?: (log10Wl: number) => string | undefined;
   describe: (solution: ScaleSolution, log10W: number) => string;
 }
 
@@ -263,10 +265,11 @@ export function fixesForSubject(
   network: NetworkResult,
   analyzer: BlockAnalyzer,
   doc: SourceDocument,
+  tolerance: number,
 ): { fixes: ScaleFix[]; failures: ScaleFailure[] } {
   const fixes: ScaleFix[] = [];
   const failures: ScaleFailure[] = [];
-  for (const target of fixTargets(subject, model, network)) {
+  for (const target of fixTargets(subject, model, network, tolerance)) {
     const current = network.layers.find((entry) => entry.block === target.block)?.byModel[network.model.name]
       ?? analyzer.analyze(target.block, network.model);
     if (!current) continue;
@@ -302,6 +305,12 @@ export function fixesForSubject(
         failures.push(result);
         continue;
       }
+      // A fix that trades this finding for another one is no fix.
+      const added = target.newFinding?.(result.log10Wl);
+      if (added) {
+        failures.push({ block: result.block.name, edge: result.edge, role: result.role, label: edgeLabel(result.block, result.edgeIndex), reason: `a scale of ${result.scale} would ${added}` });
+        continue;
+      }
       if (candidate.role === 'branch') branchSolved = true;
       const log10W = networkWithScale(model, network, analyzer, result);
       const edits = scaleEdits(doc, result);
@@ -322,7 +331,7 @@ export function fixesForSubject(
   return { fixes, failures };
 }
 
-function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkResult): FixTarget[] {
+function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkResult, tolerance: number): FixTarget[] {
   const band = network.band;
   // The scale replaces the edge's current one, so the title reads "set ... to", not "scale by".
   const lever = (solution: ScaleSolution): string => {
@@ -377,11 +386,35 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
           uses,
           accept: (log10Wl: number) => insideBand(restOfNetwork + uses * log10Wl, inner),
           blockedBy,
+          newFinding: (log10Wl: number) => findingAddedBy(block, contribution / uses, log10Wl, network, tolerance),
           describe: (s, log10W) => `${lever(s)} to bring the network into the band (W_l = ${fmtApartFromOne(s.log10Wl)}, W = ${fmtW(log10W)})`,
         } satisfies FixTarget;
       });
     }
   }
+}
+
+/**
+ * Describes the finding that changing a block's W_l from `before` to `after` (log10) adds: a
+ * repeated layer of it that leaves the band, or the block itself leaving the tolerance range on
+ * the side where it was not. Undefined when it adds none.
+ */
+function findingAddedBy(block: BlockNode, before: number, after: number, network: NetworkResult, tolerance: number): string | undefined {
+  const { band } = network;
+  for (const entry of network.layers) {
+    if (entry.block !== block || entry.layer.repeat === 1) continue;
+    const stage = entry.layer.repeat * after;
+    if (insideBand(entry.log10Layer, band) && !insideBand(stage, band)) {
+      return `take the stage at layers[${entry.layer.index}] to W = ${fmtW(after)}^${entry.layer.repeat} = ${fmtW(stage)}, outside the band`;
+    }
+  }
+  const low = Math.log10(1 - tolerance);
+  const high = Math.log10(1 + tolerance);
+  const side = (log10Wl: number): number => (log10Wl < low ? -1 : log10Wl > high ? 1 : 0);
+  if (side(after) !== 0 && side(after) !== side(before)) {
+    return `make block "${block.name}" ${side(after) > 0 ? 'explode' : 'vanish'} on its own, with W_l = ${fmtW(after)}`;
+  }
+  return undefined;
 }
 
 /**
