@@ -201,11 +201,11 @@ describe('numbers against bounds', () => {
   test('W_l never reads as the tolerance bound', () => {
     assert.equal(
       messageOf(analyzeModel(repeatedModel(residualBlock([{ gain: 0.104 }]), 1)), 'block-exploding'),
-      'Block "b" has W_l = 1.104 under the seed model, above 1.1: each application grows the gradient by that factor. Scale a residual branch for W_l = 1.',
+      'Block "b" has W_l = 1.104 under the seed model, above 1.1: each application grows the gradient by that factor. Scale one of its paths toward W_l = 1.',
     );
     assert.equal(
       messageOf(analyzeModel(repeatedModel({ paths: { r: [{ gain: 0.8996 }] } }, 1)), 'block-vanishing'),
-      'Block "b" has W_l = 0.8996 under the seed model, below 0.9: each application shrinks the gradient by that factor. Scale a residual branch for W_l = 1.',
+      'Block "b" has W_l = 0.8996 under the seed model, below 0.9: each application shrinks the gradient by that factor. Scale one of its paths toward W_l = 1.',
     );
   });
 
@@ -226,6 +226,21 @@ describe('numbers against bounds', () => {
       const message = messageOf(analyzeModel(repeatedModel(residualBlock([{ gain: 0.5 }]), repeat)), 'stage-out-of-band');
       assert.ok(message?.includes(` repeats stay inside only for W_l in ${range} (max stable depth 11).`), `x${repeat}: ${message}`);
     }
+  });
+
+  test('a block no scale brings to 1 gets a fix inside the tolerance', () => {
+    const text = '{"reslint":1,"blocks":{"hot":{"paths":{"s":[],"r":[{"gain":2.12}]}}},"layers":[{"block":"hot"}]}';
+    const analysis = analyzeText(text, 'json');
+    const exploding = analysis.findings.find((finding) => finding.code === 'block-exploding');
+    assert.ok(exploding);
+    assert.ok(exploding.message.endsWith('Scale one of its paths toward W_l = 1.'), exploding.message);
+    const { fixes } = fixesFor(analysis, exploding);
+    // The identity shortcut alone gives 1, so the branch is scaled to 0.05 / 2.12 for W_l = 1.05.
+    assert.deepEqual(
+      fixes.map((fix) => fix.title),
+      ['Set the scale of branch "r" of "hot" to 0.0235849 (W_l = 1.05, inside the tolerance; no scale reaches 1)'],
+    );
+    assert.ok(Math.abs(10 ** fixes[0].solution.log10Wl - 1.05) < 1e-6);
   });
 
   test('a network fix that adds a finding is not offered', () => {
@@ -311,7 +326,11 @@ describe('scale solver', () => {
     const exploding = wide.findings.find((f) => f.code === 'block-exploding');
     assert.ok(exploding);
     const wideFixes = fixesFor(wide, exploding);
-    assert.deepEqual(wideFixes.fixes, []);
+    // W_l = 1 is out of reach, and a shortcut scale of 0.05 brings W_l inside the tolerance.
+    assert.deepEqual(
+      wideFixes.fixes.map((fix) => fix.title),
+      ['Set the scale of shortcut "shortcut" of "b" to 0.05 (W_l = 1.05, inside the tolerance; no scale reaches 1)'],
+    );
     assert.equal(
       wideFixes.failures.find((failure) => failure.role === 'shortcut')?.reason,
       'the scale would be 1.11e-16, below the minimum scale of 1e-9, so it would remove "shortcut" instead of scaling it',
@@ -714,7 +733,7 @@ describe('validation', () => {
       findings.map((finding) => [finding.code, finding.severity, finding.message]),
       [
         ['schema', 'error', '"settings.severity["block-vanishing"]" must be "error" or "warning" or "information" or "hint" or "off"; found the string "loud".'],
-        ['block-exploding', 'error', 'Block "basic" has W_l = 1.50 under the seed model, above 1.1: each application grows the gradient by that factor. Scale a residual branch for W_l = 1.'],
+        ['block-exploding', 'error', 'Block "basic" has W_l = 1.50 under the seed model, above 1.1: each application grows the gradient by that factor. Scale one of its paths toward W_l = 1.'],
         ['unknown-key', 'warning', 'A layer takes "block" or "ops", not both; "ops" is ignored.'],
       ],
     );

@@ -86,7 +86,7 @@ export function smoothnessFindings(
       const printed = againstTolerance([wl], vanishing, tolerance);
       findings.push({
         code: vanishing ? 'block-vanishing' : 'block-exploding',
-        message: `${subjectName} has W_l = ${printed.values[0]} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${printed.bound}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? plainLayerRemedy(vanishing, 'this layer') : 'Scale a residual branch for W_l = 1.'}`,
+        message: `${subjectName} has W_l = ${printed.values[0]} under the ${modelName} model, ${vanishing ? 'below' : 'above'} ${printed.bound}: each application ${vanishing ? 'shrinks' : 'grows'} the gradient by that factor. ${block.form === 'plain' ? plainLayerRemedy(vanishing, 'this layer') : 'Scale one of its paths toward W_l = 1.'}`,
         span: block.span,
         subject,
       });
@@ -250,6 +250,8 @@ interface FixTarget {
    * then not defined, so each lever gets a failure that names this layer.
    */
   blockedBy?: LayerResult;
+  /** The target tried when no lever reaches this one. */
+  fallback?: FixTarget;
   /** The finding that a resulting W_l would add (a stage leaving the band, say), or undefined. */
   newFinding?: (log10Wl: number) => string | undefined;
   describe: (solution: ScaleSolution, log10W: number) => string;
@@ -269,12 +271,13 @@ export function fixesForSubject(
 ): { fixes: ScaleFix[]; failures: ScaleFailure[] } {
   const fixes: ScaleFix[] = [];
   const failures: ScaleFailure[] = [];
-  for (const target of fixTargets(subject, model, network, tolerance)) {
+  // The fallback's failures would repeat the first target's reasons, so only its fixes are kept.
+  const solve = (target: FixTarget, failures: ScaleFailure[]): void => {
     const current = network.layers.find((entry) => entry.block === target.block)?.byModel[network.model.name]
       ?? analyzer.analyze(target.block, network.model);
-    if (!current) continue;
+    if (!current) return;
     const terms = blockTerms(analyzer, target.block, network.model);
-    if (!terms) continue;
+    if (!terms) return;
     const blockedBy = target.blockedBy;
     if (blockedBy) {
       const name = blockedBy.layer.plain ? `layers[${blockedBy.layer.index}]` : `block "${blockedBy.block.name}" at layers[${blockedBy.layer.index}]`;
@@ -287,7 +290,7 @@ export function fixesForSubject(
           reason: `${name} has W_l = 0 and blocks the gradient, so W stays 0 whatever this scale is; fix that layer first`,
         });
       }
-      continue;
+      return;
     }
     let branchSolved = false;
     for (const candidate of scaleCandidates(terms)) {
@@ -327,6 +330,13 @@ export function fixesForSubject(
       }
       fixes.push({ title: target.describe(result, log10W), solution: result, log10W, edits, preferred: fixes.length === 0 });
     }
+  };
+  for (const target of fixTargets(subject, model, network, tolerance)) {
+    const before = fixes.length;
+    solve(target, failures);
+    // When no lever reaches W_l = 1 (an identity shortcut alone gives 1), a W_l inside the
+    // tolerance is still a fix.
+    if (fixes.length === before && target.fallback) solve(target.fallback, []);
   }
   return { fixes, failures };
 }
@@ -342,7 +352,19 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
     case 'block': {
       const block = model.blocks.get(subject.block);
       if (!block) return [];
-      return [{ block, log10Target: 0, rounding: 'nearest', uses: usesOf(block, network), describe: (s) => `${lever(s)} (W_l = ${fmtNearOne(s.log10Wl)})` }];
+      const uses = usesOf(block, network);
+      const current = network.layers.find((entry) => entry.block === block)?.byModel[network.model.name]?.log10Wl;
+      // Halfway into the tolerance range on the side the block is on.
+      const side = current !== undefined && current < 0 ? -1 : 1;
+      const inside = Math.log10(1 + (side * tolerance) / 2);
+      const fallback: FixTarget = {
+        block,
+        log10Target: inside,
+        rounding: 'nearest',
+        uses,
+        describe: (s) => `${lever(s)} (W_l = ${fmtApartFromOne(s.log10Wl)}, inside the tolerance; no scale reaches 1)`,
+      };
+      return [{ block, log10Target: 0, rounding: 'nearest', uses, fallback, describe: (s) => `${lever(s)} (W_l = ${fmtNearOne(s.log10Wl)})` }];
     }
     case 'layer':
       return [];
