@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { analyzeText, fixesFor } from '../server/src/core/analysis';
 import type { Problem, SourceDocument, Span, TextEdit } from '../server/src/core/source';
-import { MAX_ARRAY_LENGTH } from '../server/src/core/tsBuiltins';
+import { lastIndexOf, MAX_ARRAY_LENGTH } from '../server/src/core/tsBuiltins';
 import { MAX_CALL_DEPTH, MAX_STEPS } from '../server/src/core/tsEvaluator';
 import { MAX_IMPORT_DEPTH } from '../server/src/core/tsModules';
 import { readTypeScriptSource, type TypeScriptSourceOptions } from '../server/src/core/tsSource';
@@ -1205,6 +1205,117 @@ describe('limits', () => {
     const fixture = read(model(`const s = (n: number): string => (n === 0 ? 'ab' : s(n - 1) + s(n - 1));\nexport default defineModel({ reslint: 1, name: s(40), layers: [] });`));
     assert.ok(fixture.doc.problems.length > 0);
     assert.equal((fixture.value as { name?: string } | undefined)?.name, undefined);
+  });
+});
+
+describe('step budget', () => {
+  const STOPPED = `Evaluation stopped: evaluation took more than ${MAX_STEPS.toLocaleString('en-US')} steps; look for unbounded recursion or very large lists; the model is not analysed.`;
+
+  /** Asserts that evaluation stopped on the step budget at the marked expression and nothing was read. */
+  function assertStopped(source: string): void {
+    const fixture = read(model(source));
+    assert.equal(fixture.value, undefined);
+    assert.deepEqual(
+      fixture.doc.problems.map((problem) => [problem.code, problem.message, fixture.text.slice(problem.span.start, problem.span.end)]),
+      [['not-evaluated', STOPPED, marker(fixture, 'stop')]],
+    );
+  }
+
+  /** A model whose repeat count comes from `expression`, which the declarations before it may use. */
+  const withRepeat = (declarations: string, expression: string): string =>
+    `${declarations}\nconst r = ${expression};\nexport default defineModel({ reslint: 1, blocks: { b: { paths: { s: [], r: ['relu'] } } }, layers: [{ block: 'b', repeat: r }] });`;
+
+  test('list indexOf and includes', () => {
+    for (const method of ['indexOf', 'includes']) {
+      assertStopped(
+        withRepeat('const base = Array.from({ length: 99000 }, () => 1);', `Array.from({ length: 25000 }, () => ⟦stop⟧base.${method}(7)⟦/stop⟧).length`),
+      );
+    }
+  });
+
+  test('list search results are unchanged', () => {
+    const fixture = read(
+      model(`export default { reslint: 1, layers: [], x: [[1, 'a', NaN].indexOf('a'), [1, 'a', NaN].indexOf(NaN), [1, 'a', NaN].includes(NaN), [, 1].includes(undefined), [1, 2].indexOf(3)] };`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual((fixture.value as { x: unknown }).x, [1, -1, true, true, -1]);
+  });
+
+  test('list search comparing long strings', () => {
+    assertStopped(
+      withRepeat(
+        "const s = 'a'.repeat(1000000);\nconst t = s.slice(1) + 'b';\nconst list = Array.from({ length: 99000 }, () => s);",
+        '⟦stop⟧list.includes(t)⟦/stop⟧ ? 1 : 2',
+      ),
+    );
+  });
+
+  test('=== on long strings', () => {
+    assertStopped(
+      withRepeat("const s = 'a'.repeat(1000000);\nconst t = s.slice(1) + 'b';", 'Array.from({ length: 99000 }, () => ⟦stop⟧s === t⟦/stop⟧).length'),
+    );
+  });
+
+  test('callbacks walking holes', () => {
+    for (const method of ['some', 'every', 'find', 'findIndex', 'filter', 'flatMap', 'reduce']) {
+      const initial = method === 'reduce' ? ', 0' : '';
+      assertStopped(
+        withRepeat('const holes = Array(99000);', `Array.from({ length: 25000 }, () => ⟦stop⟧holes.${method}(() => true${initial})⟦/stop⟧).length`),
+      );
+    }
+  });
+
+  test('join of empty strings', () => {
+    assertStopped(
+      withRepeat("const empty = Array.from({ length: 99000 }, () => '');", "Array.from({ length: 25000 }, () => ⟦stop⟧empty.join('')⟦/stop⟧).length"),
+    );
+  });
+
+  test('string methods reading long strings', () => {
+    const calls: [string, string][] = [
+      ['indexOf', "s.indexOf('b')"],
+      ['lastIndexOf', "s.lastIndexOf('b')"],
+      ['includes', "s.includes('b')"],
+      ['startsWith', 's.startsWith(s)'],
+      ['endsWith', 's.endsWith(s)'],
+      ['split', "s.split('b')"],
+      ['trim', 'blank.trim()'],
+      ['toUpperCase', 'upper.toUpperCase()'],
+    ];
+    for (const [method, call] of calls) {
+      const source = withRepeat(
+        "const s = 'a'.repeat(1000000);\nconst blank = ' '.repeat(1000000);\nconst upper = 'A'.repeat(1000000);",
+        `Array.from({ length: 99000 }, () => ⟦stop⟧${call}⟦/stop⟧).length`,
+      );
+      assert.doesNotThrow(() => assertStopped(source), method);
+    }
+  });
+
+  test('lastIndexOf with a long search string', () => {
+    // V8's own lastIndexOf tries the search string at every position, which takes minutes here.
+    const fixture = read(
+      model(
+        "const s = 'a'.repeat(300000);\nconst p = 'a'.repeat(150000) + 'b';\nexport default { reslint: 1, layers: [], x: [s.lastIndexOf(p), (s + 'b').lastIndexOf(p), (p + s).lastIndexOf(p, 10), s.lastIndexOf(s), s.lastIndexOf(s + 'a')] };",
+      ),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual((fixture.value as { x: unknown }).x, [-1, 150000, 0, 0, -1]);
+  });
+
+  test('lastIndexOf matches JavaScript', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 120 });
+    fc.assert(
+      fc.property(text, text, fc.option(fc.oneof(fc.integer({ min: -5, max: 130 }), fc.constant(NaN), fc.constant(Infinity))), (value, search, position) => {
+        const args = position === null ? [search] : [search, position];
+        assert.equal(lastIndexOf(value, args), value.lastIndexOf(search, position ?? undefined), JSON.stringify([value, search, position]));
+      }),
+    );
+    // Search strings longer than 32 characters take the reversed path.
+    const long = 'ab'.repeat(40);
+    for (const position of [undefined, 0, 1, 79, 80, 81, 200, NaN, -1]) {
+      const value = long + long + 'a';
+      assert.equal(lastIndexOf(value, [long, position]), value.lastIndexOf(long, position), `position ${position}`);
+    }
   });
 });
 

@@ -91,6 +91,20 @@ const STRING_METHODS = new Set([
   'repeat', 'replace', 'replaceAll', 'slice', 'split', 'startsWith', 'substring', 'toLowerCase', 'toString',
   'toUpperCase', 'trim', 'trimEnd', 'trimStart',
 ]);
+/**
+ * String methods whose work grows with the length of the receiver and of the string arguments
+ * even when the result is short or not a string, so that length is charged before they run.
+ */
+const SCANNING_STRING_METHODS = new Set([
+  'includes', 'indexOf', 'lastIndexOf', 'replace', 'replaceAll', 'split', 'toLowerCase', 'toUpperCase', 'trim', 'trimEnd',
+  'trimStart',
+]);
+/**
+ * Search strings longer than this make lastIndexOf search the reversed strings instead. V8's
+ * lastIndexOf (Node 20) tries the search string at every position, so its time grows with the
+ * product of the two lengths: minutes for 1,000,000 and 500,000 characters.
+ */
+const NAIVE_LAST_INDEX_OF_LENGTH = 32;
 const NUMBER_METHODS = new Set(['toExponential', 'toFixed', 'toPrecision', 'toString']);
 const MUTATING_ARRAY_METHODS = new Set(['copyWithin', 'pop', 'push', 'reverse', 'shift', 'sort', 'splice', 'unshift']);
 /**
@@ -289,12 +303,13 @@ export class Builtins {
 
   private stringMethod(value: string, name: string, args: Value[], node: ts.Node): Value {
     const values = args.map((arg) => this.primitiveOf(arg, `"${name}"`));
+    this.chargeStringScan(value, name, values);
     this.checkStringGrowth(value, name, values);
     const method = (String.prototype as unknown as Record<string, (...a: Primitive[]) => unknown>)[name];
     let result: unknown;
     try {
       // The receiver and arguments are primitives, so the real method runs no user code.
-      result = method.apply(value, values);
+      result = name === 'lastIndexOf' ? lastIndexOf(value, values) : method.apply(value, values);
     } catch (error) {
       // repeat(-1) and friends throw RangeError on their arguments.
       if (error instanceof RangeError) throw new NotEvaluated(`${name} rejects its argument: ${error.message}`);
@@ -306,6 +321,19 @@ export class Builtins {
     }
     if (typeof result === 'string') return this.string(result, node);
     return this.primitive(result as Primitive, node);
+  }
+
+  /**
+   * Charges the characters that a string method reads, which its result does not show: indexOf
+   * walks the receiver and returns a number, trim walks a blank receiver and returns "".
+   */
+  private chargeStringScan(value: string, name: string, args: Primitive[]): void {
+    const argumentLength = args.reduce<number>((sum, arg) => sum + (typeof arg === 'string' ? arg.length : 0), 0);
+    let scanned = 0;
+    if (SCANNING_STRING_METHODS.has(name)) scanned = value.length + argumentLength;
+    // They compare the receiver with the search string only, at one position.
+    else if (name === 'startsWith' || name === 'endsWith') scanned = argumentLength;
+    this.host.step(Math.floor(scanned / CHARACTERS_PER_STEP));
   }
 
   /** Rejects string methods whose result would exceed MAX_STRING_LENGTH before they allocate it. */
@@ -405,8 +433,7 @@ export class Builtins {
 
   /** Returns the implementation of a list method that ResLint evaluates, bound to its receiver. */
   private arrayMethod(list: ArrayValue, name: string): NativeValue['call'] | undefined {
-    const present = (): { entry: Entry; index: number }[] =>
-      list.items.flatMap((entry, index) => (entry.hole ? [] : [{ entry, index }]));
+    const present = (): Generator<{ entry: Entry; index: number }, void> => this.presentEntries(list);
     const callback = (fn: Value | undefined, entry: Entry, index: number, node: ts.Node): Value | undefined => {
       if (!fn) throw new NotEvaluated(`"${name}" needs a callback function`);
       return this.host.call(fn, [entry.value, this.primitive(index, node), list], node);
@@ -474,7 +501,7 @@ export class Builtins {
       case 'reduce':
         return (args, node) => {
           const entries = present();
-          let accumulator: Value | undefined = args.length > 1 ? args[1] : entries.shift()?.entry.value;
+          let accumulator: Value | undefined = args.length > 1 ? args[1] : firstEntry(entries)?.value;
           if (!accumulator) throw new NotEvaluated('reduce of an empty list needs an initial value');
           for (const { entry, index } of entries) {
             if (!args[0]) throw new NotEvaluated('"reduce" needs a callback function');
@@ -528,6 +555,8 @@ export class Builtins {
       case 'join':
         return ([separator], node) => {
           const glue = separator === undefined ? ',' : String(this.primitiveOf(separator, '"join"'));
+          // Each element is converted even when the result is short: 100,000 empty strings join to "".
+          this.host.step(list.items.length);
           const parts = list.items.map((entry) => {
             if (entry.hole) return '';
             const value = this.primitiveOf(entry.value, '"join"');
@@ -541,7 +570,11 @@ export class Builtins {
         return ([target], node) => {
           // includes compares with SameValueZero (NaN finds NaN), indexOf with ===.
           const equal = name === 'includes' ? sameValueZero : strictEquals;
-          const index = list.items.findIndex((entry) => equal(entry.hole ? undefined : entry.value, target));
+          const index = list.items.findIndex((entry) => {
+            const value = entry.hole ? undefined : entry.value;
+            this.host.step(1 + comparisonSteps(value, target));
+            return equal(value, target);
+          });
           return this.primitive(name === 'includes' ? index >= 0 : index, node);
         };
       case 'at':
@@ -552,6 +585,18 @@ export class Builtins {
         };
       default:
         return undefined;
+    }
+  }
+
+  /**
+   * Yields the elements of a list that are not holes, in order. Each position costs a step, holes
+   * included, so that a callback that stops early or a list of holes still pays for the walk.
+   */
+  private *presentEntries(list: ArrayValue): Generator<{ entry: Entry; index: number }, void> {
+    for (let index = 0; index < list.items.length; index++) {
+      this.host.step();
+      const entry = list.items[index];
+      if (!entry.hole) yield { entry, index };
     }
   }
 
@@ -654,6 +699,50 @@ export class Builtins {
     if (value.kind === 'primitive') return value.value;
     throw new NotEvaluated(`${where} needs a number or a string, not ${describeValue(value)}`);
   }
+}
+
+/**
+ * Returns the steps that comparing or converting two values costs beyond one step. V8 compares
+ * strings character by character. Its hash of a string longer than 16,383 characters is the
+ * length (String::kMaxHashCalcLength in V8's string.h), so the hash does not tell two such strings apart.
+ */
+export function comparisonSteps(a: Value | Primitive | undefined, b: Value | Primitive | undefined): number {
+  return Math.floor((stringLength(a) + stringLength(b)) / CHARACTERS_PER_STEP);
+}
+
+function stringLength(value: Value | Primitive | undefined): number {
+  if (typeof value === 'string') return value.length;
+  if (value !== null && typeof value === 'object' && value.kind === 'primitive' && typeof value.value === 'string') return value.value.length;
+  return 0;
+}
+
+/** Returns the first entry that a generator of entries yields, or undefined when it yields none. */
+function firstEntry(entries: Generator<{ entry: Entry; index: number }, void>): Entry | undefined {
+  const first = entries.next();
+  return first.done ? undefined : first.value.entry;
+}
+
+/**
+ * String.prototype.lastIndexOf(search, position), with a search string longer than
+ * NAIVE_LAST_INDEX_OF_LENGTH found by indexOf on the reversed strings, which V8 runs in linear time.
+ */
+export function lastIndexOf(value: string, [search, position]: Primitive[]): number {
+  const needle = String(search);
+  if (needle.length <= NAIVE_LAST_INDEX_OF_LENGTH) return value.lastIndexOf(needle, position as number);
+  // The specification's start: NaN (and an absent position) means the end, and it is clamped to the string.
+  const requested = Number(position);
+  const start = Number.isNaN(requested) ? value.length : Math.min(Math.max(Math.trunc(requested), 0), value.length);
+  const lastStart = Math.min(start, value.length - needle.length);
+  if (lastStart < 0) return -1;
+  // A match at i in value is a match at value.length - i - needle.length in the reversed string,
+  // so the last match at or before lastStart is the first one at or after the mirrored index.
+  const found = reverse(value).indexOf(reverse(needle), value.length - lastStart - needle.length);
+  return found < 0 ? -1 : value.length - found - needle.length;
+}
+
+/** Reverses a string by UTF-16 code units, the units that indexOf and lastIndexOf count. */
+function reverse(text: string): string {
+  return text.split('').reverse().join('');
 }
 
 /** JavaScript's SameValueZero (includes): like === except that NaN equals NaN. */

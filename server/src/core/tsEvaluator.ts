@@ -4,7 +4,7 @@
 import ts from 'typescript';
 import type { Code, Severity } from './codes';
 import type { Problem, Span } from './source';
-import { Builtins, ENVIRONMENT_GLOBALS, MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, strictEquals, type NativeHost } from './tsBuiltins';
+import { Builtins, comparisonSteps, ENVIRONMENT_GLOBALS, MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, strictEquals, type NativeHost } from './tsBuiltins';
 import { LiteralArray, LiteralChecker, LiteralObject, type LiteralValue } from './tsLiterals';
 import { ModuleSystem, type ModuleHost, type ModuleRecord } from './tsModules';
 import { bindingNames } from './tsMutations';
@@ -55,7 +55,10 @@ import {
 /** Read once: TypeScript exports its enums through getters, which cost a call on each read. */
 const SyntaxKind = ts.SyntaxKind;
 
-/** Evaluation steps (expressions, statements, list elements built, 10 string characters) before evaluation stops. */
+/**
+ * Evaluation steps before evaluation stops: one per expression, statement and list element built
+ * or walked, and one per 10 string characters built or read.
+ */
 export const MAX_STEPS = 1_000_000;
 /** Names of model files. Only in a file with such a name is a missing default export an error. */
 const MODEL_FILE_NAME = /\.arch\.[cm]?tsx?$/i;
@@ -669,6 +672,8 @@ export class Evaluator implements NativeHost, ModuleHost {
 
     const right = this.evaluate(node.right);
     if (!right) return undefined;
+    // Comparing or converting a string walks its characters. A string result is charged when it is made.
+    if (operator !== SyntaxKind.PlusToken) this.step(comparisonSteps(left, right));
     switch (operator) {
       case SyntaxKind.EqualsEqualsEqualsToken:
         return this.primitive(strictEquals(left, right), node);
