@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { analyzeText, fixesFor } from '../server/src/core/analysis';
 import type { Problem, SourceDocument, Span, TextEdit } from '../server/src/core/source';
-import { lastIndexOf, MAX_ARRAY_LENGTH } from '../server/src/core/tsBuiltins';
+import { lastIndexOf, MAX_ARRAY_LENGTH, resultLength } from '../server/src/core/tsBuiltins';
 import { MAX_CALL_DEPTH, MAX_STEPS } from '../server/src/core/tsEvaluator';
 import { MAX_IMPORT_DEPTH } from '../server/src/core/tsModules';
 import { readTypeScriptSource, type TypeScriptSourceOptions } from '../server/src/core/tsSource';
@@ -1205,6 +1205,56 @@ describe('limits', () => {
     const fixture = read(model(`const s = (n: number): string => (n === 0 ? 'ab' : s(n - 1) + s(n - 1));\nexport default defineModel({ reslint: 1, name: s(40), layers: [] });`));
     assert.ok(fixture.doc.problems.length > 0);
     assert.equal((fixture.value as { name?: string } | undefined)?.name, undefined);
+  });
+});
+
+describe('string length limit', () => {
+  /** Reads a model whose "x" is `expression`, evaluated after the declarations. */
+  const readX = (declarations: string, expression: string): Marked =>
+    read(model(`${declarations}\nexport default { reslint: 1, layers: [], x: ⟦x⟧${expression}⟦/x⟧ };`));
+
+  test('results within the limit', () => {
+    const cases: [string, number][] = [
+      ["'x'.repeat(600000).replaceAll('x', 'y').length", 600000],
+      ["'a'.repeat(999999).replace('a', 'bb').length", 1000000],
+      ["'a'.repeat(999999).replaceAll('a', '$$').length", 999999],
+      ["['x'.repeat(999999)].join('ab').length", 999999],
+      ["'x'.padStart(2000000, '').length", 1],
+      ["'ab'.repeat(500000.5).length", 1000000],
+    ];
+    for (const [expression, length] of cases) {
+      const fixture = readX('', expression);
+      assert.deepEqual(fixture.doc.problems.map((problem) => problem.message), [], expression);
+      assert.equal((fixture.value as { x: unknown }).x, length, expression);
+    }
+  });
+
+  test('results over the limit', () => {
+    const cases: [string, number][] = [
+      ["'x'.repeat(600000).replaceAll('x', 'yy')", 1200000],
+      // "$`" inserts the text before each match, so the result grows with the square of the length.
+      ["'x'.repeat(100000).replaceAll('x', '$`')", 4999950000],
+      ["'x'.repeat(500001).replace('x', \"$'$'\")", 1500000],
+      ["['x'.repeat(500000), 'y'.repeat(500000)].join('-')", 1000001],
+    ];
+    for (const [expression, length] of cases) {
+      const fixture = readX('', expression);
+      assert.equal(
+        assertSkipped(fixture, 'x'),
+        `Cannot evaluate call to "${expression.slice(0, expression.lastIndexOf('('))}()" statically: the string would have ${length} characters, more than the maximum of 1,000,000. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).`,
+      );
+    }
+  });
+
+  test('replace length matches JavaScript', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '$', '&', '`', "'", '1', '<'), maxLength: 12 });
+    fc.assert(
+      fc.property(text, text, text, fc.boolean(), (value, search, replacement, all) => {
+        const name = all ? 'replaceAll' : 'replace';
+        assert.equal(resultLength(value, name, [search, replacement]), value[name](search, replacement).length, JSON.stringify([value, search, replacement, name]));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -216,9 +216,7 @@ export class Builtins {
   }
 
   checkString(length: number): void {
-    if (length > MAX_STRING_LENGTH) {
-      throw new NotEvaluated(`the string would have ${length} characters, more than the maximum of ${MAX_STRING_LENGTH.toLocaleString('en-US')}`);
-    }
+    rejectLongString(length);
     this.host.step(Math.ceil(length / CHARACTERS_PER_STEP));
   }
 
@@ -336,17 +334,12 @@ export class Builtins {
     this.host.step(Math.floor(scanned / CHARACTERS_PER_STEP));
   }
 
-  /** Rejects string methods whose result would exceed MAX_STRING_LENGTH before they allocate it. */
+  /**
+   * Rejects string methods whose result would exceed MAX_STRING_LENGTH before they allocate it.
+   * The result is charged once it exists, by `string`.
+   */
   private checkStringGrowth(value: string, name: string, args: Primitive[]): void {
-    let length = value.length;
-    if (name === 'repeat') length = value.length * Math.max(0, Number(args[0]) || 0);
-    else if (name === 'padStart' || name === 'padEnd') length = Math.max(value.length, Number(args[0]) || 0);
-    else if (name === 'concat') length = args.reduce<number>((sum, arg) => sum + String(arg).length, value.length);
-    else if (name === 'replace' || name === 'replaceAll') {
-      const replacement = String(args[1]).length;
-      length = value.length + (name === 'replace' ? replacement : (value.length + 1) * replacement);
-    }
-    this.checkString(length);
+    rejectLongString(resultLength(value, name, args));
   }
 
   private numberMethod(value: number, name: string, args: Value[], node: ts.Node): Value {
@@ -562,7 +555,8 @@ export class Builtins {
             const value = this.primitiveOf(entry.value, '"join"');
             return value === undefined || value === null ? '' : String(value);
           });
-          this.checkString(parts.reduce((sum, part) => sum + part.length + glue.length, 0));
+          // The separator goes between elements, so a list of n elements has n - 1 of them.
+          rejectLongString(parts.reduce((sum, part) => sum + part.length, glue.length * Math.max(0, parts.length - 1)));
           return this.string(parts.join(glue), node);
         };
       case 'includes':
@@ -714,6 +708,78 @@ function stringLength(value: Value | Primitive | undefined): number {
   if (typeof value === 'string') return value.length;
   if (value !== null && typeof value === 'object' && value.kind === 'primitive' && typeof value.value === 'string') return value.value.length;
   return 0;
+}
+
+function rejectLongString(length: number): void {
+  if (length > MAX_STRING_LENGTH) {
+    throw new NotEvaluated(`the string would have ${length} characters, more than the maximum of ${MAX_STRING_LENGTH.toLocaleString('en-US')}`);
+  }
+}
+
+/**
+ * Computes the length of the string that repeat, padStart, padEnd, concat, replace and replaceAll
+ * return, without building it. Other methods give the receiver's length: their results are at
+ * most a few times longer (toUpperCase turns "ß" into "SS"), and `string` checks each result
+ * again. Arguments that the method rejects (repeat(-1)) give the receiver's length too, so that
+ * the method itself raises the RangeError.
+ */
+export function resultLength(value: string, name: string, args: Primitive[]): number {
+  switch (name) {
+    case 'repeat': {
+      // ToIntegerOrInfinity: the count is cut to an integer, and NaN counts as 0.
+      const count = Math.trunc(Number(args[0])) || 0;
+      return count >= 0 && Number.isFinite(count) ? value.length * count : value.length;
+    }
+    case 'padStart':
+    case 'padEnd': {
+      // An empty filler leaves the receiver as it is, whatever the target length.
+      if (args[1] === '') return value.length;
+      return Math.max(value.length, Math.trunc(Number(args[0])) || 0);
+    }
+    case 'concat':
+      return args.reduce<number>((sum, arg) => sum + String(arg).length, value.length);
+    case 'replace':
+    case 'replaceAll':
+      return replacedLength(value, String(args[0]), String(args[1]), name === 'replaceAll');
+    default:
+      return value.length;
+  }
+}
+
+/**
+ * Computes the length of value.replace(search, replacement) or of replaceAll, with the
+ * replacement patterns of a string search: "$$" is "$", "$&" the match, "$`" the text before it
+ * and "$'" the text after it. Any other "$" is kept as written, because a string search has no
+ * capture groups.
+ */
+function replacedLength(value: string, search: string, replacement: string, all: boolean): number {
+  let fixed = 0;
+  let matches = 0;
+  let befores = 0;
+  let afters = 0;
+  for (let index = 0; index < replacement.length; index++) {
+    const next = replacement[index + 1];
+    if (replacement[index] !== '$' || next === undefined || !'$&`\''.includes(next)) {
+      fixed++;
+      continue;
+    }
+    index++;
+    if (next === '$') fixed++;
+    else if (next === '&') matches++;
+    else if (next === '`') befores++;
+    else afters++;
+  }
+  let length = value.length;
+  // replaceAll moves past each match, or one position past an empty one, as the specification does.
+  const advance = Math.max(1, search.length);
+  for (let position = value.indexOf(search); position >= 0; ) {
+    const after = value.length - position - search.length;
+    length += fixed + matches * search.length + befores * position + afters * after - search.length;
+    if (!all) break;
+    const from = position + advance;
+    position = from > value.length ? -1 : value.indexOf(search, from);
+  }
+  return length;
 }
 
 /** Returns the first entry that a generator of entries yields, or undefined when it yields none. */
