@@ -238,9 +238,7 @@ export class Builtins {
   }
 
   checkLength(length: number): void {
-    if (length > MAX_ARRAY_LENGTH) {
-      throw new NotEvaluated(`the list would have ${length} elements, more than the maximum of ${MAX_ARRAY_LENGTH.toLocaleString('en-US')}`);
-    }
+    rejectLongList(length);
     this.host.step(length);
   }
 
@@ -460,7 +458,7 @@ export class Builtins {
               partial ||= result.partial === true;
             } else if (result) values.push(result);
             else partial = true;
-            this.checkLength(values.length);
+            rejectLongList(values.length);
           }
           return this.withPartial(this.array(values, node), partial);
         };
@@ -514,7 +512,7 @@ export class Builtins {
               items.push(...arg.items);
               partial ||= arg.partial === true;
             } else items.push({ value: arg, slot });
-            this.checkLength(items.length);
+            rejectLongList(items.length);
           }
           return this.withPartial(this.arrayOfEntries(items, node), partial);
         };
@@ -603,7 +601,7 @@ export class Builtins {
         flattened.partial ||= entry.value.partial === true;
         result.push(...this.flatten(entry.value.items, depth - 1, flattened));
       } else result.push(entry);
-      this.checkLength(result.length);
+      rejectLongList(result.length);
     }
     return result;
   }
@@ -708,6 +706,17 @@ function stringLength(value: Value | Primitive | undefined): number {
   if (typeof value === 'string') return value.length;
   if (value !== null && typeof value === 'object' && value.kind === 'primitive' && typeof value.value === 'string') return value.value.length;
   return 0;
+}
+
+/**
+ * Rejects a list longer than MAX_ARRAY_LENGTH without charging steps. Loops that grow a list
+ * check it after each part and leave the charge to the finished list, which otherwise would pay
+ * for every element once per later part.
+ */
+function rejectLongList(length: number): void {
+  if (length > MAX_ARRAY_LENGTH) {
+    throw new NotEvaluated(`the list would have ${length} elements, more than the maximum of ${MAX_ARRAY_LENGTH.toLocaleString('en-US')}`);
+  }
 }
 
 function rejectLongString(length: number): void {
