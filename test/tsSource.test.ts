@@ -1291,6 +1291,16 @@ describe('step budget', () => {
     assert.deepEqual((fixture.value as { x: unknown }).x, [1, -1, true, true, -1]);
   });
 
+  test('find and findIndex visit holes', () => {
+    const fixture = read(
+      model(
+        "export default { reslint: 1, layers: [], x: [typeof [, 'relu'].find(() => true), [, 'relu'].findIndex(() => true), [, 'relu'].findIndex((x) => x === undefined), [, 'relu'].some((x) => x === undefined), [, 1].every((x) => x === 1)] };",
+      ),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual((fixture.value as { x: unknown }).x, ['undefined', 0, 0, false, true]);
+  });
+
   test('list search comparing long strings', () => {
     assertStopped(
       withRepeat(
@@ -1310,7 +1320,7 @@ describe('step budget', () => {
     for (const method of ['some', 'every', 'find', 'findIndex', 'filter', 'flatMap', 'reduce']) {
       const initial = method === 'reduce' ? ', 0' : '';
       assertStopped(
-        withRepeat('const holes = Array(99000);', `Array.from({ length: 25000 }, () => ⟦stop⟧holes.${method}(() => true${initial})⟦/stop⟧).length`),
+        withRepeat('const holes = Array(99000);', `Array.from({ length: 25000 }, () => ⟦stop⟧holes.${method}(() => false${initial})⟦/stop⟧).length`),
       );
     }
   });

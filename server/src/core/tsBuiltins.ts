@@ -424,7 +424,7 @@ export class Builtins {
 
   /** Returns the implementation of a list method that ResLint evaluates, bound to its receiver. */
   private arrayMethod(list: ArrayValue, name: string): NativeValue['call'] | undefined {
-    const present = (): Generator<{ entry: Entry; index: number }, void> => this.presentEntries(list);
+    const present = (): Generator<{ entry: Entry; index: number }, void> => this.listEntries(list);
     const callback = (fn: Value | undefined, entry: Entry, index: number, node: ts.Node): Value | undefined => {
       if (!fn) throw new NotEvaluated(`"${name}" needs a callback function`);
       return this.host.call(fn, [entry.value, this.primitive(index, node), list], node);
@@ -477,7 +477,9 @@ export class Builtins {
       case 'some':
       case 'every':
         return ([fn], node) => {
-          for (const { entry, index } of present()) {
+          // find and findIndex visit holes as undefined, some and every skip them, as in JavaScript.
+          const visitHoles = name === 'find' || name === 'findIndex';
+          for (const { entry, index } of this.listEntries(list, visitHoles)) {
             const result = callback(fn, entry, index, node);
             if (!result) return undefined;
             const hit = isTruthy(result);
@@ -581,14 +583,15 @@ export class Builtins {
   }
 
   /**
-   * Yields the elements of a list that are not holes, in order. Each position costs a step, holes
-   * included, so that a callback that stops early or a list of holes still pays for the walk.
+   * Yields the elements of a list in order, and its holes too when `withHoles` is set (a hole's
+   * value is undefined). Each position costs a step, holes included, so that a callback that stops
+   * early or a list of holes still pays for the walk.
    */
-  private *presentEntries(list: ArrayValue): Generator<{ entry: Entry; index: number }, void> {
+  private *listEntries(list: ArrayValue, withHoles = false): Generator<{ entry: Entry; index: number }, void> {
     for (let index = 0; index < list.items.length; index++) {
       this.host.step();
       const entry = list.items[index];
-      if (!entry.hole) yield { entry, index };
+      if (withHoles || !entry.hole) yield { entry, index };
     }
   }
 
