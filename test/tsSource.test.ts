@@ -166,7 +166,7 @@ describe('files without a model', () => {
     assert.deepEqual(
       findings.map((finding) => [finding.code, finding.severity, finding.message]),
       [
-        ['not-evaluated', 'information', 'Cannot evaluate call to "f()" statically: calls are nested more than 100 deep, which suggests unbounded recursion. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).'],
+        ['not-evaluated', 'information', 'Cannot evaluate call to "f()" statically: calls are nested more than 100 deep, which suggests unbounded recursion. The value is left out. A key set from it is missing or takes its default (a scale or repeat of 1), and a list element made from it is left out of its list.'],
         ['not-evaluated', 'error', '"blocks.b" is left out, because the value of "to" in "blocks.b.graph[0]" could not be evaluated statically (see the finding there).'],
         ['not-evaluated', 'error', '"layers[0]" is left out, because the value of "gain" in "layers[0][0]" could not be evaluated statically (see the finding there).'],
       ],
@@ -631,6 +631,44 @@ export default defineModel({
     assert.equal(problemsWith(fixture.doc, 'not-evaluated').length, 3, 'one problem per cause, none for what depends on it');
   });
 
+  test('skipped list elements name their list', () => {
+    const fixture = read(
+      model(`enum Act { T = 'tanh' }
+const shared = { afterSum: [⟦shared⟧Act⟦/shared⟧.T] };
+export default defineModel({
+  reslint: 1,
+  blocks: {
+    post: { paths: { s: [], r: ['relu', ⟦path⟧nope()⟦/path⟧], q: { ops: [(⟦ops⟧nope()⟦/ops⟧ as string)] } }, afterSum: [⟦act⟧Act⟦/act⟧.T, 'relu'] },
+    g: { graph: [{ from: 'in', to: 'out', ops: [⟦edge⟧nope()⟦/edge⟧] }] },
+  },
+  layers: [['relu', ⟦layer⟧missing⟦/layer⟧ ? 'a' : 'b'], ...⟦spread⟧others⟦/spread⟧, { ops: [⟦after⟧nope()⟦/after⟧] }, [{ block: 'post', repeat: ⟦count⟧nope()⟦/count⟧ }]],
+  description: shared.afterSum.join(),
+});`),
+    );
+    const unknown = 'Cannot evaluate call to "nope()" statically: it is not a function defined in this file or its imports.';
+    const enumValue = 'Cannot evaluate "Act" statically: "Act" is an enum, which is not evaluated.';
+    assert.equal(assertSkipped(fixture, 'act'), `${enumValue} The element is left out of "afterSum" of block "post", so that list is one element shorter than written.`);
+    assert.equal(assertSkipped(fixture, 'shared'), `${enumValue} The element is left out of "afterSum", so that list is one element shorter than written.`);
+    assert.equal(assertSkipped(fixture, 'path'), `${unknown} The element is left out of path "r" of block "post", so that list is one element shorter than written.`);
+    assert.equal(assertSkipped(fixture, 'ops'), `${unknown} The element is left out of path "q" of block "post", so that list is one element shorter than written.`);
+    assert.equal(assertSkipped(fixture, 'edge'), `${unknown} The element is left out of "graph[0].ops" of block "g", so that list is one element shorter than written.`);
+    assert.equal(
+      assertSkipped(fixture, 'layer'),
+      'Cannot evaluate "missing" statically: "missing" is not defined in this file or its imports. The element is left out of "layers[0]", so that list is one element shorter than written.',
+    );
+    assert.equal(
+      assertSkipped(fixture, 'spread'),
+      'Cannot evaluate "others" statically: "others" is not defined in this file or its imports. The elements it spreads are left out of "layers".',
+    );
+    // After a spread, the text does not show the position of a list.
+    assert.equal(assertSkipped(fixture, 'after'), `${unknown} The element is left out of "layers[].ops", so that list is one element shorter than written.`);
+    assert.equal(assertSkipped(fixture, 'count'), `${unknown} The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).`);
+    assert.deepEqual((fixture.value as { blocks: unknown }).blocks, {
+      post: { paths: { s: [], r: ['relu'], q: { ops: [] } }, afterSum: ['relu'] },
+      g: { graph: [{ from: 'in', to: 'out', ops: [] }] },
+    });
+  });
+
   test('skipped values stay skipped downstream', () => {
     const fixture = read(
       model(`let n = 2;
@@ -937,7 +975,7 @@ export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦depth
       depthProblems.map((problem) => [problem.code, problem.severity, problem.message]),
       [
         ['not-evaluated', 'warning', './blocks.ts has a syntax error at line 3 ("Expression or comma expected"); values read from it may be incomplete. Fix that file.'],
-        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date reads the clock, so its value differs between runs. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).'],
+        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date reads the clock, so its value differs between runs. The value is left out. A key set from it is missing or takes its default (a scale or repeat of 1), and a list element made from it is left out of its list.'],
       ],
     );
     assert.equal(problemsWith(fixture.doc, 'syntax-error').length, 0, 'this document has no syntax error');

@@ -18,6 +18,7 @@ import {
   nodeSpan,
   NodeCounts,
   type ParsedModule,
+  skipConsequence,
   subjectOf,
   unknownNameReason,
   unsupportedReason,
@@ -213,7 +214,7 @@ export class Evaluator implements NativeHost, ModuleHost {
 
   /** Reports that `node` was not evaluated and why; returns undefined, the skipped value. */
   private skip(node: ts.Node, reason: string): undefined {
-    this.report(node, `Cannot evaluate ${subjectOf(node)} statically: ${reason}. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).`);
+    this.report(node, `Cannot evaluate ${subjectOf(node)} statically: ${reason}. ${skipConsequence(node)}`);
     return undefined;
   }
 

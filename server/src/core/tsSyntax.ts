@@ -160,6 +160,120 @@ export function subjectOf(node: ts.Node): string {
   return `"${shorten(node.getText(), 60)}"`;
 }
 
+/**
+ * Describes what the model loses when the value of `node` is skipped, from where the expression
+ * is written. An element of a list literal is left out of that list, and a property value leaves
+ * out its key. A value that first goes elsewhere (a variable, an argument, a return value) can
+ * end up in either.
+ */
+export function skipConsequence(node: ts.Node): string {
+  let expression = node;
+  while (expression.parent && passesSkipUp(expression.parent, expression)) expression = expression.parent;
+  // A spread element is skipped with its expression, or on its own when the value is not a list.
+  if (expression.parent && ts.isSpreadElement(expression.parent)) expression = expression.parent;
+  const parent = expression.parent;
+  if (ts.isSpreadElement(expression) && ts.isArrayLiteralExpression(parent)) {
+    return `The elements it spreads are left out of ${listName(parent)}.`;
+  }
+  if (parent && ts.isArrayLiteralExpression(parent)) {
+    return `The element is left out of ${listName(parent)}, so that list is one element shorter than written.`;
+  }
+  if (parent && ((ts.isPropertyAssignment(parent) && parent.initializer === expression) || ts.isShorthandPropertyAssignment(parent))) {
+    return 'The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).';
+  }
+  return 'The value is left out. A key set from it is missing or takes its default (a scale or repeat of 1), and a list element made from it is left out of its list.';
+}
+
+/** Tests whether the evaluator skips `parent` when its operand `child` is skipped. */
+function passesSkipUp(parent: ts.Node, child: ts.Node): boolean {
+  switch (parent.kind) {
+    case SyntaxKind.ParenthesizedExpression:
+    case SyntaxKind.NonNullExpression:
+    case SyntaxKind.AsExpression:
+    case SyntaxKind.SatisfiesExpression:
+    case SyntaxKind.TypeAssertionExpression:
+    case SyntaxKind.ExpressionWithTypeArguments:
+    case SyntaxKind.PropertyAccessExpression:
+    case SyntaxKind.ElementAccessExpression:
+    case SyntaxKind.ConditionalExpression:
+    case SyntaxKind.PrefixUnaryExpression:
+    case SyntaxKind.TypeOfExpression:
+    case SyntaxKind.TemplateSpan:
+    case SyntaxKind.TemplateExpression:
+      return true;
+    case SyntaxKind.BinaryExpression:
+      return !isAssignmentOperator((parent as ts.BinaryExpression).operatorToken.kind);
+    case SyntaxKind.CallExpression:
+      // A skipped argument of a function written in a model file is bound as a skipped parameter,
+      // which the result may not use, so only a skipped callee surely skips the call.
+      return (parent as ts.CallExpression).expression === child;
+    default:
+      return false;
+  }
+}
+
+function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= SyntaxKind.FirstAssignment && kind <= SyntaxKind.LastAssignment;
+}
+
+/**
+ * Names a list literal by the keys and positions that lead to it in the text: `"afterSum" of
+ * block "post"`, `path "r" of block "b"`, `"layers[2]"`, or "its list" when no key leads to it.
+ */
+function listName(list: ts.ArrayLiteralExpression): string {
+  const segments = literalPath(list);
+  const blocks = segments.lastIndexOf('blocks');
+  const block = segments[blocks + 1];
+  if (blocks >= 0 && typeof block === 'string' && segments.length > blocks + 2) {
+    const inner = segments.slice(blocks + 2);
+    if (inner[0] === 'paths' && typeof inner[1] === 'string') return `path "${inner[1]}" of block "${block}"`;
+    return `"${formatPath(inner)}" of block "${block}"`;
+  }
+  return segments.length > 0 ? `"${formatPath(segments)}"` : 'its list';
+}
+
+/**
+ * Lists the property names and list positions from the outermost object or list literal down to
+ * `node`. A position is undefined after a spread element, whose length the text does not show.
+ */
+function literalPath(node: ts.Node): (string | number | undefined)[] {
+  const segments: (string | number | undefined)[] = [];
+  let current = node;
+  for (;;) {
+    while (isTypeWrapper(current.parent)) current = current.parent;
+    const parent = current.parent;
+    if (parent && ts.isPropertyAssignment(parent) && parent.initializer === current) {
+      const key = literalPropertyName(parent.name);
+      if (key === undefined) break;
+      segments.unshift(key);
+      current = parent.parent;
+    } else if (parent && ts.isArrayLiteralExpression(parent)) {
+      const index = parent.elements.indexOf(current as ts.Expression);
+      const spread = parent.elements.slice(0, index).some((element) => ts.isSpreadElement(element));
+      segments.unshift(spread ? undefined : index);
+      current = parent;
+    } else break;
+  }
+  return segments;
+}
+
+function isTypeWrapper(node: ts.Node | undefined): boolean {
+  return (
+    node !== undefined &&
+    (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node) || ts.isTypeAssertionExpression(node))
+  );
+}
+
+/** Writes path segments as in other messages: `blocks.b.graph[0]`, with `[]` for an unknown position. */
+function formatPath(segments: (string | number | undefined)[]): string {
+  let text = '';
+  for (const segment of segments) {
+    if (typeof segment === 'string') text += text === '' ? segment : `.${segment}`;
+    else text += segment === undefined ? '[]' : `[${segment}]`;
+  }
+  return text;
+}
+
 export function unknownNameReason(name: string): string {
   return ENVIRONMENT_GLOBALS[name] ?? `"${name}" is not defined in this file or its imports`;
 }
