@@ -606,7 +606,7 @@ export default defineModel({
     assert.match(assertSkipped(fixture, 'depth'), /"depth" is reassigned or modified at line 3, so its value is not constant/);
     assert.match(assertSkipped(fixture, 'layers'), /"layers" is reassigned or modified at line 5/);
     assert.match(assertSkipped(fixture, 'for'), /loops are not evaluated/);
-    assert.match(assertSkipped(fixture, 'now'), /^Cannot evaluate call to "Date.now\(\)" statically: Date reads the clock/);
+    assert.match(assertSkipped(fixture, 'now'), /^Cannot evaluate call to "Date.now\(\)" statically: Date is not evaluated, because Date\(\) and Date.now\(\) read the clock/);
     assert.match(assertSkipped(fixture, 'random'), /Math.random returns a different number on each run/);
     assert.match(assertSkipped(fixture, 'unknown'), /"config" is not defined in this file or its imports/);
     assert.match(assertSkipped(fixture, 'env'), /process reads the environment/);
@@ -629,6 +629,14 @@ export default defineModel({
     // Indices follow the list without the skipped element.
     assertLocated(fixture, ['layers', 1], 'layer');
     assert.equal(problemsWith(fixture.doc, 'not-evaluated').length, 3, 'one problem per cause, none for what depends on it');
+  });
+
+  test('Date functions without a clock', () => {
+    const fixture = read(model(`export default defineModel({ reslint: 1, name: ⟦utc⟧Date.UTC(2020, 0, 1)⟦/utc⟧, description: ⟦parse⟧Date.parse('2020-01-01')⟦/parse⟧, layers: [] });`));
+    const reason = 'Date is not evaluated, because Date() and Date.now() read the clock; write a date or timestamp as a string or a number.';
+    const consequence = 'The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).';
+    assert.equal(assertSkipped(fixture, 'utc'), `Cannot evaluate call to "Date.UTC()" statically: ${reason} ${consequence}`);
+    assert.equal(assertSkipped(fixture, 'parse'), `Cannot evaluate call to "Date.parse()" statically: ${reason} ${consequence}`);
   });
 
   test('skipped list elements name their list', () => {
@@ -975,7 +983,7 @@ export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦depth
       depthProblems.map((problem) => [problem.code, problem.severity, problem.message]),
       [
         ['not-evaluated', 'warning', './blocks.ts has a syntax error at line 3 ("Expression or comma expected"); values read from it may be incomplete. Fix that file.'],
-        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date reads the clock, so its value differs between runs. The value is left out. A key set from it is missing or takes its default (a scale or repeat of 1), and a list element made from it is left out of its list.'],
+        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date is not evaluated, because Date() and Date.now() read the clock; write a date or timestamp as a string or a number. The value is left out. A key set from it is missing or takes its default (a scale or repeat of 1), and a list element made from it is left out of its list.'],
       ],
     );
     assert.equal(problemsWith(fixture.doc, 'syntax-error').length, 0, 'this document has no syntax error');

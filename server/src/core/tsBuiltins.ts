@@ -46,7 +46,8 @@ export interface NativeHost {
 
 /** Reasons given for globals that exist at run time but have no value when a file is only read. */
 export const ENVIRONMENT_GLOBALS: Record<string, string> = {
-  Date: 'Date reads the clock, so its value differs between runs',
+  // The reason covers every use of the name, Date.UTC and Date.parse included, which read no clock.
+  Date: 'Date is not evaluated, because Date() and Date.now() read the clock; write a date or timestamp as a string or a number',
   performance: 'performance reads the clock, so its value differs between runs',
   require: 'require loads and runs modules, and ResLint reads model files without running them',
   eval: 'eval runs code, and ResLint reads model files without running them',
