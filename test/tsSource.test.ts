@@ -1062,6 +1062,22 @@ export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: SUM }, {
     });
     assert.match(assertSkipped(fixture, 'x'), /no file was found at \/p\/lib\/blocks\.ts or \/p\/lib\/blocks\/index\.ts/);
   });
+
+  test('non-TypeScript file names the rule', () => {
+    const reads: string[] = [];
+    const fixture = read(model(`import data from './data.json';\nexport default defineModel({ reslint: 1, name: ⟦data⟧data⟦/data⟧, layers: [] });`), {
+      fileName: '/p/model.arch.ts',
+      readFile: (path) => {
+        reads.push(path);
+        return path === '/p/data.json' ? '{ "name": "x" }' : undefined;
+      },
+    });
+    assert.equal(
+      assertSkipped(fixture, 'data'),
+      'Cannot evaluate "data" statically: "data" is imported from "./data.json", but only .ts, .mts and .cts files are read, not .json files, and no file was found at ./data.json.ts or ./data.json/index.ts; export the values from a .ts file instead. The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).',
+    );
+    assert.deepEqual(reads, ['/p/data.json.ts', '/p/data.json/index.ts']);
+  });
 });
 
 describe('editor', () => {

@@ -25,6 +25,18 @@ export function importCandidates(specifier: string, importerPath: string): strin
   return [`${base}.ts`, `${base}${separator}index.ts`];
 }
 
+/**
+ * Returns the extension of a specifier that names a file other than TypeScript or JavaScript,
+ * such as ".json" of "./data.json". importCandidates never reads such a file. Returns undefined
+ * for other specifiers.
+ */
+export function unreadExtension(specifier: string): string | undefined {
+  const name = specifier.slice(Math.max(specifier.lastIndexOf('/'), specifier.lastIndexOf('\\')) + 1);
+  const extension = /\.[A-Za-z0-9]+$/.exec(name)?.[0];
+  if (extension === undefined || /^\.[mc]?[tj]s$/i.test(extension)) return undefined;
+  return extension;
+}
+
 /** Shortens a path to "./blocks.ts" form when it lies in the folder of `fromFile`; other paths stay as they are. */
 export function displayPath(path: string, fromFile: string): string {
   const directory = directoryOf(fromFile);

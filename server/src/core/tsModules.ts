@@ -4,7 +4,7 @@
 import ts from 'typescript';
 import type { Code, Severity } from './codes';
 import type { Builtins } from './tsBuiltins';
-import { displayPath, importCandidates, isRelativeSpecifier, isReslintSpecifier } from './tsImports';
+import { displayPath, importCandidates, isRelativeSpecifier, isReslintSpecifier, unreadExtension } from './tsImports';
 import { bindingNames } from './tsMutations';
 import { markTyped, parseDiagnosticsOf, parseModule } from './tsSyntax';
 import {
@@ -270,6 +270,13 @@ export class ModuleSystem {
       return record;
     }
     const tried = candidates.map((path) => displayPath(path, this.host.main.path)).join(' or ');
+    const extension = unreadExtension(specifier);
+    if (extension) {
+      // The named file itself is never read, so whether it exists is unknown here.
+      return new Unavailable(
+        `only .ts, .mts and .cts files are read, not ${extension} files, and no file was found at ${tried}; export the values from a .ts file instead`,
+      );
+    }
     return new Unavailable(`no file was found at ${tried}`);
   }
 
