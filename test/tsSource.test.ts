@@ -631,6 +631,31 @@ export default defineModel({
     assert.equal(problemsWith(fixture.doc, 'not-evaluated').length, 3, 'one problem per cause, none for what depends on it');
   });
 
+  test('list mutation on a spread copy', () => {
+    const fixture = read(
+      model(`const acts = ['tanh', 'relu'];
+export default defineModel({ reslint: 1, name: ⟦sort⟧[...acts].sort⟦/sort⟧().join(), description: ⟦reverse⟧[...acts].reverse⟦/reverse⟧().join(), layers: [] });`),
+    );
+    const consequence = 'The value is left out, so the key it sets is missing or takes its default (a scale or repeat of 1).';
+    assert.equal(
+      assertSkipped(fixture, 'sort'),
+      `Cannot evaluate "[...acts].sort" statically: "sort" sorts the list in place, which is not evaluated even on a copy such as [...list]; write the elements in the order you need. ${consequence}`,
+    );
+    assert.equal(
+      assertSkipped(fixture, 'reverse'),
+      `Cannot evaluate "[...acts].reverse" statically: "reverse" reverses the list in place, which is not evaluated even on a copy such as [...list]; use list.map((_, i) => list[list.length - 1 - i]). ${consequence}`,
+    );
+  });
+
+  test('list mutation alternatives evaluate', () => {
+    const fixture = read(
+      model(`const list = ['a', 'b', 'c'];
+export default defineModel({ reslint: 1, layers: [], x: [list.map((_, i) => list[list.length - 1 - i]), list.slice(0, -1), list.at(-1), list.slice(1), list[0], [...list, 'd'], ['z', ...list]] });`),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual((fixture.value as { x: unknown }).x, [['c', 'b', 'a'], ['a', 'b'], 'c', ['b', 'c'], 'a', ['a', 'b', 'c', 'd'], ['z', 'a', 'b', 'c']]);
+  });
+
   test('Date functions without a clock', () => {
     const fixture = read(model(`export default defineModel({ reslint: 1, name: ⟦utc⟧Date.UTC(2020, 0, 1)⟦/utc⟧, description: ⟦parse⟧Date.parse('2020-01-01')⟦/parse⟧, layers: [] });`));
     const reason = 'Date is not evaluated, because Date() and Date.now() read the clock; write a date or timestamp as a string or a number.';

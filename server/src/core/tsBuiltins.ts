@@ -107,7 +107,20 @@ const SCANNING_STRING_METHODS = new Set([
  */
 const NAIVE_LAST_INDEX_OF_LENGTH = 32;
 const NUMBER_METHODS = new Set(['toExponential', 'toFixed', 'toPrecision', 'toString']);
-const MUTATING_ARRAY_METHODS = new Set(['copyWithin', 'pop', 'push', 'reverse', 'shift', 'sort', 'splice', 'unshift']);
+/**
+ * List methods that modify their list, with what to write instead. None of them is evaluated, not
+ * even on a copy such as [...list], because the evaluator never modifies a value.
+ */
+const MUTATING_ARRAY_METHODS = new Map([
+  ['copyWithin', '"copyWithin" modifies the list in place, which is not evaluated; build a new list with slice and concat'],
+  ['pop', '"pop" removes the last element in place, which is not evaluated; use list.slice(0, -1) and list.at(-1)'],
+  ['push', '"push" adds to the list in place, which is not evaluated; build a new list with a spread: [...list, item]'],
+  ['reverse', '"reverse" reverses the list in place, which is not evaluated even on a copy such as [...list]; use list.map((_, i) => list[list.length - 1 - i])'],
+  ['shift', '"shift" removes the first element in place, which is not evaluated; use list.slice(1) and list[0]'],
+  ['sort', '"sort" sorts the list in place, which is not evaluated even on a copy such as [...list]; write the elements in the order you need'],
+  ['splice', '"splice" changes the list in place, which is not evaluated; build a new list with slice and a spread'],
+  ['unshift', '"unshift" adds to the list in place, which is not evaluated; build a new list with a spread: [item, ...list]'],
+]);
 /**
  * List methods whose result depends on every element or on positions. On a list that lost a
  * skipped element they skip too, since the result would differ from the source's.
@@ -195,9 +208,8 @@ export class Builtins {
     const method = this.arrayMethod(receiver, key);
     if (method && receiver.partial && WHOLE_LIST_METHODS.has(key)) return this.native(key, node, { call: () => undefined });
     if (method) return this.native(key, node, { call: method });
-    if (MUTATING_ARRAY_METHODS.has(key)) {
-      throw new NotEvaluated(`"${key}" modifies the list in place; build a new list with spread, concat or map instead`);
-    }
+    const mutation = MUTATING_ARRAY_METHODS.get(key);
+    if (mutation) throw new NotEvaluated(mutation);
     if (key === 'forEach') throw new NotEvaluated('forEach runs its callback for side effects, which are not evaluated; use map');
     if (key in Array.prototype) throw new NotEvaluated(`the list method "${key}" is not evaluated`);
     return NO_MEMBER;
