@@ -1438,6 +1438,31 @@ describe('step budget', () => {
     }
   });
 
+  test('number conversions of long strings', () => {
+    for (const call of ['Number(s)', 'parseFloat(s)', 'parseInt(s)', 'isNaN(s)', 'Math.abs(s)', '-s', 's * 1']) {
+      const source = withRepeat("const s = '1'.repeat(1000000);", `Array.from({ length: 99000 }, () => ⟦stop⟧${call}⟦/stop⟧).length`);
+      assert.doesNotThrow(() => assertStopped(source), call);
+    }
+  });
+
+  test('rest patterns copying large values', () => {
+    const helpers = [
+      'const list = Array.from({ length: 99000 }, () => 1);\nconst f = () => { ⟦stop⟧const { ...rest } = list;⟦/stop⟧ return 1; };',
+      "const object = Object.fromEntries(Array.from({ length: 99000 }, (_, i) => ['k' + i, i]));\nconst f = () => { ⟦stop⟧const { k0, ...rest } = object;⟦/stop⟧ return 1; };",
+    ];
+    for (const helper of helpers) {
+      assertStopped(withRepeat(helper, 'Array.from({ length: 25000 }, () => f()).length'));
+    }
+  });
+
+  test('conversions and rest patterns unchanged', () => {
+    const fixture = read(
+      model("const { a, ...rest } = { a: 1, b: 2 };\nexport default { reslint: 1, layers: [], x: [Number('12'), parseInt('42px'), -'3', Math.max('2', 5), rest.b, isNaN('x')] };"),
+    );
+    assertNoProblems(fixture.doc);
+    assert.deepEqual((fixture.value as { x: unknown }).x, [12, 42, -3, 5, 2, true]);
+  });
+
   test('lists grown part by part', () => {
     // Each of these once charged every element again for each later part: 3,000 parts took
     // 4.5 million steps.

@@ -143,7 +143,7 @@ export class Builtins {
         return this.native('Math', node, { member: (key, at) => this.mathMember(key, at) });
       case 'Number':
         return this.native('Number', node, {
-          call: ([value], at) => this.primitive(value === undefined ? 0 : Number(this.primitiveOf(value, 'Number()')), at),
+          call: ([value], at) => this.primitive(value === undefined ? 0 : Number(this.numberSource(value, 'Number()')), at),
           member: (key, at) => this.numberMember(key, at),
         });
       case 'String':
@@ -278,7 +278,7 @@ export class Builtins {
     if (!MATH_FUNCTIONS.has(key)) return NO_MEMBER;
     const fn = Math[key as 'max'] as (...values: number[]) => number;
     return this.native(`Math.${key}`, node, {
-      call: (args, at) => this.primitive(fn(...args.map((arg) => Number(this.primitiveOf(arg, `Math.${key}()`)))), at),
+      call: (args, at) => this.primitive(fn(...args.map((arg) => Number(this.numberSource(arg, `Math.${key}()`)))), at),
     });
   }
 
@@ -297,7 +297,7 @@ export class Builtins {
   }
 
   private numberFunction(name: string, args: Value[], node: ts.Node): Value {
-    const values = args.map((arg) => this.primitiveOf(arg, `${name}()`));
+    const values = args.map((arg) => this.numberSource(arg, `${name}()`));
     switch (name) {
       case 'parseInt':
         return this.primitive(parseInt(String(values[0]), values[1] === undefined ? undefined : Number(values[1])), node);
@@ -700,6 +700,13 @@ export class Builtins {
   private withPartial(list: ArrayValue, partial: boolean): ArrayValue {
     if (partial) list.partial = true;
     return list;
+  }
+
+  /** Returns the primitive that a function converts to a number, charging the characters of a string, which the conversion reads. */
+  private numberSource(value: Value, where: string): Primitive {
+    const primitive = this.primitiveOf(value, where);
+    this.host.step(comparisonSteps(primitive, undefined));
+    return primitive;
   }
 
   /** Returns the primitive inside a value; lists and objects are not converted, since JavaScript would call their methods. */

@@ -295,12 +295,16 @@ export class Evaluator implements NativeHost, ModuleHost {
   private restObject(value: Value, used: Set<string>, node: ts.Node): ObjectValue {
     const entries = new Map<string, Entry>();
     const rest: ObjectValue = { kind: 'object', entries, node, file: this.context.file, frame: this.context.frame, reads: 0 };
+    // The rest copies every property or element that the pattern does not name, a step each.
     if (value.kind === 'object') {
+      this.step(value.entries.size);
       for (const [key, entry] of value.entries) if (!used.has(key)) entries.set(key, entry);
       for (const key of value.skippedKeys ?? []) if (!used.has(key)) markSkippedKey(rest, key);
       rest.partial = value.partial;
     } else {
-      this.itemsOf(value, node).forEach((entry, index) => {
+      const items = this.itemsOf(value, node);
+      this.step(items.length);
+      items.forEach((entry, index) => {
         if (!used.has(String(index)) && !entry.hole) entries.set(String(index), entry);
       });
     }
@@ -632,7 +636,8 @@ export class Evaluator implements NativeHost, ModuleHost {
     if (!operand) return undefined;
     if (node.operator === SyntaxKind.ExclamationToken) return this.primitive(!isTruthy(operand), node);
     if (operand.kind !== 'primitive') return this.skip(node, `arithmetic on ${describeValue(operand)} is not evaluated`);
-    // The operand is a primitive, so JavaScript's conversions run no user code.
+    // The operand is a primitive, so JavaScript's conversions run no user code. Converting a string reads its characters.
+    this.step(comparisonSteps(operand, undefined));
     const value = operand.value as number;
     switch (node.operator) {
       case SyntaxKind.MinusToken:
