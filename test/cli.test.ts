@@ -126,7 +126,7 @@ describe('examples', () => {
     const file = join(folder, 'negative.arch.json');
     writeFileSync(file, '{ "reslint": 1, "blocks": { "nb": { "paths": { "s": [], "r": { "ops": ["relu"], "scale": -0.1 } }, "afterSum": ["tanh"] } }, "layers": [ { "block": "nb", "repeat": 2 } ] }');
     const { stdout } = reslint(['explain', file]);
-    assert.match(stdout, /\n    \* Set the scale of branch "r" of "nb" to -1\.30196 \(now -0\.1\) \(W_l = 1\.00\)\n/);
+    assert.match(stdout, /\n    \* Set the scale of branch "r" of "nb" from -0\.1 to -1\.30196 \(W_l = 1\.00\)\n/);
   });
 
   test('explain names the layer that blocks a network fix', () => {

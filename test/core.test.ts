@@ -254,7 +254,7 @@ describe('numbers against bounds', () => {
     // Block "b" would need W_l = 133, which takes its two repeats far above the band.
     assert.deepEqual(
       fixes.map((fix) => fix.title),
-      ['Set the scale of branch "residual" of "d" to 1.53092 (now 0.5) to bring the network into the band (W_l = 0.883, W = 0.0100)'],
+      ['Set the scale of branch "residual" of "d" from 0.5 to 1.53092 to bring the network into the band (W_l = 0.883, W = 0.0100)'],
     );
     assert.deepEqual(
       failures.filter((failure) => failure.block === 'b').map((failure) => failure.reason),
@@ -270,7 +270,7 @@ describe('numbers against bounds', () => {
     const stage = analysis.findings.find((f) => f.code === 'stage-out-of-band');
     assert.ok(stage, codesOf(analysis).join(', '));
     const [fix] = fixesFor(analysis, stage).fixes;
-    assert.equal(fix.title, 'Set the scale of branch "residual" of "b" to 0.00923158 to keep 1000 repeats in the band (W_l = 1.005, stage W = 100)');
+    assert.equal(fix.title, 'Set the scale of branch "residual" of "b" to 0.00923158 to keep 1,000 repeats in the band (W_l = 1.005, stage W = 100)');
   });
 
   test('formatApart adds digits until values differ', () => {
@@ -526,7 +526,7 @@ describe('scale solver', () => {
     assert.ok(finding, codesOf(analysis).join(', '));
     const [fix] = fixesFor(analysis, finding).fixes;
     assert.equal(fix.solution.scale, -1.30196);
-    assert.equal(fix.title, 'Set the scale of branch "r" of "nb" to -1.30196 (now -0.1) (W_l = 1.00)');
+    assert.equal(fix.title, 'Set the scale of branch "r" of "nb" from -0.1 to -1.30196 (W_l = 1.00)');
     assert.equal(applyEdits(branch, fix.edits), branch.replace('"scale": -0.1', '"scale": -1.30196'));
 
     // The branch cannot lower W_l = 1.5, because the shortcut alone gives 1; the shortcut scale can.
@@ -537,7 +537,7 @@ describe('scale solver', () => {
     const fixes = fixesFor(exploding, found).fixes;
     assert.deepEqual(
       fixes.map((candidate) => candidate.title),
-      ['Set the scale of shortcut "s" of "b" to -0.5 (now -1) (W_l = 1.00)'],
+      ['Set the scale of shortcut "s" of "b" from -1 to -0.5 (W_l = 1.00)'],
     );
     assert.equal(applyEdits(shortcut, fixes[0].edits), shortcut.replace('-1e0', '-0.5'));
   });

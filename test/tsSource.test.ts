@@ -1256,7 +1256,7 @@ export default defineModel({
     const finding = analysis.findings.find((candidate) => candidate.code === 'block-vanishing');
     assert.ok(finding, `expected block-vanishing, got ${analysis.findings.map((candidate) => candidate.code).join(', ')}`);
     const [fix] = fixesFor(analysis, finding).fixes;
-    assert.equal(fix.title, 'Set the scale of branch "r" of "nb" to -1.30196 (now -0.1) (W_l = 1.00)');
+    assert.equal(fix.title, 'Set the scale of branch "r" of "nb" from -0.1 to -1.30196 (W_l = 1.00)');
     assert.equal(applyEdits(text, fix.edits), text.replace('scale: -0.1', 'scale: -1.30196'));
   });
 });

@@ -127,7 +127,7 @@ export function smoothnessFindings(
         const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
         findings.push({
           code: 'stage-out-of-band',
-          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${printed.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}; ${layer.repeat} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}] (max stable depth ${entry.maxStableDepth ?? 'unbounded'}).`,
+          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${printed.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}; ${groupedCount(layer.repeat)} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}] (max stable depth ${entry.maxStableDepth === null ? 'unbounded' : groupedCount(entry.maxStableDepth)}).`,
           span: layer.span,
           subject: { kind: 'stage', layerIndex: layer.index },
         });
@@ -345,8 +345,8 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
   const band = network.band;
   // The scale replaces the edge's current one, so the title reads "set ... to", not "scale by".
   const lever = (solution: ScaleSolution): string => {
-    const current = solution.edge.scale === 1 ? '' : ` (now ${formatNumber(solution.edge.scale, 6)})`;
-    return `Set the scale of ${solution.role} "${edgeLabel(solution.block, solution.edgeIndex)}" of "${solution.block.name}" to ${solution.scale}${current}`;
+    const current = solution.edge.scale === 1 ? '' : ` from ${formatNumber(solution.edge.scale, 6)}`;
+    return `Set the scale of ${solution.role} "${edgeLabel(solution.block, solution.edgeIndex)}" of "${solution.block.name}"${current} to ${solution.scale}`;
   };
   switch (subject.kind) {
     case 'block': {
@@ -381,7 +381,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
           rounding: below ? 'up' : 'down',
           uses: usesOf(entry.block, network),
           accept: (log10Wl) => insideBand(n * log10Wl, inner),
-          describe: (s) => `${lever(s)} to keep ${n} repeats in the band (W_l = ${fmtApartFromOne(s.log10Wl)}, stage W = ${fmtW(n * s.log10Wl)})`,
+          describe: (s) => `${lever(s)} to keep ${groupedCount(n)} repeats in the band (W_l = ${fmtApartFromOne(s.log10Wl)}, stage W = ${fmtW(n * s.log10Wl)})`,
         },
       ];
     }
@@ -482,3 +482,8 @@ function scaleEdits(doc: SourceDocument, solution: ScaleSolution): TextEdit[] | 
 }
 
 export type { Code };
+
+/** Writes a count with thousands separators ("1,000,000"), which long repeat counts need to be read. */
+export function groupedCount(count: number): string {
+  return count.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}

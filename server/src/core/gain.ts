@@ -63,8 +63,8 @@ class StatisticGainModel implements GainModel {
 
   opGain(op: OpNode, context: GainContext): OpGain {
     const notes = [this.baseGain(op).source];
-    if (op.initFactor !== undefined) notes.push(`init ${op.initLabel} x${formatFactor(op.initFactor)}`);
-    if (op.scale !== undefined && op.kind !== 'scale') notes.push(`scale x${op.scale}`);
+    if (op.initFactor !== undefined) notes.push(`init ${op.initLabel} x ${formatFactor(op.initFactor)}`);
+    if (op.scale !== undefined && op.kind !== 'scale') notes.push(`scale x ${op.scale}`);
     return { log10: this.opLog10(op, context), source: notes.join(', ') };
   }
 

@@ -4,7 +4,7 @@ import type { LayerResult } from '../core/analyze';
 import type { Analysis, EffectiveSettings } from '../core/analysis';
 import type { ModelName } from '../core/schema';
 import type { LayerGroup } from './locate';
-import { fmtW, powerText } from '../core/findings';
+import { fmtW, groupedCount, powerText } from '../core/findings';
 import { LOG_ZERO, formatApart, formatNumber, log10Multiply } from '../core/logmath';
 
 export function bandText(settings: EffectiveSettings): string {
@@ -81,9 +81,9 @@ export function groupVerdict(group: LayerGroup, analysis: Analysis): string {
   return `${head}; ${past} of its ${repeated.length} repeated layers ${past === 1 ? 'leaves' : 'leave'} the band when stacked alone`;
 }
 
-/** "1 repeat", "16 repeats". */
+/** "1 repeat", "16 repeats", "1,000,000 repeats". */
 export function repeats(count: number): string {
-  return `${count} repeat${count === 1 ? '' : 's'}`;
+  return `${groupedCount(count)} repeat${count === 1 ? '' : 's'}`;
 }
 
 /** "Network W = 2.71e-4 under the seed model: gradients vanish, ...", for the lens and the hover on "layers". */

@@ -245,7 +245,7 @@ function opHover(analysis: Analysis, site: OpSite): string[] {
     const label = name === analysis.network.model.name ? `**${name}** (selected)` : name;
     if (op.kind === 'block') {
       const log = analysis.analyzer.opLog(op, gainModel, block.name);
-      const source = `W_l of block "${op.name}"${op.repeat > 1 ? ` to the power ${op.repeat}` : ''}${op.scale !== undefined ? `, scale x${op.scale}` : ''}`;
+      const source = `W_l of block "${op.name}"${op.repeat > 1 ? ` to the power ${op.repeat}` : ''}${op.scale !== undefined ? `, scale x ${op.scale}` : ''}`;
       rows(lines, label, log === undefined ? 'n/a' : fmtW(log), log === undefined ? 'the nested block cannot be analysed' : source);
     } else {
       const gain = gainModel.opGain(op, { blockName: block.name });
