@@ -619,6 +619,21 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('two findings with one edit give one action', async () => {
+    // The network and the stage of this model are both fixed by the same branch scale.
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'workspace', 'residual-mlp.arch.ts'), 'utf8');
+    const uri = freshUri('residual-mlp.arch.ts');
+    await client.open(uri, text, 'typescript');
+    const diagnostics = (await client.diagnostics(uri, 1)).filter((diagnostic) => diagnostic.code === 'network-vanishing' || diagnostic.code === 'stage-out-of-band');
+    assert.equal(diagnostics.length, 2);
+    const actions = await client.codeActions(uri, diagnostics[0].range, diagnostics);
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      ['Set the scale of branch "residual" of "res" to 1.17732 to bring the network into the band (W_l = 0.794, W = 0.0100)'],
+    );
+    await client.close(uri);
+  });
+
   test('stale code action returns nothing', async () => {
     const uri = freshUri('residual.arch.json');
     await client.open(uri, residual);

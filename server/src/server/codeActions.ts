@@ -31,14 +31,18 @@ export async function codeActions(workspace: Workspace, params: CodeActionParams
   const fixes: CodeAction[] = [];
   const disables: CodeAction[] = [];
   const seenTitles = new Set<string>();
+  const seenEdits = new Set<string>();
   const disabledCodes = new Set<string>();
   for (const diagnostic of params.context.diagnostics) {
     const finding = findingOf(document, diagnostic);
     if (!finding) continue;
 
     for (const fix of fixesFor(document.analysis, finding).fixes) {
-      if (seenTitles.has(fix.title)) continue;
+      // Two findings at one place (a block and its stage) can reach the same edit by two targets.
+      const editKey = JSON.stringify(fix.edits);
+      if (seenTitles.has(fix.title) || seenEdits.has(editKey)) continue;
       seenTitles.add(fix.title);
+      seenEdits.add(editKey);
       const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred };
       if (workspace.support.codeActionResolve) {
         const data: ScaleActionData = { action: 'scale', uri: document.uri, version: document.version, finding: document.analysis.findings.indexOf(finding) };
