@@ -9,6 +9,7 @@ import { analyzeText, canDisable, disableEdits, fixesFor } from '../server/src/c
 import { CATALOG } from '../server/src/core/catalog';
 import { canTurnOff, CODES, type Code } from '../server/src/core/codes';
 import { formatApart, formatLog10 } from '../server/src/core/logmath';
+import { groupedCount } from '../server/src/core/findings';
 import { readJsonSource } from '../server/src/core/jsonSource';
 import { ModelFile, modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
 import { analyzeModel, assertClose, codesOf, repeatedModel, residualBlock } from './helpers';
@@ -179,6 +180,17 @@ describe('number format', () => {
       [250, '250'],
     ];
     for (const [value, text] of cases) assert.equal(formatLog10(Math.log10(value)), text, String(value));
+  });
+
+  test('long counts are grouped by thousands', () => {
+    const cases: [number, string][] = [
+      [7, '7'],
+      [999, '999'],
+      [1000, '1,000'],
+      [123456, '123,456'],
+      [2 ** 53 - 1, '9,007,199,254,740,991'],
+    ];
+    for (const [count, text] of cases) assert.equal(groupedCount(count), text);
   });
 
   test('a value near 1 does not print as 1', () => {
