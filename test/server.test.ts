@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type { CodeAction, Diagnostic, DocumentSymbol, Location, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Location, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
 import {
+  CompletionRequest,
   DefinitionRequest,
   DidChangeWatchedFilesNotification,
   DocumentSymbolRequest,
@@ -318,6 +319,34 @@ describe('language server', () => {
     await client.connection.sendNotification(UNSAVED_SOURCE_METHOD, { uri: partsUri, text: null });
     const reverted = await client.waitForPublish(uri, 'diagnostics after the revert', () => true, since);
     assert.deepEqual(codesOf(reverted.diagnostics), ['block-exploding']);
+    await client.close(uri);
+  });
+
+  test('completion offers blocks and ops where they are named', async () => {
+    const uri = freshUri('completion.arch.json');
+    const text = '{\n  "reslint": 1,\n  "ops": { "swiglu": { "gain": 0.62 } },\n  "blocks": { "res": { "paths": { "s": [], "r": ["re"] } } },\n  "layers": [{ "block": "" }]\n}';
+    await client.open(uri, text);
+    await client.diagnostics(uri, 1);
+    const complete = async (position: Position): Promise<CompletionItem[]> =>
+      (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+
+    const blocks = await complete(positionOf(text, '"block": ""', '"block": "'.length));
+    assert.deepEqual(blocks.map((item) => item.label), ['res']);
+    // The name goes between the quotes.
+    const inside = positionOf(text, '"block": ""', '"block": "'.length);
+    assert.deepEqual(blocks[0].textEdit, { range: { start: inside, end: inside }, newText: 'res' });
+
+    const ops = await complete(positionOf(text, '["re"]', 4));
+    const labels = ops.map((item) => item.label);
+    assert.equal(labels[0], 'swiglu', 'user ops come first');
+    assert.ok(labels.includes('relu') && labels.includes('layernorm'), JSON.stringify(labels));
+    assert.deepEqual(ops.find((item) => item.label === 'relu')?.textEdit, {
+      range: { start: positionOf(text, '["re"]', 2), end: positionOf(text, '["re"]', 4) },
+      newText: 'relu',
+    });
+    // A key, or a value that names neither, gets nothing.
+    assert.deepEqual(await complete(positionOf(text, '"reslint"', 3)), []);
+    assert.deepEqual(await complete(positionOf(text, '"gain": 0.62', 9)), []);
     await client.close(uri);
   });
 
@@ -949,6 +978,30 @@ describe('code action resolve', () => {
         [],
       );
     }
+    await client.close(uri);
+  });
+
+  test('a misspelt name is changed to the close one', async () => {
+    const uri = freshUri('misspelt.arch.json');
+    const text = '{\n  "reslint": 1,\n  "blocks": { "basic": { "paths": { "s": [], "r": ["rleu"] } } },\n  "layers": [{ "block": "basix" }]\n}';
+    await client.open(uri, text);
+    const diagnostics = await client.diagnostics(uri, 1);
+    assert.deepEqual(codesOf(diagnostics), ['unknown-op', 'unknown-block']);
+    let version = 1;
+    let current = text;
+    for (const [code, title] of [['unknown-op', 'Change to "relu"'], ['unknown-block', 'Change to "basic"']]) {
+      const diagnostic = (await client.diagnostics(uri, version)).find((entry) => entry.code === code);
+      assert.ok(diagnostic, code);
+      const [action] = await client.codeActions(uri, diagnostic.range, [diagnostic]);
+      assert.equal(action?.title, title);
+      assert.equal(action.isPreferred, true);
+      const resolved = await client.resolveCodeAction(action);
+      current = applyWorkspaceEdit(current, resolved.edit ?? {}, uri);
+      version += 1;
+      await client.change(uri, version, current);
+    }
+    assert.equal(current, text.replace('"rleu"', '"relu"').replace('"basix"', '"basic"'));
+    assert.ok(!codesOf(await client.diagnostics(uri, version)).some((code) => code.startsWith('unknown-')));
     await client.close(uri);
   });
 

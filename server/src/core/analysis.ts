@@ -39,6 +39,8 @@ export interface Finding {
   span: Span;
   /** Set on smoothness findings, whose scale fixes are computed on request. */
   subject?: FindingSubject;
+  /** Set on an unknown name with a close defined one (see Problem.suggestion). */
+  suggestion?: string;
 }
 
 export interface Analysis {

@@ -294,7 +294,7 @@ function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath,
     : knownBlocks.size > 0
       ? ` Defined blocks: ${[...knownBlocks].slice(0, 8).join(', ')}.`
       : ' Define it under "blocks".';
-  return { code: 'unknown-block', message: `Unknown block "${name}".${hint}`, span: locateNearest(doc, path) };
+  return { code: 'unknown-block', message: `Unknown block "${name}".${hint}`, span: locateNearest(doc, path), suggestion };
 }
 
 /** Turns op specs into resolved ops, reporting names that are neither in the catalog nor user ops. */
@@ -431,7 +431,7 @@ class OpResolver {
     const hint = suggestion
       ? ` Did you mean "${suggestion}"?`
       : ' Define it under "ops" with a "gain", or use {"gain": g} for an anonymous op.';
-    this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, path) });
+    this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, path), suggestion });
   }
 }
 

@@ -18,6 +18,8 @@ export interface Problem {
   span: Span;
   /** Overrides the code's default severity for this one problem. */
   severity?: Severity;
+  /** The defined name that a misspelt one probably means; a quick fix writes it in place of the quoted name at `span`. */
+  suggestion?: string;
 }
 
 export interface SourceDocument {

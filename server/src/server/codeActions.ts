@@ -53,6 +53,9 @@ export async function codeActions(workspace: Workspace, params: CodeActionParams
       fixes.push(action);
     }
 
+    const rename = renameAction(workspace, document, finding, diagnostic);
+    if (rename) fixes.push(rename);
+
     if (!disabledCodes.has(finding.code)) {
       disabledCodes.add(finding.code);
       const disable = workspace.support.codeActionResolve
@@ -106,6 +109,41 @@ interface ScaleActionData {
   finding: number;
 }
 
+/** `CodeAction.data` of a "Change to" action whose edit codeAction/resolve computes. */
+interface RenameActionData {
+  action: 'rename';
+  uri: string;
+  version: number;
+  finding: number;
+}
+
+/**
+ * Returns the edit that writes a finding's suggested name in place of the quoted name at its range
+ * ("basix" becomes "basic"), or undefined when the range does not hold exactly one quoted string
+ * without escapes. The quote character is kept.
+ */
+function renameEdits(document: AnalyzedDocument, finding: Finding): TextEdit[] | undefined {
+  const suggestion = finding.suggestion;
+  if (suggestion === undefined || (finding.code !== 'unknown-op' && finding.code !== 'unknown-block')) return undefined;
+  const written = document.text.slice(finding.span.start, finding.span.end);
+  const quoted = /^(["'`])([^"'`\\\n$]*)\1$/.exec(written);
+  if (!quoted || /["'`\\\n$]/.test(suggestion)) return undefined;
+  return [{ span: { start: finding.span.start + 1, end: finding.span.end - 1 }, newText: suggestion }];
+}
+
+function renameAction(workspace: Workspace, document: AnalyzedDocument, finding: Finding, diagnostic: Diagnostic): CodeAction | undefined {
+  const edits = renameEdits(document, finding);
+  if (!edits) return undefined;
+  const action: CodeAction = { title: `Change to "${finding.suggestion}"`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true };
+  if (workspace.support.codeActionResolve) {
+    const data: RenameActionData = { action: 'rename', uri: document.uri, version: document.version, finding: document.analysis.findings.indexOf(finding) };
+    action.data = data;
+  } else {
+    action.edit = workspaceEdit(workspace, document, edits);
+  }
+  return action;
+}
+
 /** `CodeAction.data` of a disable action whose edit codeAction/resolve computes. */
 interface DisableActionData {
   action: 'disable';
@@ -131,8 +169,8 @@ function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnos
  * reported to the user, since the pick then does nothing.
  */
 export async function resolveCodeAction(workspace: Workspace, action: CodeAction): Promise<CodeAction> {
-  const data = action.data as Partial<ScaleActionData | DisableActionData> | undefined;
-  if (typeof data?.uri !== 'string' || (data.action !== 'scale' && data.action !== 'disable')) return action;
+  const data = action.data as Partial<ScaleActionData | RenameActionData | DisableActionData> | undefined;
+  if (typeof data?.uri !== 'string' || (data.action !== 'scale' && data.action !== 'rename' && data.action !== 'disable')) return action;
   const document = await workspace.analysisOf(data.uri);
   if (!document || document.version !== data.version) {
     // A notification, not window/showMessageRequest: there is nothing to choose.
@@ -143,6 +181,12 @@ export async function resolveCodeAction(workspace: Workspace, action: CodeAction
     return action;
   }
   if (data.action === 'scale') return resolveScaleFix(workspace, document, action, data as Partial<ScaleActionData>);
+  if (data.action === 'rename') {
+    const index = (data as Partial<RenameActionData>).finding;
+    const finding = typeof index === 'number' ? document.analysis.findings[index] : undefined;
+    const edits = finding && renameEdits(document, finding);
+    return edits ? { ...action, edit: workspaceEdit(workspace, document, edits) } : action;
+  }
   return resolveDisable(workspace, document, action, data as Partial<DisableActionData>);
 }
 

@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
+import { completion } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
 import { hover } from './hover';
@@ -38,6 +39,7 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
         definitionProvider: true,
+        completionProvider: { triggerCharacters: ['"'] },
         documentSymbolProvider: { label: 'ResLint' },
       },
       serverInfo: { name: 'reslint', version },
@@ -57,6 +59,7 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
   connection.languages.inlayHint.on(guardRequest(workspace, 'textDocument/inlayHint', [], (params) => inlayHints(workspace, params)));
   connection.onCodeLens(guardRequest(workspace, 'textDocument/codeLens', [], (params) => codeLenses(workspace, params)));
   connection.onCodeAction(guardRequest(workspace, 'textDocument/codeAction', [], (params) => codeActions(workspace, params)));
+  connection.onCompletion(guardRequest(workspace, 'textDocument/completion', [], (params) => completion(workspace, params)));
   connection.onDefinition(guardRequest(workspace, 'textDocument/definition', null, (params) => definition(workspace, params)));
   connection.onDocumentSymbol(guardRequest(workspace, 'textDocument/documentSymbol', [], (params) => documentSymbols(workspace, params)));
   // A resolve that fails or is cancelled returns the action as the client sent it.
