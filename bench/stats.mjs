@@ -44,27 +44,48 @@ export async function timeOnce(run) {
 }
 
 /**
- * Times several candidates in rounds, one run of each per round in a rotating order, so a change
- * in machine load during the measurement hits every candidate alike. A full garbage collection
- * runs before each sample when node was started with --expose-gc. Rounds continue until both
- * `minRounds` and `budgetMs` are reached, or `maxRounds` is.
+ * Times several candidates in rounds, one sample of each per round in a rotating order, so a
+ * change in machine load during the measurement hits every candidate alike. A full garbage
+ * collection runs before each sample when node was started with --expose-gc. Rounds continue
+ * until both `minRounds` and `budgetMs` are reached, or `maxRounds` is.
  *
- * Returns a Map from candidate name to its samples in milliseconds.
+ * A sample is one run, or for a candidate whose run took less than `minSampleMs` in the warm-up,
+ * as many runs in a row as fill `minSampleMs`, divided by their number. The forced collection
+ * drops the object shapes that V8 compiled the code against, so a sample of a few milliseconds
+ * would mostly time the recompilation that follows.
+ *
+ * Returns a Map from candidate name to its samples in milliseconds per run, and the runs per
+ * sample of each candidate under `runsPerSample`.
  */
-export async function sampleInterleaved(candidates, { warmupRounds = 2, minRounds = 5, maxRounds = 50, budgetMs = 5000 } = {}) {
+export async function sampleInterleaved(candidates, { warmupRounds = 2, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50 } = {}) {
   const samples = new Map(candidates.map((candidate) => [candidate.name, []]));
+  const fastest = new Map(candidates.map((candidate) => [candidate.name, Infinity]));
   for (let round = 0; round < warmupRounds; round++) {
-    for (const candidate of candidates) await candidate.run();
+    for (const candidate of candidates) {
+      const ms = await timeOnce(candidate.run);
+      fastest.set(candidate.name, Math.min(fastest.get(candidate.name), ms));
+    }
   }
+  const runsPerSample = new Map(
+    candidates.map((candidate) => [candidate.name, Math.max(1, Math.ceil(minSampleMs / Math.max(fastest.get(candidate.name), 0.01)))]),
+  );
   const start = performance.now();
   for (let round = 0; round < maxRounds; round++) {
     if (round >= minRounds && performance.now() - start >= budgetMs) break;
     for (let k = 0; k < candidates.length; k++) {
       const candidate = candidates[(round + k) % candidates.length];
+      const runs = runsPerSample.get(candidate.name);
       globalThis.gc?.();
-      samples.get(candidate.name).push(await timeOnce(candidate.run));
+      const ms = await timeOnce(async () => {
+        for (let run = 0; run < runs; run++) {
+          const pending = candidate.run();
+          if (pending && typeof pending.then === 'function') await pending;
+        }
+      });
+      samples.get(candidate.name).push(ms / runs);
     }
   }
+  samples.runsPerSample = runsPerSample;
   return samples;
 }
 
