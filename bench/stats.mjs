@@ -49,10 +49,11 @@ export async function timeOnce(run) {
  * collection runs before each sample when node was started with --expose-gc. Rounds continue
  * until both `minRounds` and `budgetMs` are reached, or `maxRounds` is.
  *
- * A sample is one run, or for a candidate whose run took less than `minSampleMs` in the warm-up,
- * as many runs in a row as fill `minSampleMs`, divided by their number. The forced collection
- * drops the object shapes that V8 compiled the code against, so a sample of a few milliseconds
- * would mostly time the recompilation that follows.
+ * A sample is one run or, when even the slowest candidate's run took less than `minSampleMs` in
+ * the warm-up, as many runs in a row as fill `minSampleMs` for it, divided by their number; every
+ * candidate gets that number of runs. The forced collection drops the object shapes that V8
+ * compiled the code against, so a sample of a few milliseconds would mostly time the
+ * recompilation that follows.
  *
  * Returns a Map from candidate name to its samples in milliseconds per run, and the runs per
  * sample of each candidate under `runsPerSample`.
@@ -66,9 +67,11 @@ export async function sampleInterleaved(candidates, { warmupRounds = 2, minRound
       fastest.set(candidate.name, Math.min(fastest.get(candidate.name), ms));
     }
   }
-  const runsPerSample = new Map(
-    candidates.map((candidate) => [candidate.name, Math.max(1, Math.ceil(minSampleMs / Math.max(fastest.get(candidate.name), 0.01)))]),
-  );
+  // Every candidate gets the same number of runs, so each ratio compares samples that amortise
+  // the recompilation alike; the slowest candidate's sample fills minSampleMs.
+  const slowest = Math.max(...fastest.values(), 0.01);
+  const runs = Math.max(1, Math.ceil(minSampleMs / slowest));
+  const runsPerSample = new Map(candidates.map((candidate) => [candidate.name, runs]));
   const start = performance.now();
   for (let round = 0; round < maxRounds; round++) {
     if (round >= minRounds && performance.now() - start >= budgetMs) break;

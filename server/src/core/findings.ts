@@ -102,6 +102,7 @@ export function smoothnessFindings(
   // and a finding get one finding, where one per layer would stack at that range.
   const plainLayers = new Map<string, LayerResult[]>();
   const band = network.band;
+  const stageRanges = new Map<number, string>();
   for (const entry of network.layers) {
     const { layer, block } = entry;
     const result = entry.byModel[modelName];
@@ -123,11 +124,17 @@ export function smoothnessFindings(
       if (stage < band.log10Min || stage > band.log10Max) {
         const below = stage < band.log10Min;
         const printed = againstBandEdge(stage, below ? band.log10Min : band.log10Max);
-        // The range's ends must print apart from each other and from 1, which they enclose.
-        const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
+        // The range's ends must print apart from each other and from 1, which they enclose. Layers
+        // of one repeat count share the range, and a model can repeat every layer alike.
+        let range = stageRanges.get(layer.repeat);
+        if (!range) {
+          const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
+          range = `[${rangeMin}, ${rangeMax}]`;
+          stageRanges.set(layer.repeat, range);
+        }
         findings.push({
           code: 'stage-out-of-band',
-          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${printed.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}; ${groupedCount(layer.repeat)} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}] (max stable depth ${entry.maxStableDepth === null ? 'unbounded' : groupedCount(entry.maxStableDepth)}).`,
+          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${printed.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}; ${groupedCount(layer.repeat)} repeats stay inside only for W_l in ${range} (max stable depth ${entry.maxStableDepth === null ? 'unbounded' : groupedCount(entry.maxStableDepth)}).`,
           span: layer.span,
           subject: { kind: 'stage', layerIndex: layer.index },
         });
