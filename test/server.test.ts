@@ -234,7 +234,11 @@ describe('language server', () => {
     await client.close(uri);
   });
 
-  test('imported file change publishes the importing model again', async () => {
+  /**
+   * Writes a model that repeats its block `depth` times, imported from parts.ts (6 on disk), opens
+   * it and checks its findings at that depth.
+   */
+  async function openImportingModel(): Promise<{ uri: string; parts: string; partsUri: string }> {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-imports-'));
     const parts = join(folder, 'parts.ts');
     const model = join(folder, 'model.arch.ts');
@@ -248,6 +252,11 @@ describe('language server', () => {
     await client.open(uri, readFileSync(model, 'utf8'), 'typescript');
     // W_l = 1.5: 1.5^6 = 11.4 stays inside the band, 1.5^20 = 3325 leaves it.
     assert.deepEqual(codesOf(await client.diagnostics(uri, 1)), ['block-exploding']);
+    return { uri, parts, partsUri: pathToFileURL(parts).href };
+  }
+
+  test('imported file change publishes the importing model again', async () => {
+    const { uri, parts } = await openImportingModel();
 
     const since = client.published.length;
     writeFileSync(parts, 'export const depth = 20;\n');
@@ -260,19 +269,7 @@ describe('language server', () => {
   });
 
   test('closing an open import reads the disk again', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'reslint-close-'));
-    const parts = join(folder, 'parts.ts');
-    const model = join(folder, 'model.arch.ts');
-    writeFileSync(parts, 'export const depth = 6;\n');
-    writeFileSync(
-      model,
-      "import { depth } from './parts';\n" +
-        "export default { reslint: 1, blocks: { leaf: { paths: { s: [], r: [{ gain: 0.5 }] } } }, layers: [{ block: 'leaf', repeat: depth }] };\n",
-    );
-    const uri = pathToFileURL(model).href;
-    const partsUri = pathToFileURL(parts).href;
-    await client.open(uri, readFileSync(model, 'utf8'), 'typescript');
-    assert.deepEqual(codesOf(await client.diagnostics(uri, 1)), ['block-exploding']);
+    const { uri, partsUri } = await openImportingModel();
 
     // The open document's text, never saved, replaces the file on disk.
     let since = client.published.length;
@@ -289,19 +286,7 @@ describe('language server', () => {
   });
 
   test('unsaved text of an imported file is analysed until it is dropped', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'reslint-unsaved-'));
-    const parts = join(folder, 'parts.ts');
-    const model = join(folder, 'model.arch.ts');
-    writeFileSync(parts, 'export const depth = 6;\n');
-    writeFileSync(
-      model,
-      "import { defineModel } from 'reslint';\nimport { depth } from './parts';\n" +
-        "export default defineModel({ reslint: 1, blocks: { leaf: { paths: { s: [], r: [{ gain: 0.5 }] } } }, layers: [{ block: 'leaf', repeat: depth }] });\n",
-    );
-    const uri = pathToFileURL(model).href;
-    const partsUri = pathToFileURL(parts).href;
-    await client.open(uri, readFileSync(model, 'utf8'), 'typescript');
-    assert.deepEqual(codesOf(await client.diagnostics(uri, 1)), ['block-exploding']);
+    const { uri, partsUri } = await openImportingModel();
 
     // The editor's unsaved text replaces the file on disk: 1.5^20 = 3325 leaves the band.
     let since = client.published.length;
