@@ -240,6 +240,22 @@ describe('numbers against bounds', () => {
     }
   });
 
+  test('a network fix leaves out a block that another block nests', () => {
+    // Scaling "A" would also change "B", which nests it 45 times, and the W the fix promises.
+    const layers = [...Array.from({ length: 100 }, () => ({ block: 'A' })), { block: 'B' }];
+    const model = {
+      reslint: 1,
+      blocks: { A: { paths: { s: [], r: ['relu'] }, afterSum: [{ gain: 0.5 }] }, B: { paths: { body: [{ block: 'A', repeat: 45 }] } } },
+      layers,
+    };
+    const analysis = analyzeText(JSON.stringify(model), 'json');
+    const network = analysis.findings.find((finding) => finding.code === 'network-vanishing');
+    assert.ok(network);
+    const { fixes, failures } = fixesFor(analysis, network);
+    assert.deepEqual(fixes, []);
+    assert.deepEqual([...new Set(failures.map((failure) => failure.block))], ['B']);
+  });
+
   test('a block no scale brings to 1 gets a fix inside the tolerance', () => {
     const text = '{"reslint":1,"blocks":{"hot":{"paths":{"s":[],"r":[{"gain":2.12}]}}},"layers":[{"block":"hot"}]}';
     const analysis = analyzeText(text, 'json');

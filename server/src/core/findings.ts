@@ -259,6 +259,8 @@ interface FixTarget {
   blockedBy?: LayerResult;
   /** The target tried when no lever reaches this one. */
   fallback?: FixTarget;
+  /** For a network fix: whether the network W with the scale in place is inside the band. */
+  networkInside?: (log10W: number) => boolean;
   /** The finding that a resulting W_l would add (a stage leaving the band, say), or undefined. */
   newFinding?: (log10Wl: number) => string | undefined;
   describe: (solution: ScaleSolution, log10W: number) => string;
@@ -321,8 +323,13 @@ export function fixesForSubject(
         failures.push({ block: result.block.name, edge: result.edge, role: result.role, label: edgeLabel(result.block, result.edgeIndex), reason: `a scale of ${result.scale} would ${added}` });
         continue;
       }
-      if (candidate.role === 'branch') branchSolved = true;
       const log10W = networkWithScale(model, network, analyzer, result);
+      // The title promises the network's W, computed again with the scale in place.
+      if (target.networkInside && !target.networkInside(log10W)) {
+        failures.push({ block: result.block.name, edge: result.edge, role: result.role, label: edgeLabel(result.block, result.edgeIndex), reason: `a scale of ${result.scale} would give W = ${fmtW(log10W)}, still outside the band` });
+        continue;
+      }
+      if (candidate.role === 'branch') branchSolved = true;
       const edits = scaleEdits(doc, result);
       if (!edits) {
         // The scale is still worth knowing when the text cannot take it as one edit.
@@ -393,9 +400,13 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
       ];
     }
     case 'network': {
+      // A block nested in another one also changes that block's W_l, which the target below does
+      // not count, so only blocks that no other block nests are levers.
+      const nestedBlocks = new Set<string>();
+      for (const candidate of model.blocks.values()) for (const op of candidate.nested) if (op.name !== undefined) nestedBlocks.add(op.name);
       const contributions = new Map<BlockNode, number>();
       for (const entry of network.layers) {
-        if (entry.layer.plain) continue;
+        if (entry.layer.plain || nestedBlocks.has(entry.block.name)) continue;
         contributions.set(entry.block, (contributions.get(entry.block) ?? 0) + entry.log10Layer);
       }
       const sorted = [...contributions.entries()]
@@ -416,6 +427,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
           accept: (log10Wl: number) => insideBand(restOfNetwork + uses * log10Wl, inner),
           blockedBy,
           newFinding: (log10Wl: number) => findingAddedBy(block, contribution / uses, log10Wl, network, tolerance),
+          networkInside: (log10W: number) => insideBand(log10W, band),
           describe: (s, log10W) => `${lever(s)} to bring the network into the band (W_l = ${fmtApartFromOne(s.log10Wl)}, W = ${fmtW(log10W)})`,
         } satisfies FixTarget;
       });
