@@ -45,7 +45,7 @@ export async function codeActions(workspace: Workspace, params: CodeActionParams
       seenEdits.add(editKey);
       const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred };
       if (workspace.support.codeActionResolve) {
-        const data: ScaleActionData = { action: 'scale', uri: document.uri, version: document.version, finding: document.analysis.findings.indexOf(finding) };
+        const data: ScaleActionData = { action: 'scale', uri: document.uri, version: document.version, analysis: document.analysisId, finding: document.analysis.findings.indexOf(finding) };
         action.data = data;
       } else {
         action.edit = workspaceEdit(workspace, document, fix.edits);
@@ -106,6 +106,8 @@ interface ScaleActionData {
   action: 'scale';
   uri: string;
   version: number;
+  /** The analysis the action was offered from (AnalyzedDocument.analysisId). */
+  analysis: number;
   finding: number;
 }
 
@@ -114,6 +116,7 @@ interface RenameActionData {
   action: 'rename';
   uri: string;
   version: number;
+  analysis: number;
   finding: number;
 }
 
@@ -131,12 +134,16 @@ function renameEdits(document: AnalyzedDocument, finding: Finding): TextEdit[] |
   return [{ span: { start: finding.span.start + 1, end: finding.span.end - 1 }, newText: suggestion }];
 }
 
+function renameTitle(finding: Finding): string {
+  return `Change to "${finding.suggestion}"`;
+}
+
 function renameAction(workspace: Workspace, document: AnalyzedDocument, finding: Finding, diagnostic: Diagnostic): CodeAction | undefined {
   const edits = renameEdits(document, finding);
   if (!edits) return undefined;
-  const action: CodeAction = { title: `Change to "${finding.suggestion}"`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true };
+  const action: CodeAction = { title: renameTitle(finding), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true };
   if (workspace.support.codeActionResolve) {
-    const data: RenameActionData = { action: 'rename', uri: document.uri, version: document.version, finding: document.analysis.findings.indexOf(finding) };
+    const data: RenameActionData = { action: 'rename', uri: document.uri, version: document.version, analysis: document.analysisId, finding: document.analysis.findings.indexOf(finding) };
     action.data = data;
   } else {
     action.edit = workspaceEdit(workspace, document, edits);
@@ -149,6 +156,7 @@ interface DisableActionData {
   action: 'disable';
   uri: string;
   version: number;
+  analysis: number;
   code: Code;
 }
 
@@ -158,58 +166,55 @@ interface DisableActionData {
  */
 function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
   if (!canDisableIn(document, code)) return undefined;
-  const data: DisableActionData = { action: 'disable', uri: document.uri, version: document.version, code };
+  const data: DisableActionData = { action: 'disable', uri: document.uri, version: document.version, analysis: document.analysisId, code };
   return { title: disableTitle(code), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], data };
 }
 
 /**
- * Handles codeAction/resolve: adds the edit to a scale fix or a disable action from `codeActions`.
- * Returns the action unchanged, so the client applies nothing, when the document changed or closed
- * since the action was offered, or when the edit can no longer be made. A changed document is
- * reported to the user, since the pick then does nothing.
+ * Handles codeAction/resolve: adds the edit to an action from `codeActions`. Returns the action
+ * unchanged, so the client applies nothing, when the document closed, or its text or settings
+ * changed, since the action was offered (a document reopened with other text can have the same
+ * version, so the analysis is compared), or when the edit can no longer be made. The user is then
+ * told why the pick did nothing.
  */
 export async function resolveCodeAction(workspace: Workspace, action: CodeAction): Promise<CodeAction> {
   const data = action.data as Partial<ScaleActionData | RenameActionData | DisableActionData> | undefined;
-  if (typeof data?.uri !== 'string' || (data.action !== 'scale' && data.action !== 'rename' && data.action !== 'disable')) return action;
-  const document = await workspace.analysisOf(data.uri);
-  if (!document || document.version !== data.version) {
-    // A notification, not window/showMessageRequest: there is nothing to choose.
-    void workspace.connection.sendNotification(ShowMessageNotification.type, {
-      type: MessageType.Warning,
-      message: `ResLint: "${action.title}" was not applied, because the document changed after the fix was offered. Open the quick fixes again.`,
-    });
+  if (typeof data !== 'object' || data === null || typeof data.uri !== 'string' || (data.action !== 'scale' && data.action !== 'rename' && data.action !== 'disable')) {
     return action;
   }
-  if (data.action === 'scale') return resolveScaleFix(workspace, document, action, data as Partial<ScaleActionData>);
+  const document = await workspace.analysisOf(data.uri);
+  if (!document) return refused(workspace, action, 'the document is no longer open');
+  if (document.version !== data.version || document.analysisId !== data.analysis) {
+    return refused(workspace, action, 'the document or the settings changed after it was offered; open the quick fixes again');
+  }
+  const index = (data as Partial<ScaleActionData | RenameActionData>).finding;
+  const finding = typeof index === 'number' ? document.analysis.findings[index] : undefined;
+  if (data.action === 'scale') {
+    const fix = finding && fixesFor(document.analysis, finding).fixes.find((candidate) => candidate.title === action.title);
+    return fix ? { ...action, edit: workspaceEdit(workspace, document, fix.edits) } : refused(workspace, action, 'its finding no longer offers it');
+  }
   if (data.action === 'rename') {
-    const index = (data as Partial<RenameActionData>).finding;
-    const finding = typeof index === 'number' ? document.analysis.findings[index] : undefined;
-    const edits = finding && renameEdits(document, finding);
-    return edits ? { ...action, edit: workspaceEdit(workspace, document, edits) } : action;
+    const edits = finding && action.title === renameTitle(finding) ? renameEdits(document, finding) : undefined;
+    return edits ? { ...action, edit: workspaceEdit(workspace, document, edits) } : refused(workspace, action, 'its finding no longer offers it');
   }
   return resolveDisable(workspace, document, action, data as Partial<DisableActionData>);
 }
 
-function resolveScaleFix(workspace: Workspace, document: AnalyzedDocument, action: CodeAction, data: Partial<ScaleActionData>): CodeAction {
-  const finding = typeof data.finding === 'number' ? document.analysis.findings[data.finding] : undefined;
-  const fix = finding && fixesFor(document.analysis, finding).fixes.find((candidate) => candidate.title === action.title);
-  if (!fix) {
-    workspace.connection.console.warn(`${document.uri}: no edit for "${action.title}": the finding has no fix of that title.`);
-    return action;
-  }
-  return { ...action, edit: workspaceEdit(workspace, document, fix.edits) };
+/** Tells the user that a picked action did nothing, and why; returns the action without an edit. */
+function refused(workspace: Workspace, action: CodeAction, reason: string): CodeAction {
+  // A notification, not window/showMessageRequest: there is nothing to choose.
+  void workspace.connection.sendNotification(ShowMessageNotification.type, {
+    type: MessageType.Warning,
+    message: `ResLint did not apply a quick fix, because ${reason}. The fix: ${action.title}`,
+  });
+  return action;
 }
 
 function resolveDisable(workspace: Workspace, document: AnalyzedDocument, action: CodeAction, data: Partial<DisableActionData>): CodeAction {
   // The action is offered only for codes that "off" can silence; data from a client is checked again.
   if (typeof data.code !== 'string' || !Object.hasOwn(CODES, data.code) || !canTurnOff(data.code as Code)) return action;
   const edit = disableEdit(workspace, document, data.code);
-  if (!edit) {
-    workspace.connection.console.warn(
-      `${document.uri}: no edit for "${action.title}": the edit would change more than "settings.severity", or the file's settings are not valid with ${data.code} turned off.`,
-    );
-    return action;
-  }
+  if (!edit) return refused(workspace, action, `the edit would change more than "settings.severity", or the file's settings would not be valid with ${data.code} turned off`);
   return { ...action, edit };
 }
 

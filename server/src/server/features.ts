@@ -111,7 +111,8 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     workspace.forget(uri);
     diagnostics.clear(uri);
     // A model that imports the closed file read the editor's text, maybe never saved; it reads
-    // the file on disk now.
+    // the file on disk now, and no unsaved text the client passed for it outlives the close.
+    workspace.unsavedSource(fileNameOf(uri), null);
     for (const importer of workspace.filesChanged([fileNameOf(uri)])) diagnostics.schedule(importer);
   });
 
