@@ -335,6 +335,34 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('completion escapes names and keeps to places that take one', async () => {
+    const uri = freshUri('completion-edges.arch.json');
+    const lines = [
+      '{',
+      '  "reslint": 1,',
+      '  "settings": { "severity": { "block": "" } },',
+      '  "blocks": { "q\\"x": { "paths": { "s": [], "r": ["relu"] } } },',
+      '  "layers": [{ "block": "" }, { "block": 12 }, { "block": /* c */ "q" }, { "block": ',
+    ];
+    const text = lines.join('\n');
+    await client.open(uri, text);
+    await client.diagnostics(uri, 1);
+    const complete = async (position: Position): Promise<CompletionItem[]> =>
+      (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+    const layerBlock = positionOf(text, '[{ "block": "" }', '[{ "block": "'.length);
+    // Inside quotes the name is the string's escaped content.
+    assert.deepEqual((await complete(layerBlock)).map((item) => item.textEdit), [{ range: { start: layerBlock, end: layerBlock }, newText: 'q\\"x' }]);
+    // An unfinished value at the end of the file gets the quoted name at the cursor.
+    const end = positionOf(text, '{ "block": ', '{ "block": '.length, 4);
+    assert.deepEqual((await complete(end)).map((item) => item.textEdit), [{ range: { start: end, end }, newText: '"q\\"x"' }]);
+    // Nothing inside a number, a comment, before a string, or where no block name belongs.
+    assert.deepEqual(await complete(positionOf(text, '"block": 12', 10)), []);
+    assert.deepEqual(await complete(positionOf(text, '/* c */', 3)), []);
+    assert.deepEqual(await complete(positionOf(text, '/* c */ "q"', 8)), []);
+    assert.deepEqual(await complete(positionOf(text, '"severity": { "block": ""', '"severity": { "block": "'.length)), []);
+    await client.close(uri);
+  });
+
   describe('navigation', () => {
     const symbolLine = (symbol: DocumentSymbol): string => `${symbol.name} [${symbol.detail}] line ${symbol.selectionRange.start.line}`;
 

@@ -1,7 +1,7 @@
 // Completion in *.arch.json models: the defined blocks where a "block" value is written, and the
 // catalog and user ops where an op name is written. jsonc-parser's getLocation finds the place in
 // the text as typed, also while the document does not parse.
-import { getLocation } from 'jsonc-parser';
+import { createScanner, getLocation, SyntaxKind, type Node as JsonNode } from 'jsonc-parser';
 import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
 import { CATALOG } from '../core/catalog';
@@ -16,24 +16,51 @@ type Segment = string | number;
 export async function completion(workspace: Workspace, params: CompletionParams): Promise<CompletionItem[]> {
   const document = await workspace.analysisOf(params.textDocument.uri);
   if (!document || sourceKindOf(fileNameOf(document.uri)) !== 'json') return [];
+  const { text } = document;
   const offset = document.lines.offsetAt(params.position);
-  const location = getLocation(document.text, offset);
-  if (location.isAtPropertyKey) return [];
-  const kind = nameKind(location.path);
-  if (!kind) return [];
-  // Inside a string the name replaces the string's content; elsewhere it is inserted with quotes.
-  const node = location.previousNode;
-  const inString = node?.type === 'string' && node.offset < offset && offset <= node.offset + node.length;
-  const range = inString && node ? { start: document.lines.positionAt(node.offset + 1), end: document.lines.positionAt(node.offset + node.length - 1) } : undefined;
-  const items = kind === 'block' ? blockItems(document) : opItems(document.analysis);
-  return items.map((item) => ({
-    ...item,
-    ...(range ? { textEdit: { range, newText: item.label } } : { insertText: JSON.stringify(item.label) }),
-  }));
+  const location = getLocation(text, offset);
+  if (location.isAtPropertyKey || !nameKind(location.path)) return [];
+  const replaced = replacedRange(text, offset, location.previousNode);
+  if (!replaced) return [];
+  const range = { start: document.lines.positionAt(replaced.start), end: document.lines.positionAt(replaced.end) };
+  const items = nameKind(location.path) === 'block' ? blockItems(document) : opItems(document.analysis);
+  // The name is written as a JSON string: inside quotes as its escaped content, elsewhere quoted.
+  return items.map((item) => {
+    const quoted = JSON.stringify(item.label);
+    return { ...item, textEdit: { range, newText: replaced.inString ? quoted.slice(1, -1) : quoted } };
+  });
+}
+
+/**
+ * Returns the text a chosen name replaces: the content of the string the cursor is in, up to its
+ * closing quote or, in a string not closed yet, up to the cursor; or nothing at the cursor where a
+ * value has still to be written (after ":", "[" or ","). Undefined anywhere else, such as inside a
+ * number, a comment, or before or after a finished string.
+ */
+function replacedRange(text: string, offset: number, node: JsonNode | undefined): { start: number; end: number; inString: boolean } | undefined {
+  if (node?.type === 'string') {
+    const closed = node.length >= 2 && text[node.offset + node.length - 1] === '"';
+    const end = closed ? node.offset + node.length - 1 : node.offset + node.length;
+    if (offset <= node.offset || offset > end) return undefined;
+    return { start: node.offset + 1, end: closed ? end : offset, inString: true };
+  }
+  if (node) return undefined;
+  // No value yet: only whitespace may separate the cursor from the token that asks for one.
+  const scanner = createScanner(text, false);
+  let last: SyntaxKind | undefined;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF && scanner.getTokenOffset() < offset; token = scanner.scan()) {
+    if (scanner.getTokenOffset() + scanner.getTokenLength() > offset) return undefined;
+    if (token !== SyntaxKind.Trivia && token !== SyntaxKind.LineBreakTrivia) last = token;
+  }
+  const asksForValue = last === SyntaxKind.ColonToken || last === SyntaxKind.OpenBracketToken || last === SyntaxKind.CommaToken;
+  return asksForValue ? { start: offset, end: offset, inString: false } : undefined;
 }
 
 /** Returns whether the value at a path names a block or an op, or neither. */
 function nameKind(path: Segment[]): 'block' | 'op' | undefined {
+  // Names are written inside a block's paths, graph or afterSum, or inside "layers".
+  const inBlock = path[0] === 'blocks' && path.length >= 4 && (path[2] === 'paths' || path[2] === 'graph' || path[2] === 'afterSum');
+  if (!inBlock && path[0] !== 'layers') return undefined;
   const last = path[path.length - 1];
   const parent = path[path.length - 2];
   if (last === 'block') return 'block';
