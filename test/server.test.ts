@@ -1124,7 +1124,7 @@ test('editor severity off only where allowed', () => {
   const blocking = parseServerSettings({ severity: { 'unknown-op': 'off' } });
   assert.deepEqual(blocking.settings.severity, {});
   assert.equal(blocking.problems.length, 1);
-  assert.match(blocking.problems[0], /^invalid setting reslint\.severity\.unknown-op \("off"\): /);
+  assert.match(blocking.problems[0], /^reslint\.severity\.unknown-op cannot be "off", because unknown-op leaves part of the model unanalysed/);
   const allowed = parseServerSettings({ severity: { 'unknown-op': 'hint', 'block-vanishing': 'off' } });
   assert.deepEqual(allowed.problems, []);
   assert.deepEqual(allowed.settings.severity, { 'unknown-op': 'hint', 'block-vanishing': 'off' });
@@ -1138,7 +1138,10 @@ test('editor severities are checked one by one', () => {
   assert.deepEqual(parsed.settings.severity, { 'block-vanishing': 'error', cycle: 'warning' });
   assert.equal(parsed.problems.length, 3);
   assert.match(parsed.problems[0], /^invalid setting reslint\.severity\.block-exploding \("loud"\): /);
-  assert.match(parsed.problems[1], /^invalid setting reslint\.severity\.syntax-error \("off"\): /);
+  assert.equal(
+    parsed.problems[1],
+    'reslint.severity.syntax-error cannot be "off", because syntax-error leaves part of the model unanalysed; it keeps its default severity. Use "hint" to make it quiet',
+  );
   assert.equal(parsed.problems[2], 'unknown setting reslint.severity.block-vanishng; it is ignored. Did you mean "block-vanishing"?');
   // Other settings are unaffected.
   assert.equal(parsed.settings.model, 'seed');

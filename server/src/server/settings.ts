@@ -128,7 +128,9 @@ function parseEntries(schema: z.ZodType, value: unknown, where: string[], proble
     }
     const parsed = shape[key].safeParse(parseEntries(shape[key], entry, [...where, key], problems));
     if (parsed.success) kept[key] = parsed.data;
-    else problems.push(problemText(parsed.error.issues[0], entry, [...where, key]));
+    else if (where[1] === 'severity' && entry === 'off' && Object.hasOwn(CODES, key) && !canTurnOff(key as Code)) {
+      problems.push(`${[...where, key].join('.')} cannot be "off", because ${key} leaves part of the model unanalysed; it keeps its default severity. Use "hint" to make it quiet`);
+    } else problems.push(problemText(parsed.error.issues[0], entry, [...where, key]));
   }
   return kept;
 }
