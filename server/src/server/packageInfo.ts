@@ -22,11 +22,35 @@ export function extensionVersion(): string {
   }
 }
 
-/** Returns the file URL of a code's section in docs/codes.md, which the extension ships. */
+/**
+ * Returns the file URL of a code's section in docs/codes.md, which the extension ships. VS Code
+ * opens a file URL at the line its "#L<n>" fragment names and ignores a heading's name, so the
+ * fragment is the line of the code's heading; a code without one gets the heading's name.
+ */
 export function codeHref(code: Code): string {
   // Every diagnostic of every publish links its code, and finding the folder checks the disk.
-  codesFileUrl ??= pathToFileURL(join(extensionRoot(), 'docs', 'codes.md')).href;
-  return codeDocsUrl(codesFileUrl, code);
+  if (!codesFile) {
+    const path = join(extensionRoot(), 'docs', 'codes.md');
+    codesFile = { url: pathToFileURL(path).href, headingLines: headingLinesOf(path) };
+  }
+  const line = codesFile.headingLines.get(code);
+  return line === undefined ? codeDocsUrl(codesFile.url, code) : `${codesFile.url}#L${line}`;
 }
 
-let codesFileUrl: string | undefined;
+/** The 1-based line of each "## <code>" heading, or none when the file cannot be read. */
+function headingLinesOf(path: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  try {
+    readFileSync(path, 'utf8')
+      .split(/\r?\n/)
+      .forEach((text, index) => {
+        const heading = /^## (\S+)\s*$/.exec(text);
+        if (heading) lines.set(heading[1], index + 1);
+      });
+  } catch {
+    // The link then names the heading, which still opens the file.
+  }
+  return lines;
+}
+
+let codesFile: { url: string; headingLines: Map<string, number> } | undefined;
