@@ -679,7 +679,7 @@ describe('validation', () => {
       analyzeText(text, 'json').findings.map((finding) => [finding.code, finding.message]),
       [
         ['unknown-key', 'Unknown key "block-vanish"; it is ignored. Did you mean "block-vanishing"?'],
-        ['block-vanishing', 'Layer 0 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around this layer.'],
+        ['block-vanishing', 'Layer 0 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Raise this layer\'s gain toward W_l = 1 (an init such as "he", or a normalisation op), or add a residual shortcut around this layer and scale it down, since the shortcut adds 1 to W_l.'],
       ],
     );
   });
@@ -691,7 +691,7 @@ describe('validation', () => {
       analyzeText(text, 'json').findings.filter((finding) => finding.code.startsWith('block-')).map((finding) => [finding.code, finding.message]),
       [
         ['block-exploding', "Layer 0 has W_l = 3.00 under the seed model, above 1.1: each application grows the gradient by that factor. Lower this layer's gain toward W_l = 1, for example with a scale or a normalisation op; a residual shortcut would add 1 to W_l."],
-        ['block-vanishing', 'Layer 1 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around this layer.'],
+        ['block-vanishing', 'Layer 1 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Raise this layer\'s gain toward W_l = 1 (an init such as "he", or a normalisation op), or add a residual shortcut around this layer and scale it down, since the shortcut adds 1 to W_l.'],
       ],
     );
   });

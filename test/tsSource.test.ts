@@ -109,9 +109,9 @@ describe('layers made by one expression', () => {
     assert.deepEqual(
       findings.filter((finding) => finding.code !== 'network-vanishing').map((finding) => [finding.code, finding.message]),
       [
-        ['block-vanishing', '30 layers made here (layers[0] to layers[29]) have W_l = 0.207 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around these layers.'],
-        ['block-vanishing', 'Layer 30 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around this layer.'],
-        ['block-vanishing', 'Layer 31 has W_l = 0.606 under the seed model, below 0.9: each application shrinks the gradient by that factor. Add a residual shortcut around this layer.'],
+        ['block-vanishing', '30 layers made here (layers[0] to layers[29]) have W_l = 0.207 under the seed model, below 0.9: each application shrinks the gradient by that factor. Raise the gain of these layers toward W_l = 1 (an init such as "he", or a normalisation op), or add a residual shortcut around these layers and scale them down, since the shortcut adds 1 to W_l.'],
+        ['block-vanishing', 'Layer 30 has W_l = 0.500 under the seed model, below 0.9: each application shrinks the gradient by that factor. Raise this layer\'s gain toward W_l = 1 (an init such as "he", or a normalisation op), or add a residual shortcut around this layer and scale it down, since the shortcut adds 1 to W_l.'],
+        ['block-vanishing', 'Layer 31 has W_l = 0.606 under the seed model, below 0.9: each application shrinks the gradient by that factor. Raise this layer\'s gain toward W_l = 1 (an init such as "he", or a normalisation op), or add a residual shortcut around this layer and scale it down, since the shortcut adds 1 to W_l.'],
         ['blocked-gradient', '3 layers made here (layers[32] to layers[34]) have W_l = 0 under the seed model, so no gradient reaches the layers before them. Give their ops non-zero gains.'],
       ],
     );

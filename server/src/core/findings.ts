@@ -207,11 +207,14 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
 
 /**
  * Advises on a plain layer outside the tolerance. A shortcut adds 1 to W_l, which lifts a
- * vanishing layer toward 1 but takes an exploding one further from it, so that one gets the
- * advice to lower its gain.
+ * vanishing layer to 1 plus its gain, so the layer needs a smaller scale beside it; it takes an
+ * exploding layer further from 1, so that one gets the advice to lower its gain.
  */
 function plainLayerRemedy(vanishing: boolean, layers: 'this layer' | 'these layers'): string {
-  if (vanishing) return `Add a residual shortcut around ${layers}.`;
+  if (vanishing) {
+    const gain = layers === 'this layer' ? "this layer's gain" : 'the gain of these layers';
+    return `Raise ${gain} toward W_l = 1 (an init such as "he", or a normalisation op), or add a residual shortcut around ${layers} and scale ${layers === 'this layer' ? 'it' : 'them'} down, since the shortcut adds 1 to W_l.`;
+  }
   const gain = layers === 'this layer' ? "this layer's gain" : 'the gain of these layers';
   return `Lower ${gain} toward W_l = 1, for example with a scale or a normalisation op; a residual shortcut would add 1 to W_l.`;
 }
