@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../server/src/core/lines';
 import { contributedProperties, parseServerSettings } from '../server/src/server/settings';
+import { EXPLAIN_METHOD } from '../server/src/server/explain';
 import { UNSAVED_SOURCE_METHOD } from '../server/src/server/unsavedSources';
 import { applyWorkspaceEdit, didChangeMessage, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
 
@@ -363,6 +364,19 @@ describe('language server', () => {
     assert.deepEqual(await complete(positionOf(text, '/* c */', 3)), []);
     assert.deepEqual(await complete(positionOf(text, '/* c */ "q"', 8)), []);
     assert.deepEqual(await complete(positionOf(text, '"severity": { "block": ""', '"severity": { "block": "'.length)), []);
+    await client.close(uri);
+  });
+
+  test('the report request gives the explain text', async () => {
+    const file = join(ROOT, 'examples', 'resnet50.arch.json');
+    const uri = pathToFileURL(file).href;
+    await client.open(uri, readFileSync(file, 'utf8'));
+    await client.diagnostics(uri, 1);
+    const result = (await client.connection.sendRequest(EXPLAIN_METHOD, { uri })) as { text: string } | null;
+    const cli = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'explain', file], { encoding: 'utf8' });
+    // The CLI adds a blank line and the problem count after each file's report.
+    assert.equal(`${result?.text}\n`, cli.stdout.slice(0, cli.stdout.lastIndexOf('\n\n') + 1));
+    assert.equal(await client.connection.sendRequest(EXPLAIN_METHOD, { uri: 'file:///not/open.arch.json' }), null);
     await client.close(uri);
   });
 

@@ -2,6 +2,7 @@
 // *.arch.json, *.arch.ts and the files matched by `reslint.files`, and restarts it on request.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { EXPLAIN_METHOD, type ExplainParams, type ExplainResult } from '../../server/src/server/explain';
 import { UNSAVED_SOURCE_METHOD, type UnsavedSourceParams } from '../../server/src/server/unsavedSources';
 
 const CLIENT_ID = 'reslint';
@@ -15,6 +16,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output);
 
   context.subscriptions.push(
+    vscode.commands.registerCommand('reslint.showReport', () => showReport()),
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reportProvider),
+    reportChanges,
     vscode.commands.registerCommand('reslint.restartServer', async () => {
       log('Restarting the language server on request');
       await restart(context);
@@ -155,6 +159,43 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     void vscode.window.showErrorMessage(`ResLint: the language server failed to start. See the "${CLIENT_NAME}" output channel.`);
   }
 }
+
+/**
+ * Opens the report that `reslint explain` prints for the model in the active editor, made from
+ * the editor's text, beside it.
+ */
+async function showReport(): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || vscode.languages.match(unsavedSources.selector, document) === 0) {
+    void vscode.window.showInformationMessage('ResLint: open a model file (*.arch.json or *.arch.ts) to show its report.');
+    return;
+  }
+  if (!client?.isRunning()) {
+    void vscode.window.showWarningMessage('ResLint: the language server is not running. Run "ResLint: Restart Language Server".');
+    return;
+  }
+  const params: ExplainParams = { uri: document.uri.toString() };
+  const result = await client.sendRequest<ExplainResult>(EXPLAIN_METHOD, params);
+  if (!result) {
+    void vscode.window.showWarningMessage(`ResLint: no report for ${document.uri.fsPath}; see the "${CLIENT_NAME}" output channel.`);
+    return;
+  }
+  // A read-only document of its own scheme: an untitled one would ask to be saved when closed.
+  const reportUri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `${document.uri.path}.report.txt` });
+  reports.set(reportUri.toString(), result.text);
+  reportChanges.fire(reportUri);
+  const report = await vscode.workspace.openTextDocument(reportUri);
+  await vscode.window.showTextDocument(report, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+}
+
+/** The URI scheme of report documents, which reportProvider serves from `reports`. */
+const REPORT_SCHEME = 'reslint-report';
+const reports = new Map<string, string>();
+const reportChanges = new vscode.EventEmitter<vscode.Uri>();
+const reportProvider: vscode.TextDocumentContentProvider = {
+  onDidChange: reportChanges.event,
+  provideTextDocumentContent: (uri) => reports.get(uri.toString()) ?? '',
+};
 
 async function stop(): Promise<void> {
   const running = client;

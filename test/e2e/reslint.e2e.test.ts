@@ -44,6 +44,7 @@ import {
   openFile,
   openWorkbench,
   pollUntil,
+  readVisibleLines,
   replaceEditorText,
   runCommand,
   saveActiveEditor,
@@ -250,6 +251,23 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
       `the status bar to show "${expected}"`,
       async () => (await page.locator('#status\\.editor\\.selection').innerText()).trim() === expected,
     );
+  });
+
+  // The model is the active editor since the test before.
+  await t.test('show report opens the explain text', async () => {
+    await runCommand(page, 'ResLint: Show Report for This Model');
+    // The report opens beside the model, as `reslint explain` prints it.
+    const lines = await pollUntil(
+      page,
+      'the report to show its model line',
+      async () => {
+        const visible = await readVisibleLines(page);
+        return visible.some((entry) => entry.text.startsWith('model: seed (mean activation derivative')) ? visible : undefined;
+      },
+    );
+    assert.equal(lines[0].text, `${resnet} - ResNet-50 v1`);
+    await saveScreenshot(page, 'reslint-report');
+    await runCommand(page, 'View: Close Editor');
   });
 
   await t.test('inlay hints and code lenses', async () => {

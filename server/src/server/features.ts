@@ -11,7 +11,9 @@ import {
 } from 'vscode-languageserver';
 import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
+import { explainText } from '../cli/text';
 import { completion } from './completion';
+import { EXPLAIN_METHOD, type ExplainParams } from './explain';
 import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
 import { hover } from './hover';
@@ -59,6 +61,13 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
   connection.languages.inlayHint.on(guardRequest(workspace, 'textDocument/inlayHint', [], (params) => inlayHints(workspace, params)));
   connection.onCodeLens(guardRequest(workspace, 'textDocument/codeLens', [], (params) => codeLenses(workspace, params)));
   connection.onCodeAction(guardRequest(workspace, 'textDocument/codeAction', [], (params) => codeActions(workspace, params)));
+  connection.onRequest(
+    EXPLAIN_METHOD,
+    guardRequest(workspace, EXPLAIN_METHOD, null, async (params: ExplainParams) => {
+      const document = typeof params?.uri === 'string' ? await workspace.analysisOf(params.uri) : undefined;
+      return document ? { text: explainText(fileNameOf(document.uri), document.text, document.analysis).join('\n') } : null;
+    }),
+  );
   connection.onCompletion(guardRequest(workspace, 'textDocument/completion', [], (params) => completion(workspace, params)));
   connection.onDefinition(guardRequest(workspace, 'textDocument/definition', null, (params) => definition(workspace, params)));
   connection.onDocumentSymbol(guardRequest(workspace, 'textDocument/documentSymbol', [], (params) => documentSymbols(workspace, params)));
