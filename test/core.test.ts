@@ -795,7 +795,7 @@ describe('validation', () => {
       const finding = analysis.findings.find((item) => item.code === 'invalid-number');
       assert.equal(
         finding?.message,
-        `"settings.band": the band must be [min, max] with 0 < min <= 1 <= max < Infinity, since the running W starts at 1; found [${band.join(', ')}].`,
+        `"settings.band": the band must be [min, max] with 0 < min <= 1 <= max < Infinity and min < max, since the running W starts at 1; found [${band.join(', ')}].`,
       );
       // The default band is used instead.
       assert.deepEqual(analysis.settings.band, [0.01, 100]);
@@ -813,7 +813,7 @@ describe('validation', () => {
         .findings.filter((finding) => finding.code !== 'block-vanishing')
         .map((finding) => finding.message),
       [
-        '"settings.band": the band must be [min, max] with 0 < min <= 1 <= max < Infinity, since the running W starts at 1; found [2, 1].',
+        '"settings.band": the band must be [min, max] with 0 < min <= 1 <= max < Infinity and min < max, since the running W starts at 1; found [2, 1].',
         // No key of the severities is close enough to suggest.
         'Unknown key "nonsense-code"; it is ignored.',
       ],

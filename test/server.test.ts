@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Location, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
 import {
@@ -294,9 +294,14 @@ describe('language server', () => {
 
     // The editor's unsaved text replaces the file on disk: 1.5^20 = 3325 leaves the band.
     let since = client.published.length;
+    const refreshes = { ...client.refreshes };
     await client.connection.sendNotification(UNSAVED_SOURCE_METHOD, { uri: partsUri, text: 'export const depth = 20;\n' });
     const edited = await client.waitForPublish(uri, 'diagnostics after the unsaved edit', () => true, since);
     assert.deepEqual(codesOf(edited.diagnostics), ['block-exploding', 'network-exploding', 'stage-out-of-band']);
+    // The model's hints and lenses are asked for again, since its own text did not change.
+    assert.equal(client.refreshes.inlayHint, refreshes.inlayHint + 1);
+    assert.equal(client.refreshes.codeLens, refreshes.codeLens + 1);
+    assert.match(renderInlayHints(readFileSync(fileURLToPath(uri), 'utf8'), await client.inlayHints(uri, wholeRange(readFileSync(fileURLToPath(uri), 'utf8')))), /W = 1\.50\^20 = 3325/);
 
     // Malformed params change nothing and are logged; the server keeps running.
     const warned = client.waitForLog(/Ignored a reslint\/unsavedSource notification/);
@@ -608,6 +613,10 @@ describe('language server', () => {
     );
     const markdown = markdownOf(await client.hover(uri, positionOf(text, '"res": {', 2)));
     assert.ok(markdown.startsWith('*The file has syntax errors: these numbers come from the text as far as it could be read'), markdown);
+    // The outline keeps its entries but drops their numbers.
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+    assert.deepEqual(symbols.map((symbol) => symbol.name), ['blocks', 'layers']);
+    assert.deepEqual([...symbols, ...symbols.flatMap((symbol) => symbol.children ?? [])].map((symbol) => symbol.detail).filter((detail) => detail !== ''), []);
     await client.close(uri);
   });
 
@@ -962,7 +971,7 @@ describe('code action resolve', () => {
     assert.equal(client.shownMessages.length, shown + 1);
     assert.equal(
       client.shownMessages[shown].message,
-      `ResLint did not apply a quick fix, because the document or the settings changed after it was offered; open the quick fixes again. The fix: ${fix.title}`,
+      `ResLint did not apply a quick fix, because the model, a file it imports, or the settings changed after it was offered; open the quick fixes again. The fix: ${fix.title}`,
     );
     await client.close(uri);
   });
@@ -1047,7 +1056,7 @@ describe('code action resolve', () => {
     await client.reopen(uri, text.replace('"basix"', '"ress"'));
     const shown = client.shownMessages.length;
     assert.equal((await client.resolveCodeAction(rename)).edit, undefined);
-    assert.match(client.shownMessages[shown]?.message ?? '', /^ResLint did not apply a quick fix, because the document or the settings changed after it was offered/);
+    assert.match(client.shownMessages[shown]?.message ?? '', /^ResLint did not apply a quick fix, because the model, a file it imports, or the settings changed after it was offered/);
     await client.close(uri);
   });
 
@@ -1128,6 +1137,14 @@ describe('settings', () => {
     const shown = client.shownMessages.map((params) => params.message).filter((message) => message.includes('reslint.model'));
     assert.equal(shown.length, 1, JSON.stringify(shown));
     assert.ok(shown[0].startsWith('ResLint: invalid setting reslint.model ("nope"): '), shown[0]);
+    // Entered again after a valid value, the problem is shown again.
+    await client.changeSettings({});
+    await client.change(uri, 2, residual);
+    await client.diagnostics(uri, 2);
+    await client.changeSettings({ model: 'nope' });
+    await client.change(uri, 3, residual);
+    await client.diagnostics(uri, 3);
+    assert.equal(client.shownMessages.filter((params) => params.message.includes('reslint.model ("nope")')).length, 2);
     await client.changeSettings({});
     await client.close(uri);
   });

@@ -1664,3 +1664,14 @@ describe('written-out literals', () => {
     );
   });
 });
+
+test('a missing value is not named as an empty name', () => {
+  const doc = readTypeScriptSource("import { g } from './base';\nexport default { reslint: 1, layers: [[{ gain: g }]] };\n", {
+    fileName: '/virtual/missing.arch.ts',
+    readFile: (path) => (path.endsWith('base.ts') ? 'export const g = ;\n' : undefined),
+  });
+  const messages = doc.problems.filter((problem) => problem.code === 'not-evaluated').map((problem) => problem.message);
+  assert.ok(messages.length > 0);
+  for (const message of messages) assert.doesNotMatch(message, /""/, message);
+  assert.ok(messages.some((message) => message.includes('a value is missing there; see the syntax error')), JSON.stringify(messages));
+});

@@ -29,7 +29,7 @@ export type SeverityName = (typeof SEVERITY_NAMES)[number];
 export const Band = z
   .tuple([z.number().gt(0), z.number().gt(0)])
   .refine(([low, high]) => low < high && low <= 1 && high >= 1 && Number.isFinite(high), {
-    message: 'the band must be [min, max] with 0 < min <= 1 <= max < Infinity, since the running W starts at 1',
+    message: 'the band must be [min, max] with 0 < min <= 1 <= max < Infinity and min < max, since the running W starts at 1',
   })
   .describe('Band [W_min, W_max] that the network smoothness W must stay inside.');
 

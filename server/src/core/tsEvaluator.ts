@@ -805,6 +805,7 @@ export class Evaluator implements NativeHost, ModuleHost {
     if (binding) return binding.unavailableReason;
     if (this.builtins.global(name, root)) return undefined;
     if (ENVIRONMENT_GLOBALS[name]) return ENVIRONMENT_GLOBALS[name];
+    if (name === '') return 'a value is missing there; see the syntax error';
     return root === callee ? 'it is not a function defined in this file or its imports' : `"${name}" is not defined in this file or its imports`;
   }
 

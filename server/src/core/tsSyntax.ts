@@ -157,6 +157,8 @@ export function lineOf(node: ts.Node): number {
 /** Names an expression in a message: `call to "f()"` for calls, the quoted text otherwise. */
 export function subjectOf(node: ts.Node): string {
   if (ts.isCallExpression(node)) return `call to "${shorten(node.expression.getText(), 50)}()"`;
+  // The parser puts an empty name where a value is missing, as in `const g = ;`.
+  if (node.getText() === '') return 'the missing value';
   return `"${shorten(node.getText(), 60)}"`;
 }
 
@@ -275,6 +277,7 @@ function formatPath(segments: (string | number | undefined)[]): string {
 }
 
 export function unknownNameReason(name: string): string {
+  if (name === '') return 'a value is missing there; see the syntax error';
   return ENVIRONMENT_GLOBALS[name] ?? `"${name}" is not defined in this file or its imports`;
 }
 

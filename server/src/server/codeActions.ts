@@ -185,7 +185,7 @@ export async function resolveCodeAction(workspace: Workspace, action: CodeAction
   const document = await workspace.analysisOf(data.uri);
   if (!document) return refused(workspace, action, 'the document is no longer open');
   if (document.version !== data.version || document.analysisId !== data.analysis) {
-    return refused(workspace, action, 'the document or the settings changed after it was offered; open the quick fixes again');
+    return refused(workspace, action, 'the model, a file it imports, or the settings changed after it was offered; open the quick fixes again');
   }
   const index = (data as Partial<ScaleActionData | RenameActionData>).finding;
   const finding = typeof index === 'number' ? document.analysis.findings[index] : undefined;

@@ -88,6 +88,15 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     }),
   );
 
+  // Re-analyses the models that read changed files. Their hints and lenses are views of the
+  // editor's own text, which did not change, so the editor is asked to request them again.
+  const importsChanged = (importers: string[]): void => {
+    for (const importer of importers) diagnostics.schedule(importer);
+    if (importers.length === 0) return;
+    if (workspace.support.inlayHintRefresh) void connection.languages.inlayHint.refresh();
+    if (workspace.support.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
+  };
+
   // TextDocuments fires onDidOpen and then onDidChangeContent for an opened document; the first
   // version is analysed at once, later edits after the debounce in DiagnosticsPublisher.
   const justOpened = new Set<string>();
@@ -96,12 +105,12 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     const uri = event.document.uri;
     diagnostics.schedule(uri, justOpened.delete(uri) ? 0 : undefined);
     // An open model can be imported by another one, which then reads this text.
-    for (const importer of workspace.filesChanged([fileNameOf(uri)])) diagnostics.schedule(importer);
+    importsChanged(workspace.filesChanged([fileNameOf(uri)]));
   });
   // The client reports saved, created and deleted *.ts files, which models may import.
   connection.onDidChangeWatchedFiles((params) =>
     runGuarded(workspace, 'Re-analysing models whose imports changed', undefined, () => {
-      for (const importer of workspace.filesChanged(params.changes.map((change) => fileNameOf(change.uri)))) diagnostics.schedule(importer);
+      importsChanged(workspace.filesChanged(params.changes.map((change) => fileNameOf(change.uri))));
     }),
   );
   connection.onNotification(UNSAVED_SOURCE_METHOD, (raw: unknown) =>
@@ -111,7 +120,7 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
         connection.console.warn(`Ignored a ${UNSAVED_SOURCE_METHOD} notification without a "uri" string and a "text" string or null.`);
         return;
       }
-      for (const importer of workspace.unsavedSource(fileNameOf(params.uri), params.text)) diagnostics.schedule(importer);
+      importsChanged(workspace.unsavedSource(fileNameOf(params.uri), params.text));
     }),
   );
   documents.onDidClose((event) => {
@@ -122,7 +131,7 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     // A model that imports the closed file read the editor's text, maybe never saved; it reads
     // the file on disk now, and no unsaved text the client passed for it outlives the close.
     workspace.unsavedSource(fileNameOf(uri), null);
-    for (const importer of workspace.filesChanged([fileNameOf(uri)])) diagnostics.schedule(importer);
+    importsChanged(workspace.filesChanged([fileNameOf(uri)]));
   });
 
   connection.onShutdown(() => {

@@ -8,7 +8,7 @@ import type { BlockNode, LayerNode } from '../core/model';
 import type { Span, ValuePath } from '../core/source';
 import { blockResults } from './blockResults';
 import { rangeOf } from './diagnostics';
-import { groupCount, groupWText, layerWText } from './format';
+import { groupCount, groupWText, hasSyntaxErrors, layerWText } from './format';
 import { hoverTargetAt, layerResultOf, type HoverTarget, type LayerGroup } from './locate';
 import { textOrderOf } from './textOrder';
 import type { AnalyzedDocument, Workspace } from './workspace';
@@ -77,6 +77,8 @@ export async function documentSymbols(workspace: Workspace, params: DocumentSymb
   const network = analysis.network.layers.length > 0 ? `W = ${fmtW(analysis.network.log10W)}` : '';
   const layersDetail = runs.length > layers.length ? `${network}; the first ${layers.length.toLocaleString('en-US')} of ${runs.length.toLocaleString('en-US')} entries listed` : network;
   pushSection(document, symbols, 'layers', layersDetail, SymbolKind.Array, layers);
+  // The numbers would describe values the parser guessed, which hints and lenses withhold too.
+  if (hasSyntaxErrors(analysis)) withoutDetails(symbols);
   return symbols;
 }
 
@@ -158,4 +160,11 @@ function pushSection(document: AnalyzedDocument, symbols: DocumentSymbol[], key:
   if (!symbol) return;
   symbol.children = children;
   symbols.push(symbol);
+}
+
+function withoutDetails(symbols: DocumentSymbol[]): void {
+  for (const symbol of symbols) {
+    symbol.detail = '';
+    if (symbol.children) withoutDetails(symbol.children);
+  }
 }

@@ -105,6 +105,8 @@ export class Workspace {
       this.pushedSettings = (pushed as Record<string, unknown>)[SETTINGS_SECTION];
     }
     this.settingsByUri.clear();
+    // A problem entered again after a fix is shown again.
+    this.shownSettingsProblems.clear();
   }
 
   /**
