@@ -326,7 +326,8 @@ export function didChangeMessage(uri: string, version: number, range: Range, tex
 export function applyWorkspaceEdit(text: string, edit: WorkspaceEdit, uri: string): string {
   const edits = (edit.documentChanges ?? [])
     .filter((change): change is TextDocumentEdit => TextDocumentEdit.is(change) && change.textDocument.uri === uri)
-    .flatMap((change) => change.edits);
+    .flatMap((change) => change.edits)
+    .concat(edit.changes?.[uri] ?? []);
   const lines = new LineIndex(text);
   // Applied from the end of the text. Inserts at one position keep the order of the list (as the
   // protocol specifies), so among equal starts the later edit is applied first.

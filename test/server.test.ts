@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Location, MarkupContent, Position } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Location, MarkupContent, Position, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import {
   CompletionRequest,
   DefinitionRequest,
@@ -15,6 +15,9 @@ import {
   DocumentSymbolRequest,
   FileChangeType,
   HoverRequest,
+  PrepareRenameRequest,
+  ReferencesRequest,
+  RenameRequest,
   TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../server/src/core/lines';
@@ -101,6 +104,8 @@ describe('language server', () => {
     assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'], resolveProvider: true });
     assert.equal(result.capabilities.definitionProvider, true);
     assert.deepEqual(result.capabilities.documentSymbolProvider, { label: 'ResLint' });
+    assert.equal(result.capabilities.referencesProvider, true);
+    assert.deepEqual(result.capabilities.renameProvider, { prepareProvider: true });
   });
 
   test('server logs its start', async () => {
@@ -413,6 +418,36 @@ describe('language server', () => {
       assert.deepEqual(await definitionAt('"r": ["swiglu"]', 8), keyAt('"swiglu"'));
       // A catalog op and a plain layer are defined by ResLint, not in the file.
       assert.equal(await definitionAt('["relu"]', 2), null);
+      await client.close(uri);
+    });
+
+    test('references and rename follow a block through its uses', async () => {
+      const uri = freshUri('rename.arch.json');
+      await client.open(uri, residual);
+      const before = codesOf(await client.diagnostics(uri, 1));
+      const layer = positionOf(residual, '{ "block": "res", "repeat": 16 }', 13);
+      const locations = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position: layer, context: { includeDeclaration: true } })) as Location[];
+      // The key, the nested op in "outer" and the layer.
+      assert.deepEqual(
+        locations.map((location) => location.range.start.line),
+        [positionOf(residual, '"res": {').line, positionOf(residual, '"inner": [{ "block": "res"').line, layer.line],
+      );
+
+      const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: layer });
+      assert.deepEqual(prepared, { range: { start: positionOf(residual, '{ "block": "res", "repeat": 16 }', 12), end: positionOf(residual, '{ "block": "res", "repeat": 16 }', 15) }, placeholder: 'res' });
+      const edit = (await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: layer, newName: 'res"2' })) as WorkspaceEdit;
+      const renamed = applyWorkspaceEdit(residual, edit, uri);
+      assert.equal(renamed, residual.replaceAll('"res"', '"res\\"2"'));
+      await client.change(uri, 2, renamed);
+      assert.deepEqual(codesOf(await client.diagnostics(uri, 2)), before);
+
+      // A name another block has is refused with a message.
+      await assert.rejects(
+        client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(renamed, '"outer": {', 2), newName: 'res"2' }),
+        /A block named "res\\"2" already exists; choose another name\./,
+      );
+      // A catalog op has no rename.
+      assert.equal(await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: positionOf(renamed, '"tanh"', 2) }), null);
       await client.close(uri);
     });
 

@@ -93,7 +93,8 @@ function findingOf(document: AnalyzedDocument, diagnostic: Diagnostic): Finding 
   return finding;
 }
 
-function workspaceEdit(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[]): WorkspaceEdit {
+/** A workspace edit of one document: versioned document changes where the client takes them. */
+export function workspaceEdit(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[]): WorkspaceEdit {
   const textEdits: LspTextEdit[] = edits.map((edit) => ({ range: rangeOf(document.lines, edit.span), newText: edit.newText }));
   if (workspace.support.documentChanges) {
     return { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, textEdits)] };

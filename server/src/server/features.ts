@@ -18,7 +18,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
-import { definition, documentSymbols } from './navigation';
+import { definition, documentSymbols, prepareRename, references, rename } from './navigation';
 import type { MessageQueueMonitor } from './messageQueue';
 import { extensionVersion } from './packageInfo';
 import { SETTINGS_SECTION } from './settings';
@@ -41,6 +41,8 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
         definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
         completionProvider: { triggerCharacters: ['"'] },
         documentSymbolProvider: { label: 'ResLint' },
       },
@@ -69,6 +71,9 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     }),
   );
   connection.onCompletion(guardRequest(workspace, 'textDocument/completion', [], (params) => completion(workspace, params)));
+  connection.onReferences(guardRequest(workspace, 'textDocument/references', null, (params) => references(workspace, params)));
+  connection.onPrepareRename(guardRequest(workspace, 'textDocument/prepareRename', null, (params) => prepareRename(workspace, params)));
+  connection.onRenameRequest(guardRequest(workspace, 'textDocument/rename', null, (params) => rename(workspace, params)));
   connection.onDefinition(guardRequest(workspace, 'textDocument/definition', null, (params) => definition(workspace, params)));
   connection.onDocumentSymbol(guardRequest(workspace, 'textDocument/documentSymbol', [], (params) => documentSymbols(workspace, params)));
   // A resolve that fails or is cancelled returns the action as the client sent it.

@@ -1,6 +1,6 @@
 // The one wrapper around every handler: it traces the request, honours cancellation and turns an
 // exception into a logged stack and the empty result, so one bad document never stops the server.
-import type { CancellationToken } from 'vscode-languageserver';
+import { ResponseError, type CancellationToken } from 'vscode-languageserver';
 import type { Workspace } from './workspace';
 
 export type RequestHandler<P, R> = (params: P, token: CancellationToken) => R | Promise<R>;
@@ -8,6 +8,7 @@ export type RequestHandler<P, R> = (params: P, token: CancellationToken) => R | 
 /**
  * Wraps a request handler. A request cancelled before or during the work returns `empty`. So does
  * one whose handler throws, and the exception is logged once with its stack and the document's uri.
+ * A ResponseError goes back to the client as the request's error, for the user to read.
  */
 export function guardRequest<P, R>(
   workspace: Workspace,
@@ -23,6 +24,8 @@ export function guardRequest<P, R>(
       const result = await handler(params, token);
       return token.isCancellationRequested ? empty : result;
     } catch (error) {
+      // A ResponseError is an answer for the user (a rename the model cannot take), not a fault.
+      if (error instanceof ResponseError) throw error;
       workspace.logError(method, uri, error);
       return empty;
     }

@@ -1,17 +1,31 @@
 // Navigation. Go to definition leads from a block reference (a layer's or a nested block op's
 // "block") to the block, and from a user op's name to its entry under "ops". The outline lists the
 // blocks, user ops and layers, each with its W_l or W under the selected model.
-import { SymbolKind, type DefinitionParams, type DocumentSymbol, type DocumentSymbolParams, type Location } from 'vscode-languageserver';
+import {
+  ResponseError,
+  SymbolKind,
+  type DefinitionParams,
+  type DocumentSymbol,
+  type DocumentSymbolParams,
+  type Location,
+  type PrepareRenameParams,
+  type Range,
+  type ReferenceParams,
+  type RenameParams,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { sourceKindOf } from '../core/analysis';
 import type { Analysis } from '../core/analysis';
 import { fmtW } from '../core/findings';
 import type { BlockNode, LayerNode } from '../core/model';
-import type { Span, ValuePath } from '../core/source';
+import { isPlainObject, type Span, type ValuePath } from '../core/source';
 import { blockResults } from './blockResults';
+import { workspaceEdit } from './codeActions';
 import { rangeOf } from './diagnostics';
 import { groupCount, groupWText, hasSyntaxErrors, layerWText } from './format';
-import { hoverTargetAt, layerResultOf, type HoverTarget, type LayerGroup } from './locate';
+import { forEachOp, hoverTargetAt, layerResultOf, type HoverTarget, type LayerGroup } from './locate';
 import { textOrderOf } from './textOrder';
-import type { AnalyzedDocument, Workspace } from './workspace';
+import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
 
 export async function definition(workspace: Workspace, params: DefinitionParams): Promise<Location[] | null> {
   const document = await workspace.analysisOf(params.textDocument.uri);
@@ -167,4 +181,92 @@ function withoutDetails(symbols: DocumentSymbol[]): void {
     symbol.detail = '';
     if (symbol.children) withoutDetails(symbol.children);
   }
+}
+
+/** Returns the name of the block that the part under an offset defines or refers to. */
+function blockNameAt(document: AnalyzedDocument, offset: number): string | undefined {
+  const { analysis } = document;
+  const target = hoverTargetAt(analysis, offset, textOrderOf(document));
+  if (target?.kind === 'block') return target.block.name;
+  if (target?.kind === 'layer' && !target.layer.plain) return target.layer.blockName;
+  if (target?.kind === 'op' && target.op.kind === 'block') return target.op.name;
+  return undefined;
+}
+
+/**
+ * Returns the ranges of the strings that name a block in a JSON model: its key under "blocks", the
+ * "block" of each layer that applies it, and of each op that nests it.
+ */
+function blockNameRanges(analysis: Analysis, name: string): Span[] {
+  const { doc, model } = analysis;
+  const spans: Span[] = [];
+  const key = model.blocks.has(name) ? doc.locate(['blocks', name], 'key') : undefined;
+  if (key) spans.push(key);
+  for (const layer of model.layers) {
+    if (!layer || layer.plain || layer.blockName !== name) continue;
+    const span = doc.locate([...layer.path, 'block']);
+    if (span) spans.push(span);
+  }
+  forEachOp(analysis, (op) => {
+    if (op.kind !== 'block' || op.name !== name) return;
+    const span = doc.locate([...op.path, 'block']);
+    if (span) spans.push(span);
+  });
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+export async function references(workspace: Workspace, params: ReferenceParams): Promise<Location[] | null> {
+  const document = await workspace.analysisOf(params.textDocument.uri);
+  if (!document || sourceKindOf(fileNameOf(document.uri)) !== 'json') return null;
+  const name = blockNameAt(document, document.lines.offsetAt(params.position));
+  if (name === undefined) return null;
+  const spans = blockNameRanges(document.analysis, name).filter((span, index) => params.context.includeDeclaration || index > 0 || !isDeclaration(document, name, span));
+  return spans.map((span) => ({ uri: document.uri, range: rangeOf(document.lines, span) }));
+}
+
+function isDeclaration(document: AnalyzedDocument, name: string, span: Span): boolean {
+  const key = document.analysis.doc.locate(['blocks', name], 'key');
+  return key !== undefined && key.start === span.start;
+}
+
+/**
+ * Returns the block name under the cursor that rename would change, with its range inside the
+ * quotes. A rename is offered in JSON models without syntax errors or duplicate keys, where every
+ * reference is a string the analysis located.
+ */
+export async function prepareRename(workspace: Workspace, params: PrepareRenameParams): Promise<{ range: Range; placeholder: string } | null> {
+  const document = await workspace.analysisOf(params.textDocument.uri);
+  if (!document) return null;
+  const offset = document.lines.offsetAt(params.position);
+  const name = renamable(document) ? blockNameAt(document, offset) : undefined;
+  const span = name === undefined ? undefined : blockNameRanges(document.analysis, name).find((candidate) => candidate.start <= offset && offset <= candidate.end);
+  if (!name || !span || !isQuoted(document.text, span)) return null;
+  return { range: rangeOf(document.lines, { start: span.start + 1, end: span.end - 1 }), placeholder: name };
+}
+
+export async function rename(workspace: Workspace, params: RenameParams): Promise<WorkspaceEdit | null> {
+  const document = await workspace.analysisOf(params.textDocument.uri);
+  if (!document || !renamable(document)) throw new ResponseError(0, 'ResLint renames blocks in *.arch.json models without syntax errors or duplicate keys.');
+  const name = blockNameAt(document, document.lines.offsetAt(params.position));
+  if (name === undefined || !document.analysis.model.blocks.has(name)) return null;
+  const newName = params.newName;
+  if (newName === '' || newName === '__proto__') throw new ResponseError(0, `${JSON.stringify(newName)} cannot name a block; choose another name.`);
+  if (newName !== name && isPlainObject(document.analysis.doc.value) && isPlainObject(document.analysis.doc.value.blocks) && Object.hasOwn(document.analysis.doc.value.blocks, newName)) {
+    throw new ResponseError(0, `A block named ${JSON.stringify(newName)} already exists; choose another name.`);
+  }
+  const spans = blockNameRanges(document.analysis, name);
+  if (!spans.every((span) => isQuoted(document.text, span))) return null;
+  const content = JSON.stringify(newName).slice(1, -1);
+  return workspaceEdit(workspace, document, spans.map((span) => ({ span: { start: span.start + 1, end: span.end - 1 }, newText: content })));
+}
+
+function renamable(document: AnalyzedDocument): boolean {
+  if (sourceKindOf(fileNameOf(document.uri)) !== 'json') return false;
+  return !document.analysis.findings.some((finding) => finding.code === 'syntax-error' || finding.code === 'duplicate-key');
+}
+
+/** Tests whether a range holds exactly one JSON string. */
+function isQuoted(text: string, span: Span): boolean {
+  const written = text.slice(span.start, span.end);
+  return written.length >= 2 && written.startsWith('"') && written.endsWith('"');
 }
