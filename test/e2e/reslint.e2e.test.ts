@@ -439,6 +439,34 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     assert.equal(typeError.severity, 'error');
   });
 
+  await t.test('rename changes a block and its uses', async () => {
+    const file = path.join(workspace, 'rename.arch.json');
+    const original = [
+      '{',
+      '  "reslint": 1,',
+      '  "blocks": {',
+      '    "basic": { "paths": { "s": [], "r": ["relu"] } },',
+      '    "outer": { "paths": { "s": [], "r": [{ "block": "basic", "repeat": 2 }] } }',
+      '  },',
+      '  "layers": [{ "block": "basic", "repeat": 3 }, { "block": "outer" }]',
+      '}',
+      '',
+    ].join('\n');
+    fs.writeFileSync(file, original);
+    await openFile(page, file);
+    await waitForProblems(page, (entries) => problemsOf(entries, file).length > 0, 'the findings of the model to rename', SERVER_WAIT);
+    const key = positionOf(original, '"basic": {');
+    await goToPosition(page, key.line, key.column + 2);
+    await page.keyboard.press('F2');
+    // The rename box takes the focus with the name selected, so typing replaces it.
+    await pollUntil(page, 'the rename box to take the focus', async () => page.evaluate(() => document.activeElement?.closest('.rename-box') !== null && document.activeElement?.closest('.rename-box') !== undefined));
+    await page.keyboard.insertText('core');
+    await page.keyboard.press('Enter');
+    await pollUntil(page, 'the rename box to close', async () => !(await page.locator('.rename-box input, .rename-input').first().isVisible()));
+    assert.equal(await saveAndReadFile(page, file), original.replaceAll('"basic"', '"core"'));
+    await saveScreenshot(page, 'reslint-rename');
+  });
+
   // A helper file that a model imports is not a model, so VS Code does not sync it to the server;
   // the extension passes its unsaved text, and the model's problems follow the typing.
   await t.test('unsaved edit of an imported file updates the model', async () => {
