@@ -49,9 +49,9 @@ export async function timeOnce(run) {
  * collection runs before each sample when node was started with --expose-gc. Rounds continue
  * until both `minRounds` and `budgetMs` are reached, or `maxRounds` is.
  *
- * A sample is one run or, when even the slowest candidate's run took less than `minSampleMs` in
- * the warm-up, as many runs in a row as fill `minSampleMs` for it, divided by their number; every
- * candidate gets that number of runs. The forced collection drops the object shapes that V8
+ * A sample is one run. When even the slowest candidate's run took less than `minSampleMs` in the
+ * warm-up, a sample is as many runs in a row as fill `minSampleMs` for it, divided by their
+ * number, and every candidate gets that number of runs. The forced collection drops the object shapes that V8
  * compiled the code against, so a sample of a few milliseconds would mostly time the
  * recompilation that follows.
  *

@@ -788,7 +788,7 @@ describe('validation', () => {
     assert.equal(analysis.settings.tolerance, 0.1);
   });
 
-  test('a band that leaves out 1 is rejected, because the running W starts at 1', () => {
+  test('band without 1 is rejected', () => {
     for (const band of [[2e-7, 3e-7], [2, 3]]) {
       const text = `{"reslint": 1, "settings": {"band": ${JSON.stringify(band)}}, "layers": [["relu"]]}`;
       const analysis = analyzeText(text, 'json');

@@ -338,7 +338,8 @@ describe('language server', () => {
     const ops = await complete(positionOf(text, '["re"]', 4));
     const labels = ops.map((item) => item.label);
     assert.equal(labels[0], 'swiglu', 'user ops come first');
-    assert.ok(labels.includes('relu') && labels.includes('layernorm'), JSON.stringify(labels));
+    assert.ok(labels.includes('relu'), JSON.stringify(labels));
+    assert.ok(labels.includes('layernorm'), JSON.stringify(labels));
     assert.deepEqual(ops.find((item) => item.label === 'relu')?.textEdit, {
       range: { start: positionOf(text, '["re"]', 2), end: positionOf(text, '["re"]', 4) },
       newText: 'relu',
@@ -986,7 +987,8 @@ describe('code action resolve', () => {
     assert.ok(fix, JSON.stringify(actions.map((action) => action.title)));
     const resolved = await client.resolveCodeAction(fix);
     const change = resolved.edit?.documentChanges?.[0];
-    assert.ok(change && TextDocumentEdit.is(change));
+    assert.ok(change);
+    assert.ok(TextDocumentEdit.is(change));
     assert.equal(change.textDocument.version, 1);
     await client.change(uri, 2, applyWorkspaceEdit(residual, resolved.edit ?? {}, uri));
     // The block that exploded is inside the tolerance now.

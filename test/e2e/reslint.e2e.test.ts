@@ -467,8 +467,8 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     await saveScreenshot(page, 'reslint-rename');
   });
 
-  // A helper file that a model imports is not a model, so VS Code does not sync it to the server;
-  // the extension passes its unsaved text, and the model's problems follow the typing.
+  // A helper file that a model imports is not a model, so VS Code does not sync it to the server.
+  // The extension passes its unsaved text instead, and the model's problems follow the typing.
   await t.test('unsaved edit of an imported file updates the model', async () => {
     const parts = path.join(workspace, 'depth.ts');
     const deep = path.join(workspace, 'deep.arch.ts');

@@ -206,9 +206,9 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
 }
 
 /**
- * Advises on a plain layer outside the tolerance. A shortcut adds 1 to W_l, which lifts a
- * vanishing layer to 1 plus its gain, so the layer needs a smaller scale beside it; it takes an
- * exploding layer further from 1, so that one gets the advice to lower its gain.
+ * Returns the advice for a plain layer outside the tolerance. A shortcut adds 1 to W_l. A vanishing
+ * layer then needs a smaller scale beside it, and an exploding one moves further from 1, so it is
+ * told to lower its gain instead.
  */
 function plainLayerRemedy(vanishing: boolean, layers: 'this layer' | 'these layers'): string {
   if (vanishing) {
@@ -454,7 +454,10 @@ function findingAddedBy(block: BlockNode, before: number, after: number, network
   }
   const low = Math.log10(1 - tolerance);
   const high = Math.log10(1 + tolerance);
-  const side = (log10Wl: number): number => (log10Wl < low ? -1 : log10Wl > high ? 1 : 0);
+  const side = (log10Wl: number): number => {
+    if (log10Wl < low) return -1;
+    return log10Wl > high ? 1 : 0;
+  };
   if (side(after) !== 0 && side(after) !== side(before)) {
     return `make block "${block.name}" ${side(after) > 0 ? 'explode' : 'vanish'} on its own, with W_l = ${fmtW(after)}`;
   }

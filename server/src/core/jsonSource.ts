@@ -679,8 +679,8 @@ class ValueReader {
     const name = printParseErrorCode(error);
     const previous = this.lastError;
     this.lastError = { name, end: offset + length };
-    // After an invalid symbol the parser also expects the value it failed to read, and it reads
-    // "-Infinity" as two symbols; the first message covers both.
+    // After an invalid symbol the parser also reports the value it failed to read, and it reads
+    // "-Infinity" as two symbols. The first message covers both.
     if (previous?.name === 'InvalidSymbol' && (name === 'ValueExpected' || (name === 'InvalidSymbol' && offset === previous.end))) return;
     const message = name === 'InvalidSymbol' ? invalidSymbolMessage(text, offset, length) : `${syntaxMessage(error)}.`;
     this.problems.push({
@@ -972,7 +972,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
 }
 
-/** Longest part of an invalid symbol quoted in its message. */
+/** Maximum length of the invalid symbol quoted in a message. */
 const MAX_QUOTED_SYMBOL = 40;
 
 /**

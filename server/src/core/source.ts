@@ -53,8 +53,9 @@ export interface SourceDocument {
   /** The keys of the object at a path whose values could not be read, as unreadKeys for the top level. */
   skippedKeysAt?(path: ValuePath): readonly string[] | undefined;
   /**
-   * Where the value at a path was placed in its container, when that is another range than the
-   * value's own: a spread (`...stem`) or a constant's name in a list. TypeScript models only.
+   * Returns the range of the expression that placed the value at a path in its container, when
+   * that is not the value's own range: a spread (`...stem`) or a constant's name in a list. Only
+   * TypeScript models have it.
    */
   placedAt?(path: ValuePath): Span | undefined;
   /**

@@ -356,7 +356,7 @@ function leftOut(doc: SourceDocument, part: ValuePath, at: ValuePath, keys?: rea
   };
 }
 
-/** Lists an object's keys with their numbers ("mean": 0.9, "rms": 0.5) when every key but "description" holds a number. */
+/** Lists an object's keys with their numbers ("mean": 0.9, "rms": 0.5) when every key but "description" has a number. */
 function numberEntries(value: Record<string, unknown>): string | undefined {
   const entries = Object.entries(value).filter(([key]) => key !== 'description');
   if (entries.length === 0 || entries.length > 6 || !entries.every(([, item]) => typeof item === 'number')) return undefined;

@@ -93,7 +93,7 @@ function findingOf(document: AnalyzedDocument, diagnostic: Diagnostic): Finding 
   return finding;
 }
 
-/** A workspace edit of one document: versioned document changes where the client takes them. */
+/** Returns a workspace edit of one document, as versioned document changes where the client supports them. */
 export function workspaceEdit(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[]): WorkspaceEdit {
   const textEdits: LspTextEdit[] = edits.map((edit) => ({ range: rangeOf(document.lines, edit.span), newText: edit.newText }));
   if (workspace.support.documentChanges) {
@@ -172,11 +172,10 @@ function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnos
 }
 
 /**
- * Handles codeAction/resolve: adds the edit to an action from `codeActions`. Returns the action
- * unchanged, so the client applies nothing, when the document closed, or its text or settings
- * changed, since the action was offered (a document reopened with other text can have the same
- * version, so the analysis is compared), or when the edit can no longer be made. The user is then
- * told why the pick did nothing.
+ * Handles codeAction/resolve: adds the edit to an action from `codeActions`. The action comes back
+ * unchanged, so the client applies nothing, when the document closed or its analysis changed since
+ * the action was offered, or when the edit can no longer be made. A document reopened with other
+ * text can have the same version, so the analysis is compared too. A message then gives the reason.
  */
 export async function resolveCodeAction(workspace: Workspace, action: CodeAction): Promise<CodeAction> {
   const data = action.data as Partial<ScaleActionData | RenameActionData | DisableActionData> | undefined;

@@ -32,10 +32,10 @@ export async function completion(workspace: Workspace, params: CompletionParams)
 }
 
 /**
- * Returns the text a chosen name replaces: the content of the string the cursor is in, up to its
- * closing quote or, in a string not closed yet, up to the cursor; or nothing at the cursor where a
- * value has still to be written (after ":", "[" or ","). Undefined anywhere else, such as inside a
- * number, a comment, or before or after a finished string.
+ * Returns the range that a chosen name replaces. Inside a string it is the string's content, up to
+ * the closing quote, or up to the cursor in a string not closed yet. Where a value is still to be
+ * written (after ":", "[" or ",") it is empty, at the cursor. Elsewhere, such as inside a number or
+ * a comment, or before or after a finished string, it is undefined.
  */
 function replacedRange(text: string, offset: number, node: JsonNode | undefined): { start: number; end: number; inString: boolean } | undefined {
   if (node?.type === 'string') {
@@ -45,7 +45,7 @@ function replacedRange(text: string, offset: number, node: JsonNode | undefined)
     return { start: node.offset + 1, end: closed ? end : offset, inString: true };
   }
   if (node) return undefined;
-  // No value yet: only whitespace may separate the cursor from the token that asks for one.
+  // No value yet: only whitespace may separate the cursor from the token that expects one.
   const scanner = createScanner(text, false);
   let last: SyntaxKind | undefined;
   for (let token = scanner.scan(); token !== SyntaxKind.EOF && scanner.getTokenOffset() < offset; token = scanner.scan()) {

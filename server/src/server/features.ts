@@ -133,8 +133,8 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     justOpened.delete(uri);
     workspace.forget(uri);
     diagnostics.clear(uri);
-    // A model that imports the closed file read the editor's text, maybe never saved; it reads
-    // the file on disk now, and no unsaved text the client passed for it outlives the close.
+    // A model that imports the closed file read the editor's text, which may be unsaved. It reads
+    // the file on disk now, and unsaved text that the client passed for the file is dropped.
     workspace.unsavedSource(fileNameOf(uri), null);
     importsChanged(workspace.filesChanged([fileNameOf(uri)]));
   });

@@ -122,8 +122,8 @@ export function networkVerdict(analysis: Analysis): string {
 
 /**
  * Tests whether the analysed text has syntax errors. The parser then guesses some values (TypeScript
- * reads `2O` as `2`), so the numbers describe a model that was not written: the findings say
- * nothing about them, and hints and lenses are withheld too.
+ * reads `2O` as `2`), so the numbers describe a model that was not written. No smoothness finding
+ * is reported then, and hints and lenses are withheld too.
  */
 export function hasSyntaxErrors(analysis: Analysis): boolean {
   return analysis.findings.some((finding) => finding.code === 'syntax-error');

@@ -24,7 +24,7 @@ export function guardRequest<P, R>(
       const result = await handler(params, token);
       return token.isCancellationRequested ? empty : result;
     } catch (error) {
-      // A ResponseError is an answer for the user (a rename the model cannot take), not a fault.
+      // A ResponseError is a result for the user (a rename the model rejects), not a fault.
       if (error instanceof ResponseError) throw error;
       workspace.logError(method, uri, error);
       return empty;

@@ -54,9 +54,8 @@ function definitionSpan(analysis: Analysis, target: HoverTarget): Span | undefin
 }
 
 /**
- * Entries listed per section. An outline of 10,000 blocks and 10,000 layers took about 100 ms and
- * 4.6 MB of JSON per request, and VS Code requests it after edits; its own JSON outline stops at
- * 5,000 items for the same reason.
+ * Maximum entries listed per section. An outline of 10,000 blocks and 10,000 layers took about
+ * 100 ms and 4.6 MB of JSON per request, and an editor requests the outline again after edits.
  */
 const MAX_OUTLINE_ENTRIES = 2000;
 
@@ -265,7 +264,7 @@ function renamable(document: AnalyzedDocument): boolean {
   return !document.analysis.findings.some((finding) => finding.code === 'syntax-error' || finding.code === 'duplicate-key');
 }
 
-/** Tests whether a range holds exactly one JSON string. */
+/** Tests whether the text in a range is exactly one JSON string. */
 function isQuoted(text: string, span: Span): boolean {
   const written = text.slice(span.start, span.end);
   return written.length >= 2 && written.startsWith('"') && written.endsWith('"');

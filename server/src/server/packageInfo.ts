@@ -24,8 +24,8 @@ export function extensionVersion(): string {
 
 /**
  * Returns the file URL of a code's section in docs/codes.md, which the extension ships. VS Code
- * opens a file URL at the line its "#L<n>" fragment names and ignores a heading's name, so the
- * fragment is the line of the code's heading; a code without one gets the heading's name.
+ * opens a file URL at the line that a "#L<n>" fragment names and ignores a heading's name. So the
+ * fragment is the line of the code's heading, or the heading's name when the line is not found.
  */
 export function codeHref(code: Code): string {
   // Every diagnostic of every publish links its code, and finding the folder checks the disk.
@@ -37,7 +37,7 @@ export function codeHref(code: Code): string {
   return line === undefined ? codeDocsUrl(codesFile.url, code) : `${codesFile.url}#L${line}`;
 }
 
-/** The 1-based line of each "## <code>" heading, or none when the file cannot be read. */
+/** Returns the 1-based line of each "## <code>" heading, or none when the file cannot be read. */
 function headingLinesOf(path: string): Map<string, number> {
   const lines = new Map<string, number>();
   try {

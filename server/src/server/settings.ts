@@ -135,7 +135,7 @@ function parseEntries(schema: z.ZodType, value: unknown, where: string[], proble
   return kept;
 }
 
-/** The shape of an object schema, looking through default and optional wrappers. */
+/** Returns the shape of an object schema, looking through default and optional wrappers. */
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
   if (def.type === 'default' || def.type === 'optional') return objectShape(def.innerType as z.ZodType);

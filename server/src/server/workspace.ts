@@ -91,7 +91,7 @@ export class Workspace {
     const { settings, problems } = parseServerSettings(raw);
     for (const problem of problems) {
       this.connection.console.warn(`${uri}: ${problem}`);
-      // Settings are read per document; the user is told about each problem once.
+      // Settings are read per document, so each problem is shown to the user once.
       if (this.shownSettingsProblems.has(problem)) continue;
       this.shownSettingsProblems.add(problem);
       void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `ResLint: ${problem}.` });
