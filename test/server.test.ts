@@ -1003,11 +1003,11 @@ describe('code action resolve', () => {
     // A line added above moves every range the fix was computed for.
     await client.change(uri, 2, `// a header comment\n${residual}`);
     await client.diagnostics(uri, 2);
-    const shown = client.shownMessages.length;
+    const messagesBefore = client.shownMessages.length;
     assert.equal((await client.resolveCodeAction(fix)).edit, undefined);
-    assert.equal(client.shownMessages.length, shown + 1);
+    assert.equal(client.shownMessages.length, messagesBefore + 1);
     assert.equal(
-      client.shownMessages[shown].message,
+      client.shownMessages[messagesBefore].message,
       `ResLint did not apply a quick fix, because the model, a file it imports, or the settings changed after it was offered; open the quick fixes again. The fix: ${fix.title}`,
     );
     await client.close(uri);
@@ -1091,9 +1091,9 @@ describe('code action resolve', () => {
     assert.equal(rename.title, 'Change to "basic"');
     // VS Code starts a reopened document at version 1 again; here its misspelt name is "ress".
     await client.reopen(uri, text.replace('"basix"', '"ress"'));
-    const shown = client.shownMessages.length;
+    const messagesBefore = client.shownMessages.length;
     assert.equal((await client.resolveCodeAction(rename)).edit, undefined);
-    assert.match(client.shownMessages[shown]?.message ?? '', /^ResLint did not apply a quick fix, because the model, a file it imports, or the settings changed after it was offered/);
+    assert.match(client.shownMessages[messagesBefore]?.message ?? '', /^ResLint did not apply a quick fix, because the model, a file it imports, or the settings changed after it was offered/);
     await client.close(uri);
   });
 
@@ -1171,9 +1171,9 @@ describe('settings', () => {
     // The log names the entry that is wrong, not the whole object.
     await client.waitForLog(/invalid setting reslint\.severity\.block-exploding \("loud"\)/);
     // The user sees each problem once, although every document reads the settings.
-    const shown = client.shownMessages.map((params) => params.message).filter((message) => message.includes('reslint.model'));
-    assert.equal(shown.length, 1, JSON.stringify(shown));
-    assert.ok(shown[0].startsWith('ResLint: invalid setting reslint.model ("nope"): '), shown[0]);
+    const modelWarnings = client.shownMessages.map((params) => params.message).filter((message) => message.includes('reslint.model'));
+    assert.equal(modelWarnings.length, 1, JSON.stringify(modelWarnings));
+    assert.ok(modelWarnings[0].startsWith('ResLint: invalid setting reslint.model ("nope"): '), modelWarnings[0]);
     // Entered again after a valid value, the problem is shown again.
     await client.changeSettings({});
     await client.change(uri, 2, residual);

@@ -1,6 +1,6 @@
 // Text output of the CLI: one line per finding for `check`, and tables of blocks, paths,
 // stability, spectrum and suggested scales for `explain`.
-import { fixesFor, type Analysis } from '../core/analysis';
+import { fixesFor, hasSyntaxErrors, type Analysis } from '../core/analysis';
 import { fmtW, powerText } from '../core/findings';
 import { LineIndex } from '../core/lines';
 import { LOG_ZERO, log10Multiply, log10Times } from '../core/logmath';
@@ -51,7 +51,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   const out: string[] = [];
   out.push(`${path}${model.name ? ` - ${model.name}` : ''}`);
   out.push(`model: ${selected} (${network.model.summary}); band [${settings.band[0]}, ${settings.band[1]}]`);
-  if (analysis.findings.some((finding) => finding.code === 'syntax-error')) {
+  if (hasSyntaxErrors(analysis)) {
     // The parser guesses values around an error (TypeScript reads `2O` as `2`).
     out.push('The file has syntax errors: the numbers below come from the text as far as it could be read, and may not be the model you wrote.');
   }

@@ -165,8 +165,17 @@ export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFi
 
 const ambiguousPaths = new WeakMap<Analysis, boolean>();
 
+/**
+ * Tests whether the analysed text has syntax errors. The parser then guesses some values (TypeScript
+ * reads `2O` as `2`), so the numbers describe a model that was not written, and no smoothness
+ * finding is reported. The editor and the CLI hold back or mark their numbers then too.
+ */
+export function hasSyntaxErrors(analysis: Analysis): boolean {
+  return analysis.findings.some((finding) => finding.code === 'syntax-error');
+}
+
 /** Returns whether the document has syntax errors or duplicate keys, computed once per analysis because explain requests the fixes of every finding. */
-function hasAmbiguousPaths(analysis: Analysis): boolean {
+export function hasAmbiguousPaths(analysis: Analysis): boolean {
   let ambiguous = ambiguousPaths.get(analysis);
   if (ambiguous === undefined) {
     ambiguous = analysis.findings.some((other) => other.code === 'syntax-error' || other.code === 'duplicate-key');

@@ -207,8 +207,8 @@ function layersFinding(entries: LayerResult[], modelName: ModelName, tolerance: 
 
 /**
  * Returns the advice for a plain layer outside the tolerance. A shortcut adds 1 to W_l. A vanishing
- * layer then needs a smaller scale beside it, and an exploding one moves further from 1, so it is
- * told to lower its gain instead.
+ * layer then needs a smaller scale beside it, and an exploding one moves further from 1, so its
+ * advice is to lower its gain instead.
  */
 function plainLayerRemedy(vanishing: boolean, layers: 'this layer' | 'these layers'): string {
   if (vanishing) {

@@ -183,25 +183,25 @@ export async function resolveCodeAction(workspace: Workspace, action: CodeAction
     return action;
   }
   const document = await workspace.analysisOf(data.uri);
-  if (!document) return refused(workspace, action, 'the document is no longer open');
+  if (!document) return rejectAction(workspace, action, 'the document is no longer open');
   if (document.version !== data.version || document.analysisId !== data.analysis) {
-    return refused(workspace, action, 'the model, a file it imports, or the settings changed after it was offered; open the quick fixes again');
+    return rejectAction(workspace, action, 'the model, a file it imports, or the settings changed after it was offered; open the quick fixes again');
   }
   const index = (data as Partial<ScaleActionData | RenameActionData>).finding;
   const finding = typeof index === 'number' ? document.analysis.findings[index] : undefined;
   if (data.action === 'scale') {
     const fix = finding && fixesFor(document.analysis, finding).fixes.find((candidate) => candidate.title === action.title);
-    return fix ? { ...action, edit: workspaceEdit(workspace, document, fix.edits) } : refused(workspace, action, 'its finding no longer offers it');
+    return fix ? { ...action, edit: workspaceEdit(workspace, document, fix.edits) } : rejectAction(workspace, action, 'its finding no longer offers it');
   }
   if (data.action === 'rename') {
     const edits = finding && action.title === renameTitle(finding) ? renameEdits(document, finding) : undefined;
-    return edits ? { ...action, edit: workspaceEdit(workspace, document, edits) } : refused(workspace, action, 'its finding no longer offers it');
+    return edits ? { ...action, edit: workspaceEdit(workspace, document, edits) } : rejectAction(workspace, action, 'its finding no longer offers it');
   }
   return resolveDisable(workspace, document, action, data as Partial<DisableActionData>);
 }
 
 /** Tells the user that a picked action did nothing, and why; returns the action without an edit. */
-function refused(workspace: Workspace, action: CodeAction, reason: string): CodeAction {
+function rejectAction(workspace: Workspace, action: CodeAction, reason: string): CodeAction {
   // A notification, not window/showMessageRequest: there is nothing to choose.
   void workspace.connection.sendNotification(ShowMessageNotification.type, {
     type: MessageType.Warning,
@@ -214,7 +214,7 @@ function resolveDisable(workspace: Workspace, document: AnalyzedDocument, action
   // The action is offered only for codes that "off" can silence; data from a client is checked again.
   if (typeof data.code !== 'string' || !Object.hasOwn(CODES, data.code) || !canTurnOff(data.code as Code)) return action;
   const edit = disableEdit(workspace, document, data.code);
-  if (!edit) return refused(workspace, action, `the edit would change more than "settings.severity", or the file's settings would not be valid with ${data.code} turned off`);
+  if (!edit) return rejectAction(workspace, action, `the edit would change more than "settings.severity", or the file's settings would not be valid with ${data.code} turned off`);
   return { ...action, edit };
 }
 

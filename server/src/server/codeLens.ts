@@ -3,7 +3,8 @@
 // *.arch.ts model (see LayerGroup) share one lens. The lenses only show text.
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
 import { rangeOf } from './diagnostics';
-import { depthVerdict, groupVerdict, hasSyntaxErrors, networkVerdict, SYNTAX_ERROR_NOTE } from './format';
+import { hasSyntaxErrors } from '../core/analysis';
+import { depthVerdict, groupVerdict, networkVerdict, SYNTAX_ERROR_NOTE } from './format';
 import { layerGroupOf } from './locate';
 import type { Workspace } from './workspace';
 

@@ -120,14 +120,5 @@ export function networkVerdict(analysis: Analysis): string {
   return `${head}, inside the band ${bandText(settings)}${skipped}`;
 }
 
-/**
- * Tests whether the analysed text has syntax errors. The parser then guesses some values (TypeScript
- * reads `2O` as `2`), so the numbers describe a model that was not written. No smoothness finding
- * is reported then, and hints and lenses are withheld too.
- */
-export function hasSyntaxErrors(analysis: Analysis): boolean {
-  return analysis.findings.some((finding) => finding.code === 'syntax-error');
-}
-
 /** The text shown in place of numbers while the file has syntax errors. */
 export const SYNTAX_ERROR_NOTE = 'W is shown again once the syntax errors are fixed';

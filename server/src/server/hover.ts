@@ -13,7 +13,8 @@ import type { Span } from '../core/source';
 import { blockResults } from './blockResults';
 import { rangeOf } from './diagnostics';
 import { textOrderOf } from './textOrder';
-import { bandText, depthVerdict, groupCount, groupWText, hasSyntaxErrors, layerWText, networkVerdict, repeats } from './format';
+import { hasSyntaxErrors } from '../core/analysis';
+import { bandText, depthVerdict, groupCount, groupWText, layerWText, networkVerdict, repeats } from './format';
 import { hoverTargetAt, layerGroupOf, type HoverTarget, type LayerGroup, type OpSite } from './locate';
 import type { Workspace } from './workspace';
 

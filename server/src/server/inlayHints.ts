@@ -9,7 +9,8 @@ import type { BlockNode, OpNode } from '../core/model';
 import type { Span, ValuePath } from '../core/source';
 import { blockResults } from './blockResults';
 import { forEachOp, forEachOpOf, isGroupedPlainBlock, layerGroupOf } from './locate';
-import { groupCount, groupWText, hasSyntaxErrors } from './format';
+import { hasSyntaxErrors } from '../core/analysis';
+import { groupCount, groupWText } from './format';
 import { blocksInTextOrder, lastStartingAtOrBefore, textOrderOf, type TextOrder } from './textOrder';
 import type { Workspace } from './workspace';
 

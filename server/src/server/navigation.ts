@@ -14,7 +14,7 @@ import {
   type RenameParams,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { sourceKindOf } from '../core/analysis';
+import { hasAmbiguousPaths, hasSyntaxErrors, sourceKindOf } from '../core/analysis';
 import type { Analysis } from '../core/analysis';
 import { fmtW } from '../core/findings';
 import type { BlockNode, LayerNode } from '../core/model';
@@ -22,7 +22,7 @@ import { isPlainObject, type Span, type ValuePath } from '../core/source';
 import { blockResults } from './blockResults';
 import { workspaceEdit } from './codeActions';
 import { rangeOf } from './diagnostics';
-import { groupCount, groupWText, hasSyntaxErrors, layerWText } from './format';
+import { groupCount, groupWText, layerWText } from './format';
 import { forEachOp, hoverTargetAt, layerResultOf, type HoverTarget, type LayerGroup } from './locate';
 import { textOrderOf } from './textOrder';
 import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
@@ -96,9 +96,9 @@ export async function documentSymbols(workspace: Workspace, params: DocumentSymb
 }
 
 /** Describes a section's entries, and how many are listed when it has more than the outline lists. */
-function listed(count: number, shown: number, noun: string): string {
+function listed(count: number, listedCount: number, noun: string): string {
   const counted = `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
-  return shown < count ? `${counted}, the first ${shown.toLocaleString('en-US')} listed` : counted;
+  return listedCount < count ? `${counted}, the first ${listedCount.toLocaleString('en-US')} listed` : counted;
 }
 
 function blockDetail(analysis: Analysis, block: BlockNode): string {
@@ -260,8 +260,7 @@ export async function rename(workspace: Workspace, params: RenameParams): Promis
 }
 
 function renamable(document: AnalyzedDocument): boolean {
-  if (sourceKindOf(fileNameOf(document.uri)) !== 'json') return false;
-  return !document.analysis.findings.some((finding) => finding.code === 'syntax-error' || finding.code === 'duplicate-key');
+  return sourceKindOf(fileNameOf(document.uri)) === 'json' && !hasAmbiguousPaths(document.analysis);
 }
 
 /** Tests whether the text in a range is exactly one JSON string. */

@@ -119,7 +119,7 @@ export function parseServerSettings(raw: unknown): { settings: ServerSettings; p
 function parseEntries(schema: z.ZodType, value: unknown, where: string[], problems: string[]): unknown {
   const shape = objectShape(schema);
   if (!shape || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const kept: Record<string, unknown> = {};
+  const validEntries: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(value)) {
     if (!Object.hasOwn(shape, key)) {
       const suggestion = closest(key, Object.keys(shape));
@@ -127,12 +127,12 @@ function parseEntries(schema: z.ZodType, value: unknown, where: string[], proble
       continue;
     }
     const parsed = shape[key].safeParse(parseEntries(shape[key], entry, [...where, key], problems));
-    if (parsed.success) kept[key] = parsed.data;
+    if (parsed.success) validEntries[key] = parsed.data;
     else if (where[1] === 'severity' && entry === 'off' && Object.hasOwn(CODES, key) && !canTurnOff(key as Code)) {
       problems.push(`${[...where, key].join('.')} cannot be "off", because ${key} leaves part of the model unanalysed; it keeps its default severity. Use "hint" to make it quiet`);
     } else problems.push(problemText(parsed.error.issues[0], entry, [...where, key]));
   }
-  return kept;
+  return validEntries;
 }
 
 /** Returns the shape of an object schema, looking through default and optional wrappers. */
