@@ -462,7 +462,11 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     await pollUntil(page, 'the rename box to take the focus', async () => page.evaluate(() => document.activeElement?.closest('.rename-box') !== null && document.activeElement?.closest('.rename-box') !== undefined));
     await page.keyboard.insertText('core');
     await page.keyboard.press('Enter');
-    await pollUntil(page, 'the rename box to close', async () => !(await page.locator('.rename-box input, .rename-input').first().isVisible()));
+    // The edit arrives after the box closes, once the server has answered the rename request.
+    await pollUntil(page, 'the three uses to read "core"', async () => {
+      const lines = await readVisibleLines(page);
+      return lines.filter((entry) => entry.text.includes('"core"')).length === 3;
+    });
     assert.equal(await saveAndReadFile(page, file), original.replaceAll('"basic"', '"core"'));
     await saveScreenshot(page, 'reslint-rename');
   });
