@@ -78,6 +78,46 @@ function layoutOf(doc: ReturnType<typeof readJsonSource>): unknown {
   };
 }
 
+/** Text between tokens: spaces, every line end, and comments that hold brackets, quotes and colons. */
+const GAPS = ['', ' ', '\t', '\n', '\r', '\r\n', '/* c */', '// c\n', '// c\r', '/* a // b */', ' // "x" {: \n', '/*]*/'];
+
+/**
+ * Renders a value as JSON with comments, with the gaps between tokens taken in turn from `gaps`,
+ * trailing commas where `trailing` says, and every "a" in a string or key written as \u0061.
+ */
+function renderWithGaps(value: unknown, gaps: readonly string[], trailing: readonly boolean[], escape: boolean): string {
+  let gapIndex = 0;
+  let trailingIndex = 0;
+  const gap = (): string => gaps[gapIndex++ % gaps.length];
+  const comma = (): string => (trailing[trailingIndex++ % trailing.length] ? `${gap()},` : '');
+  const literal = (item: unknown): string => {
+    const json = JSON.stringify(item);
+    return escape && typeof item === 'string' ? json.replace(/a/g, '\\u0061') : json;
+  };
+  const render = (item: unknown): string => {
+    if (Array.isArray(item)) {
+      const inner = item.map((element) => `${gap()}${render(element)}${gap()}`).join(',');
+      return `[${inner}${item.length > 0 ? comma() : ''}${gap()}]`;
+    }
+    if (item !== null && typeof item === 'object') {
+      const inner = Object.entries(item).map(([key, element]) => `${gap()}${literal(key)}${gap()}:${gap()}${render(element)}${gap()}`).join(',');
+      return `{${inner}${Object.keys(item).length > 0 ? comma() : ''}${gap()}}`;
+    }
+    return literal(item);
+  };
+  return `${gap()}${render(value)}${gap()}`;
+}
+
+const gappedDocumentArbitrary = fc
+  .tuple(
+    fc.jsonValue({ maxDepth: 4 }),
+    fc.array(fc.constantFrom(...GAPS), { minLength: 1, maxLength: 12 }),
+    fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+    fc.boolean(),
+  )
+  .map(([value, gaps, trailing, escape]) => renderWithGaps(value, gaps, trailing, escape))
+  .filter((text) => !text.includes('__proto__') && !/\/\/[^\n\r]*$/.test(text.trimEnd()));
+
 const EDIT_TEXTS = ['', '1', '"x"', '{}', '[1, 2]', ', "k": 3', '}', '{', '"', '/*', '// c\n', ' ', '} //', '//'];
 
 describe('JSON reader', () => {
@@ -171,6 +211,53 @@ describe('JSON reader', () => {
     );
   });
 
+  test('any spacing, comment, line end, trailing comma and escape: values and ranges equal jsonc-parser tree', () => {
+    fc.assert(
+      fc.property(gappedDocumentArbitrary, (text) => {
+        const doc = readJsonSource(text);
+        const errors: unknown[] = [];
+        const root = parseTree(text, errors as never, { allowTrailingComma: true });
+        assert.deepEqual(errors, [], text);
+        assert.ok(root);
+        assert.deepEqual(doc.problems, []);
+        assert.deepEqual(doc.value, treeValue(root));
+        for (const path of allPaths(doc.value)) {
+          const node = findNodeAtLocation(root, [...path]) as Node;
+          assert.deepEqual(doc.locate(path), spanOf(node), `${JSON.stringify(path)} in ${JSON.stringify(text)}`);
+          const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+          assert.deepEqual(doc.locate(path, 'key'), key ? spanOf(key) : spanOf(node), `key of ${JSON.stringify(path)}`);
+        }
+      }),
+      { seed: 12, numRuns: 600 },
+    );
+  });
+
+  test('text the fast read cannot vouch for is read in full and its problem reported', () => {
+    const zeros = '0'.repeat(330);
+    const cases: [string, string[]][] = [
+      ['{ "a": 1, "b": { "c": 2, "c": 3 } }', ['duplicate-key']],
+      ['{ "blocks": { "x": { "ops": [{ "k": 1, "k": 2 }] } } }', ['duplicate-key']],
+      ['{ "\\u005f_proto__": 1 }', ['schema']],
+      [`{ "gain": 0.${zeros}1 }`, ['invalid-number']],
+      [`{ "gain": 1.${zeros}1 }`, []],
+      ['{ "gain": 1e-400 }', ['invalid-number']],
+      ['[,]', ['syntax-error']],
+      ['{ "a": 1,, }', ['syntax-error', 'syntax-error']],
+      ['[1 /* gap */ 2]', ['syntax-error']],
+      ['{ "a": 1 } // end', []],
+      ['{ "a": "x\ty" }', ['syntax-error']],
+    ];
+    for (const [text, codes] of cases) {
+      const doc = readJsonSource(text);
+      assert.deepEqual(
+        doc.problems.map((problem) => problem.code),
+        codes,
+        text,
+      );
+    }
+    assert.deepEqual(readJsonSource(`{ "gain": 1.${zeros}1 }`).value, { gain: 1 });
+  });
+
   test('broken documents give the same value and error offsets as jsonc-parser', () => {
     fc.assert(
       fc.property(documentArbitrary, fc.nat(), fc.constantFrom('', '}', ']', ',', ':', '"', '{', 'x'), (text, at, inserted) => {
@@ -245,7 +332,7 @@ describe('JSON reader', () => {
   });
 
   test('problems before a syntax error reported once', () => {
-    // The text is read twice: directly until the error, then by the visitor, which reports it.
+    // The fast read refuses the text, and the visitor reports each problem once.
     const text = '{ "a": 1, "a": 2, "__proto__": 3, "b": @ }';
     const doc = readJsonSource(text);
     assert.deepEqual(

@@ -252,13 +252,17 @@ function settleSeverities(problems: Problem[], settings: EffectiveSettings, leng
   // Messages by range and code, to drop repeats: zod can report one violated bound twice (a
   // repeat of 1e308 is both above 2^53 - 1 and not a safe integer). Thousands of problems can
   // share one range in a *.arch.ts model, so a repeat is found by lookups, not by a scan.
-  const seen = new Map<string, Set<string>>();
+  // Most ranges have one problem, whose message is kept as it is; a set is made for a second one.
+  const seen = new Map<string, string | Set<string>>();
   for (const problem of problems) {
     const key = `${problem.span.start} ${problem.span.end} ${problem.code}`;
     const messages = seen.get(key);
-    if (messages?.has(problem.message)) continue;
-    if (messages) messages.add(problem.message);
-    else seen.set(key, new Set([problem.message]));
+    if (messages === undefined) seen.set(key, problem.message);
+    else if (typeof messages === 'string') {
+      if (messages === problem.message) continue;
+      seen.set(key, new Set([messages, problem.message]));
+    } else if (messages.has(problem.message)) continue;
+    else messages.add(problem.message);
     const requested = Object.hasOwn(settings.severity, problem.code) ? settings.severity[problem.code] : undefined;
     const override = requested === 'off' && !canTurnOff(problem.code) ? undefined : requested;
     if (override === 'off') continue;

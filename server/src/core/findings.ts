@@ -28,6 +28,9 @@ export function fmtW(log10: number): string {
  * three digits suffice.
  */
 function againstBandEdge(log10: number, edgeLog10: number): { value: string; edge: string } {
+  // Three digits mostly tell the two apart, and a model can compare a thousand stages with one edge.
+  const value = formatLog10(log10, 3, true);
+  if (log10 === edgeLog10 || value !== formatLog10(edgeLog10, 3, true)) return { value, edge: fmtW(edgeLog10) };
   const { texts, digits } = formatApart([log10, edgeLog10]);
   return { value: texts[0], edge: digits === 3 ? fmtW(edgeLog10) : texts[1] };
 }
@@ -102,7 +105,7 @@ export function smoothnessFindings(
   // and a finding get one finding, where one per layer would stack at that range.
   const plainLayers = new Map<string, LayerResult[]>();
   const band = network.band;
-  const stageRanges = new Map<number, string>();
+  const stageRepeats = new Map<number, string>();
   for (const entry of network.layers) {
     const { layer, block } = entry;
     const result = entry.byModel[modelName];
@@ -125,16 +128,16 @@ export function smoothnessFindings(
         const below = stage < band.log10Min;
         const printed = againstBandEdge(stage, below ? band.log10Min : band.log10Max);
         // The range's ends must print apart from each other and from 1, which they enclose. Layers
-        // of one repeat count share the range, and a model can repeat every layer alike.
-        let range = stageRanges.get(layer.repeat);
-        if (!range) {
+        // of one repeat count share the count and the range, and a model can repeat every layer alike.
+        let repeats = stageRepeats.get(layer.repeat);
+        if (!repeats) {
           const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
-          range = `[${rangeMin}, ${rangeMax}]`;
-          stageRanges.set(layer.repeat, range);
+          repeats = `${groupedCount(layer.repeat)} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}]`;
+          stageRepeats.set(layer.repeat, repeats);
         }
         findings.push({
           code: 'stage-out-of-band',
-          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${printed.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}; ${groupedCount(layer.repeat)} repeats stay inside only for W_l in ${range} (max stable depth ${entry.maxStableDepth === null ? 'unbounded' : groupedCount(entry.maxStableDepth)}).`,
+          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${printed.value} is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}; ${repeats} (max stable depth ${entry.maxStableDepth === null ? 'unbounded' : groupedCount(entry.maxStableDepth)}).`,
           span: layer.span,
           subject: { kind: 'stage', layerIndex: layer.index },
         });

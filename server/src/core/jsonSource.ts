@@ -1,7 +1,9 @@
-// The JSON-with-comments front end: reads *.arch.json text with jsonc-parser's visitor into a
-// plain value and a compact layout of where each part of it is, reports syntax errors and
-// duplicate keys, and edits the text minimally.
-import { createScanner, modify, printParseErrorCode, ScanError, SyntaxKind, visit, type FormattingOptions, type JSONScanner, type ParseErrorCode } from 'jsonc-parser';
+// The JSON-with-comments front end: reads *.arch.json text into a plain value and a way to find
+// where each part of it is, reports syntax errors and duplicate keys, and edits the text minimally.
+// Text without a problem is read by JSON.parse and located when asked (jsonLazy.ts); any other
+// text by jsonc-parser's visitor, into range tables.
+import { modify, printParseErrorCode, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
+import { Children, LazyLayout, quickRead, type Layout, type Located } from './jsonLazy';
 import { isPlainObject, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
 
 /** Deepest nesting of objects and lists read; deeper text is rejected before parsing, so the recursive parser cannot overflow the stack. */
@@ -37,41 +39,35 @@ const NO_LAYOUT = -1;
 /** Longer strings (descriptions, long names) rarely repeat and are not interned. */
 const MAX_INTERNED_LENGTH = 32;
 
-/** A located part of the value: its offsets in the text, and its layout when it is a container. */
-interface Located {
-  start: number;
-  end: number;
-  /** The key's offsets when the value is a property of an object, else -1. */
-  keyStart: number;
-  keyEnd: number;
-  /** The value's layout, or NO_LAYOUT. */
-  layout: number;
-}
-
 /** Objects with more keys than this keep a key index, for duplicate checks and lookups. */
 const INDEXED_OBJECT_SIZE = 16;
 
 /**
- * Reads a document. `previous` is a read of an earlier version of the same document. When that
- * read had no problem and the edit lies inside one block's braces, only the block's new text is
- * read and spliced into the earlier layouts. Any other edit reads the whole text.
+ * Reads a document. Text without a problem is read by JSON.parse, and its parts are located when
+ * asked (see jsonLazy.ts); any other text by jsonc-parser, into range tables. `previous` is a read
+ * of an earlier version of the same document. When that read had no problem and the edit lies
+ * inside one block's braces, only the block's new text is read and put in the earlier value.
  */
 export function readJsonSource(text: string, previous?: SourceDocument): SourceDocument {
   const earlier = previous && cleanReads.get(previous);
   const patched = previous && earlier && patchBlock(earlier, text);
   if (previous && patched && patched !== BROKEN_BLOCK) {
-    // The earlier read's tables and value now describe the new text.
+    // The earlier read's value and children now describe the new text.
     cleanReads.delete(previous);
     const patch = patched.block === undefined ? undefined : { from: previous.revision ?? {}, block: patched.block, end: patched.end, delta: patched.delta };
-    return jsonDocument(text, patched.read, [], patch);
+    return cleanDocument(text, patched.value, patched.layout, patch);
   }
-  const problems: Problem[] = [];
-  // While someone types, a text with a syntax error mostly follows a block or a version with one,
-  // and the direct read would scan it up to the error for nothing.
-  const likelyBroken = patched === BROKEN_BLOCK || (previous?.problems.some((problem) => problem.code === 'syntax-error') ?? false);
   // A byte order mark at the start is read as a space, which keeps every offset: an editor drops
   // it before sending the text, and the CLI when it reads a file, but another client may not.
-  const read = readValue(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text, problems, 0, !likelyBroken);
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  // While someone types, a text with a syntax error mostly follows a block or a version with one,
+  // and the fast read would go through it for nothing.
+  const likelyBroken = patched === BROKEN_BLOCK || (previous?.problems.some((problem) => problem.code === 'syntax-error') ?? false);
+  const quick = likelyBroken ? undefined : quickRead(source, MAX_JSON_DEPTH);
+  if (quick) return cleanDocument(text, quick.value, new LazyLayout(source, quick, quick.shallow));
+
+  const problems: Problem[] = [];
+  const read = readValue(source, problems);
   if (read.tooDeep !== undefined) {
     problems.length = 0;
     problems.push({
@@ -79,32 +75,33 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
       message: `Objects and lists are nested more than ${MAX_JSON_DEPTH} levels deep; the file is not analysed. Flatten the structure.`,
       span: { start: read.tooDeep, end: read.tooDeep + 1 },
     });
-    return { value: undefined, locate: () => undefined, problems, length: text.length, editor: new JsonEditor(text, () => undefined, read.records) };
+    return jsonDocument(text, undefined, tableLayout(undefined, read.records), problems);
   }
-  return jsonDocument(text, read, problems);
-}
-
-/** A read's result: the value, the root's location and the layouts of every other part. */
-interface Read {
-  value: unknown;
-  root?: Located;
-  records: Records;
+  return jsonDocument(text, read.value, tableLayout(read.root, read.records), problems);
 }
 
 /** Reads without problems, kept for the next version's read to patch. */
-const cleanReads = new WeakMap<SourceDocument, Read & { text: string }>();
+const cleanReads = new WeakMap<SourceDocument, CleanRead>();
 
-function jsonDocument(text: string, read: Read, problems: Problem[], patch?: BlockPatch): SourceDocument {
-  const { root, records } = read;
-  const find = (path: ValuePath): Located | undefined => (root ? findPart(root, records, path) : undefined);
+interface CleanRead {
+  text: string;
+  value: unknown;
+  layout: LazyLayout;
+}
+
+function jsonDocument(text: string, value: unknown, layout: Layout, problems: Problem[], patch?: BlockPatch): SourceDocument {
   const locate = (path: ValuePath, part: 'key' | 'value' = 'value'): Span | undefined => {
-    const found = find(path);
+    const found = layout.find(path);
     if (!found) return undefined;
     if (part === 'key' && found.keyStart >= 0) return { start: found.keyStart, end: found.keyEnd };
     return { start: found.start, end: found.end };
   };
-  const doc: SourceDocument = { value: read.value, locate, problems, length: text.length, text, patch, revision: {}, editor: new JsonEditor(text, find, records) };
-  if (problems.length === 0 && root) cleanReads.set(doc, { ...read, text });
+  return { value, locate, problems, length: text.length, text, patch, revision: {}, editor: new JsonEditor(text, layout) };
+}
+
+function cleanDocument(text: string, value: unknown, layout: LazyLayout, patch?: BlockPatch): SourceDocument {
+  const doc = jsonDocument(text, value, layout, [], patch);
+  cleanReads.set(doc, { text, value, layout });
   return doc;
 }
 
@@ -113,75 +110,51 @@ const BROKEN_BLOCK: unique symbol = Symbol('broken block');
 
 /**
  * Returns the read of `text` made from the earlier read by reading again only the block that an
- * edit changed. The earlier read's value and, where the layout keeps its shape, its tables are
- * updated in place. Returns undefined, and changes nothing, when the edit is not inside the
- * braces of one block under "blocks", and when that block's new text has a problem, which can
- * change how the rest parses. A syntax error there gives BROKEN_BLOCK instead.
+ * edit changed. The earlier read's value and the children it located are updated in place.
+ * Returns undefined, and changes nothing, when the edit is not inside the braces of one block
+ * under "blocks", and when that block's new text has a problem, which can change how the rest
+ * parses. A syntax error there gives BROKEN_BLOCK instead.
  */
-function patchBlock(earlier: Read & { text: string }, text: string): { read: Read; block?: string; end: number; delta: number } | typeof BROKEN_BLOCK | undefined {
+function patchBlock(earlier: CleanRead, text: string): { value: unknown; layout: LazyLayout; block?: string; end: number; delta: number } | typeof BROKEN_BLOCK | undefined {
   const before = earlier.text;
-  const { root, records } = earlier;
-  if (!root || root.layout === NO_LAYOUT) return undefined;
+  const { layout } = earlier;
   const start = commonPrefix(before, text);
-  if (start === before.length && start === text.length) return { read: earlier, end: text.length, delta: 0 };
+  if (start === before.length && start === text.length) return { value: earlier.value, layout, end: text.length, delta: 0 };
   const oldEnd = before.length - commonSuffix(before, text, start);
   const delta = text.length - before.length;
 
-  const blocksPosition = keyPosition(records, root.layout, 'blocks');
-  if (blocksPosition < 0) return undefined;
-  const blocksLayout = records.childLayouts[records.layouts[root.layout * LAYOUT_FIELDS + FIRST] + blocksPosition];
+  const rootStart = layout.root.start;
+  const rootChildren = layout.childrenAt(rootStart);
+  const blocksPosition = rootChildren?.position('blocks') ?? -1;
+  if (!rootChildren || blocksPosition < 0) return undefined;
+  const blocksStart = rootChildren.offsets[blocksPosition * 4 + 2];
+  const blocks = layout.childrenAt(blocksStart);
   // A "blocks" list is a schema error, and its elements have no names to patch by.
-  if (blocksLayout === NO_LAYOUT || records.layouts[blocksLayout * LAYOUT_FIELDS + IS_OBJECT] !== 1) return undefined;
-  const record = recordAround(records, blocksLayout, start);
-  if (record < 0) return undefined;
-  const { offsets } = records;
-  const valueStart = offsets[record * 4 + 2];
-  const valueEnd = offsets[record * 4 + 3];
-  const blockLayout = records.childLayouts[record];
+  if (!blocks?.isObject) return undefined;
+  const position = blocks.around(start);
+  if (position < 0) return undefined;
+  const valueStart = blocks.offsets[position * 4 + 2];
+  const valueEnd = blocks.offsets[position * 4 + 3];
   // The change must leave the block's braces in place, so that the text around it parses as before.
-  if (blockLayout === NO_LAYOUT || records.layouts[blockLayout * LAYOUT_FIELDS + IS_OBJECT] !== 1) return undefined;
-  if (!(valueStart < start && oldEnd < valueEnd)) return undefined;
+  if (before[valueStart] !== '{' || !(valueStart < start && oldEnd < valueEnd)) return undefined;
 
-  const problems: Problem[] = [];
   // The block sits two levels below the root, which counts toward the nesting limit.
-  // The parser's strings are slices of the text they read. A copy of the block's text keeps them
-  // from holding on to the whole document, which would keep one document text per edit alive.
+  // The strings JSON.parse makes are its own, but a slice of the text kept in a message or a
+  // key would hold on to the whole document, and a copy keeps one text per edit from staying alive.
   const blockText = ` ${text.slice(valueStart, valueEnd + delta)}`.slice(1);
-  const part = readValue(blockText, problems, 2);
-  if (problems.some((problem) => problem.code === 'syntax-error')) return BROKEN_BLOCK;
-  if (problems.length > 0 || part.tooDeep !== undefined || !part.root || part.root.layout === NO_LAYOUT) return undefined;
+  const part = quickRead(blockText, MAX_JSON_DEPTH - 2, 0);
+  if (!part) {
+    const problems: Problem[] = [];
+    readValue(blockText, problems, 2);
+    return problems.some((problem) => problem.code === 'syntax-error') ? BROKEN_BLOCK : undefined;
+  }
   // The block's own closing brace must close what was read. A line comment on the block's last
   // line would otherwise end with the block's text here, but run on past it in the document.
-  if (part.root.end !== blockText.length) return undefined;
+  if (part.start !== 0 || part.end !== blockText.length) return undefined;
 
-  const firstLayout = firstClosed(records, blockLayout);
-  const firstRecord = records.layouts[firstLayout * LAYOUT_FIELDS + FIRST];
-  const afterRecords = records.layouts[blockLayout * LAYOUT_FIELDS + FIRST] + records.layouts[blockLayout * LAYOUT_FIELDS + COUNT];
-  const spliced = spliceRecords(records, part.records, {
-    firstRecord,
-    afterRecords,
-    firstLayout,
-    lastLayout: blockLayout,
-    movedFrom: valueEnd,
-    delta,
-    partStart: valueStart,
-  });
-
-  const name = records.keys[record] as string;
+  const name = blocks.keys[position];
   (earlier.value as { blocks: Record<string, unknown> }).blocks[name] = part.value;
-  const layoutShift = spliced.layoutShift;
-  const read: Read = {
-    value: earlier.value,
-    root: {
-      start: root.start,
-      end: root.end >= valueEnd ? root.end + delta : root.end,
-      keyStart: -1,
-      keyEnd: -1,
-      layout: root.layout >= blockLayout ? root.layout + layoutShift : root.layout,
-    },
-    records: spliced.records,
-  };
-  return { read, block: name, end: valueEnd + delta, delta };
+  return { value: earlier.value, layout: layout.edited(text, [rootStart, blocksStart], valueEnd, delta), block: name, end: valueEnd + delta, delta };
 }
 
 /** Length of the longest common prefix; compares runs of characters before single ones. */
@@ -204,171 +177,22 @@ function commonSuffix(a: string, b: string, prefix: number): number {
   return length;
 }
 
-/** Returns the record among a container's children whose value spans `offset`, or -1. */
-function recordAround(records: Records, layout: number, offset: number): number {
-  const base = layout * LAYOUT_FIELDS;
-  let low = records.layouts[base + FIRST];
-  let high = low + records.layouts[base + COUNT] - 1;
-  // Children are in text order: the last child starting before the offset is the only candidate.
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (records.offsets[middle * 4 + 2] < offset) low = middle;
-    else high = middle - 1;
-  }
-  if (high < low) return -1;
-  return records.offsets[low * 4 + 2] < offset && offset < records.offsets[low * 4 + 3] ? low : -1;
+/** Reads a text's value with its range tables, reporting every problem. */
+function readValue(text: string, problems: Problem[], outerDepth = 0): ReturnType<ValueReader['read']> {
+  return new ValueReader(problems, outerDepth).read(text);
 }
 
 /**
- * Returns the first layout made inside a container, which is its first descendant container that
- * closed. Layouts are numbered as containers close, so a container's descendants come right before
- * it, and the records they hold start with that first layout's records.
- */
-function firstClosed(records: Records, layout: number): number {
-  let current = layout;
-  for (;;) {
-    const base = current * LAYOUT_FIELDS;
-    const first = records.layouts[base + FIRST];
-    const count = records.layouts[base + COUNT];
-    let child = NO_LAYOUT;
-    for (let at = first; at < first + count && child === NO_LAYOUT; at++) child = records.childLayouts[at];
-    // A descendant closed earlier, so its number is smaller; this also bounds the walk.
-    if (child === NO_LAYOUT || child >= current) return current;
-    current = child;
-  }
-}
-
-interface Splice {
-  /** The records [firstRecord, afterRecords) and layouts [firstLayout, lastLayout] of the replaced value. */
-  firstRecord: number;
-  afterRecords: number;
-  firstLayout: number;
-  lastLayout: number;
-  /** Offsets at or after this one move by delta. */
-  movedFrom: number;
-  delta: number;
-  /** Start of the new value's text; the part's offsets are relative to it. */
-  partStart: number;
-}
-
-/**
- * Writes a part's records and layouts over those of the value it replaces, which has as many of
- * each: the usual edit changes a number or a name. Copying the tables of a large model on every
- * keystroke made megabytes of garbage per edit.
- */
-function overwriteRecords(whole: Records, part: Records, splice: Splice): Records {
-  const { firstRecord, firstLayout, lastLayout, movedFrom, delta, partStart } = splice;
-  const { offsets, childLayouts, layouts, keys } = whole;
-  for (let at = 0; at < part.offsets.length; at++) {
-    const offset = part.offsets[at];
-    offsets[firstRecord * 4 + at] = offset < 0 ? offset : offset + partStart;
-  }
-  if (delta !== 0) {
-    for (let at = (firstRecord + part.keys.length) * 4; at < offsets.length; at++) if (offsets[at] >= movedFrom) offsets[at] += delta;
-  }
-  for (let at = 0; at < part.keys.length; at++) {
-    const layout = part.childLayouts[at];
-    childLayouts[firstRecord + at] = layout === NO_LAYOUT ? layout : layout + firstLayout;
-    keys[firstRecord + at] = part.keys[at];
-  }
-  for (let at = 0; at < part.layouts.length; at += LAYOUT_FIELDS) {
-    const to = firstLayout * LAYOUT_FIELDS + at;
-    layouts[to + FIRST] = part.layouts[at + FIRST] + firstRecord;
-    layouts[to + COUNT] = part.layouts[at + COUNT];
-    layouts[to + IS_OBJECT] = part.layouts[at + IS_OBJECT];
-  }
-  for (const layout of [...whole.keyIndexes.keys()]) if (layout >= firstLayout && layout <= lastLayout) whole.keyIndexes.delete(layout);
-  for (const [layout, index] of part.keyIndexes) whole.keyIndexes.set(layout + firstLayout, index);
-  return whole;
-}
-
-/** Replaces the records and layouts of one value with those of a part read on its own. */
-function spliceRecords(whole: Records, part: Records, splice: Splice): { records: Records; layoutShift: number } {
-  const { firstRecord, afterRecords, firstLayout, lastLayout, movedFrom, delta, partStart } = splice;
-  const partRecords = part.keys.length;
-  const partLayouts = part.layouts.length / LAYOUT_FIELDS;
-  const recordShift = partRecords - (afterRecords - firstRecord);
-  const layoutShift = partLayouts - (lastLayout - firstLayout + 1);
-  const recordCount = whole.keys.length + recordShift;
-  if (recordShift === 0 && layoutShift === 0) return { records: overwriteRecords(whole, part, splice), layoutShift };
-
-  const offsets = new Int32Array(recordCount * 4);
-  offsets.set(whole.offsets.subarray(0, firstRecord * 4));
-  for (let at = 0; at < partRecords * 4; at++) {
-    const offset = part.offsets[at];
-    offsets[firstRecord * 4 + at] = offset < 0 ? offset : offset + partStart;
-  }
-  offsets.set(whole.offsets.subarray(afterRecords * 4), (afterRecords + recordShift) * 4);
-  // An edit that keeps the length (a digit typed over another) moves nothing.
-  if (delta !== 0) {
-    for (let at = (afterRecords + recordShift) * 4; at < offsets.length; at++) if (offsets[at] >= movedFrom) offsets[at] += delta;
-  }
-
-  const childLayouts = new Int32Array(recordCount);
-  childLayouts.set(whole.childLayouts.subarray(0, firstRecord));
-  for (let at = 0; at < partRecords; at++) {
-    const layout = part.childLayouts[at];
-    childLayouts[firstRecord + at] = layout === NO_LAYOUT ? layout : layout + firstLayout;
-  }
-  childLayouts.set(whole.childLayouts.subarray(afterRecords), afterRecords + recordShift);
-  if (layoutShift !== 0) {
-    // The replaced value's own record pointed at lastLayout, which is now the part's root layout.
-    for (let at = afterRecords + recordShift; at < recordCount; at++) if (childLayouts[at] >= lastLayout) childLayouts[at] += layoutShift;
-  }
-
-  const layouts = new Int32Array(whole.layouts.length + layoutShift * LAYOUT_FIELDS);
-  layouts.set(whole.layouts.subarray(0, firstLayout * LAYOUT_FIELDS));
-  for (let at = 0; at < part.layouts.length; at += LAYOUT_FIELDS) {
-    const to = firstLayout * LAYOUT_FIELDS + at;
-    layouts[to + FIRST] = part.layouts[at + FIRST] + firstRecord;
-    layouts[to + COUNT] = part.layouts[at + COUNT];
-    layouts[to + IS_OBJECT] = part.layouts[at + IS_OBJECT];
-  }
-  const movedLayouts = (lastLayout + 1 + layoutShift) * LAYOUT_FIELDS;
-  layouts.set(whole.layouts.subarray((lastLayout + 1) * LAYOUT_FIELDS), movedLayouts);
-  if (recordShift !== 0) {
-    for (let at = movedLayouts + FIRST; at < layouts.length; at += LAYOUT_FIELDS) if (layouts[at] >= afterRecords) layouts[at] += recordShift;
-  }
-
-  const keyIndexes = new Map<number, Map<string, number>>();
-  for (const [layout, index] of whole.keyIndexes) {
-    if (layout < firstLayout) keyIndexes.set(layout, index);
-    else if (layout > lastLayout) keyIndexes.set(layout + layoutShift, index);
-  }
-  for (const [layout, index] of part.keyIndexes) keyIndexes.set(layout + firstLayout, index);
-
-  const keys = whole.keys.slice(0, firstRecord).concat(part.keys, whole.keys.slice(afterRecords));
-  return { records: { offsets, keys, childLayouts, layouts, keyIndexes }, layoutShift };
-}
-
-/**
- * Builds the value, the layouts and the problems in one pass of jsonc-parser's visitor. The
- * values are those of parseTree followed by getNodeValue, except that a "__proto__" key is
- * reported and left out instead of replacing the object's prototype. For a duplicate key the last
- * property wins, and the layout points at that property.
+ * Builds the value, the layouts and the problems in one pass of jsonc-parser's visitor, which
+ * recovers from syntax errors and reports them. The values are those of parseTree followed by
+ * getNodeValue, except that a "__proto__" key is reported and left out instead of replacing the
+ * object's prototype. For a duplicate key the last property wins, and the layout points at that
+ * property.
  *
  * A container's children wait on a scratch stack until it closes. Then its value is made at its
  * final size, and its records move to the document's table in one run. Arrays grown by push, and
  * an object per open container, had made the layouts larger than the text's parse tree.
  */
-/**
- * Reads a text's value with its range tables. A text without syntax errors is read straight from
- * jsonc-parser's scanner. Any other text, or one nested past MAX_JSON_DEPTH, is read again by
- * jsonc-parser's visitor, which recovers from errors and reports them. Without `tryDirect` the
- * visitor reads it at once.
- */
-function readValue(text: string, problems: Problem[], outerDepth = 0, tryDirect = true): ReturnType<ValueReader['read']> {
-  const reported = problems.length;
-  const direct = tryDirect ? new ValueReader(problems, outerDepth).readValid(text) : undefined;
-  if (direct) return direct;
-  // Problems found before the scan stopped come again from the second read.
-  problems.length = reported;
-  return new ValueReader(problems, outerDepth).read(text);
-}
-
-/** Thrown inside ValueReader.readValid where a text is not plain valid JSON with comments. */
-const NOT_VALID = new Error('not valid JSON with comments');
-
 class ValueReader {
   // The record and layout tables while they grow; read() returns them trimmed to size.
   private readonly offsets = new IntBuffer();
@@ -452,89 +276,6 @@ class ValueReader {
       layouts: this.layouts.trimmed(),
       keyIndexes: this.keyIndexes,
     };
-  }
-
-  /**
-   * Reads a text without syntax errors by scanning it directly, as the visitor reads it with
-   * trailing commas and comments allowed. The visitor's callbacks and path tracking took about a
-   * quarter of a read. Returns undefined at the first token that the visitor would report as an
-   * error, or past MAX_JSON_DEPTH.
-   */
-  readValid(text: string): ReturnType<ValueReader['read']> | undefined {
-    const scanner = createScanner(text, false);
-    try {
-      if (nextToken(scanner) === SyntaxKind.EOF) return undefined;
-      this.scanValue(scanner);
-      if (scanner.getToken() !== SyntaxKind.EOF) return undefined;
-    } catch (error) {
-      if (error === NOT_VALID) return undefined;
-      throw error;
-    }
-    return { value: this.rootValue, root: this.root, records: this.records(), tooDeep: this.tooDeep };
-  }
-
-  /** Reads the value at the scanner's token and moves past it. */
-  private scanValue(scanner: JSONScanner): void {
-    const start = scanner.getTokenOffset();
-    switch (scanner.getToken()) {
-      case SyntaxKind.OpenBraceToken: {
-        if (!this.begin(start, true)) throw NOT_VALID;
-        let token = nextToken(scanner);
-        while (token !== SyntaxKind.CloseBraceToken) {
-          if (token !== SyntaxKind.StringLiteral) throw NOT_VALID;
-          const keyStart = scanner.getTokenOffset();
-          this.property(this.intern(scanner.getTokenValue()), keyStart, keyStart + scanner.getTokenLength());
-          if (nextToken(scanner) !== SyntaxKind.ColonToken) throw NOT_VALID;
-          nextToken(scanner);
-          this.scanValue(scanner);
-          token = this.afterElement(scanner, SyntaxKind.CloseBraceToken);
-        }
-        this.end(scanner.getTokenOffset() + 1);
-        break;
-      }
-      case SyntaxKind.OpenBracketToken: {
-        if (!this.begin(start, false)) throw NOT_VALID;
-        let token = nextToken(scanner);
-        while (token !== SyntaxKind.CloseBracketToken) {
-          this.scanValue(scanner);
-          token = this.afterElement(scanner, SyntaxKind.CloseBracketToken);
-        }
-        this.end(scanner.getTokenOffset() + 1);
-        break;
-      }
-      case SyntaxKind.StringLiteral:
-        this.attach(this.intern(scanner.getTokenValue()), start, start + scanner.getTokenLength(), NO_LAYOUT);
-        break;
-      case SyntaxKind.NumericLiteral: {
-        const raw = scanner.getTokenValue();
-        const value = Number(raw);
-        if (Number.isNaN(value)) throw NOT_VALID;
-        if (value === 0) this.checkUnderflow(raw, start);
-        this.attach(value, start, start + scanner.getTokenLength(), NO_LAYOUT);
-        break;
-      }
-      case SyntaxKind.TrueKeyword:
-        this.attach(true, start, start + 4, NO_LAYOUT);
-        break;
-      case SyntaxKind.FalseKeyword:
-        this.attach(false, start, start + 5, NO_LAYOUT);
-        break;
-      case SyntaxKind.NullKeyword:
-        this.attach(null, start, start + 4, NO_LAYOUT);
-        break;
-      default:
-        throw NOT_VALID;
-    }
-    nextToken(scanner);
-  }
-
-  /** Moves past the comma after an element, or stops at the closing token, and returns the token there. */
-  private afterElement(scanner: JSONScanner, close: SyntaxKind): SyntaxKind {
-    const token = scanner.getToken();
-    if (token === close) return token;
-    if (token !== SyntaxKind.CommaToken) throw NOT_VALID;
-    // A trailing comma is allowed, so the closing token may follow.
-    return nextToken(scanner);
   }
 
   /**
@@ -691,29 +432,6 @@ class ValueReader {
   }
 }
 
-/**
- * Scans to the next token that is not whitespace or a comment and returns it. A token the visitor
- * reports as an error (an unterminated string or comment, an invalid character or escape) throws
- * NOT_VALID.
- */
-function nextToken(scanner: JSONScanner): SyntaxKind {
-  for (;;) {
-    const token = scanner.scan();
-    if (scanner.getTokenError() !== ScanError.None) throw NOT_VALID;
-    switch (token) {
-      case SyntaxKind.Trivia:
-      case SyntaxKind.LineBreakTrivia:
-      case SyntaxKind.LineCommentTrivia:
-      case SyntaxKind.BlockCommentTrivia:
-        continue;
-      case SyntaxKind.Unknown:
-        throw NOT_VALID;
-      default:
-        return token;
-    }
-  }
-}
-
 /** A list of 32-bit integers in an Int32Array that doubles when full; copies between lists are block copies. */
 class IntBuffer {
   private data = new Int32Array(256);
@@ -772,6 +490,21 @@ class IntBuffer {
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;
   }
+}
+
+/** The layout of a read by the full reader: its tables. */
+function tableLayout(root: Located | undefined, records: Records): Layout {
+  return {
+    find: (path) => (root ? findPart(root, records, path) : undefined),
+    children: (part) => {
+      if (part.layout === NO_LAYOUT) return undefined;
+      const base = part.layout * LAYOUT_FIELDS;
+      const first = records.layouts[base + FIRST];
+      const after = first + records.layouts[base + COUNT];
+      const isObject = records.layouts[base + IS_OBJECT] === 1;
+      return new Children(isObject, records.offsets.slice(first * 4, after * 4), isObject ? (records.keys.slice(first, after) as string[]) : []);
+    },
+  };
 }
 
 /** Finds the part of the value at a path, walking the layouts from the root. */
@@ -1027,34 +760,27 @@ function syntaxMessage(code: number): string {
  * property is inserted after the object's last property in the object's own layout.
  */
 class JsonEditor implements SourceEditor {
-  /** `find` locates parts in the layouts that readJsonSource built, instead of parsing the text again for every fix. */
+  /** `layout` locates parts where the read found them, instead of parsing the text again for every fix. */
   constructor(
     private readonly text: string,
-    private readonly find: (path: ValuePath) => Located | undefined,
-    private readonly records: Records,
+    private readonly layout: Layout,
   ) {}
 
   setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined {
-    const object = this.find(path);
-    if (!object || object.layout === NO_LAYOUT) return undefined;
-    const { layouts, offsets } = this.records;
-    const base = object.layout * LAYOUT_FIELDS;
-    if (layouts[base + IS_OBJECT] !== 1) return undefined;
+    const object = this.layout.find(path);
+    const children = object && this.layout.children(object);
+    if (!object || !children?.isObject) return undefined;
+    const { offsets, count } = children;
     const literal = JSON.stringify(value);
-    const existing = keyPosition(this.records, object.layout, key);
-    if (existing >= 0) {
-      const at = (layouts[base + FIRST] + existing) * 4;
-      return [{ span: { start: offsets[at + 2], end: offsets[at + 3] }, newText: literal }];
-    }
+    const existing = children.position(key);
+    if (existing >= 0) return [{ span: { start: offsets[existing * 4 + 2], end: offsets[existing * 4 + 3] }, newText: literal }];
 
     const entry = `${JSON.stringify(key)}: ${literal}`;
-    const count = layouts[base + COUNT];
     if (count === 0) {
       return [{ span: { start: object.start + 1, end: object.end - 1 }, newText: ` ${entry} ` }];
     }
-    const last = (layouts[base + FIRST] + count - 1) * 4;
-    const lastStart = offsets[last];
-    const lastEnd = offsets[last + 3];
+    const lastStart = offsets[(count - 1) * 4];
+    const lastEnd = offsets[(count - 1) * 4 + 3];
     const lineStart = this.text.lastIndexOf('\n', lastStart) + 1;
     const onOwnLine = this.text.slice(lineStart, lastStart).trim() === '' && lineStart > object.start;
     if (!onOwnLine) return [{ span: { start: lastEnd, end: lastEnd }, newText: `, ${entry}` }];
@@ -1064,8 +790,9 @@ class JsonEditor implements SourceEditor {
   }
 
   wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined {
-    const list = this.find(path);
-    if (!list || list.layout === NO_LAYOUT || this.records.layouts[list.layout * LAYOUT_FIELDS + IS_OBJECT] === 1) return undefined;
+    const list = this.layout.find(path);
+    const children = list && this.layout.children(list);
+    if (!list || !children || children.isObject) return undefined;
     return [
       { span: { start: list.start, end: list.start }, newText: `{ ${JSON.stringify(listKey)}: ` },
       { span: { start: list.end, end: list.end }, newText: `, ${JSON.stringify(key)}: ${JSON.stringify(value)} }` },
