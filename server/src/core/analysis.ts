@@ -6,7 +6,7 @@ import { carriedParts, unchangedParts, type CarriedParts } from './carryOver';
 import { canTurnOff, CODES, type Code, type Severity } from './codes';
 
 export { canTurnOff };
-import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix } from './findings';
+import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix, type SmoothnessProblem } from './findings';
 import { GAIN_MODELS } from './gain';
 import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
@@ -142,11 +142,9 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   }
   // Smoothness findings on a document with syntax errors would judge numbers that the parser had
   // to guess (0x10 read as 0), so only the reading problems are reported until it parses.
-  if (!syntaxBroken) {
-    appendAll(problems, smoothnessFindings(model, network, selected, settings.tolerance));
-  }
+  const smoothness = syntaxBroken ? [] : smoothnessFindings(model, network, selected, settings.tolerance);
 
-  const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, settings, doc.length) };
+  const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, smoothness, settings, doc.length) };
   if (carry) carried.set(analysis, carry);
   return analysis;
 }
@@ -243,16 +241,31 @@ export function disableEdits(analysis: Analysis, code: Code, formatting: Formatt
 
 /** Keeps a range inside the text: a parser reports an error at end of file one past the end. */
 function clampSpan(span: Span, length: number): Span {
+  if (span.start >= 0 && span.start <= span.end && span.end <= length) return span;
   const end = Math.max(0, Math.min(span.end, length));
   return { start: Math.max(0, Math.min(span.start, end)), end };
 }
 
-function settleSeverities(problems: Problem[], settings: EffectiveSettings, length: number): Finding[] {
+/** The severity a problem is shown with under the settings, or undefined when they turn it off. */
+function severityOf(problem: Problem, settings: EffectiveSettings): Severity | undefined {
+  const requested = Object.hasOwn(settings.severity, problem.code) ? settings.severity[problem.code] : undefined;
+  const override = requested === 'off' && !canTurnOff(problem.code) ? undefined : requested;
+  if (override === 'off') return undefined;
+  return override ?? problem.severity ?? CODES[problem.code].severity;
+}
+
+/**
+ * Settles the severity of the problems met while reading and analysing, and of the smoothness
+ * findings, in text order. Repeats among the problems are dropped: zod can report one violated
+ * bound twice (a repeat of 1e308 is both above 2^53 - 1 and not a safe integer). Smoothness
+ * findings name their block or layer, so none repeats another; they are made for this analysis
+ * alone and settled in place, since a model can have a thousand of them.
+ */
+function settleSeverities(problems: Problem[], smoothness: SmoothnessProblem[], settings: EffectiveSettings, length: number): Finding[] {
   const findings: Finding[] = [];
-  // Messages by range and code, to drop repeats: zod can report one violated bound twice (a
-  // repeat of 1e308 is both above 2^53 - 1 and not a safe integer). Thousands of problems can
-  // share one range in a *.arch.ts model, so a repeat is found by lookups, not by a scan.
-  // Most ranges have one problem, whose message is kept as it is; a set is made for a second one.
+  // Messages by range and code. Thousands of problems can share one range in a *.arch.ts model,
+  // so a repeat is found by lookups, not by a scan. Most ranges have one problem, whose message
+  // is kept as it is; a set is made for a second one.
   const seen = new Map<string, string | Set<string>>();
   for (const problem of problems) {
     const key = `${problem.span.start} ${problem.span.end} ${problem.code}`;
@@ -263,14 +276,16 @@ function settleSeverities(problems: Problem[], settings: EffectiveSettings, leng
       seen.set(key, new Set([messages, problem.message]));
     } else if (messages.has(problem.message)) continue;
     else messages.add(problem.message);
-    const requested = Object.hasOwn(settings.severity, problem.code) ? settings.severity[problem.code] : undefined;
-    const override = requested === 'off' && !canTurnOff(problem.code) ? undefined : requested;
-    if (override === 'off') continue;
-    findings.push({
-      ...problem,
-      span: clampSpan(problem.span, length),
-      severity: override ?? problem.severity ?? CODES[problem.code].severity,
-    });
+    const severity = severityOf(problem, settings);
+    if (severity !== undefined) findings.push({ ...problem, span: clampSpan(problem.span, length), severity });
+  }
+  for (const problem of smoothness) {
+    const severity = severityOf(problem, settings);
+    if (severity === undefined) continue;
+    const finding = problem as SmoothnessProblem & Finding;
+    finding.span = clampSpan(problem.span, length);
+    finding.severity = severity;
+    findings.push(finding);
   }
   return findings.sort((a, b) => a.span.start - b.span.start || compareCodes(a.code, b.code));
 }

@@ -22,17 +22,29 @@ export function fmtW(log10: number): string {
   return formatLog10(log10, 3);
 }
 
+/** A band edge with its texts, made once for the many values a model can compare with it. */
+interface BandEdge {
+  log10: number;
+  /** The edge as fmtW prints it. */
+  text: string;
+  /** The edge at three digits with any difference from 1, as formatApart starts. */
+  apart: string;
+}
+
+function bandEdge(log10: number): BandEdge {
+  return { log10, text: fmtW(log10), apart: formatLog10(log10, 3, true) };
+}
+
 /**
  * Formats a value and the band edge it is compared with, with more digits than fmtW where three
  * would print both alike ("100 is above the band maximum 100"). The edge keeps fmtW's text when
- * three digits suffice.
+ * three digits suffice, as they mostly do.
  */
-function againstBandEdge(log10: number, edgeLog10: number): { value: string; edge: string } {
-  // Three digits mostly tell the two apart, and a model can compare a thousand stages with one edge.
+function againstBandEdge(log10: number, edge: BandEdge): { value: string; edge: string } {
   const value = formatLog10(log10, 3, true);
-  if (log10 === edgeLog10 || value !== formatLog10(edgeLog10, 3, true)) return { value, edge: fmtW(edgeLog10) };
-  const { texts, digits } = formatApart([log10, edgeLog10]);
-  return { value: texts[0], edge: digits === 3 ? fmtW(edgeLog10) : texts[1] };
+  if (log10 === edge.log10 || value !== edge.apart) return { value, edge: edge.text };
+  const { texts, digits } = formatApart([log10, edge.log10]);
+  return { value: texts[0], edge: digits === 3 ? edge.text : texts[1] };
 }
 
 /**
@@ -105,6 +117,7 @@ export function smoothnessFindings(
   // and a finding get one finding, where one per layer would stack at that range.
   const plainLayers = new Map<string, LayerResult[]>();
   const band = network.band;
+  const edges = { low: bandEdge(band.log10Min), high: bandEdge(band.log10Max) };
   const stageRepeats = new Map<number, string>();
   for (const entry of network.layers) {
     const { layer, block } = entry;
@@ -126,7 +139,7 @@ export function smoothnessFindings(
       const stage = entry.log10Layer;
       if (stage < band.log10Min || stage > band.log10Max) {
         const below = stage < band.log10Min;
-        const printed = againstBandEdge(stage, below ? band.log10Min : band.log10Max);
+        const printed = againstBandEdge(stage, below ? edges.low : edges.high);
         // The range's ends must print apart from each other and from 1, which they enclose. Layers
         // of one repeat count share the count and the range, and a model can repeat every layer alike.
         let repeats = stageRepeats.get(layer.repeat);
@@ -168,7 +181,7 @@ export function smoothnessFindings(
       undefined,
     );
     const shownLayer = sameSide ? exitLayer : (strongest?.layer ?? exitLayer);
-    const printed = againstBandEdge(w, below ? band.log10Min : band.log10Max);
+    const printed = againstBandEdge(w, below ? edges.low : edges.high);
     findings.push({
       code: below ? 'network-vanishing' : 'network-exploding',
       message: `Network W = ${printed.value} under the ${modelName} model is ${below ? 'below the band minimum' : 'above the band maximum'} ${printed.edge}: gradients ${below ? 'vanish' : 'explode'} toward the input.${where}`,
