@@ -53,12 +53,13 @@ export async function timeOnce(run) {
  * warm-up, a sample is as many runs in a row as fill `minSampleMs` for it, divided by their
  * number, and every candidate gets that number of runs. The forced collection drops the object shapes that V8
  * compiled the code against, so a sample of a few milliseconds would mostly time the
- * recompilation that follows.
+ * recompilation that follows. With `collect` false no collection is forced, and samples time the
+ * code as a process that runs it again and again keeps it compiled.
  *
  * Returns a Map from candidate name to its samples in milliseconds per run, and the runs per
  * sample of each candidate under `runsPerSample`.
  */
-export async function sampleInterleaved(candidates, { warmupRounds = 2, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50 } = {}) {
+export async function sampleInterleaved(candidates, { warmupRounds = 2, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50, collect = true } = {}) {
   const samples = new Map(candidates.map((candidate) => [candidate.name, []]));
   const fastest = new Map(candidates.map((candidate) => [candidate.name, Infinity]));
   for (let round = 0; round < warmupRounds; round++) {
@@ -78,7 +79,7 @@ export async function sampleInterleaved(candidates, { warmupRounds = 2, minRound
     for (let k = 0; k < candidates.length; k++) {
       const candidate = candidates[(round + k) % candidates.length];
       const runs = runsPerSample.get(candidate.name);
-      globalThis.gc?.();
+      if (collect) globalThis.gc?.();
       const ms = await timeOnce(async () => {
         for (let run = 0; run < runs; run++) {
           const pending = candidate.run();

@@ -83,7 +83,7 @@ const GAPS = ['', ' ', '\t', '\n', '\r', '\r\n', '/* c */', '// c\n', '// c\r', 
 
 /**
  * Renders a value as JSON with comments, with the gaps between tokens taken in turn from `gaps`,
- * trailing commas where `trailing` says, and every "a" in a string or key written as \u0061.
+ * trailing commas where `trailing` holds true, and every "a" in a string or key written as \u0061.
  */
 function renderWithGaps(value: unknown, gaps: readonly string[], trailing: readonly boolean[], escape: boolean): string {
   let gapIndex = 0;
@@ -211,7 +211,7 @@ describe('JSON reader', () => {
     );
   });
 
-  test('any spacing, comment, line end, trailing comma and escape: values and ranges equal jsonc-parser tree', () => {
+  test('odd spacing and escapes match jsonc-parser', () => {
     fc.assert(
       fc.property(gappedDocumentArbitrary, (text) => {
         const doc = readJsonSource(text);
@@ -232,7 +232,41 @@ describe('JSON reader', () => {
     );
   });
 
-  test('text the fast read cannot vouch for is read in full and its problem reported', () => {
+  test('large containers, read and patched', () => {
+    const filler = Array.from({ length: 2500 }, (_, index) => ({ k: index, s: 'x'.repeat(20) }));
+    const value = { reslint: 1, blocks: { a: { filler, deep: { filler, list: [filler, { z: 1 }] } }, b: { filler, y: 2 } }, layers: [filler, 'relu'] };
+    const paths: ValuePath[] = [
+      ['blocks', 'a', 'deep', 'list', 1, 'z'],
+      ['blocks', 'a', 'deep', 'list', 0, 2499, 's'],
+      ['blocks', 'a', 'filler', 10, 'k'],
+      ['blocks', 'b', 'y'],
+      ['blocks', 'b'],
+      ['layers', 1],
+      ['layers', 0, 1200],
+    ];
+    const check = (doc: ReturnType<typeof readJsonSource>, text: string): void => {
+      const root = parseTree(text, [], { allowTrailingComma: true }) as Node;
+      assert.deepEqual(doc.problems, []);
+      for (const path of paths) {
+        const node = findNodeAtLocation(root, [...path]) as Node;
+        assert.deepEqual(doc.locate(path), spanOf(node), JSON.stringify(path));
+      }
+    };
+    let text = JSON.stringify(value, null, 1).replace(/\n/g, ' // note\n');
+    assert.ok(text.length > 5 * 65536);
+    let doc = readJsonSource(text);
+    check(doc, text);
+    // Longer and shorter: the containers after the edit move, and those around it grow and shrink.
+    for (const [from, to, block] of [['"z": 1', '"z": 12345', 'a'], ['"y": 2', '"y": 2.5', 'b'], ['"k": 7,', '"k": 7, "q": [1],', 'a'], ['"z": 12345', '"z": 0', 'a']]) {
+      const at = text.indexOf(from);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      doc = readJsonSource(text, doc);
+      assert.equal(doc.patch?.block, block, from);
+      check(doc, text);
+    }
+  });
+
+  test('refused fast read reports the problem', () => {
     const zeros = '0'.repeat(330);
     const cases: [string, string[]][] = [
       ['{ "a": 1, "b": { "c": 2, "c": 3 } }', ['duplicate-key']],

@@ -246,7 +246,7 @@ function clampSpan(span: Span, length: number): Span {
   return { start: Math.max(0, Math.min(span.start, end)), end };
 }
 
-/** The severity a problem is shown with under the settings, or undefined when they turn it off. */
+/** Returns the severity a problem is shown with under the settings, or undefined when they turn it off. */
 function severityOf(problem: Problem, settings: EffectiveSettings): Severity | undefined {
   const requested = Object.hasOwn(settings.severity, problem.code) ? settings.severity[problem.code] : undefined;
   const override = requested === 'off' && !canTurnOff(problem.code) ? undefined : requested;
@@ -258,8 +258,8 @@ function severityOf(problem: Problem, settings: EffectiveSettings): Severity | u
  * Settles the severity of the problems met while reading and analysing, and of the smoothness
  * findings, in text order. Repeats among the problems are dropped: zod can report one violated
  * bound twice (a repeat of 1e308 is both above 2^53 - 1 and not a safe integer). Smoothness
- * findings name their block or layer, so none repeats another; they are made for this analysis
- * alone and settled in place, since a model can have a thousand of them.
+ * findings name their block or layer, so none repeats another. They are made for this analysis
+ * alone, and a model can have a thousand of them, so they are settled in place.
  */
 function settleSeverities(problems: Problem[], smoothness: SmoothnessProblem[], settings: EffectiveSettings, length: number): Finding[] {
   const findings: Finding[] = [];

@@ -64,7 +64,7 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
   // and the fast read would go through it for nothing.
   const likelyBroken = patched === BROKEN_BLOCK || (previous?.problems.some((problem) => problem.code === 'syntax-error') ?? false);
   const quick = likelyBroken ? undefined : quickRead(source, MAX_JSON_DEPTH);
-  if (quick) return cleanDocument(text, quick.value, new LazyLayout(source, quick, quick.shallow));
+  if (quick) return cleanDocument(text, quick.value, new LazyLayout(source, quick));
 
   const problems: Problem[] = [];
   const read = readValue(source, problems);
@@ -154,7 +154,7 @@ function patchBlock(earlier: CleanRead, text: string): { value: unknown; layout:
 
   const name = blocks.keys[position];
   (earlier.value as { blocks: Record<string, unknown> }).blocks[name] = part.value;
-  return { value: earlier.value, layout: layout.edited(text, [rootStart, blocksStart], valueEnd, delta), block: name, end: valueEnd + delta, delta };
+  return { value: earlier.value, layout: layout.edited(text, [rootStart, blocksStart], valueStart, valueEnd, delta, part), block: name, end: valueEnd + delta, delta };
 }
 
 /** Length of the longest common prefix; compares runs of characters before single ones. */
@@ -492,7 +492,7 @@ class IntBuffer {
   }
 }
 
-/** The layout of a read by the full reader: its tables. */
+/** Returns the layout of a read by the full reader, over its tables. */
 function tableLayout(root: Located | undefined, records: Records): Layout {
   return {
     find: (path) => (root ? findPart(root, records, path) : undefined),
