@@ -436,17 +436,22 @@ export class LazyLayout implements Layout {
   }
 
   find(path: ValuePath): Located | undefined {
-    let part: Located = { start: this.root.start, end: this.root.end, keyStart: -1, keyEnd: -1, layout: this.root.start };
+    let { start, end } = this.root;
+    let keyStart = -1;
+    let keyEnd = -1;
     for (const segment of path) {
-      const children = this.childrenAt(part.start);
+      const children = this.childrenAt(start);
       if (!children) return undefined;
       const position = typeof segment === 'string' ? children.position(segment) : children.isObject || !Number.isInteger(segment) ? -1 : segment;
       if (position < 0 || position >= children.count) return undefined;
       const at = position * 4;
       const offsets = children.offsets;
-      part = { start: offsets[at + 2], end: offsets[at + 3], keyStart: offsets[at], keyEnd: offsets[at + 1], layout: offsets[at + 2] };
+      keyStart = offsets[at];
+      keyEnd = offsets[at + 1];
+      start = offsets[at + 2];
+      end = offsets[at + 3];
     }
-    return part;
+    return { start, end, keyStart, keyEnd, layout: start };
   }
 
   children(part: Located): Children | undefined {
