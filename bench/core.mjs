@@ -142,6 +142,21 @@ export async function measureCore({ root, workloads }) {
     baseline: median(repeatWarm.get('one')),
     samples: repeatWarm.get('huge').length,
   });
+  // Repeated 10^6 times, almost every layer leaves the band too: the two models differ in the
+  // count alone, not in their findings.
+  const repeatLarge = readFileSync(workloads['repeat-1e6.arch.json'], 'utf8');
+  const sameFindings = await sampleInterleaved(
+    [repeatCandidates[0], { name: 'large', run: () => core.analyzeText(repeatLarge, 'json') }],
+    SAMPLING[1000],
+  );
+  rows.push({
+    id: 'd-repeat-count',
+    measure: 'd. Every layer repeated 10^12 times / 10^6 times (1,000 blocks)',
+    value: median(sameFindings.get('huge')),
+    baseline: median(sameFindings.get('large')),
+    samples: sameFindings.get('huge').length,
+    detail: `findings: ${describeFindings(core.analyzeText(repeatLarge, 'json'))}`,
+  });
 
   const dagText = readFileSync(workloads[`dag-${DAG_NODES}.arch.json`], 'utf8');
   const dag = await sampleInterleaved(

@@ -1,7 +1,7 @@
 // Writes the benchmark workloads. They are explicit ResLint models of 100, 1,000 and 10,000
-// distinct blocks, each in JSON with comments and in the TypeScript DSL. Two copies of the
-// 1,000-block model repeat every layer 1 and 10^12 times, and one model is a single block with a
-// 1,000-node DAG. The output depends only on the seeds below (a mulberry32 PRNG, never
+// distinct blocks, each in JSON with comments and in the TypeScript DSL. Three copies of the
+// 1,000-block model repeat every layer 1, 10^6 and 10^12 times, and one model is a single block
+// with a 1,000-node DAG. The output depends only on the seeds below (a mulberry32 PRNG, never
 // Math.random), so every run measures the same text.
 //
 //   node bench/generate.mjs [folder]     (default: bench/workloads)
@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 export const BLOCK_COUNTS = [100, 1_000, 10_000];
 export const HUGE_REPEAT = 1e12;
+/** A repeat count that takes almost every layer out of the band, as HUGE_REPEAT does. */
+export const LARGE_REPEAT = 1e6;
 export const DAG_NODES = 1_000;
 const SEED = 0x5eed_2024;
 
@@ -348,6 +350,7 @@ export function generateWorkloads(folder) {
     write(`blocks-${count}.arch.ts`, toTypeScriptText(model));
   }
   write('repeat-1.arch.json', toJsonText(explicitModel(1_000, { repeatAll: 1 })));
+  write('repeat-1e6.arch.json', toJsonText(explicitModel(1_000, { repeatAll: LARGE_REPEAT })));
   write('repeat-1e12.arch.json', toJsonText(explicitModel(1_000, { repeatAll: HUGE_REPEAT })));
   write(`dag-${DAG_NODES}.arch.json`, toJsonText(dagModel(DAG_NODES)));
   return files;
