@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, printParseErrorCode, type Node } from 'jsonc-parser';
-import { editSetsOnly, readJsonSource, setJsonValue, spacedJson } from '../server/src/core/jsonSource';
+import { commentOutLongSpaces, editSetsOnly, readJsonSource, setJsonValue, spacedJson } from '../server/src/core/jsonSource';
 import type { ValuePath } from '../server/src/core/source';
 
 /** Renders a value as JSON with comments between lines and, at random, trailing commas. */
@@ -322,6 +322,38 @@ describe('JSON reader', () => {
         }
       }),
       { seed: 6, numRuns: 400 },
+    );
+  });
+
+  test('long space runs read as comments', () => {
+    const long = ' '.repeat(300);
+    fc.assert(
+      fc.property(
+        documentArbitrary,
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(long, `\t${long}`, `"${long}`, `\\${long}`, `//${long}`, `/*${long}`, '"', '\n', '}', 'x')), { minLength: 1, maxLength: 4 }),
+        (text, insertions) => {
+          let broken = text;
+          for (const [at, inserted] of insertions) {
+            const position = at % (broken.length + 1);
+            broken = broken.slice(0, position) + inserted + broken.slice(position);
+          }
+          const rewritten = commentOutLongSpaces(broken);
+          assert.equal(rewritten.length, broken.length);
+          const errorsOf = (source: string): unknown[] => {
+            const errors: { error: number; offset: number; length: number }[] = [];
+            const root = parseTree(source, errors as never, { allowTrailingComma: true });
+            return [root ? treeValue(root) : undefined, errors];
+          };
+          assert.deepEqual(errorsOf(rewritten), errorsOf(broken), JSON.stringify(broken));
+        },
+      ),
+      { seed: 13, numRuns: 300 },
+    );
+    const spaced = `{"a": [1,${long}2 x]}`;
+    assert.notEqual(commentOutLongSpaces(spaced), spaced);
+    assert.deepEqual(
+      readJsonSource(spaced).problems.map((problem) => [problem.code, problem.span.start]),
+      [['syntax-error', spaced.indexOf('x')]],
     );
   });
 
