@@ -49,25 +49,19 @@ export async function measureCore({ root, workloads }) {
     rows.push({
       id: `a-${count}`,
       measure: `a. JSON full analysis / parseTree (${size})`,
-      value: analysisMs,
-      baseline: parseTreeMs,
-      samples: json.get('analysis').length,
+      ...ratioOf(json, 'analysis', 'parseTree'),
       target: count === 10000 ? { max: 2.0 } : undefined,
     });
     rows.push({
       id: `a-json-${count}`,
       measure: `a. JSON full analysis / JSON.parse of the comment-free text (${size})`,
-      value: analysisMs,
-      baseline: median(json.get('JSON.parse')),
-      samples: json.get('analysis').length,
+      ...ratioOf(json, 'analysis', 'JSON.parse'),
     });
     if (jsonService) {
       rows.push({
         id: `b-${count}`,
         measure: `b. JSON full analysis / vscode-json-languageservice parse + schema validation (${size})`,
-        value: analysisMs,
-        baseline: median(json.get('languageService')),
-        samples: json.get('analysis').length,
+        ...ratioOf(json, 'analysis', 'languageService'),
         target: { max: 0.5 },
       });
     }
@@ -89,9 +83,7 @@ export async function measureCore({ root, workloads }) {
     rows.push({
       id: `c-${count}`,
       measure: `c. TypeScript DSL full analysis / ts.createSourceFile (${count} blocks, ${(tsText.length / 1e6).toFixed(2)} MB)`,
-      value: median(ts.get('analysis')),
-      baseline: median(ts.get('createSourceFile')),
-      samples: ts.get('analysis').length,
+      ...ratioOf(ts, 'analysis', 'createSourceFile'),
       target: { max: 2.0 },
       caveat: typeScriptStatus.usable ? undefined : 'front end not usable yet',
     });
@@ -99,9 +91,7 @@ export async function measureCore({ root, workloads }) {
     rows.push({
       id: `c-front-end-${count}`,
       measure: `c. TypeScript DSL front end (readTypeScriptSource) alone / ts.createSourceFile (${count} blocks)`,
-      value: median(ts.get('frontEnd')),
-      baseline: median(ts.get('createSourceFile')),
-      samples: ts.get('frontEnd').length,
+      ...ratioOf(ts, 'frontEnd', 'createSourceFile'),
     });
   }
   notes.push(`TypeScript DSL: ${typeScriptStatus.message}`);
@@ -126,9 +116,7 @@ export async function measureCore({ root, workloads }) {
   rows.push({
     id: 'd-repeat',
     measure: 'd. Every layer repeated 10^12 times / repeated once (1,000 blocks)',
-    value: median(repeat.get('huge')),
-    baseline: median(repeat.get('one')),
-    samples: repeat.get('huge').length,
+    ...ratioOf(repeat, 'huge', 'one'),
     detail: `findings: ${describeFindings(core.analyzeText(repeatHuge, 'json'))} vs ${describeFindings(core.analyzeText(repeatOne, 'json'))}`,
     target: { max: 1.1 },
   });
@@ -138,9 +126,7 @@ export async function measureCore({ root, workloads }) {
   rows.push({
     id: 'd-repeat-warm',
     measure: 'd. The same, warm: no forced collection before a sample, samples of 0.5 s',
-    value: median(repeatWarm.get('huge')),
-    baseline: median(repeatWarm.get('one')),
-    samples: repeatWarm.get('huge').length,
+    ...ratioOf(repeatWarm, 'huge', 'one'),
   });
   // Repeated 10^6 times, almost every layer leaves the band too: the two models differ in the
   // count alone, not in their findings.
@@ -152,9 +138,7 @@ export async function measureCore({ root, workloads }) {
   rows.push({
     id: 'd-repeat-count',
     measure: 'd. Every layer repeated 10^12 times / 10^6 times (1,000 blocks)',
-    value: median(sameFindings.get('huge')),
-    baseline: median(sameFindings.get('large')),
-    samples: sameFindings.get('huge').length,
+    ...ratioOf(sameFindings, 'huge', 'large'),
     detail: `findings: ${describeFindings(core.analyzeText(repeatLarge, 'json'))}`,
   });
 
@@ -169,13 +153,16 @@ export async function measureCore({ root, workloads }) {
   rows.push({
     id: 'd-dag',
     measure: `d. One block with a ${DAG_NODES}-node DAG: full analysis / parseTree`,
-    value: median(dag.get('analysis')),
-    baseline: median(dag.get('parseTree')),
-    samples: dag.get('analysis').length,
+    ...ratioOf(dag, 'analysis', 'parseTree'),
     detail: describeFindings(core.analyzeText(dagText, 'json')),
   });
 
   return { rows, notes };
+}
+
+/** The medians of two candidates of one sampling, as a row's value and baseline. */
+function ratioOf(samples, valueName, baselineName) {
+  return { value: median(samples.get(valueName)), baseline: median(samples.get(baselineName)), samples: samples.get(valueName).length };
 }
 
 function loadCore(root) {
