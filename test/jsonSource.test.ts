@@ -7,7 +7,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, printParseErrorCode, type Node } from 'jsonc-parser';
-import { commentOutLongSpaces, editSetsOnly, readJsonSource, setJsonValue, spacedJson } from '../server/src/core/jsonSource';
+import { LazyLayout, quickRead } from '../server/src/core/jsonLazy';
+import { commentOutLongSpaces, editSetsOnly, MAX_JSON_DEPTH, readJsonSource, setJsonValue, spacedJson } from '../server/src/core/jsonSource';
 import type { ValuePath } from '../server/src/core/source';
 
 /** Renders a value as JSON with comments between lines and, at random, trailing commas. */
@@ -49,7 +50,7 @@ const blocksDocumentArbitrary = fc
   .tuple(
     fc.dictionary(
       fc.string({ maxLength: 6 }),
-      // Objects of more than sixteen keys keep a key index, which the patch renumbers.
+      // Objects of more than sixteen keys are found by a map from key to position.
       fc.oneof(
         fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }),
         fc.dictionary(fc.string({ minLength: 2, maxLength: 4 }), fc.integer(), { minKeys: 17, maxKeys: 20 }),
@@ -163,7 +164,7 @@ describe('JSON reader', () => {
   test('patched reads: forty edits keep at most two document texts alive', async () => {
     setFlagsFromString('--expose-gc');
     const collect = runInNewContext('gc') as () => void;
-    // Long keys and strings: the parser returns them as slices of the text it read.
+    // Long keys: the keys of "blocks" are slices of the text they were read from.
     const blocks = Object.fromEntries(
       Array.from({ length: 2000 }, (_, i) => [`a_long_block_name_${i}`, { description: `a description longer than a slice ${i}`, scale: 0.5 }]),
     );
@@ -219,6 +220,8 @@ describe('JSON reader', () => {
         const root = parseTree(text, errors as never, { allowTrailingComma: true });
         assert.deepEqual(errors, [], text);
         assert.ok(root);
+        // The fast read must take every such text, or this test would check the full reader only.
+        assert.ok(quickRead(text, MAX_JSON_DEPTH), text);
         assert.deepEqual(doc.problems, []);
         assert.deepEqual(doc.value, treeValue(root));
         for (const path of allPaths(doc.value)) {
@@ -264,6 +267,40 @@ describe('JSON reader', () => {
       assert.equal(doc.patch?.block, block, from);
       check(doc, text);
     }
+  });
+
+  test('patch moves large container ends', () => {
+    const filler = Array.from({ length: 2500 }, (_, index) => ({ k: index, s: 'x'.repeat(20) }));
+    const before = JSON.stringify({ reslint: 1, blocks: { a: { filler, z: 1 }, b: { filler, y: 2 } }, layers: [filler] }, null, 1);
+    const quick = quickRead(before, MAX_JSON_DEPTH) as NonNullable<ReturnType<typeof quickRead>>;
+    const layout = new LazyLayout(before, quick);
+    const rootChildren = layout.childrenAt(quick.start) as NonNullable<ReturnType<LazyLayout['childrenAt']>>;
+    const blocksStart = rootChildren.offsets[rootChildren.position('blocks') * 4 + 2];
+    const blocks = layout.childrenAt(blocksStart) as NonNullable<ReturnType<LazyLayout['childrenAt']>>;
+    const position = blocks.position('a');
+    const start = blocks.offsets[position * 4 + 2];
+    const end = blocks.offsets[position * 4 + 3];
+    // The edit makes block "a" longer, inside a container of block "a" that stays large.
+    const at = before.indexOf('"k": 7,');
+    const after = `${before.slice(0, at)}"k": 7, "extra": [1, 2, 3],${before.slice(at + '"k": 7,'.length)}`;
+    const delta = after.length - before.length;
+    const part = quickRead(after.slice(start, end + delta), MAX_JSON_DEPTH - 2, 0) as NonNullable<ReturnType<typeof quickRead>>;
+    const edited = layout.edited(after, [quick.start, blocksStart], start, end, delta, part);
+    const sorted = (ends: ReadonlyMap<number, number>): number[][] => [...ends].sort((x, y) => x[0] - y[0]);
+    const fresh = quickRead(after, MAX_JSON_DEPTH) as NonNullable<ReturnType<typeof quickRead>>;
+    assert.ok(fresh.largeEnds.size >= 6);
+    assert.deepEqual(sorted(edited.largeEnds), sorted(fresh.largeEnds));
+  });
+
+  test('fixed syntax error, then patch', () => {
+    const text = '{\n  "reslint": 1,\n  "blocks": { "a": { "paths": { "r": ["relu"] } }, "b": { "paths": { "r": ["gelu"] } } }\n}';
+    const broken = readJsonSource(text.replace('"relu"', '"relu'));
+    assert.ok(broken.problems.some((problem) => problem.code === 'syntax-error'));
+    const fixed = readJsonSource(text, broken);
+    assert.deepEqual(fixed.problems, []);
+    const edited = readJsonSource(text.replace('"gelu"', '"tanh"'), fixed);
+    assert.equal(edited.patch?.block, 'b');
+    assert.deepEqual((edited.value as { blocks: { b: unknown } }).blocks.b, { paths: { r: ['tanh'] } });
   });
 
   test('refused fast read reports the problem', () => {

@@ -118,7 +118,7 @@ export function smoothnessFindings(
   const plainLayers = new Map<string, LayerResult[]>();
   const band = network.band;
   const edges = { low: bandEdge(band.log10Min), high: bandEdge(band.log10Max) };
-  const stageRepeats = new Map<number, string>();
+  const repeatRangeTexts = new Map<number, string>();
   for (const entry of network.layers) {
     const { layer, block } = entry;
     const result = entry.byModel[modelName];
@@ -142,11 +142,11 @@ export function smoothnessFindings(
         const printed = againstBandEdge(stage, below ? edges.low : edges.high);
         // The range's ends must print apart from each other and from 1, which they enclose. Layers
         // of one repeat count share the count and the range, and a model can repeat every layer alike.
-        let repeats = stageRepeats.get(layer.repeat);
+        let repeats = repeatRangeTexts.get(layer.repeat);
         if (!repeats) {
           const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
           repeats = `${groupedCount(layer.repeat)} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}]`;
-          stageRepeats.set(layer.repeat, repeats);
+          repeatRangeTexts.set(layer.repeat, repeats);
         }
         // The message is joined, which makes one string: a template literal keeps a chain of partial
         // strings, and a model's 1,000 stage findings held 0.8 MB in them. The severity slot is made

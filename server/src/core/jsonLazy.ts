@@ -29,8 +29,9 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 
 /**
- * A run of more digits than this can spell a number below the smallest double (0.000...1). Such a
- * number reads as 0 and must be reported, so the text goes to the full reader. 1e-300 needs 301 digits.
+ * A run of more digits than this can spell a number below the smallest double: without an
+ * exponent, one needs at least 324 digits after the point, as 0.000...1 does. Such a number reads
+ * as 0 and must be reported, so a text with a longer run goes to the full reader.
  */
 const MAX_DIGIT_RUN = 300;
 
@@ -66,8 +67,8 @@ interface OpenContainer {
 
 /**
  * Returns the value of a text that jsonc-parser reads without a problem (comments and trailing
- * commas allowed), or undefined for any other text, and for text nested more than `maxDepth`
- * levels. One pass over the characters counts the keys, blanks out comments and trailing commas,
+ * commas allowed), or undefined for any other text. It also refuses text nested more than
+ * `maxDepth` levels, and text with a run of more than MAX_DIGIT_RUN digits. One pass over the characters counts the keys, blanks out comments and trailing commas,
  * and checks the nesting. It also lists the children of the root and of the containers right
  * inside it (`shallowDepth` 2), such as "blocks" and "layers" of a model, which every located
  * part passes through. JSON.parse then reads what is left. It keeps the last of two equal keys without a word, so a
@@ -325,7 +326,10 @@ export interface Located {
   end: number;
   keyStart: number;
   keyEnd: number;
-  /** The handle the layout that found the part lists its children by, or -1 when it has none. */
+  /**
+   * The handle the layout that found the part lists its children by: a row of the full reader's
+   * tables, or the start offset for the fast read; -1 where the full reader knows it has none.
+   */
   layout: number;
 }
 
@@ -424,7 +428,8 @@ export class LazyLayout implements Layout {
   readonly root: { start: number; end: number };
   /** The children of each object or list listed so far, by the offset where it starts. */
   private readonly read: Map<number, Children>;
-  private readonly largeEnds: Map<number, number>;
+  /** The end of each object or list of at least LARGE_CONTAINER characters, by start offset. */
+  readonly largeEnds: ReadonlyMap<number, number>;
 
   constructor(
     readonly text: string,

@@ -68,6 +68,12 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
 
   const problems: Problem[] = [];
   const read = readValue(source, problems);
+  // A text read this way because an earlier version was broken may have no problem left. Read
+  // the fast way, the next edit inside a block patches it instead of reading the text again.
+  if (likelyBroken && problems.length === 0 && read.root) {
+    const clean = quickRead(source, MAX_JSON_DEPTH);
+    if (clean) return cleanDocument(text, clean.value, new LazyLayout(source, clean));
+  }
   if (read.tooDeep !== undefined) {
     problems.length = 0;
     problems.push({
@@ -139,9 +145,7 @@ function patchBlock(earlier: CleanRead, text: string): { value: unknown; layout:
   if (before[valueStart] !== '{' || !(valueStart < start && oldEnd < valueEnd)) return undefined;
 
   // The block sits two levels below the root, which counts toward the nesting limit.
-  // The strings JSON.parse makes are its own, but a slice of the text kept in a message or a
-  // key would hold on to the whole document, and a copy keeps one text per edit from staying alive.
-  const blockText = ` ${text.slice(valueStart, valueEnd + delta)}`.slice(1);
+  const blockText = text.slice(valueStart, valueEnd + delta);
   const part = quickRead(blockText, MAX_JSON_DEPTH - 2, 0);
   if (!part) {
     const problems: Problem[] = [];
@@ -188,7 +192,6 @@ function readValue(text: string, problems: Problem[], outerDepth = 0): ReturnTyp
  * error took 1.8 s and 650 MB. It takes a comment's text in one piece.
  */
 const LONG_SPACE_RUN = 256;
-const LONG_SPACES = new RegExp(`[ \\t]{${LONG_SPACE_RUN}}`);
 
 /**
  * Returns the text with each long run of spaces and tabs outside strings and comments written as
@@ -197,7 +200,8 @@ const LONG_SPACES = new RegExp(`[ \\t]{${LONG_SPACE_RUN}}`);
  * string at an unescaped quote or a line break, a line comment at a line break.
  */
 export function commentOutLongSpaces(text: string): string {
-  if (!LONG_SPACES.test(text)) return text;
+  // One pass, with no search for a long run first: a regular expression for one checks a run of
+  // 255 spaces again at each of its characters.
   const pieces: string[] = [];
   let copiedTo = 0;
   let at = 0;
@@ -219,6 +223,7 @@ export function commentOutLongSpaces(text: string): string {
       at = end;
     } else at++;
   }
+  if (pieces.length === 0) return text;
   pieces.push(text.slice(copiedTo));
   return pieces.join('');
 }

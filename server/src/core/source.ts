@@ -2,10 +2,14 @@
 // it read, a way to find the text range of any part of it, and the problems it met while reading.
 import type { Code, Severity } from './codes';
 
-/** A half-open range of UTF-16 code unit offsets into the document text, as LSP and JS strings count. */
+/**
+ * A half-open range of UTF-16 code unit offsets into the document text, as LSP and JS strings
+ * count. Read-only, because one span object is shared: a part of the model keeps its range, and
+ * a finding about it can hold the same object.
+ */
 export interface Span {
-  start: number;
-  end: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** A location inside the value: object keys and array indices, outermost first. */
