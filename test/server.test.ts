@@ -378,6 +378,41 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('completion in a TypeScript model', async () => {
+    const uri = freshUri('completion.arch.ts');
+    const text = [
+      "import { defineModel } from 'reslint';",
+      "const extra = [{ block: '' }];",
+      'export default defineModel({',
+      '  reslint: 1,',
+      '  ops: { swiglu: { gain: 0.62 } },',
+      `  blocks: { "it's": { paths: { s: [], r: ['re'] } } },`,
+      "  layers: [{ block: '' }, ...extra, { block: \"\" }],",
+      "  description: 'x',",
+      '});',
+    ].join('\n');
+    await client.open(uri, text);
+    await client.diagnostics(uri, 1);
+    const complete = async (position: Position): Promise<CompletionItem[]> =>
+      (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+
+    // The name is escaped for the quote the string uses.
+    const layerBlock = positionOf(text, "layers: [{ block: '' }", "layers: [{ block: '".length);
+    assert.deepEqual((await complete(layerBlock)).map((item) => item.textEdit), [{ range: { start: layerBlock, end: layerBlock }, newText: "it\\'s" }]);
+
+    const ops = await complete(positionOf(text, "['re']", 4));
+    assert.equal(ops[0]?.label, 'swiglu', 'user ops come first');
+    assert.deepEqual(ops.find((item) => item.label === 'relu')?.textEdit, {
+      range: { start: positionOf(text, "['re']", 2), end: positionOf(text, "['re']", 4) },
+      newText: 'relu',
+    });
+    // After a spread the list index is unknown; outside the model, or where no name belongs, nothing.
+    assert.deepEqual(await complete(positionOf(text, '{ block: "" }', '{ block: "'.length)), []);
+    assert.deepEqual(await complete(positionOf(text, "extra = [{ block: '' }]", "extra = [{ block: '".length)), []);
+    assert.deepEqual(await complete(positionOf(text, "description: 'x'", "description: '".length)), []);
+    await client.close(uri);
+  });
+
   test('the report request gives the explain text', async () => {
     const file = join(ROOT, 'examples', 'resnet50.arch.json');
     const uri = pathToFileURL(file).href;

@@ -17,6 +17,15 @@ let frontEnd: typeof TypeScriptFrontEnd | undefined;
 
 /** Reads a *.arch.ts file with the TypeScript front end, loading the front end on the first call. */
 export function readTypeScriptLazily(text: string, options: TypeScriptFrontEnd.TypeScriptSourceOptions): SourceDocument {
+  return loaded().readTypeScriptSource(text, options);
+}
+
+/** Returns the value path of the quoted string around an offset of a *.arch.ts text (see tsStringPath.ts). */
+export function stringLiteralPathLazily(text: string, offset: number): TypeScriptFrontEnd.StringLiteralPath | undefined {
+  return loaded().stringLiteralPath(text, offset);
+}
+
+function loaded(): typeof TypeScriptFrontEnd {
   frontEnd ??= require(TYPESCRIPT_FRONT_END_PATH) as typeof TypeScriptFrontEnd;
-  return frontEnd.readTypeScriptSource(text, options);
+  return frontEnd;
 }

@@ -1,6 +1,7 @@
-// Completion in *.arch.json models: the defined blocks where a "block" value is written, and the
-// catalog and user ops where an op name is written. jsonc-parser's getLocation finds the place in
-// the text as typed, also while the document does not parse.
+// Completion of names in models: the defined blocks where a "block" value is written, and the
+// catalog and user ops where an op name is written. In *.arch.json, jsonc-parser's getLocation
+// finds the place in the text as typed, also while the document does not parse. In *.arch.ts, the
+// place is the path of a string literal written inside the default export's object literal.
 import { createScanner, getLocation, SyntaxKind, type Node as JsonNode } from 'jsonc-parser';
 import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
@@ -9,15 +10,17 @@ import { sourceKindOf } from '../core/analysis';
 import { isPlainObject } from '../core/source';
 import { blockResults } from './blockResults';
 import { fmtW } from '../core/findings';
+import { stringLiteralPathLazily } from '../typescriptFrontEndLoader';
 import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
 
 type Segment = string | number;
 
 export async function completion(workspace: Workspace, params: CompletionParams): Promise<CompletionItem[]> {
   const document = await workspace.analysisOf(params.textDocument.uri);
-  if (!document || sourceKindOf(fileNameOf(document.uri)) !== 'json') return [];
-  const { text } = document;
+  if (!document) return [];
   const offset = document.lines.offsetAt(params.position);
+  if (sourceKindOf(fileNameOf(document.uri)) === 'typescript') return typeScriptCompletion(document, offset);
+  const { text } = document;
   const location = getLocation(text, offset);
   if (location.isAtPropertyKey || !nameKind(location.path)) return [];
   const replaced = replacedRange(text, offset, location.previousNode);
@@ -94,4 +97,21 @@ function opItems(analysis: Analysis): CompletionItem[] {
     items.push({ label: name, kind: CompletionItemKind.Function, detail: op.summary, sortText: `1${name}` });
   }
   return items;
+}
+
+/** Completes a block or op name inside a quoted string of a *.arch.ts model written out as a literal. */
+function typeScriptCompletion(document: AnalyzedDocument, offset: number): CompletionItem[] {
+  // The TypeScript front end is loaded already: the document was analysed.
+  const place = stringLiteralPathLazily(document.text, offset);
+  const kind = place && nameKind(place.path);
+  if (!place || !kind) return [];
+  const range = { start: document.lines.positionAt(place.start), end: document.lines.positionAt(place.end) };
+  const items = kind === 'block' ? blockItems(document) : opItems(document.analysis);
+  return items.map((item) => ({ ...item, textEdit: { range, newText: escapedFor(item.label, place.quote) } }));
+}
+
+/** Writes a name as the content of a string literal with the given quote. */
+function escapedFor(name: string, quote: string): string {
+  const json = JSON.stringify(name).slice(1, -1);
+  return quote === '"' ? json : json.replace(/\\"/g, '"').replace(/'/g, "\\'");
 }
