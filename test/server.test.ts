@@ -383,13 +383,13 @@ describe('language server', () => {
     const text = [
       "import { defineModel } from 'reslint';",
       "const extra = [{ block: '' }];",
-      'export default defineModel({',
+      'export default (defineModel({',
       '  reslint: 1,',
       '  ops: { swiglu: { gain: 0.62 } },',
-      `  blocks: { "it's": { paths: { s: [], r: ['re'] } } },`,
+      `  blocks: { "it's": { paths: { s: [], r: ['re'] } }, inner: { paths: { r: [{ block: \`\` }] } } },`,
       "  layers: [{ block: '' }, ...extra, { block: \"\" }],",
       "  description: 'x',",
-      '});',
+      '}) satisfies object);',
     ].join('\n');
     await client.open(uri, text);
     await client.diagnostics(uri, 1);
@@ -398,7 +398,16 @@ describe('language server', () => {
 
     // The name is escaped for the quote the string uses.
     const layerBlock = positionOf(text, "layers: [{ block: '' }", "layers: [{ block: '".length);
-    assert.deepEqual((await complete(layerBlock)).map((item) => item.textEdit), [{ range: { start: layerBlock, end: layerBlock }, newText: "it\\'s" }]);
+    assert.deepEqual(
+      (await complete(layerBlock)).map((item) => item.textEdit),
+      [
+        { range: { start: layerBlock, end: layerBlock }, newText: "it\\'s" },
+        { range: { start: layerBlock, end: layerBlock }, newText: 'inner' },
+      ],
+    );
+    // A block is not offered inside itself; a position after a spread still takes a block.
+    assert.deepEqual((await complete(positionOf(text, '{ block: ``', '{ block: `'.length))).map((item) => item.textEdit?.newText), ["it's"]);
+    assert.deepEqual((await complete(positionOf(text, '{ block: "" }', '{ block: "'.length))).map((item) => item.textEdit?.newText), ["it's", 'inner']);
 
     const ops = await complete(positionOf(text, "['re']", 4));
     assert.equal(ops[0]?.label, 'swiglu', 'user ops come first');
@@ -406,11 +415,31 @@ describe('language server', () => {
       range: { start: positionOf(text, "['re']", 2), end: positionOf(text, "['re']", 4) },
       newText: 'relu',
     });
-    // After a spread the list index is unknown; outside the model, or where no name belongs, nothing.
-    assert.deepEqual(await complete(positionOf(text, '{ block: "" }', '{ block: "'.length)), []);
+    // Outside the model, or where no name belongs, nothing.
     assert.deepEqual(await complete(positionOf(text, "extra = [{ block: '' }]", "extra = [{ block: '".length)), []);
     assert.deepEqual(await complete(positionOf(text, "description: 'x'", "description: '".length)), []);
     await client.close(uri);
+  });
+
+  test('completion in an unclosed TypeScript string', async () => {
+    const complete = async (text: string, position: Position): Promise<CompletionItem[]> => {
+      const uri = freshUri('completion-unclosed.arch.ts');
+      await client.open(uri, text);
+      await client.diagnostics(uri, 1);
+      const items = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+      await client.close(uri);
+      return items;
+    };
+    const head = `export default { reslint: 1, blocks: { basic: { paths: { r: [] } }, "it's": { paths: { r: [] } } }, layers: [{ block: '`;
+    // The string runs on to the next quote; the chosen name replaces the word typed, not the rest.
+    const runOn = `${head}ba }, ['relu']] };`;
+    const typed = positionOf(runOn, "'ba }", 3);
+    const edits = (await complete(runOn, typed)).map((item) => item.textEdit);
+    assert.deepEqual(edits[0], { range: { start: positionOf(runOn, "'ba }", 1), end: typed }, newText: 'basic' });
+    // An escaped quote does not close the string.
+    const escaped = `${head}it\\'`;
+    const end = positionOf(escaped, "it\\'", 4);
+    assert.deepEqual((await complete(escaped, end)).map((item) => item.textEdit?.newText), ['basic', "it\\'s"]);
   });
 
   test('the report request gives the explain text', async () => {

@@ -113,3 +113,14 @@ export function locateNearest(doc: SourceDocument, path: ValuePath, part: 'key' 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Returns how many characters from `offset` on, up to `end`, belong to a name being typed inside a
+ * string: up to a space, or a bracket, comma or colon. In a string that runs on past what was meant
+ * (a quote typed before `}, ["relu"]`), a completed name then replaces the word, not the rest.
+ */
+export function nameRunAfter(text: string, offset: number, end: number): number {
+  let at = offset;
+  while (at < end && !/[\s{}[\],:]/.test(text[at])) at++;
+  return at - offset;
+}

@@ -6,8 +6,8 @@ import { createScanner, getLocation, SyntaxKind, type Node as JsonNode } from 'j
 import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
 import { CATALOG } from '../core/catalog';
-import { sourceKindOf } from '../core/analysis';
-import { isPlainObject } from '../core/source';
+import { MAX_TEXT_LENGTH, sourceKindOf } from '../core/analysis';
+import { isPlainObject, nameRunAfter } from '../core/source';
 import { blockResults } from './blockResults';
 import { fmtW } from '../core/findings';
 import { stringLiteralPathLazily } from '../typescriptFrontEndLoader';
@@ -17,7 +17,8 @@ type Segment = string | number;
 
 export async function completion(workspace: Workspace, params: CompletionParams): Promise<CompletionItem[]> {
   const document = await workspace.analysisOf(params.textDocument.uri);
-  if (!document) return [];
+  // A file over the size limit is not analysed, and its names are not offered either.
+  if (!document || document.text.length > MAX_TEXT_LENGTH) return [];
   const offset = document.lines.offsetAt(params.position);
   if (sourceKindOf(fileNameOf(document.uri)) === 'typescript') return typeScriptCompletion(document, offset);
   const { text } = document;
@@ -26,7 +27,7 @@ export async function completion(workspace: Workspace, params: CompletionParams)
   const replaced = replacedRange(text, offset, location.previousNode);
   if (!replaced) return [];
   const range = { start: document.lines.positionAt(replaced.start), end: document.lines.positionAt(replaced.end) };
-  const items = nameKind(location.path) === 'block' ? blockItems(document) : opItems(document.analysis);
+  const items = nameKind(location.path) === 'block' ? blockItems(document, location.path) : opItems(document.analysis);
   // The name is written as a JSON string: inside quotes as its escaped content, elsewhere quoted.
   return items.map((item) => {
     const quoted = JSON.stringify(item.label);
@@ -45,7 +46,7 @@ function replacedRange(text: string, offset: number, node: JsonNode | undefined)
     const closed = node.length >= 2 && text[node.offset + node.length - 1] === '"';
     const end = closed ? node.offset + node.length - 1 : node.offset + node.length;
     if (offset <= node.offset || offset > end) return undefined;
-    return { start: node.offset + 1, end: closed ? end : offset, inString: true };
+    return { start: node.offset + 1, end: closed ? offset + nameRunAfter(text, offset, end) : offset, inString: true };
   }
   if (node) return undefined;
   // No value yet: only whitespace may separate the cursor from the token that expects one.
@@ -76,11 +77,13 @@ function nameKind(path: Segment[]): 'block' | 'op' | undefined {
   return undefined;
 }
 
-function blockItems(document: AnalyzedDocument): CompletionItem[] {
+/** Returns the defined blocks, except the one the name is written in, which would nest itself. */
+function blockItems(document: AnalyzedDocument, path: Segment[]): CompletionItem[] {
   const { analysis } = document;
   const blocks = isPlainObject(analysis.doc.value) ? analysis.doc.value.blocks : undefined;
   if (!isPlainObject(blocks)) return [];
-  return Object.keys(blocks).map((name) => {
+  const enclosing = path[0] === 'blocks' ? path[1] : undefined;
+  return Object.keys(blocks).filter((name) => name !== '' && name !== enclosing).map((name) => {
     const block = analysis.model.blocks.get(name);
     const result = block && blockResults(analysis, block)?.[analysis.network.model.name];
     return { label: name, kind: CompletionItemKind.Class, detail: result ? `block, W_l = ${fmtW(result.log10Wl)}` : 'block' };
@@ -106,12 +109,14 @@ function typeScriptCompletion(document: AnalyzedDocument, offset: number): Compl
   const kind = place && nameKind(place.path);
   if (!place || !kind) return [];
   const range = { start: document.lines.positionAt(place.start), end: document.lines.positionAt(place.end) };
-  const items = kind === 'block' ? blockItems(document) : opItems(document.analysis);
+  const items = kind === 'block' ? blockItems(document, place.path) : opItems(document.analysis);
   return items.map((item) => ({ ...item, textEdit: { range, newText: escapedFor(item.label, place.quote) } }));
 }
 
-/** Writes a name as the content of a string literal with the given quote. */
+/** Writes a name as the content of a string literal with the given quote: double, single or backtick. */
 function escapedFor(name: string, quote: string): string {
   const json = JSON.stringify(name).slice(1, -1);
-  return quote === '"' ? json : json.replace(/\\"/g, '"').replace(/'/g, "\\'");
+  if (quote === '"') return json;
+  const unquoted = json.replace(/\\"/g, '"');
+  return quote === "'" ? unquoted.replace(/'/g, "\\'") : unquoted.replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 }

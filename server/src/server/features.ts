@@ -43,7 +43,7 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
-        completionProvider: { triggerCharacters: ['"', "'"] },
+        completionProvider: { triggerCharacters: ['"', "'", '`'] },
         documentSymbolProvider: { label: 'ResLint' },
       },
       serverInfo: { name: 'reslint', version },
