@@ -160,7 +160,7 @@ export async function measureCore({ root, workloads }) {
   return { rows, notes };
 }
 
-/** The medians of two candidates of one sampling, as a row's value and baseline. */
+/** Returns the medians of two candidates of one sampling, as a row's value and baseline. */
 function ratioOf(samples, valueName, baselineName) {
   return { value: median(samples.get(valueName)), baseline: median(samples.get(baselineName)), samples: samples.get(valueName).length };
 }

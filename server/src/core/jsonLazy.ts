@@ -35,7 +35,7 @@ const CLOSE_BRACE = 125;
  */
 const MAX_DIGIT_RUN = 300;
 
-/** A value read by quickRead, with the offsets of its first and last character. */
+/** A value read by quickRead, with the offsets where its text starts and ends. */
 export interface QuickRead {
   value: unknown;
   start: number;
@@ -67,12 +67,14 @@ interface OpenContainer {
 
 /**
  * Returns the value of a text that jsonc-parser reads without a problem (comments and trailing
- * commas allowed), or undefined for any other text. It also refuses text nested more than
- * `maxDepth` levels, and text with a run of more than MAX_DIGIT_RUN digits. One pass over the characters counts the keys, blanks out comments and trailing commas,
- * and checks the nesting. It also lists the children of the root and of the containers right
- * inside it (`shallowDepth` 2), such as "blocks" and "layers" of a model, which every located
- * part passes through. JSON.parse then reads what is left. It keeps the last of two equal keys without a word, so a
- * value with fewer keys than the text has colons is refused.
+ * commas allowed), or undefined for any other text. It also rejects text nested more than
+ * `maxDepth` levels, and text with a run of more than MAX_DIGIT_RUN digits.
+ *
+ * One pass over the characters counts the keys, blanks out comments and trailing commas, and
+ * checks the nesting. It also lists the children of the root and of the containers right inside
+ * it (`shallowDepth` 2), such as "blocks" and "layers" of a model, which every located part
+ * passes through. JSON.parse then reads what is left. JSON.parse keeps the last of two equal keys
+ * without an error, so a value with fewer keys than the text has colons is rejected.
  */
 export function quickRead(text: string, maxDepth: number, shallowDepth = 2): QuickRead | undefined {
   const length = text.length;
@@ -175,7 +177,7 @@ export function quickRead(text: string, maxDepth: number, shallowDepth = 2): Qui
   return { value, start: first, end: last + 1, shallow, largeEnds };
 }
 
-/** Records the child being read, which ends at `end`, if one was begun; a trailing comma leaves none. */
+/** Records the child being read, which ends at `end`, if one was begun. After a trailing comma none was. */
 function finishChild(container: OpenContainer, end: number): void {
   if (container.valueStart < 0) return;
   container.offsets.push(container.keyStart, container.keyEnd, container.valueStart, end);
@@ -229,7 +231,7 @@ function underflows(text: string, at: number): boolean {
   return Number(text.slice(start, end)) === 0 && /[1-9]/.test(mantissa);
 }
 
-/** Counts the keys of every object in a value; a "__proto__" key, which the full reader reports, gives NaN. */
+/** Returns the number of keys of all objects in a value. A "__proto__" key, which the full reader reports, gives NaN. */
 function countKeys(value: unknown): number {
   if (typeof value !== 'object' || value === null) return 0;
   let count = 0;
