@@ -63,17 +63,11 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
   // While someone types, a text with a syntax error mostly follows a block or a version with one,
   // and the fast read would go through it for nothing.
   const likelyBroken = patched === BROKEN_BLOCK || (previous?.problems.some((problem) => problem.code === 'syntax-error') ?? false);
-  const quick = likelyBroken ? undefined : quickRead(source, MAX_JSON_DEPTH);
-  if (quick) return cleanDocument(text, quick.value, new LazyLayout(source, quick));
+  const fast = likelyBroken ? undefined : fastDocument(text, source);
+  if (fast) return fast;
 
   const problems: Problem[] = [];
   const read = readValue(source, problems);
-  // A text read this way because an earlier version was broken may have no problem left. Read
-  // the fast way, the next edit inside a block patches it instead of reading the text again.
-  if (likelyBroken && problems.length === 0 && read.root) {
-    const clean = quickRead(source, MAX_JSON_DEPTH);
-    if (clean) return cleanDocument(text, clean.value, new LazyLayout(source, clean));
-  }
   if (read.tooDeep !== undefined) {
     problems.length = 0;
     problems.push({
@@ -83,7 +77,16 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
     });
     return jsonDocument(text, undefined, tableLayout(undefined, read.records), problems);
   }
-  return jsonDocument(text, read.value, tableLayout(read.root, read.records), problems);
+  // A text read this way because an earlier version was broken may have no problem left. Read
+  // the fast way, the next edit inside a block patches it instead of reading the text again.
+  const clean = likelyBroken && problems.length === 0 ? fastDocument(text, source) : undefined;
+  return clean ?? jsonDocument(text, read.value, tableLayout(read.root, read.records), problems);
+}
+
+/** Returns the document of a text that the fast read takes (see quickRead), or undefined. */
+function fastDocument(text: string, source: string): SourceDocument | undefined {
+  const quick = quickRead(source, MAX_JSON_DEPTH);
+  return quick && cleanDocument(text, quick.value, new LazyLayout(source, quick));
 }
 
 /** Reads without problems, kept for the next version's read to patch. */
