@@ -109,6 +109,21 @@ function sortProblems(problems: Problem[]): Problem[] {
   });
 }
 
+/** Returns the labels of the suggest widget's rows, none while it is closed. */
+async function suggestionLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.editor-widget.suggest-widget.visible .monaco-list-row')].map((row: any) => String(row.innerText).split('\n')[0].trim()),
+  );
+}
+
+/** Returns the label of the focused row of the suggest widget, if any. */
+async function focusedSuggestion(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const row = document.querySelector('.editor-widget.suggest-widget.visible .monaco-list-row.focused');
+    return row ? String(row.innerText).split('\n')[0].trim() : undefined;
+  });
+}
+
 /** Returns the entries of one file, from every source, sorted. */
 function problemsOf(problems: Problem[], file: string): Problem[] {
   return sortProblems(problems.filter((problem) => problem.file === file));
@@ -186,6 +201,29 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
   fs.writeFileSync(
     typedModel,
     "import { defineModel } from 'reslint';\n\nexport default defineModel({ reslint: 1, layers: [[{ op: 'leaky_relu', slop: 0.2 }]] });\n",
+  );
+
+  // A model with a block name that needs escaping in a single-quoted string, completed in place
+  // of "basic" on line 10. Both blocks have W_l = 1, so the model adds no entry to the Problems
+  // panel, which the last scenario reads.
+  const completionModel = path.join(workspace, 'completion.arch.ts');
+  fs.writeFileSync(
+    completionModel,
+    [
+      "import { defineModel } from 'reslint';",
+      '',
+      'export default defineModel({',
+      '  reslint: 1,',
+      '  blocks: {',
+      "    basic: { paths: { only: ['identity'] } },",
+      `    "it's": { paths: { only: ['identity'] } },`,
+      '  },',
+      '  layers: [',
+      "    { block: 'basic' },",
+      '  ],',
+      '});',
+      '',
+    ].join('\n'),
   );
 
   const server = await startCodeServer({ workspace, vsix: VSIX });
@@ -437,6 +475,32 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     assert.ok(typeError, JSON.stringify(entries, null, 2));
     assert.match(typeError.message, /'slop' does not exist in type .*Did you mean to write 'slope'\?/s);
     assert.equal(typeError.severity, 'error');
+  });
+
+  await t.test('completion writes an escaped block name', async () => {
+    await openFile(page, completionModel);
+    await goToPosition(page, 10, "    { block: '".length + 1);
+    // The server answers once it has analysed the file, which starting it can delay.
+    await pollUntil(
+      page,
+      'the suggestions to list the blocks',
+      async () => {
+        if ((await suggestionLabels(page)).length === 0) await page.keyboard.press('Control+Space');
+        const shown = await suggestionLabels(page);
+        return shown.includes('basic') && shown.includes("it's") ? shown : undefined;
+      },
+      SERVER_WAIT,
+    );
+    await saveScreenshot(page, 'reslint-completion');
+    // Choose "it's": it replaces "basic", escaped for the string's single quotes.
+    await pollUntil(page, `the focused suggestion to be "it's"`, async () => {
+      if ((await focusedSuggestion(page)) === "it's") return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    });
+    await page.keyboard.press('Enter');
+    const text = await saveAndReadFile(page, completionModel);
+    assert.equal(text.split('\n')[9], "    { block: 'it\\'s' },");
   });
 
   await t.test('rename changes a block and its uses', async () => {
