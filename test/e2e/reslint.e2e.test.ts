@@ -480,14 +480,14 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
   await t.test('completion writes an escaped block name', async () => {
     await openFile(page, completionModel);
     await goToPosition(page, 10, "    { block: '".length + 1);
-    // The server answers once it has analysed the file, which starting it can delay.
+    // The server returns the names once it has analysed the file, which starting it can delay.
     await pollUntil(
       page,
       'the suggestions to list the blocks',
       async () => {
         if ((await suggestionLabels(page)).length === 0) await page.keyboard.press('Control+Space');
-        const shown = await suggestionLabels(page);
-        return shown.includes('basic') && shown.includes("it's") ? shown : undefined;
+        const labels = await suggestionLabels(page);
+        return labels.includes('basic') && labels.includes("it's");
       },
       SERVER_WAIT,
     );
