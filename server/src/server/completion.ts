@@ -36,10 +36,11 @@ export async function completion(workspace: Workspace, params: CompletionParams)
 }
 
 /**
- * Returns the range that a chosen name replaces. Inside a string it is the string's content, up to
- * the closing quote, or up to the cursor in a string not closed yet. Where a value is still to be
- * written (after ":", "[" or ",") it is empty, at the cursor. Elsewhere, such as inside a number or
- * a comment, or before or after a finished string, it is undefined.
+ * Returns the range that a chosen name replaces. Inside a string it runs from the string's start
+ * to the end of the word at the cursor (see nameRunAfter), or to the cursor in a string not closed
+ * yet. Where a value is still to be written (after ":", "[" or ",") it is empty, at the cursor.
+ * Elsewhere, such as inside a number or a comment, or before or after a finished string, it is
+ * undefined.
  */
 function replacedRange(text: string, offset: number, node: JsonNode | undefined): { start: number; end: number; inString: boolean } | undefined {
   if (node?.type === 'string') {
@@ -113,7 +114,7 @@ function typeScriptCompletion(document: AnalyzedDocument, offset: number): Compl
   return items.map((item) => ({ ...item, textEdit: { range, newText: escapedFor(item.label, place.quote) } }));
 }
 
-/** Writes a name as the content of a string literal with the given quote: double, single or backtick. */
+/** Returns a name escaped as the content of a string literal with the given quote: double, single or backtick. */
 function escapedFor(name: string, quote: string): string {
   const json = JSON.stringify(name).slice(1, -1);
   if (quote === '"') return json;
