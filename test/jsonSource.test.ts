@@ -84,7 +84,7 @@ const GAPS = ['', ' ', '\t', '\n', '\r', '\r\n', '/* c */', '// c\n', '// c\r', 
 
 /**
  * Renders a value as JSON with comments, with the gaps between tokens taken in turn from `gaps`,
- * trailing commas where `trailing` holds true, and every "a" in a string or key written as \u0061.
+ * trailing commas where `trailing` is true, and every "a" in a string or key written as \u0061.
  */
 function renderWithGaps(value: unknown, gaps: readonly string[], trailing: readonly boolean[], escape: boolean): string {
   let gapIndex = 0;
@@ -303,7 +303,7 @@ describe('JSON reader', () => {
     assert.deepEqual((edited.value as { blocks: { b: unknown } }).blocks.b, { paths: { r: ['tanh'] } });
   });
 
-  test('refused fast read reports the problem', () => {
+  test('rejected fast read reports the problem', () => {
     const zeros = '0'.repeat(330);
     const cases: [string, string[]][] = [
       ['{ "a": 1, "b": { "c": 2, "c": 3 } }', ['duplicate-key']],
@@ -435,7 +435,7 @@ describe('JSON reader', () => {
   });
 
   test('problems before a syntax error reported once', () => {
-    // The fast read refuses the text, and the visitor reports each problem once.
+    // The fast read rejects the text, and the visitor reports each problem once.
     const text = '{ "a": 1, "a": 2, "__proto__": 3, "b": @ }';
     const doc = readJsonSource(text);
     assert.deepEqual(

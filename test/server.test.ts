@@ -67,6 +67,11 @@ function wideModel(count: number): string {
   return JSON.stringify({ reslint: 1, blocks, layers: names.map((name) => ({ block: name })) }, null, 2);
 }
 
+/** Returns the completion items that the server gives at a position of an open document. */
+async function completionAt(client: LspClient, uri: string, position: Position): Promise<CompletionItem[]> {
+  return (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+}
+
 function readModel(path: string): string {
   const text = readFileSync(path, 'utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -326,8 +331,7 @@ describe('language server', () => {
     const text = '{\n  "reslint": 1,\n  "ops": { "swiglu": { "gain": 0.62 } },\n  "blocks": { "res": { "paths": { "s": [], "r": ["re"] } } },\n  "layers": [{ "block": "" }]\n}';
     await client.open(uri, text);
     await client.diagnostics(uri, 1);
-    const complete = async (position: Position): Promise<CompletionItem[]> =>
-      (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+    const complete = (position: Position): Promise<CompletionItem[]> => completionAt(client, uri, position);
 
     const blocks = await complete(positionOf(text, '"block": ""', '"block": "'.length));
     assert.deepEqual(blocks.map((item) => item.label), ['res']);
@@ -362,8 +366,7 @@ describe('language server', () => {
     const text = lines.join('\n');
     await client.open(uri, text);
     await client.diagnostics(uri, 1);
-    const complete = async (position: Position): Promise<CompletionItem[]> =>
-      (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+    const complete = (position: Position): Promise<CompletionItem[]> => completionAt(client, uri, position);
     const layerBlock = positionOf(text, '[{ "block": "" }', '[{ "block": "'.length);
     // Inside quotes the name is the string's escaped content.
     assert.deepEqual((await complete(layerBlock)).map((item) => item.textEdit), [{ range: { start: layerBlock, end: layerBlock }, newText: 'q\\"x' }]);
@@ -393,8 +396,7 @@ describe('language server', () => {
     ].join('\n');
     await client.open(uri, text);
     await client.diagnostics(uri, 1);
-    const complete = async (position: Position): Promise<CompletionItem[]> =>
-      (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+    const complete = (position: Position): Promise<CompletionItem[]> => completionAt(client, uri, position);
 
     // The name is escaped for the quote the string uses.
     const layerBlock = positionOf(text, "layers: [{ block: '' }", "layers: [{ block: '".length);
@@ -405,7 +407,7 @@ describe('language server', () => {
         { range: { start: layerBlock, end: layerBlock }, newText: 'inner' },
       ],
     );
-    // A block is not offered inside itself; a position after a spread still takes a block.
+    // A block is not offered inside itself. A position after a spread still takes a block.
     assert.deepEqual((await complete(positionOf(text, '{ block: ``', '{ block: `'.length))).map((item) => item.textEdit?.newText), ["it's"]);
     assert.deepEqual((await complete(positionOf(text, '{ block: "" }', '{ block: "'.length))).map((item) => item.textEdit?.newText), ["it's", 'inner']);
 
@@ -426,12 +428,12 @@ describe('language server', () => {
       const uri = freshUri('completion-unclosed.arch.ts');
       await client.open(uri, text);
       await client.diagnostics(uri, 1);
-      const items = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+      const items = await completionAt(client, uri, position);
       await client.close(uri);
       return items;
     };
     const head = `export default { reslint: 1, blocks: { basic: { paths: { r: [] } }, "it's": { paths: { r: [] } } }, layers: [{ block: '`;
-    // The string runs on to the next quote; the chosen name replaces the word typed, not the rest.
+    // The string runs on to the next quote, so the chosen name replaces only the word typed.
     const runOn = `${head}ba }, ['relu']] };`;
     const typed = positionOf(runOn, "'ba }", 3);
     const edits = (await complete(runOn, typed)).map((item) => item.textEdit);

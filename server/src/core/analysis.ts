@@ -265,7 +265,7 @@ function settleSeverities(problems: Problem[], smoothness: SmoothnessProblem[], 
   const findings: Finding[] = [];
   // Messages by range and code. Thousands of problems can share one range in a *.arch.ts model,
   // so a repeat is found by lookups, not by a scan. Most ranges have one problem, whose message
-  // is kept as it is; a set is made for a second one.
+  // is kept as it is, and a set is made only for a second one.
   const seen = new Map<string, string | Set<string>>();
   for (const problem of problems) {
     const key = `${problem.span.start} ${problem.span.end} ${problem.code}`;

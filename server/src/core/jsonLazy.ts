@@ -330,7 +330,8 @@ export interface Located {
   keyEnd: number;
   /**
    * The handle the layout that found the part lists its children by: a row of the full reader's
-   * tables, or the start offset for the fast read; -1 where the full reader knows it has none.
+   * tables, or the start offset for the fast read. It is -1 for a part that the full reader found
+   * to have no children.
    */
   layout: number;
 }
@@ -339,7 +340,7 @@ export interface Located {
 export interface Layout {
   /** The part at a path, or undefined when the value has none there. */
   find(path: ValuePath): Located | undefined;
-  /** The children of a located object or list; undefined for any other value. */
+  /** The children of a located object or list, or undefined for any other value. */
   children(part: Located): Children | undefined;
 }
 
@@ -354,7 +355,7 @@ export class Children {
     readonly isObject: boolean,
     /** Four offsets per child: key start, key end (-1 in lists), value start, value end. */
     readonly offsets: Int32Array,
-    /** The children's keys, in text order; empty for a list. */
+    /** The children's keys, in text order, or none for a list. */
     readonly keys: readonly string[],
   ) {}
 
@@ -362,7 +363,7 @@ export class Children {
     return this.offsets.length / 4;
   }
 
-  /** Position of the child with `key` (the last one, whose value the object holds), or -1. */
+  /** Position of the child with `key` (the last one, whose value the object has), or -1. */
   position(key: string): number {
     if (!this.isObject) return -1;
     if (this.keys.length > INDEXED_OBJECT_SIZE) {
@@ -465,7 +466,7 @@ export class LazyLayout implements Layout {
     return this.childrenAt(part.start);
   }
 
-  /** Returns the children of the object or list that starts at `start`; undefined for any other value. */
+  /** Returns the children of the object or list that starts at `start`, or undefined for any other value. */
   childrenAt(start: number): Children | undefined {
     const known = this.read.get(start);
     if (known) return known;
@@ -494,7 +495,7 @@ export class LazyLayout implements Layout {
     }
     const largeEnds = new Map<number, number>();
     for (const [from, to] of this.largeEnds) {
-      // Containers before the value stay, those after it move, and those around it grow; those inside it go.
+      // Containers before the value stay, those after it move and those around it grow. Those inside it are dropped.
       if (from >= end) largeEnds.set(from + delta, to + delta);
       else if (to <= start) largeEnds.set(from, to);
       else if (from < start && to >= end) largeEnds.set(from, to + delta);

@@ -44,7 +44,7 @@ const INDEXED_OBJECT_SIZE = 16;
 
 /**
  * Reads a document. Text without a problem is read by JSON.parse, and its parts are located when
- * asked (see jsonLazy.ts); any other text by jsonc-parser, into range tables. `previous` is a read
+ * asked (see jsonLazy.ts). Any other text is read by jsonc-parser, into range tables. `previous` is a read
  * of an earlier version of the same document. When that read had no problem and the edit lies
  * inside one block's braces, only the block's new text is read and put in the earlier value.
  */
