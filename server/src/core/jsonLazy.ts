@@ -269,8 +269,12 @@ function commentEnd(text: string, at: number): number {
     const close = text.indexOf('*/', at + 2);
     return close < 0 ? -1 : close + 2;
   }
-  if (next !== SLASH) return -1;
-  let end = at + 2;
+  return next === SLASH ? lineEnd(text, at + 2) : -1;
+}
+
+/** Returns the offset of the line feed or carriage return that ends the line at `at`, or the text's length. */
+export function lineEnd(text: string, at: number): number {
+  let end = at;
   while (end < text.length) {
     const code = text.charCodeAt(end);
     if (code === LINE_FEED || code === CARRIAGE_RETURN) break;

@@ -3,7 +3,7 @@
 // Text without a problem is read by JSON.parse and located when asked (jsonLazy.ts); any other
 // text by jsonc-parser's visitor, into range tables.
 import { modify, printParseErrorCode, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
-import { Children, LazyLayout, quickRead, type Layout, type Located } from './jsonLazy';
+import { Children, LazyLayout, lineEnd, quickRead, type Layout, type Located } from './jsonLazy';
 import { isPlainObject, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
 
 /** Deepest nesting of objects and lists read; deeper text is rejected before parsing, so the recursive parser cannot overflow the stack. */
@@ -201,6 +201,7 @@ const LONG_SPACE_RUN = 256;
  * a block comment of the same length, so every token keeps its offset and the value and the
  * problems stay the same. Strings and comments end where jsonc-parser's scanner ends them: a
  * string at an unescaped quote or a line break, a line comment at a line break.
+ * NOTE: checked against jsonc-parser 3.3.1 only, by a property test that compares both reads.
  */
 export function commentOutLongSpaces(text: string): string {
   // One pass, with no search for a long run first: a regular expression for one checks a run of
@@ -242,13 +243,6 @@ function scannedStringEnd(text: string, at: number): number {
     index += code === 0x5c ? 2 : 1;
   }
   return text.length;
-}
-
-/** Returns the offset of the line break that ends the line at `at`, or the text's length. */
-function lineEnd(text: string, at: number): number {
-  let index = at;
-  while (index < text.length && text.charCodeAt(index) !== 0x0a && text.charCodeAt(index) !== 0x0d) index++;
-  return index;
 }
 
 /**
