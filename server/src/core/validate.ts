@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
+import { quickValid } from './quickValid';
 import { AnalysisSettings, ModelFileShape, type ModelFile } from './schema';
 import { isPlainObject, locateNearest, type Problem, type SourceDocument, type ValuePath } from './source';
 
@@ -165,6 +166,8 @@ function parsePart(
   doc: SourceDocument,
   problems: Problem[],
 ): { ok: true; value: unknown } | { ok: false } {
+  // Most parts are valid, and the quick test accepts those without the copy a zod parse makes.
+  if (quickValid(schema, value)) return { ok: true, value };
   let current = value;
   for (let attempt = 0; attempt < 8; attempt++) {
     const result = schema.safeParse(current);
