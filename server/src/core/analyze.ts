@@ -220,6 +220,12 @@ export class BlockAnalyzer {
     if (cache.has(block)) return cache.get(block);
     // Not stored here: a fix check reads every layer's block once.
     if (this.base && this.lends(block)) return this.base.analyzer.analyze(block, gainModel);
+    // A block that nests none cannot close a cycle, and most blocks are such, so they skip the stack.
+    if (block.nested.length === 0) {
+      const result = this.compute(block, gainModel);
+      cache.set(block, result);
+      return result;
+    }
     // Computed while still marked in progress, so a reference back to it reads as a cycle.
     // Blocks the base lends are read through opLog when their container is computed.
     const done = (nested: BlockNode): boolean => cache.has(nested) || this.lends(nested);
