@@ -68,6 +68,8 @@ function compile(schema: Schema): Test {
   if (schema._zod.traits.has('$ZodCheck')) return NOT_KNOWN;
   const type = typeTest(schema);
   // zod runs the checks on its parsed copy, which equals the value: these kinds have no transforms.
+  // NOTE: a getter or an own Symbol.iterator could make a refinement read the two differently. The
+  // front ends make only plain objects and arrays, so values from documents have neither.
   const checks = (schema._zod.def.checks ?? []).map(checkTest);
   if (type === NOT_KNOWN || checks.includes(NOT_KNOWN)) return NOT_KNOWN;
   if (checks.length === 0) return type;
