@@ -72,9 +72,14 @@ export async function measureCore({ root, workloads }) {
     const analyzeTypeScript = () => core.analyzeText(tsText, 'typescript', { readTypeScript: core.typeScriptReader(tsPath) });
     typeScriptStatus ??= compareFrontEnds(analyzeTypeScript(), jsonAnalysis);
     const readTypeScript = core.typeScriptReader(tsPath);
-    const analysis = { name: 'analysis', run: analyzeTypeScript };
-    const parse = { name: 'createSourceFile', run: () => core.ts.createSourceFile(tsPath, tsText, core.ts.ScriptTarget.Latest, true, core.ts.ScriptKind.TS) };
-    const ts = await sampleInterleaved([analysis, { name: 'frontEnd', run: () => readTypeScript(tsText) }, parse], sampling);
+    const ts = await sampleInterleaved(
+      [
+        { name: 'analysis', run: analyzeTypeScript },
+        { name: 'frontEnd', run: () => readTypeScript(tsText) },
+        { name: 'createSourceFile', run: () => core.ts.createSourceFile(tsPath, tsText, core.ts.ScriptTarget.Latest, true, core.ts.ScriptKind.TS) },
+      ],
+      sampling,
+    );
     rows.push({
       id: `c-${count}`,
       measure: `c. TypeScript DSL full analysis / ts.createSourceFile (${count} blocks, ${(tsText.length / 1e6).toFixed(2)} MB)`,
@@ -88,10 +93,6 @@ export async function measureCore({ root, workloads }) {
       measure: `c. TypeScript DSL front end (readTypeScriptSource) alone / ts.createSourceFile (${count} blocks)`,
       ...ratioOf(ts, 'frontEnd', 'createSourceFile'),
     });
-    if (count < 10000) {
-      const cold = await sampleInterleaved([analysis, parse], { ...sampling, keep: false });
-      rows.push({ id: `c-cold-${count}`, measure: `c. The same, cold: no result kept across the forced collections (${count} blocks)`, ...ratioOf(cold, 'analysis', 'createSourceFile') });
-    }
   }
   notes.push(`TypeScript DSL: ${typeScriptStatus.message}`);
 
@@ -119,9 +120,8 @@ export async function measureCore({ root, workloads }) {
     detail: `findings: ${describeFindings(core.analyzeText(repeatHuge, 'json'))} vs ${describeFindings(core.analyzeText(repeatOne, 'json'))}`,
     target: { max: 1.1 },
   });
-  const repeatCold = await sampleInterleaved(repeatCandidates, { ...SAMPLING[1000], keep: false });
-  rows.push({ id: 'd-repeat-cold', measure: 'd. The same, cold: no result kept across the forced collections', ...ratioOf(repeatCold, 'huge', 'one') });
-  // The same comparison without forced collections, in samples of half a second.
+  // The same comparison in a process that analyses one version after another, as a server does:
+  // no forced collection, so the code stays compiled, and samples of half a second.
   const repeatWarm = await sampleInterleaved(repeatCandidates, { ...SAMPLING[1000], minSampleMs: 500, collect: false });
   rows.push({
     id: 'd-repeat-warm',

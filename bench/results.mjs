@@ -94,7 +94,7 @@ export function renderResults({ machine, startedAt, finishedAt, loadBefore, load
   const lines = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` (bench/run.mjs). Times are medians of interleaved samples taken in one run, and every ratio divides by a baseline measured in that same run. Each sample of the analysis core follows a forced garbage collection, and each candidate's last result is kept until its next sample, as the language server keeps the analysis of each open document. V8's optimised code refers to object shapes weakly, so a collection that freed every object of a shape would also throw away the code compiled against it. The rows marked cold keep nothing. A sample is as many runs in a row as fill 50 ms for the slowest candidate of its comparison (one run from about 50 ms up), the same number for each candidate.`,
+    `Written by \`npm run bench\` (bench/run.mjs). Times are medians of interleaved samples taken in one run, and every ratio divides by a baseline measured in that same run. Each sample of the analysis core follows a forced garbage collection, which also drops the object shapes V8 compiled the code against; a sample is therefore as many runs in a row as fill 50 ms for the slowest candidate of its comparison (one run from about 50 ms up), the same number for each candidate, so it does not mostly time that recompilation.`,
     '',
     '## Machine',
     '',

@@ -51,35 +51,20 @@ export async function timeOnce(run) {
  *
  * A sample is one run. When even the slowest candidate's run took less than `minSampleMs` in the
  * warm-up, a sample is as many runs in a row as fill `minSampleMs` for it, divided by their
- * number, and every candidate gets that number of runs.
- *
- * Each candidate's last result is kept until its next sample, as the language server keeps the
- * analysis of each open document. V8's optimised code refers to object shapes weakly, so a
- * collection that frees every object of a shape also throws away the code compiled against it,
- * and the next sample would start by compiling it again. Kept results hold the shapes of every
- * candidate alike. With `keep` false nothing is kept, and with `collect` false no collection is
- * forced.
+ * number, and every candidate gets that number of runs. The forced collection drops the object shapes that V8
+ * compiled the code against, so a sample of a few milliseconds would mostly time the
+ * recompilation that follows. With `collect` false no collection is forced, and samples time the
+ * code as a process that runs it again and again keeps it compiled.
  *
  * Returns a Map from candidate name to its samples in milliseconds per run, and the runs per
  * sample of each candidate under `runsPerSample`.
  */
-export async function sampleInterleaved(
-  candidates,
-  { warmupRounds = 2, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50, collect = true, keep = true } = {},
-) {
+export async function sampleInterleaved(candidates, { warmupRounds = 2, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50, collect = true } = {}) {
   const samples = new Map(candidates.map((candidate) => [candidate.name, []]));
   const fastest = new Map(candidates.map((candidate) => [candidate.name, Infinity]));
-  const lastResults = new Map();
-  // Runs a candidate once and keeps its result. Returns a promise only for a candidate that returns one.
-  const run = (candidate) => {
-    const result = candidate.run();
-    if (result && typeof result.then === 'function') return result.then((value) => keep && lastResults.set(candidate.name, value));
-    if (keep) lastResults.set(candidate.name, result);
-    return undefined;
-  };
   for (let round = 0; round < warmupRounds; round++) {
     for (const candidate of candidates) {
-      const ms = await timeOnce(() => run(candidate));
+      const ms = await timeOnce(candidate.run);
       fastest.set(candidate.name, Math.min(fastest.get(candidate.name), ms));
     }
   }
@@ -96,9 +81,9 @@ export async function sampleInterleaved(
       const runs = runsPerSample.get(candidate.name);
       if (collect) globalThis.gc?.();
       const ms = await timeOnce(async () => {
-        for (let count = 0; count < runs; count++) {
-          const pending = run(candidate);
-          if (pending) await pending;
+        for (let run = 0; run < runs; run++) {
+          const pending = candidate.run();
+          if (pending && typeof pending.then === 'function') await pending;
         }
       });
       samples.get(candidate.name).push(ms / runs);

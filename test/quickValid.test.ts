@@ -74,6 +74,18 @@ function hasKey(value: unknown, keys: ReadonlySet<string>): boolean {
 
 const DEFERRED_KEYS = new Set(['__proto__', 'constructor']);
 
+/** Returns whether zod accepts the value, or undefined when its parse throws. */
+function zodAccepts(schema: z.ZodType, value: unknown): boolean | undefined {
+  try {
+    return schema.safeParse(value).success;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The seed of a run in which zod threw on a generated value; that case stays tested. */
+const THROWING_SEED = -223941386;
+
 describe('quickValid', () => {
   test('agrees with zod on near values', () => {
     let accepted = 0;
@@ -81,8 +93,14 @@ describe('quickValid', () => {
       fc.property(nearArbitrary, (value) => {
         for (const [name, schema] of SCHEMAS) {
           const quick = quickValid(schema, value);
-          const zod = schema.safeParse(value).success;
+          const zod = zodAccepts(schema, value);
           if (quick) accepted++;
+          if (zod === undefined) {
+            // zod throws while describing some values that hold null-prototype objects, which no
+            // front end makes. The quick test must not accept them either.
+            assert.equal(quick, false, `${name}: accepted a value that zod cannot parse`);
+            continue;
+          }
           assert.ok(!quick || zod, `${name}: accepted a value that zod rejects: ${String(JSON.stringify(value))}`);
           // zod alone decides objects with these keys, so for them only the line above holds.
           if (!hasKey(value, DEFERRED_KEYS)) assert.equal(quick, zod, `${name}: ${String(JSON.stringify(value))}`);
@@ -92,6 +110,21 @@ describe('quickValid', () => {
     );
     // The generator must reach valid values too, or the equality above would only be about rejections.
     assert.ok(accepted > 300, `only ${accepted} accepted values`);
+  });
+
+  test('defers values zod throws on', () => {
+    let thrown = 0;
+    fc.assert(
+      fc.property(nearArbitrary, (value) => {
+        for (const [, schema] of SCHEMAS) {
+          if (zodAccepts(schema, value) !== undefined) continue;
+          thrown++;
+          assert.equal(quickValid(schema, value), false);
+        }
+      }),
+      { numRuns: 3000, seed: THROWING_SEED },
+    );
+    assert.ok(thrown > 0, 'the seed no longer makes zod throw');
   });
 
   test('accepts generated valid models', () => {
