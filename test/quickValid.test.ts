@@ -83,7 +83,7 @@ function zodAccepts(schema: z.ZodType, value: unknown): boolean | undefined {
   }
 }
 
-/** The seed of a run in which zod threw on a generated value; that case stays tested. */
+/** The seed of a run in which zod threw on a generated value, kept so that the case stays tested. */
 const THROWING_SEED = -223941386;
 
 describe('quickValid', () => {
