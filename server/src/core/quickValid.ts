@@ -6,7 +6,7 @@
 // schema that the test cannot read makes it return false for every value.
 //
 // It reads the definitions that zod's core exposes to libraries built on it (`_zod.def`,
-// `_zod.traits`) and follows the semantics of zod's own parsers for each kind it knows.
+// `_zod.traits`) and follows the semantics of zod's own parsers for each kind it reads.
 import type { z } from 'zod';
 
 type Test = (value: unknown) => boolean;
