@@ -38,7 +38,7 @@ const leafArbitrary = fc.oneof(
   fc.constantFrom(true, false, null, undefined),
 );
 
-/** Makes an object with the entries in order; kind 1 gives it a null prototype, kind 2 a symbol key. */
+/** Makes an object with the entries in order. Kind 1 gives it a null prototype, kind 2 a symbol key. */
 function objectOf(entries: [string, unknown][], kind: number): Record<string, unknown> {
   const object: Record<string | symbol, unknown> = kind === 1 ? Object.create(null) : {};
   for (const [key, value] of entries) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });

@@ -47,7 +47,7 @@ const compiled = new WeakMap<Schema, Test>();
 
 /**
  * Returns true when zod accepts `value` under `schema`, as far as this test can tell without
- * zod; false means only that zod has to decide.
+ * zod. False means only that zod has to decide.
  */
 export function quickValid(schema: z.core.$ZodType, value: unknown): boolean {
   return testOf(schema as unknown as Schema)(value);
@@ -94,7 +94,7 @@ function typeTest(schema: Schema): Test {
     }
     case 'enum': {
       const values = Object.values(def.entries ?? {});
-      // zod drops the reverse entries of a numeric TypeScript enum; string values have none.
+      // zod drops the reverse entries of a numeric TypeScript enum, which string values do not have.
       if (!values.every((value) => typeof value === 'string')) return NOT_KNOWN;
       const allowed = new Set(values);
       return (value) => allowed.has(value as string);
@@ -173,7 +173,7 @@ function recordTest(def: Definition): Test {
   if (entry === NOT_KNOWN) return NOT_KNOWN;
   return (value) => {
     if (typeof value !== 'object' || value === null) return false;
-    // zod takes a record only as a plain object; an own "constructor" key can make one look
+    // zod takes a record only as a plain object. An own "constructor" key can make one look
     // otherwise to it, so zod decides those.
     const prototype = Object.getPrototypeOf(value);
     if ((prototype !== Object.prototype && prototype !== null) || Object.hasOwn(value, 'constructor')) return false;
@@ -196,7 +196,7 @@ function checkTest(check: Schema): Test {
   switch (def.check) {
     case 'custom': {
       const fn = def.fn;
-      // zod takes any truthy result, and a promise as a failure of a synchronous parse.
+      // zod accepts any truthy result and throws on a promise in a synchronous parse, so only true passes here.
       return fn ? (value) => fn(value) === true : NOT_KNOWN;
     }
     case 'min_length': {
