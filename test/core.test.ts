@@ -754,6 +754,17 @@ describe('validation', () => {
     assert.equal(analysis.network.layers[0].byModel.seed.log10Wl, Math.log10(1.5));
   });
 
+  test('empty names ask for a name', () => {
+    const text = '{"reslint":1,"blocks":{"b":{"graph":[{"from":"in","to":""}]}},"layers":[[""]]}';
+    const messages = analyzeText(text, 'json')
+      .findings.filter((finding) => finding.code === 'schema')
+      .map((finding) => finding.message);
+    assert.deepEqual(messages, [
+      '"blocks.b.graph[0].to" is an empty string; write the name it stands for, or remove it.',
+      '"layers[0][0]" is an empty string; write the name it stands for, or remove it.',
+    ]);
+  });
+
   test('one invalid severity leaves the others in force', () => {
     const text = '{"reslint":1,"settings":{"severity":{"block-vanishing":"loud","block-exploding":"error"}},"blocks":{"basic":{"paths":{"s":[],"r":["relu"]}}},"layers":[{"ops":["relu"],"block":"basic"}]}';
     const findings = analyzeText(text, 'json').findings;

@@ -256,6 +256,9 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
             : issue.inclusive ? 'at most' : 'less than';
         return { code: 'invalid-number', message: `${name} is ${value}; it must be ${relation} ${String(limit)}.` };
       }
+      if (value === '' && issue.code === 'too_small') {
+        return { code: 'schema', message: `${name} is an empty string; write the name it stands for, or remove it.` };
+      }
       const unit = (Array.isArray(value) ? 'item' : 'character') + (Number(limit) === 1 ? '' : 's');
       const relation = issue.code === 'too_small' ? 'at least' : 'at most';
       return { code: 'schema', message: `${name} must have ${relation} ${String(limit)} ${unit}.` };
