@@ -93,6 +93,17 @@ export async function measureCore({ root, workloads }) {
       measure: `c. TypeScript DSL front end (readTypeScriptSource) alone / ts.createSourceFile (${count} blocks)`,
       ...ratioOf(ts, 'frontEnd', 'createSourceFile'),
     });
+    if (count === BLOCK_COUNTS[0] && globalThis.gc) {
+      const kept = [
+        ['the JSON analysis', () => core.analyzeText(jsonText, 'json')],
+        ['the TypeScript DSL analysis', analyzeTypeScript],
+        ['createSourceFile', () => core.ts.createSourceFile(tsPath, tsText, core.ts.ScriptTarget.Latest, true, core.ts.ScriptKind.TS)],
+      ].map(([name, run]) => `${name} ${keptByScavenges(run).toFixed(2)} MB`);
+      rows.push({
+        id: 'kept-by-scavenges',
+        info: `Heap left by 10 runs in a row on the ${count}-block model, each dropping its result, after two young-generation collections: ${kept.join(', ')}. What an earlier run leaves reachable for a scavenge is copied by every scavenge until a full collection.`,
+      });
+    }
   }
   notes.push(`TypeScript DSL: ${typeScriptStatus.message}`);
 
@@ -158,6 +169,20 @@ export async function measureCore({ root, workloads }) {
   });
 
   return { rows, notes };
+}
+
+/**
+ * Returns the MB of heap that two young-generation collections leave after 10 runs in a row, from a
+ * heap just collected in full. A run that leaves nothing reachable leaves about 0.
+ */
+function keptByScavenges(run) {
+  for (let warm = 0; warm < 3; warm++) run();
+  globalThis.gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let index = 0; index < 10; index++) run();
+  globalThis.gc({ type: 'minor' });
+  globalThis.gc({ type: 'minor' });
+  return Math.max(0, process.memoryUsage().heapUsed - before) / 1e6;
 }
 
 /** Returns the medians of two candidates of one sampling, as a row's value and baseline. */

@@ -13,6 +13,7 @@ import { buildModel, type BlockNode, type ModelIR } from './model';
 import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
 import { isPlainObject, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
+import { Slot } from './slot';
 import { fileSettingsOf, validateModelFile } from './validate';
 
 /** Largest document analysed, in UTF-16 code units (16 Mi); larger text gets one file-too-large finding. */
@@ -150,7 +151,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
 }
 
 /** The parts each analysis leaves to the next analysis of its document (AnalyzeOptions.previous). */
-const carried = new WeakMap<Analysis, CarriedParts>();
+const carried = new Slot<Analysis, CarriedParts>('parts carried to the next analysis');
 
 /** Computes the scale fixes for a finding, preferred first, and the reasons why other levers fail. */
 export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFix[]; failures: ScaleFailure[] } {
@@ -161,7 +162,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): { fixes: ScaleFi
   return fixesForSubject(finding.subject, analysis.model, analysis.network, analysis.analyzer, analysis.doc, analysis.settings.tolerance);
 }
 
-const ambiguousPaths = new WeakMap<Analysis, boolean>();
+const ambiguousPaths = new Slot<Analysis, boolean>('whether paths are ambiguous');
 
 /**
  * Tests whether the analysed text has syntax errors. The parser then guesses some values (TypeScript

@@ -899,20 +899,29 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
       });
     }
   }
-  let spectrum: SpectrumResult | undefined | null = null;
-  return {
-    model: gainModel,
-    band,
-    log10W: running,
-    layers,
-    skippedLayers,
-    bandExit,
-    // Computed when a report or hover reads it; no finding depends on it.
-    get spectrum() {
-      if (spectrum === null) spectrum = networkSpectrum(layers, gainModel);
-      return spectrum;
-    },
-  };
+  return new Network(gainModel, band, running, layers, skippedLayers, bandExit);
+}
+
+/**
+ * A network result whose spectrum is computed when a report or hover reads it, since no finding
+ * depends on it. A class, because an object literal with a getter kept each analysis alive (see PlainLayerEdge in model.ts).
+ */
+class Network implements NetworkResult {
+  private computedSpectrum: SpectrumResult | undefined | null = null;
+
+  constructor(
+    readonly model: GainModel,
+    readonly band: Band,
+    readonly log10W: number,
+    readonly layers: LayerResult[],
+    readonly skippedLayers: number[],
+    readonly bandExit: BandExit | undefined,
+  ) {}
+
+  get spectrum(): SpectrumResult | undefined {
+    if (this.computedSpectrum === null) this.computedSpectrum = networkSpectrum(this.layers, this.model);
+    return this.computedSpectrum;
+  }
 }
 
 /**

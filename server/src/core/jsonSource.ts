@@ -5,6 +5,7 @@
 import { modify, printParseErrorCode, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
 import { Children, LazyLayout, lineEnd, quickRead, type Layout, type Located } from './jsonLazy';
 import { isPlainObject, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
+import { Slot } from './slot';
 
 /** Deepest nesting of objects and lists read; deeper text is rejected before parsing, so the recursive parser cannot overflow the stack. */
 export const MAX_JSON_DEPTH = 256;
@@ -53,7 +54,7 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
   const patched = previous && earlier && patchBlock(earlier, text);
   if (previous && patched && patched !== BROKEN_BLOCK) {
     // The earlier read's value and children now describe the new text.
-    cleanReads.delete(previous);
+    cleanReads.set(previous, undefined);
     const patch = patched.block === undefined ? undefined : { from: previous.revision ?? {}, block: patched.block, end: patched.end, delta: patched.delta };
     return cleanDocument(text, patched.value, patched.layout, patch);
   }
@@ -90,7 +91,7 @@ function fastDocument(text: string, source: string): SourceDocument | undefined 
 }
 
 /** Reads without problems, kept for the next version's read to patch. */
-const cleanReads = new WeakMap<SourceDocument, CleanRead>();
+const cleanReads = new Slot<SourceDocument, CleanRead>('clean read');
 
 interface CleanRead {
   text: string;

@@ -190,34 +190,8 @@ function buildLayer(
     resolver.takeFailed();
     resolver.place = place;
     const ops = resolver.resolveList(Array.isArray(layer) ? layer : layer.ops, path, Array.isArray(layer) ? undefined : 'ops');
-    // The block and its one edge are located where the layer is, when first asked.
-    const edges: EdgeNode[] = [
-      {
-        name: 'layer',
-        from: INPUT_NODE,
-        to: OUTPUT_NODE,
-        ops,
-        scale: 1,
-        get span() {
-          return node.span;
-        },
-        path: opsPath,
-        form: 'op-list',
-        shortcut: false,
-      },
-    ];
-    node.block = {
-      name: `layers[${index}]`,
-      get span() {
-        return node.span;
-      },
-      path,
-      form: 'plain',
-      edges,
-      afterSum: [],
-      unresolved: resolver.takeFailed(),
-      nested: nestingOps(edges, NO_OPS),
-    };
+    const edges: EdgeNode[] = [new PlainLayerEdge(node, ops, opsPath)];
+    node.block = new PlainLayerBlock(node, path, edges, resolver.takeFailed());
     return node;
   }
   const block = blocks.get(layer.block);
@@ -225,6 +199,52 @@ function buildLayer(
     problems.push(unknownBlockProblem(doc, layer.block, ['layers', index, 'block'], knownBlocks));
   }
   return new SourceLayer(place, index, block, layer.block, layer.repeat ?? 1, false);
+}
+
+/**
+ * The one edge of a plain layer's block, located where the layer is, when first asked. A class,
+ * because V8's scavenges keep a getter defined on a single object, and all its closure reaches, until a full collection.
+ */
+class PlainLayerEdge implements EdgeNode {
+  readonly name = 'layer';
+  readonly from = INPUT_NODE;
+  readonly to = OUTPUT_NODE;
+  /** Written by the fix check, which tries a scale in place and restores it. */
+  scale = 1;
+  readonly form = 'op-list';
+  readonly shortcut = false;
+
+  constructor(
+    private readonly layer: SourceLayer,
+    readonly ops: OpNode[],
+    readonly path: ValuePath,
+  ) {}
+
+  get span(): Span {
+    return this.layer.span;
+  }
+}
+
+/** The anonymous block of a plain layer, located where the layer is, when first asked. */
+class PlainLayerBlock implements BlockNode {
+  readonly name: string;
+  readonly form = 'plain';
+  readonly afterSum: OpNode[] = NO_OPS;
+  readonly nested: readonly OpNode[];
+
+  constructor(
+    private readonly layer: SourceLayer,
+    readonly path: ValuePath,
+    readonly edges: EdgeNode[],
+    readonly unresolved: boolean,
+  ) {
+    this.name = `layers[${layer.index}]`;
+    this.nested = nestingOps(edges, NO_OPS);
+  }
+
+  get span(): Span {
+    return this.layer.span;
+  }
 }
 
 /**

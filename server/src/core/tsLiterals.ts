@@ -5,7 +5,7 @@
 // first reads them, and the front end converts an unread one straight from the syntax tree.
 import ts from 'typescript';
 import { MAX_ARRAY_LENGTH } from './tsBuiltins';
-import type { ArrayValue, CallFrame, Entry, ModuleFile, ObjectValue, Primitive, Value } from './tsValues';
+import type { ArrayValue, CallFrame, Entry, ModuleFile, ObjectValue, Primitive, PrimitiveValue, Value } from './tsValues';
 
 /** Read once: TypeScript exports its enums through getters, which cost a call on each read. */
 const SyntaxKind = ts.SyntaxKind;
@@ -124,6 +124,8 @@ function literalKey(member: ts.ObjectLiteralElementLike): string | undefined {
 abstract class WrittenOut<Node extends ts.Expression, Parts> {
   reads = 0;
   partial?: boolean;
+  /** The written-out literal whose expansion created this one; undefined for an outermost literal. */
+  container: LiteralValue | undefined = undefined;
   /** The entries or items, once created. */
   protected created: Parts | undefined;
 
@@ -206,18 +208,23 @@ export function isLiteralValue(value: Value): value is LiteralValue {
   return value instanceof LiteralObject || value instanceof LiteralArray;
 }
 
-/** The written-out literal each value created by expanding one was part of. */
-const containers = new WeakMap<Value, LiteralValue>();
+/** A leaf created by expanding a written-out literal, which names that literal. */
+interface LiteralLeaf extends PrimitiveValue {
+  container: LiteralValue;
+}
 
-/** Returns the written-out literal whose expansion created the value, if any. */
+/**
+ * Returns the written-out literal whose expansion created the value, if any. The value names it
+ * itself, because a WeakMap from values to literals kept every analysis alive (see Slot).
+ */
 export function containerOf(value: Value): LiteralValue | undefined {
-  return containers.get(value);
+  return (value as Partial<LiteralLeaf>).container;
 }
 
 /** Creates the value of one part of a written-out literal. Nested lists and objects stay unexpanded. */
 function literalValue(node: ts.Expression, container: LiteralValue): Value {
   const { file, frame } = container;
-  let value: Value;
+  let value: LiteralValue;
   switch (node.kind) {
     case SyntaxKind.ObjectLiteralExpression:
       value = new LiteralObject(node as ts.ObjectLiteralExpression, file, frame);
@@ -225,10 +232,12 @@ function literalValue(node: ts.Expression, container: LiteralValue): Value {
     case SyntaxKind.ArrayLiteralExpression:
       value = new LiteralArray(node as ts.ArrayLiteralExpression, file, frame);
       break;
-    default:
-      value = { kind: 'primitive', value: literalPrimitive(node), node, file, frame, reads: 0 };
+    default: {
+      const leaf: LiteralLeaf = { kind: 'primitive', value: literalPrimitive(node), node, file, frame, reads: 0, container };
+      return leaf;
+    }
   }
-  containers.set(value, container);
+  value.container = container;
   return value;
 }
 

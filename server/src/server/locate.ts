@@ -4,6 +4,7 @@ import type { Analysis } from '../core/analysis';
 import type { LayerResult } from '../core/analyze';
 import type { BlockNode, EdgeNode, LayerNode, OpNode } from '../core/model';
 import type { Span } from '../core/source';
+import { Slot } from '../core/slot';
 import { lastStartingAtOrBefore, type TextOrder } from './textOrder';
 
 /** An op with the block and path it sits on; `edge` is undefined for ops after the sum. */
@@ -170,7 +171,7 @@ interface Groups {
   plainBlocks: Set<BlockNode>;
 }
 
-const groupsByAnalysis = new WeakMap<Analysis, Groups>();
+const groupsByAnalysis = new Slot<Analysis, Groups>('layer groups');
 
 function rangeKey(span: Span): string {
   return `${span.start}:${span.end}`;

@@ -9,6 +9,7 @@
 import { sourceKindOf, type Analysis } from '../core/analysis';
 import type { BlockNode, LayerNode } from '../core/model';
 import type { Span } from '../core/source';
+import { Slot } from '../core/slot';
 import { fileNameOf, type AnalyzedDocument } from './workspace';
 
 export interface TextOrder {
@@ -26,7 +27,7 @@ export interface TextOrder {
   layersValue: Span | undefined;
 }
 
-const textOrders = new WeakMap<Analysis, TextOrder | null>();
+const textOrders = new Slot<Analysis, TextOrder | null>('text order');
 
 /**
  * Returns the text order of a JSON model, built once per analysis, or undefined for a *.arch.ts
