@@ -189,8 +189,21 @@ describe('number format', () => {
       [1000, '1,000'],
       [123456, '123,456'],
       [2 ** 53 - 1, '9,007,199,254,740,991'],
+      [-1234567, '-1,234,567'],
+      [1e21, '1e+21'],
+      [1234.5, '1234.5'],
     ];
     for (const [count, text] of cases) assert.equal(groupedCount(count), text);
+  });
+
+  test('grouping matches a regular expression', () => {
+    const reference = (count: number): string => String(count).replace(/\B(?=(\d{3})+$)/g, ',');
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.double().map(Math.trunc)), (count) => {
+        assert.equal(groupedCount(count), reference(count));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('a value near 1 does not print as 1', () => {

