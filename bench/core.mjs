@@ -94,14 +94,14 @@ export async function measureCore({ root, workloads }) {
       ...ratioOf(ts, 'frontEnd', 'createSourceFile'),
     });
     if (count === BLOCK_COUNTS[0] && globalThis.gc) {
-      const kept = [
+      const leftByRun = [
         ['the JSON analysis', () => core.analyzeText(jsonText, 'json')],
         ['the TypeScript DSL analysis', analyzeTypeScript],
         ['createSourceFile', () => core.ts.createSourceFile(tsPath, tsText, core.ts.ScriptTarget.Latest, true, core.ts.ScriptKind.TS)],
-      ].map(([name, run]) => `${name} ${keptByScavenges(run).toFixed(2)} MB`);
+      ].map(([name, run]) => `${name} ${mbLeftByScavenges(run).toFixed(2)} MB`);
       rows.push({
         id: 'kept-by-scavenges',
-        info: `Heap left by 10 runs in a row on the ${count}-block model, each dropping its result, after two young-generation collections: ${kept.join(', ')}. What an earlier run leaves reachable for a scavenge is copied by every scavenge until a full collection.`,
+        info: `Heap left by 10 runs in a row on the ${count}-block model, each dropping its result, after two young-generation collections: ${leftByRun.join(', ')}. What a scavenge finds reachable from an earlier run, it moves to the old generation, which only a full collection frees.`,
       });
     }
   }
@@ -175,7 +175,7 @@ export async function measureCore({ root, workloads }) {
  * Returns the MB of heap that two young-generation collections leave after 10 runs in a row, from a
  * heap just collected in full. A run that leaves nothing reachable leaves about 0.
  */
-function keptByScavenges(run) {
+function mbLeftByScavenges(run) {
   for (let warm = 0; warm < 3; warm++) run();
   globalThis.gc();
   const before = process.memoryUsage().heapUsed;

@@ -904,7 +904,7 @@ export function analyzeNetwork(model: ModelIR, analyzer: BlockAnalyzer, gainMode
 
 /**
  * A network result whose spectrum is computed when a report or hover reads it, since no finding
- * depends on it. A class, because an object literal with a getter kept each analysis alive (see PlainLayerEdge in model.ts).
+ * depends on it. A class, because scavenges keep an object literal's getter until a full collection.
  */
 class Network implements NetworkResult {
   private computedSpectrum: SpectrumResult | undefined | null = null;

@@ -203,14 +203,13 @@ function buildLayer(
 
 /**
  * The one edge of a plain layer's block, located where the layer is, when first asked. A class,
- * because V8's scavenges keep a getter defined on a single object, and all its closure reaches, until a full collection.
+ * because in Node 20 (V8 11.3) scavenges keep an object literal's getter until a full collection.
  */
 class PlainLayerEdge implements EdgeNode {
   readonly name = 'layer';
   readonly from = INPUT_NODE;
   readonly to = OUTPUT_NODE;
-  /** Written by the fix check, which tries a scale in place and restores it. */
-  scale = 1;
+  readonly scale = 1;
   readonly form = 'op-list';
   readonly shortcut = false;
 

@@ -2,9 +2,9 @@
 // analysis's parts for the next analysis, results computed on request.
 
 /**
- * A value kept on its owner under a private symbol, so that it dies with its owner. V8's scavenges
- * keep the values of a long-lived WeakMap until the next full collection even when their keys are
- * garbage, so a WeakMap keyed by per-analysis objects kept every earlier analysis alive and copied.
+ * A value kept on its owner under a module-local symbol, so that it dies with its owner. In Node 20
+ * (V8 11.3) scavenges keep the values of a module-level WeakMap until a full collection, even
+ * when their keys are garbage. The property is not enumerable, so a spread does not copy it.
  */
 export class Slot<Owner extends object, Value> {
   private readonly key: symbol;
@@ -18,6 +18,7 @@ export class Slot<Owner extends object, Value> {
   }
 
   set(owner: Owner, value: Value | undefined): void {
-    (owner as unknown as Record<symbol, Value | undefined>)[this.key] = value;
+    if (Object.hasOwn(owner, this.key)) (owner as unknown as Record<symbol, Value | undefined>)[this.key] = value;
+    else Object.defineProperty(owner, this.key, { value, writable: true, configurable: true, enumerable: false });
   }
 }

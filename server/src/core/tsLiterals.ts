@@ -124,7 +124,7 @@ function literalKey(member: ts.ObjectLiteralElementLike): string | undefined {
 abstract class WrittenOut<Node extends ts.Expression, Parts> {
   reads = 0;
   partial?: boolean;
-  /** The written-out literal whose expansion created this one; undefined for an outermost literal. */
+  /** The written-out literal whose expansion created this one, or undefined for an outermost literal. */
   container: LiteralValue | undefined = undefined;
   /** The entries or items, once created. */
   protected created: Parts | undefined;
@@ -208,14 +208,14 @@ export function isLiteralValue(value: Value): value is LiteralValue {
   return value instanceof LiteralObject || value instanceof LiteralArray;
 }
 
-/** A leaf created by expanding a written-out literal, which names that literal. */
+/** A leaf created by expanding a written-out literal, with a reference to that literal. */
 interface LiteralLeaf extends PrimitiveValue {
   container: LiteralValue;
 }
 
 /**
- * Returns the written-out literal whose expansion created the value, if any. The value names it
- * itself, because a WeakMap from values to literals kept every analysis alive (see Slot).
+ * Returns the written-out literal whose expansion created the value, if any. The value refers to it
+ * itself, because scavenges keep the values of a module-level WeakMap until a full collection.
  */
 export function containerOf(value: Value): LiteralValue | undefined {
   return (value as Partial<LiteralLeaf>).container;
