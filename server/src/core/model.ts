@@ -374,8 +374,8 @@ class OpResolver {
     return ops.filter((op): op is OpNode => op !== undefined);
   }
 
-  /** Reports slope or alpha given to an op that does not take it, since the value would be ignored. */
-  private checkParameters(name: string, catalog: CatalogOp | undefined, object: { slope?: number; alpha?: number }, path: ValuePath): void {
+  /** Reports slope or alpha given to an op that does not take it, since the value would be ignored. The op is at `index` in `list`. */
+  private checkParameters(name: string, catalog: CatalogOp | undefined, object: { slope?: number; alpha?: number }, list: OpList, index: number): void {
     for (const parameter of ['slope', 'alpha'] as const) {
       if (object[parameter] === undefined) continue;
       if (catalog?.parameters && Object.hasOwn(catalog.parameters, parameter)) continue;
@@ -383,7 +383,7 @@ class OpResolver {
       this.problems.push({
         code: 'unknown-key',
         message: `Op "${name}" ${takes}, not "${parameter}"; the value is ignored.`,
-        span: locateNearest(this.doc, [...path, parameter], 'key'),
+        span: locateNearest(this.doc, [...list.path, index, parameter], 'key'),
       });
     }
   }
@@ -425,7 +425,7 @@ class OpResolver {
         if (!this.invalidOps.has(name)) this.reportUnknownOp(name, typeof spec === 'string' ? [...list.path, index] : [...list.path, index, 'op']);
         return undefined;
       }
-      if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, [...list.path, index]);
+      if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, list, index);
       kind = user ? 'user' : 'catalog';
       label = labelFor(name, object);
       trivial = (catalog?.kind === 'identity' || name === 'identity') && object.gain === undefined && object.init === undefined;
