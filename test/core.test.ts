@@ -686,6 +686,14 @@ describe('validation', () => {
     ]);
   });
 
+  test('a parameter an op does not take', () => {
+    const text = '{"reslint": 1, "blocks": {"b": {"paths": {"skip": [], "res": ["conv", {"op": "relu", "alpha": 0.2}]}}}, "layers": [{"block": "b"}]}';
+    const findings = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'unknown-key');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].message, 'Op "relu" takes no parameters, not "alpha"; the value is ignored.');
+    assert.equal(text.slice(findings[0].span.start, findings[0].span.end), '"alpha"');
+  });
+
   test('a misspelt severity code gets a suggestion', () => {
     const text = '{"reslint": 1, "settings": {"severity": {"block-vanish": "off"}}, "layers": [["relu"]]}';
     assert.deepEqual(
