@@ -148,25 +148,14 @@ export function smoothnessFindings(
           repeats = `${groupedCount(layer.repeat)} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}]`;
           repeatRangeTexts.set(layer.repeat, repeats);
         }
-        // The message is joined, which makes one string: a template literal keeps a chain of partial
-        // strings, and a model's 1,000 stage findings held 0.8 MB in them. The severity slot is made
-        // here, where settling sets it, so that the object keeps its shape.
+        // A template literal makes a chain of partial strings, which JSON.stringify (publishing the
+        // diagnostics) flattens in place. join() made one string at once but took four times as long,
+        // and a model can have a stage finding per layer. The severity slot is made here, where
+        // settling sets it, so that the object keeps its shape.
+        const depth = entry.maxStableDepth === null ? 'unbounded' : groupedCount(entry.maxStableDepth);
         findings.push({
           code: 'stage-out-of-band',
-          message: [
-            stageName(layer, block),
-            ': W = ',
-            powerText(result.log10Wl, layer.repeat),
-            ' = ',
-            printed.value,
-            below ? ' is below the band minimum ' : ' is above the band maximum ',
-            printed.edge,
-            '; ',
-            repeats,
-            ' (max stable depth ',
-            entry.maxStableDepth === null ? 'unbounded' : groupedCount(entry.maxStableDepth),
-            ').',
-          ].join(''),
+          message: `${stageName(layer, block)}: W = ${powerText(result.log10Wl, layer.repeat)} = ${printed.value}${below ? ' is below the band minimum ' : ' is above the band maximum '}${printed.edge}; ${repeats} (max stable depth ${depth}).`,
           span: layer.span,
           severity: undefined,
           subject: { kind: 'stage', layerIndex: layer.index },
