@@ -59,10 +59,14 @@ export async function timeOnce(run) {
  * Returns a Map from candidate name to its samples in milliseconds per run, and the runs per
  * sample of each candidate under `runsPerSample`.
  */
-export async function sampleInterleaved(candidates, { warmupRounds = 2, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50, collect = true } = {}) {
+export async function sampleInterleaved(candidates, { warmupRounds = 2, warmupMs = 500, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50, collect = true } = {}) {
   const samples = new Map(candidates.map((candidate) => [candidate.name, []]));
   const fastest = new Map(candidates.map((candidate) => [candidate.name, Infinity]));
-  for (let round = 0; round < warmupRounds; round++) {
+  // Warm-up lasts warmupRounds rounds and at least warmupMs. Two rounds of a model that takes a few
+  // milliseconds ran before V8 had compiled its code, and their times made samples of 2 to 4 runs
+  // (about 15 ms) instead of the 50 ms intended, so the runs per sample changed from run to run.
+  const warmupStart = performance.now();
+  for (let round = 0; round < warmupRounds || performance.now() - warmupStart < warmupMs; round++) {
     for (const candidate of candidates) {
       const ms = await timeOnce(candidate.run);
       fastest.set(candidate.name, Math.min(fastest.get(candidate.name), ms));
