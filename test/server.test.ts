@@ -612,6 +612,35 @@ describe('language server', () => {
       assert.ok(markdown.includes('| **seed** (selected) | 0.563 | W_l of block "res" to the power 2 |'), markdown);
     });
 
+    test('user op under ops shows its gains and uses', async () => {
+      const opsUri = freshUri('user-ops.arch.json');
+      const text = `{
+  "reslint": 1,
+  "ops": {
+    "glu": { "mean": 0.6, "rms": 0.7, "peak": 1.1, "description": "Gated unit." },
+    "spare": { "gain": 2 },
+    "broken": { "gain": "x" }
+  },
+  "blocks": { "b": { "paths": { "skip": [], "res": ["glu", "glu"] } } },
+  "layers": [{ "block": "b" }, ["glu"]]
+}`;
+      await client.open(opsUri, text);
+      await client.diagnostics(opsUri, 1);
+      const hover = await client.hover(opsUri, positionOf(text, '"glu": {', 2));
+      const markdown = markdownOf(hover);
+      assert.ok(markdown.startsWith('**User op `glu`**: Gated unit.'), markdown);
+      assert.ok(markdown.includes('| **seed** (selected) | 0.600 | user-defined mean |'), markdown);
+      assert.ok(markdown.includes('| variance | 0.700 | user-defined rms |'), markdown);
+      assert.ok(markdown.includes('| bound | 1.10 | user-defined peak |'), markdown);
+      assert.ok(markdown.endsWith('3 ops in the model use it.'), markdown);
+      assert.deepEqual(hover?.range, { start: positionOf(text, '"glu": {', 0), end: positionOf(text, '"glu": {', 5) });
+      const spare = markdownOf(await client.hover(opsUri, positionOf(text, '"gain": 2', 3)));
+      assert.ok(spare.includes('| bound | 2.00 | user-defined gain |'), spare);
+      assert.ok(spare.endsWith('No block or plain layer uses it.'), spare);
+      assert.equal(await client.hover(opsUri, positionOf(text, '"broken"', 2)), null);
+      await client.close(opsUri);
+    });
+
     test('layers key shows network W', async () => {
       const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"layers"', 2)));
       assert.ok(markdown.includes('Network W = 0.00211 under the seed model: gradients vanish'), markdown);

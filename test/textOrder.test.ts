@@ -70,6 +70,8 @@ function partsOf(target: HoverTarget | undefined): unknown[] {
       return [target.kind, target.span, ...target.group.entries, ...target.group.skipped];
     case 'layers':
       return [target.kind];
+    case 'userOp':
+      return [target.kind, target.name, target.span.start, target.span.end, target.uses];
   }
 }
 

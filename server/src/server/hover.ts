@@ -1,14 +1,14 @@
 // Hovers. A block key or a layer shows W_l with its formula, the block's paths and W_l under the
-// other models. An op shows its gain in each model and where the number comes from. The "layers"
-// key shows the network W and where it leaves the band.
+// other models. An op, and a user op under "ops", shows its gain in each model and where the
+// number comes from. The "layers" key shows the network W and where it leaves the band.
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
 import { elided, type BlockResult, type LayerResult } from '../core/analyze';
 import { fmtW } from '../core/findings';
 import { GAIN_MODELS, type GainModel } from '../core/gain';
 import { LOG_ZERO } from '../core/logmath';
-import type { BlockNode, LayerNode } from '../core/model';
-import { MODEL_NAMES, type ModelName } from '../core/schema';
+import type { BlockNode, LayerNode, OpNode } from '../core/model';
+import { MODEL_NAMES, type ModelName, type UserOp } from '../core/schema';
 import type { Span } from '../core/source';
 import { blockResults } from './blockResults';
 import { rangeOf } from './diagnostics';
@@ -50,6 +50,8 @@ function targetSpan(analysis: Analysis, target: HoverTarget): Span | undefined {
       return target.span;
     case 'layers':
       return analysis.model.layersSpan;
+    case 'userOp':
+      return target.span;
   }
 }
 
@@ -69,6 +71,8 @@ export function hoverMarkdown(analysis: Analysis, target: HoverTarget): string[]
     }
     case 'layers':
       return layersHover(analysis);
+    case 'userOp':
+      return userOpHover(analysis, target.name, target.op, target.uses);
   }
 }
 
@@ -254,6 +258,19 @@ function opHover(analysis: Analysis, site: OpSite): string[] {
     }
   }
   lines.push('', 'A path gain w_p is the product of the gains of its ops.');
+  return lines;
+}
+
+/** Describes a user op where it is defined: its gain in each model and how many ops use it. */
+function userOpHover(analysis: Analysis, name: string, user: UserOp, uses: number): string[] {
+  const lines = [`**User op ${code(name)}**${user.description ? `: ${user.description}` : ''}`, '', '| model | gain | from |', '|---|---|---|'];
+  const op: OpNode = { kind: 'user', name, user, label: name, parameters: {}, repeat: 1, trivial: false, span: { start: 0, end: 0 }, path: ['ops', name] };
+  for (const modelName of MODEL_NAMES) {
+    const label = modelName === analysis.network.model.name ? `**${modelName}** (selected)` : modelName;
+    const gain = GAIN_MODELS[modelName].opGain(op, { blockName: '' });
+    rows(lines, label, fmtW(gain.log10), gain.source);
+  }
+  lines.push('', uses === 0 ? 'No block or plain layer uses it.' : `${uses} op${uses === 1 ? '' : 's'} in the model use${uses === 1 ? 's' : ''} it.`);
   return lines;
 }
 

@@ -1,9 +1,10 @@
-// Finds the part of a model under an offset: an op, a block's key, a layer or the "layers" key,
-// the innermost first, using the text ranges that the front end recorded in the model IR.
+// Finds the part of a model under an offset: an op, a block's key, a layer, the "layers" key or a
+// user op under "ops", the innermost first, using the text ranges that the front end recorded in the model IR.
 import type { Analysis } from '../core/analysis';
 import type { LayerResult } from '../core/analyze';
 import type { BlockNode, EdgeNode, LayerNode, OpNode } from '../core/model';
-import type { Span } from '../core/source';
+import { UserOp } from '../core/schema';
+import { isPlainObject, type Span } from '../core/source';
 import { Slot } from '../core/slot';
 import { lastStartingAtOrBefore, type TextOrder } from './textOrder';
 
@@ -19,7 +20,8 @@ export type HoverTarget =
   | { kind: 'block'; block: BlockNode }
   | { kind: 'layer'; layer: LayerNode; entry?: LayerResult }
   | { kind: 'placed'; span: Span; group: LayerGroup }
-  | { kind: 'layers' };
+  | { kind: 'layers' }
+  | { kind: 'userOp'; name: string; op: UserOp; span: Span; uses: number };
 
 function contains(span: Span, offset: number): boolean {
   return span.start <= offset && offset < span.end;
@@ -45,7 +47,7 @@ export function forEachOpOf(block: BlockNode, visit: OpVisitor): void {
 
 /**
  * Finds the part under an offset: the innermost op, else a block's key, else a layer, else the
- * "layers" key. With the text order of a JSON model (see `textOrderOf`) the search skips the parts
+ * "layers" key, else a user op under "ops". With the text order of a JSON model (see `textOrderOf`) the search skips the parts
  * that lie elsewhere in the text. Without it every op of the model is visited.
  */
 export function hoverTargetAt(analysis: Analysis, offset: number, order?: TextOrder): HoverTarget | undefined {
@@ -77,6 +79,29 @@ export function hoverTargetAt(analysis: Analysis, offset: number, order?: TextOr
   const placed = placedLayersAt(analysis, offset);
   if (placed) return placed;
   if (model.layersSpan && contains(model.layersSpan, offset)) return { kind: 'layers' };
+  return userOpAt(analysis, offset);
+}
+
+/**
+ * Finds the user op whose key or value under "ops" contains the offset, with the number of ops in
+ * the model that use it. An entry that fails validation has no target, since its finding explains it.
+ */
+function userOpAt(analysis: Analysis, offset: number): HoverTarget | undefined {
+  const { doc } = analysis;
+  const ops = isPlainObject(doc.value) ? doc.value.ops : undefined;
+  if (!isPlainObject(ops)) return undefined;
+  for (const name of Object.keys(ops)) {
+    const key = doc.locate(['ops', name], 'key');
+    const value = doc.locate(['ops', name]);
+    if (!(key && contains(key, offset)) && !(value && contains(value, offset))) continue;
+    const parsed = UserOp.safeParse(ops[name]);
+    if (!parsed.success || !key) return undefined;
+    let uses = 0;
+    forEachOp(analysis, (op) => {
+      if (op.kind === 'user' && op.name === name) uses += 1;
+    });
+    return { kind: 'userOp', name, op: parsed.data, span: key, uses };
+  }
   return undefined;
 }
 
@@ -127,9 +152,9 @@ function textOrderedTarget(analysis: Analysis, order: TextOrder, offset: number)
     const site = layer.plain && layer.block ? innermostOpOf(layer.block, offset) : undefined;
     return site ? { kind: 'op', ...site } : { kind: 'layer', layer, entry: layerResultOf(analysis, layer) };
   }
-  // Outside both, only the "layers" key can be under the offset.
+  // Outside both, only the "layers" key or a user op can be under the offset.
   if (analysis.model.layersSpan && contains(analysis.model.layersSpan, offset)) return { kind: 'layers' };
-  return undefined;
+  return userOpAt(analysis, offset);
 }
 
 function innermostOpOf(block: BlockNode, offset: number): OpSite | undefined {
