@@ -631,6 +631,7 @@ describe('validation', () => {
     ['graph cycle', '{"reslint": 1, "blocks": {"c": {"graph": [{"from": "in", "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": "a"}, {"from": "b", "to": "out"}]}}, "layers": [{"block": "c"}]}', 'cycle'],
     ['nested self reference', '{"reslint": 1, "blocks": {"c": {"paths": {"p": [{"block": "c"}]}}}, "layers": [{"block": "c"}]}', 'cycle'],
     ['disconnected graph', '{"reslint": 1, "blocks": {"c": {"graph": [{"from": "in", "to": "a"}]}}, "layers": [{"block": "c"}]}', 'graph-shape'],
+    ['layer of a broken block', '{"reslint": 1, "blocks": {"c": {"graph": [{"from": "in", "to": "a"}]}}, "layers": [{"block": "c"}]}', 'layer-skipped'],
     ['empty network', '{"reslint": 1, "layers": []}', 'empty-network'],
     ['duplicate key', '{"reslint": 1, "layers": [["relu"]], "layers": [["tanh"]]}', 'duplicate-key'],
     ['paths and graph', '{"reslint": 1, "blocks": {"c": {"paths": {}, "graph": []}}, "layers": [{"block": "c"}]}', 'schema'],
@@ -686,6 +687,29 @@ describe('validation', () => {
     ]);
   });
 
+  test('layers that W leaves out', () => {
+    const text = `{"reslint": 1,
+  "blocks": {
+    "cyc": {"graph": [{"from": "in", "to": "a"}, {"from": "a", "to": "a"}, {"from": "a", "to": "out"}]},
+    "unk": {"paths": {"skip": [], "res": ["reluu"]}},
+    "outer": {"paths": {"skip": [], "res": [{"block": "unk"}]}},
+    "bad": {"paths": {"skip": [], "res": [{"gain": "x"}]}}
+  },
+  "layers": [{"block": "cyc"}, {"block": "unk"}, {"block": "outer"}, {"block": "bad"}, {"block": "nope"}, ["reluu"]]}`;
+    const skipped = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'layer-skipped');
+    assert.deepEqual(
+      skipped.map((finding) => [text.slice(finding.span.start, finding.span.end), finding.severity, finding.message]),
+      [
+        ['{"block": "cyc"}', 'information', 'W leaves this layer out, because block "cyc" cannot be analysed (see the errors in its definition).'],
+        ['{"block": "unk"}', 'information', 'W leaves this layer out, because block "unk" cannot be analysed (see the errors in its definition).'],
+        ['{"block": "outer"}', 'information', 'W leaves this layer out, because block "outer" cannot be analysed (see the errors in its definition or in the blocks it nests).'],
+        ['{"block": "bad"}', 'information', 'W leaves this layer out, because block "bad" is invalid (see the errors in its definition).'],
+      ],
+    );
+    const hidden = analyzeText(text.replace('{"reslint": 1,', '{"reslint": 1, "settings": {"severity": {"layer-skipped": "off"}},'), 'json');
+    assert.equal(hidden.findings.filter((finding) => finding.code === 'layer-skipped').length, 0);
+  });
+
   test('a parameter an op does not take', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"paths": {"skip": [], "res": ["conv", {"op": "relu", "alpha": 0.2}]}}}, "layers": [{"block": "b"}]}';
     const findings = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'unknown-key');
@@ -739,6 +763,8 @@ describe('validation', () => {
         '"ops.u": a user op needs either "gain" alone, or all three of "mean", "rms" and "peak"; found "mean": 0.5.',
         '"blocks.b": a block needs exactly one of "paths" or "graph"; found the keys "paths", "graph".',
         '"blocks.c": a block needs exactly one of "paths" or "graph"; found an empty object.',
+        'W leaves this layer out, because block "b" is invalid (see the errors in its definition).',
+        'W leaves this layer out, because block "c" is invalid (see the errors in its definition).',
         '"layers[2][0]": an op object needs one of "op", "gain", "scale" or "block"; found an empty object.',
       ],
     );
@@ -856,7 +882,12 @@ describe('validation', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"graph": []}, "c": {"graph": [{"to": "out"}]}}, "layers": [{"block": "b"}, {"block": "c"}]}';
     assert.deepEqual(
       analyzeText(text, 'json').findings.map((finding) => finding.message),
-      ['"blocks.b.graph" must have at least 1 item.', '"blocks.c.graph[0]" is missing the required key "from"; add it.'],
+      [
+        '"blocks.b.graph" must have at least 1 item.',
+        '"blocks.c.graph[0]" is missing the required key "from"; add it.',
+        'W leaves this layer out, because block "b" is invalid (see the errors in its definition).',
+        'W leaves this layer out, because block "c" is invalid (see the errors in its definition).',
+      ],
     );
   });
 

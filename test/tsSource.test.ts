@@ -169,6 +169,7 @@ describe('files without a model', () => {
         ['not-evaluated', 'information', 'Cannot evaluate call to "f()" statically: calls are nested more than 100 deep, which suggests unbounded recursion. The value is left out. A key set from it is missing or takes its default (a scale or repeat of 1), and a list element made from it is left out of its list.'],
         ['not-evaluated', 'error', '"blocks.b" is left out, because the value of "to" in "blocks.b.graph[0]" could not be evaluated statically (see the finding there).'],
         ['not-evaluated', 'error', '"layers[0]" is left out, because the value of "gain" in "layers[0][0]" could not be evaluated statically (see the finding there).'],
+        ['layer-skipped', 'information', 'W leaves this layer out, because block "b" is invalid (see the errors in its definition).'],
       ],
     );
   });

@@ -130,6 +130,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
     get: (block: BlockNode) => (model.blocks.get(block.name) === block ? analyzer.results(block) : undefined),
   };
   const network = analyzeNetwork(model, analyzer, gainModel, band, earlier?.network);
+  appendAll(problems, skippedLayerProblems(model, network));
   appendAll(problems, analyzer.problems);
   const carry = carriedParts(doc, model, analyzer, network, problems);
 
@@ -190,6 +191,31 @@ function mergeSettings(host: AnalysisSettings, file: AnalysisSettings): Effectiv
     tolerance: file.tolerance ?? host.tolerance ?? DEFAULT_SETTINGS.tolerance,
     severity: { ...host.severity, ...file.severity },
   };
+}
+
+/**
+ * Reports each layer that W leaves out because its block failed validation or cannot be analysed.
+ * The errors sit at the block, which can be far from the layer. A layer with an unknown block or
+ * an error of its own already has a finding at the layer, and gets no second one. The message
+ * names no index, so layers that share one range in a *.arch.ts model get one finding.
+ */
+function skippedLayerProblems(model: ModelIR, network: NetworkResult): Problem[] {
+  const problems: Problem[] = [];
+  for (const index of network.skippedLayers) {
+    const layer = model.layers[index];
+    if (!layer || layer.plain || layer.blockName === undefined) continue;
+    let reason: string;
+    if (layer.block) {
+      const nests = layer.block.nested.length > 0 ? ' or in the blocks it nests' : '';
+      reason = `cannot be analysed (see the errors in its definition${nests})`;
+    } else if (model.invalidBlocks.has(layer.blockName)) {
+      reason = 'is invalid (see the errors in its definition)';
+    } else {
+      continue;
+    }
+    problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because block "${layer.blockName}" ${reason}.`, span: layer.span });
+  }
+  return problems;
 }
 
 /** Appends in a loop: spreading a list of 100,000 problems into push() overflows the stack. */

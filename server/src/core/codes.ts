@@ -20,6 +20,7 @@ export const CODES = {
   'cycle': { severity: 'error', summary: 'A block graph has a cycle, or a block contains itself through nested blocks.' },
   'graph-shape': { severity: 'error', summary: 'A block graph has no path from "in" to "out", or an edge that no such path uses.' },
   'empty-network': { severity: 'warning', summary: 'The network has no layers, so there is nothing to analyse.' },
+  'layer-skipped': { severity: 'information', summary: 'A layer is left out of W, because its block failed validation or cannot be analysed.' },
   'blocked-gradient': { severity: 'error', summary: 'A block has W_l = 0: no gradient passes through it.' },
   'block-vanishing': { severity: 'information', summary: 'A block shrinks the gradient: W_l is below 1 - tolerance.' },
   'block-exploding': { severity: 'information', summary: 'A block grows the gradient: W_l is above 1 + tolerance.' },
