@@ -226,6 +226,25 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     ].join('\n'),
   );
 
+  // The same for a JSON model: a block name with double quotes, completed on line 8.
+  const jsonCompletionModel = path.join(workspace, 'completion.arch.json');
+  fs.writeFileSync(
+    jsonCompletionModel,
+    [
+      '{',
+      '  "reslint": 1,',
+      '  "blocks": {',
+      '    "basic": { "paths": { "only": ["identity"] } },',
+      '    "say \\"hi\\"": { "paths": { "only": ["identity"] } }',
+      '  },',
+      '  "layers": [',
+      '    { "block": "basic" }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n'),
+  );
+
   const server = await startCodeServer({ workspace, vsix: VSIX });
   t.after(() => server.stop());
   const { page, close } = await openWorkbench(server);
@@ -501,6 +520,30 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     await page.keyboard.press('Enter');
     const text = await saveAndReadFile(page, completionModel);
     assert.equal(text.split('\n')[9], "    { block: 'it\\'s' },");
+  });
+
+  await t.test('completion in a JSON model escapes the name', async () => {
+    await openFile(page, jsonCompletionModel);
+    await goToPosition(page, 8, '    { "block": "'.length + 1);
+    await pollUntil(
+      page,
+      'the suggestions to list the blocks',
+      async () => {
+        if ((await suggestionLabels(page)).length === 0) await page.keyboard.press('Control+Space');
+        const labels = await suggestionLabels(page);
+        return labels.includes('basic') && labels.includes('say "hi"');
+      },
+      SERVER_WAIT,
+    );
+    // Choose 'say "hi"': it replaces "basic", escaped for JSON.
+    await pollUntil(page, 'the focused suggestion to be \'say "hi"\'', async () => {
+      if ((await focusedSuggestion(page)) === 'say "hi"') return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    });
+    await page.keyboard.press('Enter');
+    const text = await saveAndReadFile(page, jsonCompletionModel);
+    assert.equal(text.split('\n')[7], '    { "block": "say \\"hi\\"" }');
   });
 
   await t.test('rename changes a block and its uses', async () => {
