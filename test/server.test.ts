@@ -619,7 +619,9 @@ describe('language server', () => {
   "ops": {
     "glu": { "mean": 0.6, "rms": 0.7, "peak": 1.1, "description": "Gated unit." },
     "spare": { "gain": 2 },
-    "broken": { "gain": "x" }
+    "broken": { "gain": "x" },
+    "loose": { "gain": 0.5, "foo": 1 },
+    "": { "gain": 0.8 }
   },
   "blocks": { "b": { "paths": { "skip": [], "res": ["glu", "glu"] } } },
   "layers": [{ "block": "b" }, ["glu"]]
@@ -638,6 +640,10 @@ describe('language server', () => {
       assert.ok(spare.includes('| bound | 2.00 | user-defined gain |'), spare);
       assert.ok(spare.endsWith('No block or plain layer uses it.'), spare);
       assert.equal(await client.hover(opsUri, positionOf(text, '"broken"', 2)), null);
+      // An unknown key only warns, so the op is used and hovers. An empty name is an error.
+      const loose = markdownOf(await client.hover(opsUri, positionOf(text, '"loose"', 2)));
+      assert.ok(loose.includes('| **seed** (selected) | 0.500 | user-defined gain |'), loose);
+      assert.equal(await client.hover(opsUri, positionOf(text, '"": {', 1)), null);
       await client.close(opsUri);
     });
 

@@ -160,6 +160,27 @@ describe('files without a model', () => {
     }
   });
 
+  test('layers of broken blocks at one range', () => {
+    const source = [
+      "const stages = ['bad1', 'bad2', 'ok', 'bad1'];",
+      "function makeBlock(): never { throw new Error('x'); }",
+      'export default {',
+      '  reslint: 1,',
+      "  blocks: { ok: { paths: { s: [] } }, bad1: { paths: { r: ['nosuch'] } }, bad2: { graph: [{ from: 'in', to: 'a' }] }, ne1: makeBlock(), ne2: { paths: { s: [] } } },",
+      "  layers: [...stages.map((b) => ({ block: b })), { block: 'ne1' }],",
+      '};',
+      '',
+    ].join('\n');
+    const findings = findingsOfFile(source, '/project/model.arch.ts');
+    assert.deepEqual(
+      findings.filter((finding) => finding.code === 'layer-skipped' || finding.code === 'unknown-block').map((finding) => [source.slice(finding.span.start, finding.span.end), finding.message]),
+      [
+        ['...stages.map((b) => ({ block: b }))', 'W leaves the layers here out, because their blocks "bad1" and "bad2" are invalid or cannot be analysed (see the errors in their definitions).'],
+        ["{ block: 'ne1' }", 'W leaves this layer out, because block "ne1" could not be evaluated statically (see the finding at its definition).'],
+      ],
+    );
+  });
+
   test('an object without an evaluated key is left out', () => {
     const source = "const f = (n: number): number => f(n + 1);\nexport default { reslint: 1, blocks: { b: { graph: [{ from: 'in', to: f(1) }] } }, layers: [[{ gain: f(1) }], { block: 'b' }] };\n";
     const findings = findingsOfFile(source, '/project/model.arch.ts');

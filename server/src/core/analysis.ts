@@ -130,7 +130,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
     get: (block: BlockNode) => (model.blocks.get(block.name) === block ? analyzer.results(block) : undefined),
   };
   const network = analyzeNetwork(model, analyzer, gainModel, band, earlier?.network);
-  appendAll(problems, skippedLayerProblems(model, network));
+  appendAll(problems, skippedLayerProblems(model, network, doc));
   appendAll(problems, analyzer.problems);
   const carry = carriedParts(doc, model, analyzer, network, problems);
 
@@ -193,27 +193,55 @@ function mergeSettings(host: AnalysisSettings, file: AnalysisSettings): Effectiv
   };
 }
 
+/** Blocks named in one finding about layers that share a range; the rest are counted. */
+const MAX_LISTED_BLOCKS = 8;
+
 /**
- * Reports each layer that W leaves out because its block failed validation or cannot be analysed.
- * The errors sit at the block, which can be far from the layer. A layer with an unknown block or
- * an error of its own already has a finding at the layer, and gets no second one. The message
- * names no index, so layers that share one range in a *.arch.ts model get one finding.
+ * Reports each layer that W leaves out because its block is invalid or cannot be analysed. The
+ * errors sit at the block, which can be far from the layer. A layer with an unknown block or an
+ * error of its own already has a finding at the layer, and gets no second one. Layers that share
+ * one range in a *.arch.ts model get one finding, which names each of their blocks once.
  */
-function skippedLayerProblems(model: ModelIR, network: NetworkResult): Problem[] {
-  const problems: Problem[] = [];
+function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: SourceDocument): Problem[] {
+  const unevaluated = doc.skippedKeysAt?.(['blocks']);
+  const byRange = new Map<string, { span: Span; blocks: Map<string, string> }>();
   for (const index of network.skippedLayers) {
     const layer = model.layers[index];
     if (!layer || layer.plain || layer.blockName === undefined) continue;
     let reason: string;
     if (layer.block) {
-      const nests = layer.block.nested.length > 0 ? ' or in the blocks it nests' : '';
-      reason = `cannot be analysed (see the errors in its definition${nests})`;
+      reason = `cannot be analysed (see the errors in its definition${layer.block.nested.length > 0 ? ' or in the blocks it nests' : ''})`;
+    } else if (unevaluated?.includes(layer.blockName)) {
+      reason = 'could not be evaluated statically (see the finding at its definition)';
     } else if (model.invalidBlocks.has(layer.blockName)) {
       reason = 'is invalid (see the errors in its definition)';
     } else {
       continue;
     }
-    problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because block "${layer.blockName}" ${reason}.`, span: layer.span });
+    const span = layer.span;
+    const key = `${span.start} ${span.end}`;
+    let group = byRange.get(key);
+    if (!group) {
+      group = { span, blocks: new Map() };
+      byRange.set(key, group);
+    }
+    group.blocks.set(layer.blockName, reason);
+  }
+  const problems: Problem[] = [];
+  for (const { span, blocks } of byRange.values()) {
+    const [[name, reason]] = blocks;
+    if (blocks.size === 1) {
+      problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because block "${name}" ${reason}.`, span });
+      continue;
+    }
+    const names = [...blocks.keys()].slice(0, MAX_LISTED_BLOCKS).map((block) => `"${block}"`);
+    if (blocks.size > MAX_LISTED_BLOCKS) names.push(`${blocks.size - MAX_LISTED_BLOCKS} more`);
+    const listed = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    problems.push({
+      code: 'layer-skipped',
+      message: `W leaves the layers here out, because their blocks ${listed} are invalid or cannot be analysed (see the errors in their definitions).`,
+      span,
+    });
   }
   return problems;
 }

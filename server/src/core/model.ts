@@ -76,8 +76,10 @@ export interface ModelIR {
   name?: string;
   settings: AnalysisSettings;
   blocks: Map<string, BlockNode>;
-  /** Blocks that were named in the file but failed validation; references to them are not "unknown". */
+  /** Blocks that were named in the file but failed validation or evaluation; references to them are not "unknown". */
   invalidBlocks: Set<string>;
+  /** The user ops under "ops" that passed validation, by name. */
+  userOps: ReadonlyMap<string, UserOp>;
   /** One entry per element of "layers", valid or not, so that layers[i] is index i. */
   layers: (LayerNode | undefined)[];
   layersSpan?: Span;
@@ -107,6 +109,8 @@ export function buildModel(
   // Validation keeps a subset of the blocks the document names, so the names are the known blocks.
   // A "blocks" list is a schema error; its indices are not block names.
   const knownBlocks = new Set(rawBlocks && typeof rawBlocks === 'object' && !Array.isArray(rawBlocks) ? Object.keys(rawBlocks) : []);
+  // A *.arch.ts block whose value could not be evaluated is defined too, and its finding says why.
+  for (const name of doc.skippedKeysAt?.(['blocks']) ?? []) knownBlocks.add(name);
   const invalidBlocks = new Set<string>();
   for (const name of knownBlocks) if (!Object.hasOwn(fileBlocks, name)) invalidBlocks.add(name);
   // User ops that failed validation already have a problem; uses of them are not "unknown".
@@ -138,6 +142,7 @@ export function buildModel(
     settings: file.settings ?? {},
     blocks,
     invalidBlocks,
+    userOps,
     layers,
     layersSpan: doc.locate(['layers'], 'key'),
     hasLayers: file.layers !== undefined,

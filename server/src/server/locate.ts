@@ -4,8 +4,8 @@
 import type { Analysis } from '../core/analysis';
 import type { LayerResult } from '../core/analyze';
 import type { BlockNode, EdgeNode, LayerNode, OpNode } from '../core/model';
-import { UserOp } from '../core/schema';
-import { isPlainObject, type Span } from '../core/source';
+import type { UserOp } from '../core/schema';
+import type { Span } from '../core/source';
 import { Slot } from '../core/slot';
 import { lastStartingAtOrBefore, type TextOrder } from './textOrder';
 
@@ -85,23 +85,19 @@ export function hoverTargetAt(analysis: Analysis, offset: number, order?: TextOr
 
 /**
  * Finds the user op whose key or value under "ops" contains the offset, with the number of ops in
- * the model that use it. An entry that fails validation has no target, since its finding explains it.
+ * the model that use it. Only ops that passed validation are found, as the analysis uses only those.
  */
 function userOpAt(analysis: Analysis, offset: number): HoverTarget | undefined {
-  const { doc } = analysis;
-  const ops = isPlainObject(doc.value) ? doc.value.ops : undefined;
-  if (!isPlainObject(ops)) return undefined;
-  for (const name of Object.keys(ops)) {
+  const { doc, model } = analysis;
+  for (const [name, user] of model.userOps) {
     const key = doc.locate(['ops', name], 'key');
     const value = doc.locate(['ops', name]);
-    if (!(key && contains(key, offset)) && !(value && contains(value, offset))) continue;
-    const parsed = UserOp.safeParse(ops[name]);
-    if (!parsed.success || !key) return undefined;
+    if (!key || (!contains(key, offset) && !(value && contains(value, offset)))) continue;
     let uses = 0;
     forEachOp(analysis, (op) => {
       if (op.kind === 'user' && op.name === name) uses += 1;
     });
-    return { kind: 'userOp', name, op: parsed.data, span: key, uses };
+    return { kind: 'userOp', name, op: user, span: key, uses };
   }
   return undefined;
 }

@@ -94,7 +94,7 @@ export class Workspace {
       // Settings are read per document, so each problem is shown to the user once.
       if (this.shownSettingsProblems.has(problem)) continue;
       this.shownSettingsProblems.add(problem);
-      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `ResLint: ${problem}.` });
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `ResLint: ${/[.!?]$/.test(problem) ? problem : `${problem}.`}` });
     }
     return settings;
   }
