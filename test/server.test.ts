@@ -222,6 +222,29 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('hover on layers that all cannot be analysed', async () => {
+    const uri = freshUri('skipped-group.arch.ts');
+    const text = [
+      "const bad = { block: 'broken', repeat: 2 };",
+      'export default {',
+      '  reslint: 1,',
+      "  blocks: { broken: { paths: { r: ['nosuch'] } } },",
+      "  layers: [...[1, 2, 3].map(() => ({ block: 'broken', repeat: 3 })), bad, bad],",
+      '};',
+      '',
+    ].join('\n');
+    await client.open(uri, text, 'typescript');
+    await client.diagnostics(uri, 1);
+    const group = markdownOf(await client.hover(uri, positionOf(text, "block: 'broken', repeat: 3", 2)));
+    assert.ok(group.startsWith('**0 of 3 layers from here**'), group);
+    assert.ok(group.includes('layers[0], layers[1], layers[2]'), group);
+    // One layer placed by a constant's name gets the single-layer hover.
+    const placed = markdownOf(await client.hover(uri, positionOf(text, 'bad, bad', 1)));
+    assert.ok(placed.startsWith('**layers[3]: block `broken` x 2**'), placed);
+    assert.ok(placed.includes('This layer cannot be analysed'), placed);
+    await client.close(uri);
+  });
+
   test('layers at one range share hints even when reused or invalid', async () => {
     const { uri, text, rendered } = await openResModel(
       'groups.arch.ts',

@@ -67,6 +67,7 @@ export function hoverMarkdown(analysis: Analysis, target: HoverTarget): string[]
       const { entries, skipped } = target.group;
       // One layer placed here is described in full, even when its value is placed elsewhere too.
       if (entries.length === 1 && skipped.length === 0) return layerHover(analysis, entries[0].layer, entries[0], false);
+      if (entries.length === 0 && skipped.length === 1) return layerHover(analysis, skipped[0], undefined, false);
       return entries.length > 0 ? groupHover(analysis, target.group) : placedSkippedHover(target.group);
     }
     case 'layers':
@@ -210,7 +211,7 @@ function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | u
     ? `layers[${layer.index}]: plain layer${layer.repeat > 1 ? ` x ${layer.repeat}` : ''}`
     : `layers[${layer.index}]: block ${code(layer.blockName ?? '?')}${layer.repeat > 1 ? ` x ${layer.repeat}` : ''}`;
   const group = grouped ? layerGroupOf(analysis, layer) : undefined;
-  if (group && group.entries.length > 0) return groupHover(analysis, group);
+  if (group) return group.entries.length > 0 ? groupHover(analysis, group) : placedSkippedHover(group);
   if (!entry) {
     return [`**${title}**`, '', 'This layer cannot be analysed (see its diagnostics), so the network W leaves it out.'];
   }
