@@ -62,9 +62,8 @@ export async function timeOnce(run) {
 export async function sampleInterleaved(candidates, { warmupRounds = 2, warmupMs = 500, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50, collect = true } = {}) {
   const samples = new Map(candidates.map((candidate) => [candidate.name, []]));
   const fastest = new Map(candidates.map((candidate) => [candidate.name, Infinity]));
-  // Warm-up lasts warmupRounds rounds and at least warmupMs. Two rounds of a model that takes a few
-  // milliseconds ran before V8 had compiled its code, and their times made samples of 2 to 4 runs
-  // (about 15 ms) instead of the 50 ms intended, so the runs per sample changed from run to run.
+  // Warm-up lasts warmupRounds rounds and at least warmupMs. Two rounds of a fast model ran before
+  // V8 had compiled its code. Their times made samples of 2 to 5 runs instead of the 50 ms intended.
   const warmupStart = performance.now();
   for (let round = 0; round < warmupRounds || performance.now() - warmupStart < warmupMs; round++) {
     for (const candidate of candidates) {

@@ -496,9 +496,13 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     assert.equal(typeError.severity, 'error');
   });
 
-  await t.test('completion writes an escaped block name', async () => {
-    await openFile(page, completionModel);
-    await goToPosition(page, 10, "    { block: '".length + 1);
+  /**
+   * Opens `file`, requests completion at a line and column inside a string, waits until the
+   * suggestions list "basic" and `name`, picks `name`, saves, and returns the saved text.
+   */
+  async function completeBlockName(file: string, line: number, column: number, name: string): Promise<string> {
+    await openFile(page, file);
+    await goToPosition(page, line, column);
     // The server returns the names once it has analysed the file, which starting it can delay.
     await pollUntil(
       page,
@@ -506,43 +510,29 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
       async () => {
         if ((await suggestionLabels(page)).length === 0) await page.keyboard.press('Control+Space');
         const labels = await suggestionLabels(page);
-        return labels.includes('basic') && labels.includes("it's");
+        return labels.includes('basic') && labels.includes(name);
       },
       SERVER_WAIT,
     );
-    await saveScreenshot(page, 'reslint-completion');
-    // Choose "it's": it replaces "basic", escaped for the string's single quotes.
-    await pollUntil(page, `the focused suggestion to be "it's"`, async () => {
-      if ((await focusedSuggestion(page)) === "it's") return true;
+    await saveScreenshot(page, `reslint-completion-${path.basename(file)}`);
+    await pollUntil(page, `the focused suggestion to be ${JSON.stringify(name)}`, async () => {
+      if ((await focusedSuggestion(page)) === name) return true;
       await page.keyboard.press('ArrowDown');
       return false;
     });
     await page.keyboard.press('Enter');
-    const text = await saveAndReadFile(page, completionModel);
+    return saveAndReadFile(page, file);
+  }
+
+  await t.test('completion writes an escaped block name', async () => {
+    // "it's" replaces "basic", escaped for the string's single quotes.
+    const text = await completeBlockName(completionModel, 10, "    { block: '".length + 1, "it's");
     assert.equal(text.split('\n')[9], "    { block: 'it\\'s' },");
   });
 
   await t.test('completion in a JSON model escapes the name', async () => {
-    await openFile(page, jsonCompletionModel);
-    await goToPosition(page, 8, '    { "block": "'.length + 1);
-    await pollUntil(
-      page,
-      'the suggestions to list the blocks',
-      async () => {
-        if ((await suggestionLabels(page)).length === 0) await page.keyboard.press('Control+Space');
-        const labels = await suggestionLabels(page);
-        return labels.includes('basic') && labels.includes('say "hi"');
-      },
-      SERVER_WAIT,
-    );
-    // Choose 'say "hi"': it replaces "basic", escaped for JSON.
-    await pollUntil(page, 'the focused suggestion to be \'say "hi"\'', async () => {
-      if ((await focusedSuggestion(page)) === 'say "hi"') return true;
-      await page.keyboard.press('ArrowDown');
-      return false;
-    });
-    await page.keyboard.press('Enter');
-    const text = await saveAndReadFile(page, jsonCompletionModel);
+    // 'say "hi"' replaces "basic", escaped for JSON.
+    const text = await completeBlockName(jsonCompletionModel, 8, '    { "block": "'.length + 1, 'say "hi"');
     assert.equal(text.split('\n')[7], '    { "block": "say \\"hi\\"" }');
   });
 

@@ -109,7 +109,7 @@ export function buildModel(
   // Validation keeps a subset of the blocks the document names, so the names are the known blocks.
   // A "blocks" list is a schema error; its indices are not block names.
   const knownBlocks = new Set(rawBlocks && typeof rawBlocks === 'object' && !Array.isArray(rawBlocks) ? Object.keys(rawBlocks) : []);
-  // A *.arch.ts block whose value could not be evaluated is defined too, and its finding says why.
+  // A *.arch.ts block whose value could not be evaluated is defined too, and its own finding explains it.
   for (const name of doc.skippedKeysAt?.(['blocks']) ?? []) knownBlocks.add(name);
   const invalidBlocks = new Set<string>();
   for (const name of knownBlocks) if (!Object.hasOwn(fileBlocks, name)) invalidBlocks.add(name);

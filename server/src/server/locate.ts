@@ -1,6 +1,5 @@
-// Finds the part of a model under an offset: an op, a block's key, a layer, the "layers" key or a
-// user op under "ops", the innermost first, using the text ranges that the front end recorded in
-// the model IR.
+// Finds the part of a model under an offset, the innermost first: an op, a block's key, a layer,
+// the "layers" key or a user op under "ops". It uses the text ranges the front end recorded.
 import type { Analysis } from '../core/analysis';
 import type { LayerResult } from '../core/analyze';
 import type { BlockNode, EdgeNode, LayerNode, OpNode } from '../core/model';
