@@ -710,6 +710,13 @@ describe('validation', () => {
     assert.equal(hidden.findings.filter((finding) => finding.code === 'layer-skipped').length, 0);
   });
 
+  test('unknown block lists the defined ones', () => {
+    const blocks = Object.fromEntries(['', 'a, b', ...'cdefghij'].map((name) => [name, { paths: { s: [] } }]));
+    const text = JSON.stringify({ reslint: 1, blocks, layers: [{ block: 'zzzzzz' }] });
+    const unknown = analyzeText(text, 'json').findings.find((finding) => finding.code === 'unknown-block');
+    assert.equal(unknown?.message, 'Unknown block "zzzzzz". Defined blocks: "", "a, b", "c", "d", "e", "f", "g", "h", 2 more.');
+  });
+
   test('a parameter an op does not take', () => {
     const text = '{"reslint": 1, "blocks": {"b": {"paths": {"skip": [], "res": ["conv", {"op": "relu", "alpha": 0.2}]}}}, "layers": [{"block": "b"}]}';
     const findings = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'unknown-key');

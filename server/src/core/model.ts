@@ -301,6 +301,9 @@ class SourceLayer implements LayerNode, LocatedPart {
   }
 }
 
+/** Defined blocks listed in an unknown-block message; the rest are counted. */
+const MAX_LISTED_NAMES = 8;
+
 function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath, knownBlocks: Set<string>): Problem {
   const suggestion = closest(name, knownBlocks);
   // In a *.arch.ts file the block may be defined by an expression that could not be evaluated.
@@ -313,11 +316,15 @@ function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath,
       severity: 'information',
     };
   }
-  const hint = suggestion
-    ? ` Did you mean "${suggestion}"?`
-    : knownBlocks.size > 0
-      ? ` Defined blocks: ${[...knownBlocks].slice(0, 8).join(', ')}.`
-      : ' Define it under "blocks".';
+  let hint = ' Define it under "blocks".';
+  if (suggestion) {
+    hint = ` Did you mean "${suggestion}"?`;
+  } else if (knownBlocks.size > 0) {
+    // Quoted, so that a name such as "" or "a, b" reads as one name.
+    const listed = [...knownBlocks].slice(0, MAX_LISTED_NAMES).map((block) => `"${block}"`);
+    if (knownBlocks.size > MAX_LISTED_NAMES) listed.push(`${knownBlocks.size - MAX_LISTED_NAMES} more`);
+    hint = ` Defined blocks: ${listed.join(', ')}.`;
+  }
   return { code: 'unknown-block', message: `Unknown block "${name}".${hint}`, span: locateNearest(doc, path), suggestion };
 }
 
