@@ -222,7 +222,7 @@ describe('language server', () => {
     await client.close(uri);
   });
 
-  test('hover on layers that all cannot be analysed', async () => {
+  test('hover on a skipped layer group', async () => {
     const uri = freshUri('skipped-group.arch.ts');
     const text = [
       "const bad = { block: 'broken', repeat: 2 };",
@@ -635,7 +635,7 @@ describe('language server', () => {
       assert.ok(markdown.includes('| **seed** (selected) | 0.563 | W_l of block "res" to the power 2 |'), markdown);
     });
 
-    test('user op under ops shows its gains and uses', async () => {
+    test('user op hover under ops', async () => {
       const opsUri = freshUri('user-ops.arch.json');
       const text = `{
   "reslint": 1,

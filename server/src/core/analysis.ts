@@ -12,7 +12,7 @@ import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
 import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import { isPlainObject, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
+import { isPlainObject, listedNames, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
 import { fileSettingsOf, validateModelFile } from './validate';
 
@@ -193,14 +193,9 @@ function mergeSettings(host: AnalysisSettings, file: AnalysisSettings): Effectiv
   };
 }
 
-/** Blocks named in one finding about layers that share a range; the rest are counted. */
-const MAX_LISTED_BLOCKS = 8;
-
 /**
- * Reports each layer that W leaves out because its block is invalid or cannot be analysed. The
- * errors sit at the block, which can be far from the layer. A layer with an unknown block or an
- * error of its own already has a finding at the layer, and gets no second one. Layers that share
- * one range in a *.arch.ts model get one finding, which names each of their blocks once.
+ * Reports the layers that W leaves out because their block is invalid or cannot be analysed, whose
+ * errors sit at the block. Layers that share one range in a *.arch.ts model get one finding.
  */
 function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: SourceDocument): Problem[] {
   const unevaluated = doc.skippedKeysAt?.(['blocks']);
@@ -234,8 +229,7 @@ function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: Sourc
       problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because block "${name}" ${reason}.`, span });
       continue;
     }
-    const names = [...blocks.keys()].slice(0, MAX_LISTED_BLOCKS).map((block) => `"${block}"`);
-    if (blocks.size > MAX_LISTED_BLOCKS) names.push(`${blocks.size - MAX_LISTED_BLOCKS} more`);
+    const names = listedNames(blocks.keys());
     const listed = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
     problems.push({
       code: 'layer-skipped',

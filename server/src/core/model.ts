@@ -4,7 +4,7 @@
 import { CATALOG, INIT_GAINS, type CatalogOp } from './catalog';
 import type { z } from 'zod';
 import type { AnalysisSettings, Block, Init, Layer, Op, PathSpec, UserOp } from './schema';
-import { locateNearest, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
+import { listedNames, locateNearest, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 import { closest, type ValidFile } from './validate';
 
 export const INPUT_NODE = 'in';
@@ -76,7 +76,7 @@ export interface ModelIR {
   name?: string;
   settings: AnalysisSettings;
   blocks: Map<string, BlockNode>;
-  /** Blocks that were named in the file but failed validation or evaluation; references to them are not "unknown". */
+  /** Blocks that were named in the file but failed validation or evaluation. References to them are not "unknown". */
   invalidBlocks: Set<string>;
   /** The user ops under "ops" that passed validation, by name. */
   userOps: ReadonlyMap<string, UserOp>;
@@ -301,9 +301,6 @@ class SourceLayer implements LayerNode, LocatedPart {
   }
 }
 
-/** Defined blocks listed in an unknown-block message; the rest are counted. */
-const MAX_LISTED_NAMES = 8;
-
 function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath, knownBlocks: Set<string>): Problem {
   const suggestion = closest(name, knownBlocks);
   // In a *.arch.ts file the block may be defined by an expression that could not be evaluated.
@@ -320,10 +317,7 @@ function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath,
   if (suggestion) {
     hint = ` Did you mean "${suggestion}"?`;
   } else if (knownBlocks.size > 0) {
-    // Quoted, so that a name such as "" or "a, b" reads as one name.
-    const listed = [...knownBlocks].slice(0, MAX_LISTED_NAMES).map((block) => `"${block}"`);
-    if (knownBlocks.size > MAX_LISTED_NAMES) listed.push(`${knownBlocks.size - MAX_LISTED_NAMES} more`);
-    hint = ` Defined blocks: ${listed.join(', ')}.`;
+    hint = ` Defined blocks: ${listedNames(knownBlocks).join(', ')}.`;
   }
   return { code: 'unknown-block', message: `Unknown block "${name}".${hint}`, span: locateNearest(doc, path), suggestion };
 }

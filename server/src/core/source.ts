@@ -124,3 +124,17 @@ export function nameRunAfter(text: string, offset: number, end: number): number 
   while (at < end && !/[\s{}[\],:]/.test(text[at])) at++;
   return at - offset;
 }
+
+/** Names listed in a message, such as the defined blocks; the rest are counted. */
+const MAX_LISTED_NAMES = 8;
+
+/**
+ * Quotes the first names for a message, so that a name such as "" or "a, b" reads as one name,
+ * and counts the rest ("3 more").
+ */
+export function listedNames(names: Iterable<string>): string[] {
+  const all = [...names];
+  const listed = all.slice(0, MAX_LISTED_NAMES).map((name) => `"${name}"`);
+  if (all.length > MAX_LISTED_NAMES) listed.push(`${all.length - MAX_LISTED_NAMES} more`);
+  return listed;
+}

@@ -214,8 +214,8 @@ interface LiteralLeaf extends PrimitiveValue {
 }
 
 /**
- * Returns the written-out literal whose expansion created the value, if any. The value refers to it
- * itself, because scavenges keep the values of a module-level WeakMap until a full collection.
+ * Returns the written-out literal whose expansion created the value, if any. Each value stores it,
+ * because scavenges keep the values of a module-level WeakMap until a full collection.
  */
 export function containerOf(value: Value): LiteralValue | undefined {
   return (value as Partial<LiteralLeaf>).container;

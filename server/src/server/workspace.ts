@@ -94,7 +94,9 @@ export class Workspace {
       // Settings are read per document, so each problem is shown to the user once.
       if (this.shownSettingsProblems.has(problem)) continue;
       this.shownSettingsProblems.add(problem);
-      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `ResLint: ${/[.!?]$/.test(problem) ? problem : `${problem}.`}` });
+      // A problem that ends in a question ("Did you mean ...?") gets no full stop after it.
+      const sentence = /[.!?]$/.test(problem) ? problem : `${problem}.`;
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `ResLint: ${sentence}` });
     }
     return settings;
   }
