@@ -94,7 +94,7 @@ export function renderResults({ machine, startedAt, finishedAt, loadBefore, load
   const lines = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` (bench/run.mjs). Times are medians of interleaved samples taken in one run, and every ratio divides by a baseline measured in that same run. Each sample of the analysis core follows a forced garbage collection, which also drops the object shapes V8 compiled the code against; a sample is therefore as many runs in a row as fill 50 ms for the slowest candidate of its comparison (one run from about 50 ms up), the same number for each candidate, so it does not mostly time that recompilation.`,
+    `Written by \`npm run bench\` (bench/run.mjs). Times are medians of interleaved samples taken in one run, and every ratio divides by a baseline measured in that same run. A sample of the analysis core is as many runs in a row as fill 50 ms for the slowest candidate of its comparison (one run from about 50 ms up), the same number for each candidate, and follows a forced collection of the young generation, so that one candidate's garbage is not collected in another's sample. Rows marked "after a forced full collection" show what a full collection before each sample does instead: it frees the object shapes V8 compiled the code against, and the first runs after it run unoptimised code, which no editor session does.`,
     '',
     '## Machine',
     '',

@@ -45,21 +45,25 @@ export async function timeOnce(run) {
 
 /**
  * Times several candidates in rounds, one sample of each per round in a rotating order, so a
- * change in machine load during the measurement hits every candidate alike. A full garbage
- * collection runs before each sample when node was started with --expose-gc. Rounds continue
+ * change in machine load during the measurement hits every candidate alike. Rounds continue
  * until both `minRounds` and `budgetMs` are reached, or `maxRounds` is.
  *
- * A sample is one run. When even the slowest candidate's run took less than `minSampleMs` in the
- * warm-up, a sample is as many runs in a row as fill `minSampleMs` for it, divided by their
- * number, and every candidate gets that number of runs. The forced collection drops the object shapes that V8
- * compiled the code against, so a sample of a few milliseconds would mostly time the
- * recompilation that follows. With `collect` false no collection is forced, and samples time the
- * code as a process that runs it again and again keeps it compiled.
+ * A sample is as many runs in a row as fill `minSampleMs` for the slowest candidate in the
+ * warm-up, the same number for every candidate, and its time is divided by that number. Each run's
+ * result stays alive until the next run of the sample ends, as a language server keeps the
+ * analysis of a document while it makes the next one.
+ *
+ * With node started with --expose-gc, a collection runs before each sample, so that garbage from
+ * one candidate is not collected in the next one's sample. `collect` chooses it: 'minor' (the
+ * default) collects the young generation, 'full' the whole heap, false nothing. A full collection
+ * also frees the object shapes that V8 compiled the code against when no live object has them, and
+ * the code compiled against them is thrown away ("weak objects" under --trace-deopt). The first
+ * few runs after it then run unoptimised code, which no editor session does.
  *
  * Returns a Map from candidate name to its samples in milliseconds per run, and the runs per
  * sample of each candidate under `runsPerSample`.
  */
-export async function sampleInterleaved(candidates, { warmupRounds = 2, warmupMs = 500, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50, collect = true } = {}) {
+export async function sampleInterleaved(candidates, { warmupRounds = 2, warmupMs = 500, minRounds = 5, maxRounds = 50, budgetMs = 5000, minSampleMs = 50, collect = 'minor' } = {}) {
   const samples = new Map(candidates.map((candidate) => [candidate.name, []]));
   const fastest = new Map(candidates.map((candidate) => [candidate.name, Infinity]));
   // Warm-up lasts warmupRounds rounds and at least warmupMs. Two rounds of a fast model ran before
@@ -82,12 +86,14 @@ export async function sampleInterleaved(candidates, { warmupRounds = 2, warmupMs
     for (let k = 0; k < candidates.length; k++) {
       const candidate = candidates[(round + k) % candidates.length];
       const runs = runsPerSample.get(candidate.name);
-      if (collect) globalThis.gc?.();
+      if (collect) globalThis.gc?.(collect === 'minor' ? { type: 'minor' } : undefined);
       const ms = await timeOnce(async () => {
+        let result;
         for (let run = 0; run < runs; run++) {
-          const pending = candidate.run();
-          if (pending && typeof pending.then === 'function') await pending;
+          result = candidate.run();
+          if (result && typeof result.then === 'function') result = await result;
         }
+        return result;
       });
       samples.get(candidate.name).push(ms / runs);
     }
