@@ -191,9 +191,8 @@ function mbLeftByScavenges(run) {
 }
 
 /**
- * A row for samples that each follow a forced full collection, which the judged rows do not have:
- * the collection throws away the code compiled against object shapes that died with the previous
- * sample's results, so the first runs of a sample run slower code. Reported, not judged.
+ * Returns a row without a target for samples that each follow a forced full collection. That
+ * collection throws away the code compiled against the shapes of the previous sample's results.
  */
 function afterFullCollection(id, measure, samples, valueName, baselineName) {
   return { id, measure: `${measure}, each sample after a forced full collection`, ...ratioOf(samples, valueName, baselineName) };

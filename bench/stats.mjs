@@ -45,20 +45,18 @@ export async function timeOnce(run) {
 
 /**
  * Times several candidates in rounds, one sample of each per round in a rotating order, so a
- * change in machine load during the measurement hits every candidate alike. Rounds continue
- * until both `minRounds` and `budgetMs` are reached, or `maxRounds` is.
+ * change in machine load hits every candidate alike. Rounds continue until both `minRounds` and
+ * `budgetMs` are reached, or `maxRounds` is.
  *
- * A sample is as many runs in a row as fill `minSampleMs` for the slowest candidate in the
- * warm-up, the same number for every candidate, and its time is divided by that number. Each run's
- * result stays alive until the next run of the sample ends, as a language server keeps the
- * analysis of a document while it makes the next one.
+ * A sample is as many runs as fill `minSampleMs` for the slowest candidate in the warm-up, the
+ * same number for every candidate. Each run's result stays alive until the next run ends, as the
+ * language server keeps a document's analysis while it makes the next one.
  *
- * With node started with --expose-gc, a collection runs before each sample, so that garbage from
- * one candidate is not collected in the next one's sample. `collect` chooses it: 'minor' (the
- * default) collects the young generation, 'full' the whole heap, false nothing. A full collection
- * also frees the object shapes that V8 compiled the code against when no live object has them, and
- * the code compiled against them is thrown away ("weak objects" under --trace-deopt). The first
- * few runs after it then run unoptimised code, which no editor session does.
+ * With --expose-gc, a collection runs before each sample so that one candidate's garbage is not
+ * collected in another's sample: 'minor' (the default) collects the young generation, 'full' the
+ * whole heap, and false nothing. A full collection frees the object shapes that no live object
+ * has, and V8 then throws away the code compiled against them ("weak objects" under
+ * --trace-deopt), so the first runs after it are slower than in an editor session.
  *
  * Returns a Map from candidate name to its samples in milliseconds per run, and the runs per
  * sample of each candidate under `runsPerSample`.
