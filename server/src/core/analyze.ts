@@ -2,7 +2,7 @@
 // by dynamic programming over the block DAG in topological order. That equals enumerating every
 // path, without the exponential cost. Every magnitude is a base-10 logarithm, so repeat counts
 // multiply logarithms instead of being unrolled.
-import { GAIN_MODELS, type GainModel } from './gain';
+import { GAIN_MODELS, type GainContext, type GainModel } from './gain';
 import { clampLog, LOG_ZERO, log10Abs, log10Add, log10Multiply, log10Times } from './logmath';
 import { INPUT_NODE, OUTPUT_NODE, type BlockNode, type EdgeNode, type LayerNode, type ModelIR, type OpNode } from './model';
 import { MAX_REPEAT, type ModelName } from './schema';
@@ -282,10 +282,10 @@ export class BlockAnalyzer {
   }
 
   /** log10 gain of one edge raised to the model's power; undefined when a nested block fails. */
-  edgeLog(edge: EdgeNode, gainModel: GainModel, blockName: string): number | undefined {
+  edgeLog(edge: EdgeNode, gainModel: GainModel, context: GainContext): number | undefined {
     let log = log10Abs(edge.scale);
     for (const op of edge.ops) {
-      const opLog = this.opLog(op, gainModel, blockName);
+      const opLog = this.opLog(op, gainModel, context);
       if (opLog === undefined) return undefined;
       log = log10Multiply(log, opLog);
     }
@@ -293,8 +293,9 @@ export class BlockAnalyzer {
   }
 
   /** log10 gain of one op (not raised to the power). */
-  opLog(op: OpNode, gainModel: GainModel, blockName: string): number | undefined {
-    if (op.kind !== 'block') return gainModel.opLog10(op, { blockName });
+  opLog(op: OpNode, gainModel: GainModel, context: GainContext): number | undefined {
+    if (op.kind !== 'block') return gainModel.opLog10(op, context);
+    const blockName = context.blockName;
     const nested = op.name === undefined ? undefined : this.model.blocks.get(op.name);
     if (!nested) return undefined;
     if (this.inProgress.has(nested)) {
@@ -327,16 +328,17 @@ export class BlockAnalyzer {
     // terms, added in the order forwardSums uses, and no list or map is needed. A graph block
     // keeps its terms in a list for forwardSums.
     const edgeLogs = order === TWO_NODE_ORDER ? undefined : new Array<number>(block.edges.length);
+    const context: GainContext = { blockName: block.name };
     let total = LOG_ZERO;
     for (let index = 0; index < block.edges.length; index++) {
-      const log = this.edgeLog(block.edges[index], gainModel, block.name);
+      const log = this.edgeLog(block.edges[index], gainModel, context);
       if (log === undefined) return undefined;
       if (edgeLogs) edgeLogs[index] = log;
       else total = log10Add(total, log);
     }
     let log10AfterSum = 0;
     for (const op of block.afterSum) {
-      const log = this.opLog(op, gainModel, block.name);
+      const log = this.opLog(op, gainModel, context);
       if (log === undefined) return undefined;
       log10AfterSum = log10Multiply(log10AfterSum, log);
     }
@@ -354,7 +356,8 @@ export class BlockAnalyzer {
    * Results do not keep these lists: only paths and spectra read them, for a few blocks.
    */
   edgeLogsOf(block: BlockNode, gainModel: GainModel): number[] {
-    return block.edges.map((edge) => this.edgeLog(edge, gainModel, block.name) ?? LOG_ZERO);
+    const context: GainContext = { blockName: block.name };
+    return block.edges.map((edge) => this.edgeLog(edge, gainModel, context) ?? LOG_ZERO);
   }
 
   /**

@@ -11,7 +11,7 @@ export interface GainContext {
   /** Index of the layer in "layers" whose block contains the op, if known. */
   layerIndex?: number;
   /** Name of the block that contains the op. */
-  blockName?: string;
+  blockName: string;
 }
 
 /** A gain as a base-10 logarithm of its magnitude, with a note on where the number comes from. */
@@ -62,32 +62,35 @@ class StatisticGainModel implements GainModel {
   }
 
   opGain(op: OpNode, context: GainContext): OpGain {
-    const notes = [this.baseGain(op).source];
+    const notes = [this.baseSource(op)];
     if (op.initFactor !== undefined) notes.push(`init ${op.initLabel} x ${formatFactor(op.initFactor)}`);
     if (op.scale !== undefined && op.kind !== 'scale') notes.push(`scale x ${op.scale}`);
     return { log10: this.opLog10(op, context), source: notes.join(', ') };
   }
 
   opLog10(op: OpNode, _context: GainContext): number {
-    let log10 = Math.min(log10Abs(this.baseGain(op).value), MAX_BASE_LOG10);
+    let log10 = Math.min(log10Abs(this.baseValue(op)), MAX_BASE_LOG10);
     if (op.initFactor !== undefined) log10 += log10Abs(op.initFactor);
     if (op.scale !== undefined && op.kind !== 'scale') log10 += log10Abs(op.scale);
     return log10;
   }
 
-  private baseGain(op: OpNode): { value: number; source: string } {
-    if (op.kind === 'scale') return { value: op.scale ?? 1, source: 'scale' };
-    if (op.gain !== undefined) return { value: op.gain, source: 'explicit gain' };
-    if (op.user) {
-      if (op.user.gain !== undefined) return { value: op.user.gain, source: 'user-defined gain' };
-      return { value: op.user[this.statistic] ?? 1, source: this.userNote };
-    }
-    if (op.catalog) {
-      const stats = activationStats(op.catalog, op.parameters);
-      if (stats) return { value: stats[this.statistic], source: this.catalogNote };
-      return { value: 1, source: unitGainNote(op.catalog.kind) };
-    }
-    return { value: 1, source: 'gain 1' };
+  // The value and its note come from two functions with the same cases, because the analysis
+  // reads only the value, for every op after each edit, and needs no object per op for it.
+  private baseValue(op: OpNode): number {
+    if (op.kind === 'scale') return op.scale ?? 1;
+    if (op.gain !== undefined) return op.gain;
+    if (op.user) return op.user.gain ?? op.user[this.statistic] ?? 1;
+    if (op.catalog) return activationStats(op.catalog, op.parameters)?.[this.statistic] ?? 1;
+    return 1;
+  }
+
+  private baseSource(op: OpNode): string {
+    if (op.kind === 'scale') return 'scale';
+    if (op.gain !== undefined) return 'explicit gain';
+    if (op.user) return op.user.gain !== undefined ? 'user-defined gain' : this.userNote;
+    if (op.catalog) return activationStats(op.catalog, op.parameters) ? this.catalogNote : unitGainNote(op.catalog.kind);
+    return 'gain 1';
   }
 }
 

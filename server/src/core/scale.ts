@@ -2,7 +2,7 @@
 // the unscaled terms of the paths through that edge and A the rest (in the variance model the
 // same holds for squares). Solving for a target T gives the quick fixes' scale.
 import { backwardSums, forwardSums, type BlockAnalyzer } from './analyze';
-import type { GainModel } from './gain';
+import type { GainContext, GainModel } from './gain';
 import { LOG_ZERO, formatApart, formatLog10, log10Abs, log10Add } from './logmath';
 import { OUTPUT_NODE, type BlockNode, type EdgeNode } from './model';
 
@@ -72,15 +72,16 @@ export interface BlockTerms {
 export function blockTerms(analyzer: BlockAnalyzer, block: BlockNode, gainModel: GainModel): BlockTerms | undefined {
   const order = analyzer.order(block);
   if (!order) return undefined;
+  const context: GainContext = { blockName: block.name };
   const edgeLogs: number[] = [];
   for (const edge of block.edges) {
-    const log = analyzer.edgeLog(edge, gainModel, block.name);
+    const log = analyzer.edgeLog(edge, gainModel, context);
     if (log === undefined) return undefined;
     edgeLogs.push(log);
   }
   let afterSum = 0;
   for (const op of block.afterSum) {
-    const log = analyzer.opLog(op, gainModel, block.name);
+    const log = analyzer.opLog(op, gainModel, context);
     if (log === undefined) return undefined;
     afterSum += log;
   }

@@ -161,7 +161,8 @@ export function formula(analysis: Analysis, block: BlockNode, result: BlockResul
 /** Lists the gains of the ops on a one-edge block's only path, with its scale when it is not 1. */
 function opFactors(analysis: Analysis, block: BlockNode, gainModel: GainModel): { label: string; log: number | undefined }[] {
   const edge = block.edges[0];
-  const factors = edge.ops.map((op) => ({ label: op.label, log: analysis.analyzer.opLog(op, gainModel, block.name) }));
+  const context = { blockName: block.name };
+  const factors = edge.ops.map((op) => ({ label: op.label, log: analysis.analyzer.opLog(op, gainModel, context) }));
   if (edge.scale !== 1) factors.push({ label: 'scale', log: Math.log10(Math.abs(edge.scale)) });
   return factors;
 }
@@ -250,7 +251,7 @@ function opHover(analysis: Analysis, site: OpSite): string[] {
     const gainModel = GAIN_MODELS[name];
     const label = name === analysis.network.model.name ? `**${name}** (selected)` : name;
     if (op.kind === 'block') {
-      const log = analysis.analyzer.opLog(op, gainModel, block.name);
+      const log = analysis.analyzer.opLog(op, gainModel, { blockName: block.name });
       const source = `W_l of block "${op.name}"${op.repeat > 1 ? ` to the power ${op.repeat}` : ''}${op.scale !== undefined ? `, scale x ${op.scale}` : ''}`;
       rows(lines, label, log === undefined ? 'n/a' : fmtW(log), log === undefined ? 'the nested block cannot be analysed' : source);
     } else {
