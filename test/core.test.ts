@@ -791,6 +791,26 @@ describe('validation', () => {
     assert.ok(broken.findings.some((finding) => finding.message.startsWith('1e-400 is too small')));
   });
 
+  test('a rejected number is shown as written', () => {
+    const text =
+      '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b","repeat":1e-400},{"block":"b","repeat":9007199254740993},' +
+      '{"block":"b","repeat":1e400},{"block":"b","repeat":2.50},{"block":"b","repeat":9007199254740992}],"settings":{"band":[-0.0e-500,10]}}';
+    const findings = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'invalid-number');
+    assert.deepEqual(
+      findings.map((finding) => finding.message),
+      [
+        '"layers[0].repeat" is 1e-400, which reads as 0; it must be at least 1.',
+        '"layers[1].repeat" is 9007199254740993, which reads as 9007199254740992; it must be at most 9007199254740991.',
+        '"layers[2].repeat" is 1e400, which reads as Infinity; it must be a finite number.',
+        '"layers[3].repeat" is 2.5; it must be a whole number.',
+        '"layers[4].repeat" is 9007199254740992; it must be at most 9007199254740991.',
+        '"settings.band[0]" is 0; it must be greater than 0.',
+      ],
+    );
+    // The reader's advice to write 0 is dropped where validation rejects the number.
+    assert.equal(findings.filter((finding) => finding.message.includes('too small for a double')).length, 0);
+  });
+
   test('user op statistics must be ordered and not negative', () => {
     const text =
       '{"reslint":1,"ops":{"neg":{"mean":-1,"rms":0,"peak":2},"bad":{"mean":0.9,"rms":0.5,"peak":0.1},"ok":{"mean":0.5,"rms":0.7071,"peak":1},"":{"gain":1}},' +

@@ -98,6 +98,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const earlier = options.previous && carried.get(options.previous);
   const unchanged = earlier && unchangedParts(earlier, doc);
   const validated = validateModelFile(doc, unchanged);
+  dropSupersededReadings(problems, validated.problems);
   appendAll(problems, validated.problems);
   const built = buildModel(doc, validated.file, unchanged?.blocks, unchanged?.layers ? earlier?.model.layers : undefined);
   appendAll(problems, built.problems);
@@ -149,6 +150,20 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, smoothness, settings, doc.length) };
   if (carry) carried.set(analysis, carry);
   return analysis;
+}
+
+/**
+ * Drops the reader's finding on a number that reads as 0 where validation rejects that number
+ * too, because the reader advises writing 0 and validation's message states the allowed range.
+ */
+function dropSupersededReadings(problems: Problem[], validation: readonly Problem[]): void {
+  const rejected = new Set(validation.filter((problem) => problem.code === 'invalid-number').map((problem) => `${problem.span.start} ${problem.span.end}`));
+  if (rejected.size === 0) return;
+  let keptCount = 0;
+  for (const problem of problems) {
+    if (problem.code !== 'invalid-number' || !rejected.has(`${problem.span.start} ${problem.span.end}`)) problems[keptCount++] = problem;
+  }
+  problems.length = keptCount;
 }
 
 /** The parts each analysis leaves to the next analysis of its document (AnalyzeOptions.previous). */

@@ -5,7 +5,7 @@ import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
 import { quickValid } from './quickValid';
 import { AnalysisSettings, ModelFileShape, type ModelFile } from './schema';
-import { isPlainObject, locateNearest, type Problem, type SourceDocument, type ValuePath } from './source';
+import { isPlainObject, locateNearest, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 
 type Issue = z.core.$ZodIssue;
 
@@ -206,8 +206,10 @@ function parsePart(
         problems.push(leftOut(doc, base, objectPath, skipped));
         continue;
       }
-      const { code, message } = describeIssue(issue, value, path);
-      problems.push({ code, message, span: locateNearest(doc, path) });
+      const span = locateNearest(doc, path);
+      const numberText = typeof value === 'number' ? shownNumber(doc, span, value) : undefined;
+      const { code, message } = describeIssue(issue, value, path, numberText);
+      problems.push({ code, message, span });
     }
     return { ok: false };
   }
@@ -243,7 +245,27 @@ function flattenIssues(issues: readonly Issue[], root: unknown): Issue[] {
   return flat;
 }
 
-function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: Code; message: string } {
+/**
+ * Returns a number as a message shows it: as written, followed by what it reads as where the
+ * double differs from the written digits ("1e-400, which reads as 0"). Only JSON keeps the text.
+ */
+function shownNumber(doc: SourceDocument, span: Span, value: number): string {
+  const written = doc.text?.slice(span.start, span.end);
+  if (written === undefined || !NUMBER_LITERAL.test(written) || !readsOtherwise(written, value)) return String(value);
+  return `${written}, which reads as ${String(value)}`;
+}
+
+const NUMBER_LITERAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/** Returns whether a number literal's double differs from its digits: 0 from 1e-400, Infinity from 1e400, or a rounded integer above 2^53. */
+function readsOtherwise(written: string, value: number): boolean {
+  if (value === 0) return /[1-9]/.test(written.split(/[eE]/)[0]);
+  if (!Number.isFinite(value)) return true;
+  if (Math.abs(value) <= Number.MAX_SAFE_INTEGER || !/^-?\d+$/.test(written)) return false;
+  return BigInt(written) !== BigInt(value);
+}
+
+function describeIssue(issue: Issue, value: unknown, path: ValuePath, numberText = String(value)): { code: Code; message: string } {
   const name = describePath(path);
   switch (issue.code) {
     case 'too_small':
@@ -254,7 +276,7 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
           issue.code === 'too_small'
             ? issue.inclusive ? 'at least' : 'greater than'
             : issue.inclusive ? 'at most' : 'less than';
-        return { code: 'invalid-number', message: `${name} is ${value}; it must be ${relation} ${String(limit)}.` };
+        return { code: 'invalid-number', message: `${name} is ${numberText}; it must be ${relation} ${String(limit)}.` };
       }
       if (value === '' && issue.code === 'too_small') {
         return { code: 'schema', message: `${name} is an empty string; write the name it stands for, or remove it.` };
@@ -276,10 +298,10 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath): { code: C
         return { code: 'schema', message: `${describePath(parent)} is missing the required key "${key}"; add it.` };
       }
       if (issue.expected === 'int' && typeof value === 'number') {
-        return { code: 'invalid-number', message: `${name} is ${value}; it must be a whole number.` };
+        return { code: 'invalid-number', message: `${name} is ${numberText}; it must be a whole number.` };
       }
       if (issue.expected === 'number' && typeof value === 'number') {
-        return { code: 'invalid-number', message: `${name} is ${String(value)}; it must be a finite number.` };
+        return { code: 'invalid-number', message: `${name} is ${numberText}; it must be a finite number.` };
       }
       return { code: 'schema', message: `${name} must be ${article(issue.expected)}; found ${describeValue(value)}.` };
     }
