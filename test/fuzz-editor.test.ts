@@ -33,6 +33,7 @@ function workspaceOf(document: AnalyzedDocument): Workspace {
   const stub = {
     support: { configuration: false, configurationRegistration: false, inlayHintRefresh: false, codeLensRefresh: false, documentChanges: true },
     analysisOf: async () => document,
+    readTypeScript: (_uri: string, source: string) => readTypeScriptSource(source, { fileName: '/fuzz/model.arch.ts' }),
   };
   return stub as unknown as Workspace;
 }

@@ -2,7 +2,7 @@
 // Code drives it. They need `npm run build` first, which `npm test` runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -857,7 +857,11 @@ describe('language server', () => {
     const actions = await client.codeActions(uri, diagnostics[0].range, diagnostics);
     assert.deepEqual(
       actions.map((action) => action.title),
-      ['Set the scale of branch "residual" of "res" to 1.17732 to bring the network into the band (W_l = 0.794, W = 0.0100)'],
+      [
+        'Set the scale of branch "residual" of "res" to 1.17732 to bring the network into the band (W_l = 0.794, W = 0.0100)',
+        'Disable network-vanishing in this file',
+        'Disable stage-out-of-band in this file',
+      ],
     );
     await client.close(uri);
   });
@@ -1153,6 +1157,53 @@ describe('code action resolve', () => {
     const after = await client.diagnostics(uri, 2);
     assert.deepEqual(codesOf(after), ['block-vanishing', 'block-vanishing', 'network-vanishing']);
     await client.close(uri);
+  });
+
+  test('disable edit in a TypeScript model', async () => {
+    const uri = freshUri('hot.arch.ts');
+    const text = `import { defineModel } from 'reslint';
+
+export default defineModel({
+  reslint: 1,
+  blocks: { hot: { paths: { main: ['linear', 'relu', 'linear'], skip: [] } } },
+  layers: [{ block: 'hot' }, { block: 'hot' }],
+});
+`;
+    await client.open(uri, text);
+    const exploding = await explodingOf(uri, 1);
+    const actions = await client.codeActions(uri, exploding.range, [exploding]);
+    const disable = actions.find((action) => action.title === 'Disable block-exploding in this file');
+    assert.ok(disable, JSON.stringify(actions.map((action) => action.title)));
+
+    const resolved = await client.resolveCodeAction(disable);
+    const edited = applyWorkspaceEdit(text, resolved.edit ?? {}, uri);
+    assert.equal(edited, text.replace("{ block: 'hot' }],", "{ block: 'hot' }],\n  settings: { severity: { 'block-exploding': 'off' } },"));
+    await client.change(uri, 2, edited);
+    assert.deepEqual(codesOf(await client.diagnostics(uri, 2)), []);
+    await client.close(uri);
+  });
+
+  test('imported TypeScript settings: no disable action', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reslint-disable-'));
+    writeFileSync(join(dir, 'shared.ts'), "export const settings = { severity: { 'block-vanishing': 'hint' } };\n");
+    const uri = pathToFileURL(join(dir, 'hot.arch.ts')).href;
+    const text = `import { defineModel } from 'reslint';
+import { settings } from './shared';
+
+export default defineModel({
+  reslint: 1,
+  blocks: { hot: { paths: { main: ['linear', 'relu', 'linear'], skip: [] } } },
+  layers: [{ block: 'hot' }],
+  settings,
+});
+`;
+    await client.open(uri, text);
+    const exploding = await explodingOf(uri, 1);
+    const titles = (await client.codeActions(uri, exploding.range, [exploding])).map((action) => action.title);
+    assert.ok(titles.length > 0, 'the scale fixes are still offered');
+    assert.ok(!titles.some((title) => title.startsWith('Disable ')), JSON.stringify(titles));
+    await client.close(uri);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('stale disable action resolves without edit', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { analyzeText, fixesFor } from '../server/src/core/analysis';
+import { analyzeText, disableEdits, fixesFor, setsOnly } from '../server/src/core/analysis';
 import type { Problem, SourceDocument, Span, TextEdit } from '../server/src/core/source';
 import { lastIndexOf, MAX_ARRAY_LENGTH, resultLength } from '../server/src/core/tsBuiltins';
 import { MAX_CALL_DEPTH, MAX_STEPS } from '../server/src/core/tsEvaluator';
@@ -1283,6 +1283,78 @@ export default defineModel({
   });
 });
 
+
+describe('disable edits', () => {
+  const FORMATTING = { insertSpaces: true, tabSize: 2, eol: '\n' };
+  const SEVERITY_PATH = ['settings', 'severity', 'block-exploding'];
+  const analyse = (text: string) => analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+
+  /** A model with one exploding block and `settings` written in its place (or no settings for ''). */
+  const explodingModel = (settings: string, quote = "'"): string =>
+    `import { defineModel } from ${quote}reslint${quote};
+
+export default defineModel({
+  reslint: 1,
+  blocks: {
+    hot: { paths: { main: ['linear', 'relu', 'linear'], skip: [] } },
+  },
+  layers: [{ block: 'hot' }],${settings}
+});
+`;
+
+  /** Applies the disable edits and returns the edited text, after checking that the model gained only the entry. */
+  function disabled(text: string): string {
+    const analysis = analyse(text);
+    assert.ok(analysis.findings.some((finding) => finding.code === 'block-exploding'));
+    const edits = disableEdits(analysis, 'block-exploding', FORMATTING);
+    assert.ok(edits, 'expected disable edits');
+    const edited = applyEdits(text, edits);
+    const after = analyse(edited);
+    assert.ok(setsOnly(analysis.doc.value, after.doc.value, SEVERITY_PATH, 'off'), edited);
+    assert.deepEqual(after.doc.problems, []);
+    assert.equal(after.findings.filter((finding) => finding.code === 'block-exploding').length, 0);
+    return edited;
+  }
+
+  test('adds settings to the model', () => {
+    const text = explodingModel('');
+    assert.equal(disabled(text), text.replace("[{ block: 'hot' }],", "[{ block: 'hot' }],\n  settings: { severity: { 'block-exploding': 'off' } },"));
+  });
+
+  test('adds severity to settings', () => {
+    const text = explodingModel("\n  settings: { model: 'seed' },");
+    assert.equal(disabled(text), text.replace("model: 'seed' }", "model: 'seed', severity: { 'block-exploding': 'off' } }"));
+  });
+
+  test('adds an entry to severity', () => {
+    const text = explodingModel("\n  settings: {\n    severity: {\n      'block-vanishing': 'hint', // kept\n    },\n  },");
+    assert.equal(disabled(text), text.replace("'block-vanishing': 'hint', // kept", "'block-vanishing': 'hint', // kept\n      'block-exploding': 'off',"));
+  });
+
+  test('replaces an existing entry', () => {
+    const text = explodingModel("\n  settings: { severity: { 'block-exploding': 'warning' } },");
+    assert.equal(disabled(text), text.replace("'block-exploding': 'warning'", "'block-exploding': 'off'"));
+  });
+
+  test('follows double quotes', () => {
+    const text = explodingModel('', '"');
+    assert.equal(disabled(text), text.replace("[{ block: 'hot' }],", '[{ block: \'hot\' }],\n  settings: { severity: { "block-exploding": "off" } },'));
+  });
+
+  test('leaves unevaluated settings alone', () => {
+    const text = explodingModel('\n  settings: loadSettings(),');
+    const analysis = analyse(text);
+    assert.ok(analysis.findings.some((finding) => finding.code === 'block-exploding'));
+    assert.equal(disableEdits(analysis, 'block-exploding', FORMATTING), undefined);
+  });
+
+  test('leaves settings from a spread alone', () => {
+    const text = explodingModel('').replace('reslint: 1,', 'reslint: 1,\n  ...defaults(),');
+    const analysis = analyse(text);
+    assert.ok(analysis.findings.some((finding) => finding.code === 'block-exploding'));
+    assert.equal(disableEdits(analysis, 'block-exploding', FORMATTING), undefined);
+  });
+});
 describe('limits', () => {
   test('unbounded recursion stops at call depth', () => {
     const fixture = read(model(`const f = (n: number): number => f(n + 1);\nexport default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦call⟧f(0)⟦/call⟧ }] });`));

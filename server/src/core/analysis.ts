@@ -12,7 +12,7 @@ import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
 import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import { isPlainObject, listedNames, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
+import { isPlainObject, listedNames, locateNearest, sameValue, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
 import { fileSettingsOf, validateModelFile } from './validate';
 
@@ -261,21 +261,24 @@ function appendAll<T>(target: T[], items: readonly T[]): void {
 }
 
 /**
- * Returns whether adding "off" for `code` to a JSON model's "settings.severity" turns the code
- * off: the code can be turned off, the text has no syntax error, "settings" and "severity" are
- * objects or absent, and the settings are valid before and after, as validation reads them.
+ * Returns whether adding "off" for `code` to a model's "settings.severity" turns the code off.
+ * The code must be one that can be turned off and the text must parse. "settings" and "severity"
+ * must be objects or absent, and the settings valid before and after, as validation reads them.
  */
 export function canDisable(analysis: Analysis, code: Code): boolean {
   const { doc } = analysis;
-  if (!canTurnOff(code) || doc.text === undefined || doc.problems.some((problem) => problem.code === 'syntax-error')) return false;
+  if (!canTurnOff(code) || doc.problems.some((problem) => problem.code === 'syntax-error')) return false;
   if (!isPlainObject(doc.value)) return false;
   const settings = doc.value.settings;
   if (settings !== undefined && !isPlainObject(settings)) return false;
   const severity = settings?.severity;
   if (severity !== undefined && !isPlainObject(severity)) return false;
   if (!fileSettingsOf(doc, settings)) return false;
-  if (repeatsKeyOnPath(doc, ['settings', 'severity', code])) return false;
-  return fileSettingsOf(doc, { ...settings, severity: { ...severity, [code]: 'off' } })?.severity?.[code] === 'off';
+  const path = ['settings', 'severity', code];
+  if (repeatsKeyOnPath(doc, path)) return false;
+  if (fileSettingsOf(doc, { ...settings, severity: { ...severity, [code]: 'off' } })?.severity?.[code] !== 'off') return false;
+  // A *.arch.ts model is edited only where the model file writes out the objects on the path.
+  return doc.text !== undefined || doc.editor.setString?.(path, 'off') !== undefined;
 }
 
 /**
@@ -293,14 +296,27 @@ function repeatsKeyOnPath(doc: SourceDocument, path: ValuePath): boolean {
 }
 
 /**
- * Returns the edits that turn `code` off in a JSON model's "settings.severity", or undefined when
- * canDisable rules it out. The edits change nothing else in the value, so the edited file's
- * findings are this analysis's findings without those of `code`, and no second analysis is needed
- * to show it.
+ * Returns the edits that turn `code` off in a model's "settings.severity", or undefined when
+ * canDisable rules it out. A JSON model's edits are checked here to change nothing else.
+ * A *.arch.ts model's edits need setsOnly on the edited text read again with its imports.
  */
 export function disableEdits(analysis: Analysis, code: Code, formatting: FormattingOptions): TextEdit[] | undefined {
   if (!canDisable(analysis, code)) return undefined;
-  return setJsonValue(analysis.doc, ['settings', 'severity', code], 'off', formatting);
+  const path = ['settings', 'severity', code];
+  if (analysis.doc.text === undefined) return analysis.doc.editor.setString?.(path, 'off');
+  return setJsonValue(analysis.doc, path, 'off', formatting);
+}
+
+/** Returns whether `after` is `before` with the value at an object path set to `value`, and nothing else changed. */
+export function setsOnly(before: unknown, after: unknown, path: readonly string[], value: unknown): boolean {
+  return sameValue(after, withValueAt(before, path, value));
+}
+
+/** Returns a copy of `object` with the value at `path` set, making the objects missing on the way. */
+function withValueAt(object: unknown, path: readonly string[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const base = isPlainObject(object) ? object : {};
+  return { ...base, [path[0]]: withValueAt(base[path[0]], path.slice(1), value) };
 }
 
 /** Keeps a range inside the text: a parser reports an error at end of file one past the end. */

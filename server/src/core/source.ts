@@ -95,6 +95,20 @@ export interface SourceEditor {
   setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined;
   /** Turns the list at `path` into an object { [listKey]: list, [key]: value }. */
   wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined;
+  /** Sets a string at an object path, adding the objects missing on the way; JSON models use setJsonValue instead. */
+  setString?(path: ValuePath, value: string): TextEdit[] | undefined;
+}
+
+/** Returns the text with non-overlapping edits applied. */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  let result = '';
+  let from = 0;
+  for (const edit of sorted) {
+    result += text.slice(from, edit.span.start) + edit.newText;
+    from = edit.span.end;
+  }
+  return result + text.slice(from);
 }
 
 /** Finds the range of a path, falling back to the nearest enclosing value that has one. */
@@ -107,6 +121,17 @@ export function locateNearest(doc: SourceDocument, path: ValuePath, part: 'key' 
     if (span) return span;
   }
   return { start: 0, end: Math.min(doc.length, 1) };
+}
+
+/** Deep equality of two values read from a model: plain objects, lists and primitives. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
+  }
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
 }
 
 /** Returns whether a value read from JSON is an object, not a list or null. */

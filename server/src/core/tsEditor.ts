@@ -18,23 +18,51 @@ export class TypeScriptEditor implements SourceEditor {
 
   setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined {
     if (!Number.isFinite(value)) return undefined;
+    return this.setProperty(path, key, JSON.stringify(value), '"');
+  }
+
+  /**
+   * Sets a string at an object path. Objects missing on the way are written as nested literals
+   * into the deepest object that exists, in the quote style of the file's first import.
+   */
+  setString(path: ValuePath, value: string): TextEdit[] | undefined {
+    for (let depth = path.length - 1; depth >= 0; depth--) {
+      if (!this.tree.resolve(path.slice(0, depth))) continue;
+      const quote = this.quote();
+      let text = quoted(value, quote);
+      for (let at = path.length - 1; at > depth; at--) text = `{ ${propertyName(String(path[at]), quote)}: ${text} }`;
+      return this.setProperty(path.slice(0, depth), String(path[depth]), text, quote, depth < path.length - 1);
+    }
+    return undefined;
+  }
+
+  /**
+   * Sets the property `key` of the object at `path` to `valueText`. A `nested` value adds an
+   * object the model lacks, so it is not written where the literal has that key in a form the
+   * evaluation skipped, or where a skipped spread may have set it.
+   */
+  private setProperty(path: ValuePath, key: string, valueText: string, quote: string, nested = false): TextEdit[] | undefined {
     const target = this.tree.resolve(path)?.value;
-    if (target?.kind !== 'object') return undefined;
+    if (target?.kind !== 'object' || (nested && target.partial)) return undefined;
     const literal = this.tree.editableNode(target);
     if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
-    const number = JSON.stringify(value);
 
     const members = literal.properties;
     const index = findLastIndex(members, (member) => staticName(member) === key);
     if (index >= 0) {
       // A spread after the property may override it, and a second property of that name would not type-check.
-      if (members.slice(index + 1).some(ts.isSpreadAssignment)) return undefined;
+      if (nested || members.slice(index + 1).some(ts.isSpreadAssignment)) return undefined;
       const member = members[index];
-      if (ts.isPropertyAssignment(member)) return [{ span: spanOf(member.initializer), newText: number }];
-      if (ts.isShorthandPropertyAssignment(member)) return [{ span: spanOf(member), newText: `${member.name.text}: ${number}` }];
+      if (ts.isPropertyAssignment(member)) return [{ span: spanOf(member.initializer), newText: valueText }];
+      if (ts.isShorthandPropertyAssignment(member)) return [{ span: spanOf(member), newText: `${member.name.text}: ${valueText}` }];
       return undefined;
     }
-    return this.insertProperty(literal, `${propertyName(key)}: ${number}`);
+    return this.insertProperty(literal, `${propertyName(key, quote)}: ${valueText}`);
+  }
+
+  /** Returns the quote of the file's first import, or a double quote. */
+  private quote(): string {
+    return /^import\s[^'"]*(['"])/m.exec(this.text)?.[1] ?? '"';
   }
 
   wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined {
@@ -96,8 +124,15 @@ function spanOf(node: ts.Node): { start: number; end: number } {
 }
 
 /** Writes a property key for TypeScript: bare when it is an identifier, quoted otherwise. */
-function propertyName(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+function propertyName(key: string, quote = '"'): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : quoted(key, quote);
+}
+
+/** Writes a string literal with the given quote. */
+function quoted(text: string, quote: string): string {
+  const json = JSON.stringify(text);
+  if (quote === '"') return json;
+  return `'${json.slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 }
 
 /** Returns the key of an object literal member when it is written out literally. */

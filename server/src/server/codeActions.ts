@@ -17,9 +17,9 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { canDisable, canTurnOff, disableEdits, fixesFor, sourceKindOf, type Finding } from '../core/analysis';
+import { canDisable, canTurnOff, disableEdits, fixesFor, setsOnly, sourceKindOf, type Finding } from '../core/analysis';
 import { CODES, type Code } from '../core/codes';
-import type { TextEdit } from '../core/source';
+import { applyTextEdits, sameValue, type SourceDocument, type TextEdit } from '../core/source';
 import { DIAGNOSTIC_SOURCE, rangeOf, type FindingData } from './diagnostics';
 import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
 
@@ -166,7 +166,7 @@ interface DisableActionData {
  * code off (canDisable). Resolving it makes the edit for the version named in its data.
  */
 function unresolvedDisableAction(document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
-  if (!canDisableIn(document, code)) return undefined;
+  if (!canDisable(document.analysis, code)) return undefined;
   const data: DisableActionData = { action: 'disable', uri: document.uri, version: document.version, analysis: document.analysisId, code };
   return { title: disableTitle(code), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], data };
 }
@@ -222,10 +222,7 @@ function disableTitle(code: Code): string {
   return `Disable ${code} in this file`;
 }
 
-/** Checks that a "settings.severity" entry can turn the code off in this document, a JSON model. */
-function canDisableIn(document: AnalyzedDocument, code: Code): boolean {
-  return sourceKindOf(fileNameOf(document.uri)) === 'json' && canDisable(document.analysis, code);
-}
+
 
 /** Returns the disable action with the edit from `disableEdit`, or undefined when there is no edit. */
 function disableAction(workspace: Workspace, document: AnalyzedDocument, code: Code, diagnostic: Diagnostic): CodeAction | undefined {
@@ -235,18 +232,28 @@ function disableAction(workspace: Workspace, document: AnalyzedDocument, code: C
 }
 
 /**
- * Returns the edit that adds `"settings": {"severity": {"<code>": "off"}}` to a JSON model, when
- * canDisable allows it and the core's check shows that the edit changes nothing else.
+ * Returns the edit that adds `"settings": {"severity": {"<code>": "off"}}` to a model, when
+ * canDisable allows it and a check shows that the edit changes nothing else.
  */
 function disableEdit(workspace: Workspace, document: AnalyzedDocument, code: Code): WorkspaceEdit | undefined {
   const { analysis, text } = document;
-  // disableEdits checks canDisable itself.
-  if (sourceKindOf(fileNameOf(document.uri)) !== 'json') return undefined;
-
   const indent = detectIndent(text);
+  // disableEdits checks canDisable itself, and checks the edits of a JSON model.
   const spans = disableEdits(analysis, code, { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' });
   if (!spans) return undefined;
+  if (sourceKindOf(fileNameOf(document.uri)) === 'typescript' && !setsOnlySeverity(workspace, document, spans, code)) return undefined;
   return workspaceEdit(workspace, document, spans);
+}
+
+/**
+ * Reads a *.arch.ts model's edited text again and checks that the edit set the one severity
+ * entry, left the rest of the model as it was, and added no problem.
+ */
+function setsOnlySeverity(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[], code: Code): boolean {
+  const before = document.analysis.doc;
+  const after = workspace.readTypeScript(document.uri, applyTextEdits(document.text, edits));
+  const problemsOf = (doc: SourceDocument): string[] => doc.problems.map((problem) => `${problem.code}: ${problem.message}`);
+  return setsOnly(before.value, after.value, ['settings', 'severity', code], 'off') && sameValue(problemsOf(after), problemsOf(before));
 }
 
 /** Detects the indentation of the first indented line: tabs, or a count of spaces (2 when no line is indented). */

@@ -6,6 +6,7 @@ import { MessageType, ShowMessageNotification, type Connection, type TextDocumen
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, sourceKindOf, type Analysis } from '../core/analysis';
 import { LineIndex } from '../core/lines';
+import type { SourceDocument } from '../core/source';
 import { readTypeScriptLazily } from '../typescriptFrontEndLoader';
 import { analysisSettingsOf, DEFAULT_SERVER_SETTINGS, parseServerSettings, SETTINGS_SECTION, type ServerSettings } from './settings';
 
@@ -200,6 +201,11 @@ export class Workspace {
       analysisId: this.analysisCount,
       imports,
     };
+  }
+
+  /** Reads a *.arch.ts text as the analysis of the document at `uri` does, with the files it imports. */
+  readTypeScript(uri: string, text: string): SourceDocument {
+    return readTypeScriptLazily(text, { fileName: fileNameOf(uri), readFile: (path) => this.readSource(path) });
   }
 
   /** Reads an imported file: the editor's text when the file is open here or has unsaved text, else the file on disk. */
