@@ -541,6 +541,53 @@ describe('language server', () => {
       await client.close(uri);
     });
 
+    test('arch.ts references and rename', async () => {
+      const uri = freshUri('rename.arch.ts');
+      const text = `import { defineModel } from 'reslint';
+
+const sub = (ops: string[]) => ({ paths: { shortcut: [], residual: ops } });
+
+export default defineModel({
+  reslint: 1,
+  blocks: {
+    attn: sub(['attention']),
+    outer: { paths: { shortcut: [], inner: [{ block: 'attn' }] } },
+  },
+  layers: [...Array.from({ length: 3 }, () => ({ block: 'attn' })), { block: "attn", repeat: 2 }, { block: 'outer' }],
+});
+`;
+      await client.open(uri, text, 'typescript');
+      const before = codesOf(await client.diagnostics(uri, 1));
+      const key = positionOf(text, 'attn: sub', 1);
+      const locations = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position: key, context: { includeDeclaration: false } })) as Location[];
+      // The nested op, the call that places three layers, the literal in its callback, and the written-out layer.
+      assert.deepEqual(
+        locations.map((location) => location.range.start),
+        [positionOf(text, "'attn' }] }"), positionOf(text, 'Array.from'), positionOf(text, "'attn' }))"), positionOf(text, '"attn", repeat')],
+      );
+
+      const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: key });
+      assert.deepEqual(prepared, { range: { start: positionOf(text, 'attn: sub'), end: positionOf(text, 'attn: sub', 4) }, placeholder: 'attn' });
+      const edit = (await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: key, newName: 'self-attn' })) as WorkspaceEdit;
+      const renamed = applyWorkspaceEdit(text, edit, uri);
+      assert.equal(
+        renamed,
+        text.replace('attn: sub', "'self-attn': sub").replaceAll("'attn'", "'self-attn'").replace('"attn"', '"self-attn"'),
+      );
+      await client.change(uri, 2, renamed);
+      assert.deepEqual(codesOf(await client.diagnostics(uri, 2)), before);
+
+      // A name that is also the model's name would change the name too, so the rename is refused.
+      const shared = text.replace('reslint: 1,', 'reslint: 1,\n  name: OUTER,').replace("{ block: 'outer' }", '{ block: OUTER }').replace('const sub', "const OUTER = 'outer';\nconst sub");
+      await client.change(uri, 3, shared);
+      assert.deepEqual(codesOf(await client.diagnostics(uri, 3)), before);
+      await assert.rejects(
+        client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(shared, 'outer: {', 2), newName: 'wrapper' }),
+        /Block "outer" is named by an expression other than a string or a key, or one of its names is also used for something else; rename it by hand\./,
+      );
+      await client.close(uri);
+    });
+
     test('outline lists blocks and layers with W', async () => {
       const uri = freshUri('outline.arch.json');
       await client.open(uri, residual);

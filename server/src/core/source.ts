@@ -63,6 +63,11 @@ export interface SourceDocument {
    */
   placedAt?(path: ValuePath): Span | undefined;
   /**
+   * Returns the range of the expression that created the value at a path, or its key, even where
+   * that expression made other values too. Only TypeScript models have it.
+   */
+  originOf?(path: ValuePath, part?: 'key' | 'value'): Span | undefined;
+  /**
    * True where several parts can share one range: values that one TypeScript expression makes,
    * or one literal used twice. In JSON every part has its own range.
    */
@@ -95,7 +100,7 @@ export interface SourceEditor {
   setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined;
   /** Turns the list at `path` into an object { [listKey]: list, [key]: value }. */
   wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined;
-  /** Sets a string at an object path, adding the objects missing on the way; JSON models use setJsonValue instead. */
+  /** Sets a string at an object path, adding the objects missing on the way. JSON models use setJsonValue instead. */
   setString?(path: ValuePath, value: string): TextEdit[] | undefined;
 }
 

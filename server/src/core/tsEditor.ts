@@ -9,6 +9,7 @@ import ts from 'typescript';
 import type { SourceEditor, TextEdit, ValuePath } from './source';
 import type { ModelTree } from './tsSource';
 import { literalPropertyName } from './tsSyntax';
+import { propertyName, quoted, quoteStyle } from './tsText';
 
 export class TypeScriptEditor implements SourceEditor {
   constructor(
@@ -28,7 +29,7 @@ export class TypeScriptEditor implements SourceEditor {
   setString(path: ValuePath, value: string): TextEdit[] | undefined {
     for (let depth = path.length - 1; depth >= 0; depth--) {
       if (!this.tree.resolve(path.slice(0, depth))) continue;
-      const quote = this.quote();
+      const quote = quoteStyle(this.text);
       let text = quoted(value, quote);
       for (let at = path.length - 1; at > depth; at--) text = `{ ${propertyName(String(path[at]), quote)}: ${text} }`;
       return this.setProperty(path.slice(0, depth), String(path[depth]), text, quote, depth < path.length - 1);
@@ -58,11 +59,6 @@ export class TypeScriptEditor implements SourceEditor {
       return undefined;
     }
     return this.insertProperty(literal, `${propertyName(key, quote)}: ${valueText}`);
-  }
-
-  /** Returns the quote of the file's first import, or a double quote. */
-  private quote(): string {
-    return /^import\s[^'"]*(['"])/m.exec(this.text)?.[1] ?? '"';
   }
 
   wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined {
@@ -121,18 +117,6 @@ export class TypeScriptEditor implements SourceEditor {
 
 function spanOf(node: ts.Node): { start: number; end: number } {
   return { start: node.getStart(), end: node.getEnd() };
-}
-
-/** Writes a property key for TypeScript: bare when it is an identifier, quoted otherwise. */
-function propertyName(key: string, quote = '"'): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : quoted(key, quote);
-}
-
-/** Writes a string literal with the given quote. */
-function quoted(text: string, quote: string): string {
-  const json = JSON.stringify(text);
-  if (quote === '"') return json;
-  return `'${json.slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
 }
 
 /** Returns the key of an object literal member when it is written out literally. */

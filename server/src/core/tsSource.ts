@@ -94,6 +94,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
     skippedKeysAt: (path) => tree.skippedKeys.get(JSON.stringify(path)),
     placedAt: (path) => tree.placedAt(path),
+    originOf: (path, part = 'value') => tree.originOf(path, part),
     sharedRanges: true,
   };
 }
@@ -250,6 +251,18 @@ export class ModelTree {
    * when that is another range than the value's own: a spread such as `...stem`, or the name of a
    * constant. Undefined when the two are the same or the place is not in the model's file.
    */
+  /**
+   * Returns the range of the model-file node that created the value at a path, or its key, even
+   * where that node ran more than once: the string literal that names a block in every layer a
+   * callback makes. Undefined for values made in other files.
+   */
+  originOf(path: ValuePath, part: 'key' | 'value'): Span | undefined {
+    const resolved = this.resolve(path);
+    if (!resolved) return undefined;
+    const origin = part === 'key' ? resolved.entry && keyOrigin(resolved.entry) : resolved.value;
+    return origin?.file.isMain ? nodeSpan(origin.node, this.sourceFile) : undefined;
+  }
+
   placedAt(path: ValuePath): Span | undefined {
     const resolved = this.resolve(path);
     const slot = resolved?.entry?.slot;

@@ -18,7 +18,8 @@ import { hasAmbiguousPaths, hasSyntaxErrors, sourceKindOf } from '../core/analys
 import type { Analysis } from '../core/analysis';
 import { fmtW } from '../core/findings';
 import type { BlockNode, LayerNode } from '../core/model';
-import { isPlainObject, type Span, type ValuePath } from '../core/source';
+import { applyTextEdits, isPlainObject, sameValue, type SourceDocument, type Span, type TextEdit, type ValuePath } from '../core/source';
+import { isIdentifier, plainString, propertyName, quoted, quoteStyle } from '../core/tsText';
 import { blockResults } from './blockResults';
 import { workspaceEdit } from './codeActions';
 import { rangeOf } from './diagnostics';
@@ -193,45 +194,55 @@ function blockNameAt(document: AnalyzedDocument, offset: number): string | undef
 }
 
 /**
- * Returns the ranges of the strings that name a block in a JSON model: its key under "blocks", the
- * "block" of each layer that applies it, and of each op that nests it.
+ * Returns the ranges of the text that names a block: its key under "blocks", the "block" of each
+ * layer that applies it, and of each op that nests it, in text order and each once. In a
+ * *.arch.ts model these are the expressions that created the names, which rename edits, and
+ * `withUses` adds the ranges where the model places them.
  */
-function blockNameRanges(analysis: Analysis, name: string): Span[] {
+function blockNameRanges(analysis: Analysis, name: string, withUses = false): Span[] {
   const { doc, model } = analysis;
   const spans: Span[] = [];
-  const key = model.blocks.has(name) ? doc.locate(['blocks', name], 'key') : undefined;
-  if (key) spans.push(key);
+  const add = (path: ValuePath, part: 'key' | 'value'): void => {
+    const origin = doc.originOf ? doc.originOf(path, part) : doc.locate(path, part);
+    if (origin) spans.push(origin);
+    const use = withUses && doc.originOf ? doc.locate(path, part) : undefined;
+    if (use) spans.push(use);
+  };
+  if (model.blocks.has(name)) add(['blocks', name], 'key');
   for (const layer of model.layers) {
-    if (!layer || layer.plain || layer.blockName !== name) continue;
-    const span = doc.locate([...layer.path, 'block']);
-    if (span) spans.push(span);
+    if (layer && !layer.plain && layer.blockName === name) add([...layer.path, 'block'], 'value');
   }
   forEachOp(analysis, (op) => {
-    if (op.kind !== 'block' || op.name !== name) return;
-    const span = doc.locate([...op.path, 'block']);
-    if (span) spans.push(span);
+    if (op.kind === 'block' && op.name === name) add([...op.path, 'block'], 'value');
   });
-  return spans.sort((a, b) => a.start - b.start);
+  spans.sort((a, b) => a.start - b.start || a.end - b.end);
+  return spans.filter((span, index) => index === 0 || span.start !== spans[index - 1].start || span.end !== spans[index - 1].end);
 }
 
 export async function references(workspace: Workspace, params: ReferenceParams): Promise<Location[] | null> {
   const document = await workspace.analysisOf(params.textDocument.uri);
-  if (!document || sourceKindOf(fileNameOf(document.uri)) !== 'json') return null;
+  if (!document) return null;
   const name = blockNameAt(document, document.lines.offsetAt(params.position));
   if (name === undefined) return null;
-  const spans = blockNameRanges(document.analysis, name).filter((span, index) => params.context.includeDeclaration || index > 0 || !isDeclaration(document, name, span));
+  const declaration = blockNameRanges(document.analysis, name).find((span) => isDeclaration(document, name, span));
+  const spans = blockNameRanges(document.analysis, name, true).filter((span) => params.context.includeDeclaration || !sameSpan(span, declaration));
   return spans.map((span) => ({ uri: document.uri, range: rangeOf(document.lines, span) }));
 }
 
 function isDeclaration(document: AnalyzedDocument, name: string, span: Span): boolean {
-  const key = document.analysis.doc.locate(['blocks', name], 'key');
-  return key !== undefined && key.start === span.start;
+  const { doc } = document.analysis;
+  const key = doc.originOf ? doc.originOf(['blocks', name], 'key') : doc.locate(['blocks', name], 'key');
+  return sameSpan(key, span);
+}
+
+function sameSpan(a: Span | undefined, b: Span | undefined): boolean {
+  return a !== undefined && b !== undefined && a.start === b.start && a.end === b.end;
 }
 
 /**
  * Returns the block name under the cursor that rename would change, with its range inside the
- * quotes. A rename is offered in JSON models without syntax errors or duplicate keys, where every
- * reference is a string the analysis located.
+ * quotes (or the whole key written as an identifier). A rename is offered in models without
+ * syntax errors or duplicate keys, where every name is written as a string or a key.
  */
 export async function prepareRename(workspace: Workspace, params: PrepareRenameParams): Promise<{ range: Range; placeholder: string } | null> {
   const document = await workspace.analysisOf(params.textDocument.uri);
@@ -239,13 +250,14 @@ export async function prepareRename(workspace: Workspace, params: PrepareRenameP
   const offset = document.lines.offsetAt(params.position);
   const name = renamable(document) ? blockNameAt(document, offset) : undefined;
   const span = name === undefined ? undefined : blockNameRanges(document.analysis, name).find((candidate) => candidate.start <= offset && offset <= candidate.end);
-  if (!name || !span || !isQuoted(document.text, span)) return null;
-  return { range: rangeOf(document.lines, { start: span.start + 1, end: span.end - 1 }), placeholder: name };
+  if (!name || !span) return null;
+  const edit = nameEdit(document, span, name, name);
+  return edit ? { range: rangeOf(document.lines, edit.span), placeholder: name } : null;
 }
 
 export async function rename(workspace: Workspace, params: RenameParams): Promise<WorkspaceEdit | null> {
   const document = await workspace.analysisOf(params.textDocument.uri);
-  if (!document || !renamable(document)) throw new ResponseError(0, 'ResLint renames blocks in *.arch.json models without syntax errors or duplicate keys.');
+  if (!document || !renamable(document)) throw new ResponseError(0, 'ResLint renames blocks in models without syntax errors or duplicate keys.');
   const name = blockNameAt(document, document.lines.offsetAt(params.position));
   if (name === undefined || !document.analysis.model.blocks.has(name)) return null;
   const newName = params.newName;
@@ -253,14 +265,79 @@ export async function rename(workspace: Workspace, params: RenameParams): Promis
   if (newName !== name && isPlainObject(document.analysis.doc.value) && isPlainObject(document.analysis.doc.value.blocks) && Object.hasOwn(document.analysis.doc.value.blocks, newName)) {
     throw new ResponseError(0, `A block named ${JSON.stringify(newName)} already exists; choose another name.`);
   }
-  const spans = blockNameRanges(document.analysis, name);
-  if (!spans.every((span) => isQuoted(document.text, span))) return null;
-  const content = JSON.stringify(newName).slice(1, -1);
-  return workspaceEdit(workspace, document, spans.map((span) => ({ span: { start: span.start + 1, end: span.end - 1 }, newText: content })));
+  const edits: TextEdit[] = [];
+  for (const span of blockNameRanges(document.analysis, name)) {
+    const edit = nameEdit(document, span, name, newName);
+    if (!edit) return rejectTypeScriptRename(document, name);
+    edits.push(edit);
+  }
+  if (isTypeScript(document) && !renamesOnly(workspace, document, edits, name, newName)) return rejectTypeScriptRename(document, name);
+  return workspaceEdit(workspace, document, edits);
+}
+
+/** Returns null for a JSON model, and for a *.arch.ts model throws an error that explains why nothing was renamed. */
+function rejectTypeScriptRename(document: AnalyzedDocument, name: string): null {
+  if (!isTypeScript(document)) return null;
+  throw new ResponseError(
+    0,
+    `Block ${JSON.stringify(name)} is named by an expression other than a string or a key, or one of its names is also used for something else; rename it by hand.`,
+  );
+}
+
+/**
+ * Returns the edit that writes `newName` where `span` names the block: inside the quotes of a
+ * string, or in place of a key written as an identifier (quoted when the new name is not one).
+ * Undefined when the text there is not the name written out.
+ */
+function nameEdit(document: AnalyzedDocument, span: Span, name: string, newName: string): TextEdit | undefined {
+  const written = document.text.slice(span.start, span.end);
+  const inside = { start: span.start + 1, end: span.end - 1 };
+  if (!isTypeScript(document)) {
+    return isQuoted(document.text, span) ? { span: inside, newText: JSON.stringify(newName).slice(1, -1) } : undefined;
+  }
+  const string = plainString(written);
+  if (string) {
+    if (string.content !== name) return undefined;
+    if (string.quote === '`') return /[`\\\n]|\$\{/.test(newName) ? undefined : { span: inside, newText: newName };
+    return { span: inside, newText: quoted(newName, string.quote).slice(1, -1) };
+  }
+  if (written !== name || !isIdentifier(name)) return undefined;
+  return { span, newText: propertyName(newName, quoteStyle(document.text)) };
+}
+
+/**
+ * Reads a *.arch.ts model's edited text again and checks that the only change is the block's
+ * name: its key under "blocks" and every "block" that named it.
+ */
+function renamesOnly(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[], name: string, newName: string): boolean {
+  const before = document.analysis.doc;
+  const after = workspace.readTypeScript(document.uri, applyTextEdits(document.text, edits));
+  const problemsOf = (doc: SourceDocument): string[] => doc.problems.map((problem) => `${problem.code}: ${problem.message}`);
+  return sameValue(after.value, withBlockRenamed(before.value, name, newName)) && sameValue(problemsOf(after), problemsOf(before));
+}
+
+/** Returns a copy of a model value with a block renamed: its key under "blocks" and every "block" property that names it. */
+function withBlockRenamed(value: unknown, name: string, newName: string, root = true): unknown {
+  if (Array.isArray(value)) return value.map((item) => withBlockRenamed(item, name, newName, false));
+  if (!isPlainObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key === 'block' && item === name) copy[key] = newName;
+    else if (root && key === 'blocks' && isPlainObject(item)) {
+      const blocks: Record<string, unknown> = {};
+      for (const [blockName, block] of Object.entries(item)) blocks[blockName === name ? newName : blockName] = withBlockRenamed(block, name, newName, false);
+      copy[key] = blocks;
+    } else copy[key] = withBlockRenamed(item, name, newName, false);
+  }
+  return copy;
 }
 
 function renamable(document: AnalyzedDocument): boolean {
-  return sourceKindOf(fileNameOf(document.uri)) === 'json' && !hasAmbiguousPaths(document.analysis);
+  return !hasAmbiguousPaths(document.analysis);
+}
+
+function isTypeScript(document: AnalyzedDocument): boolean {
+  return sourceKindOf(fileNameOf(document.uri)) === 'typescript';
 }
 
 /** Tests whether the text in a range is exactly one JSON string. */
