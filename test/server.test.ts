@@ -717,6 +717,31 @@ export default defineModel({
       await client.close(opsUri);
     });
 
+    test('user ops placed by a spread hover together', async () => {
+      const opsUri = freshUri('spread-ops.arch.ts');
+      const text = `import { defineModel } from 'reslint';
+const OPS = { a1: { gain: 0.5 }, a2: { gain: 0.7 } };
+const MADE = Object.fromEntries(['m1', 'm2'].map((name) => [name, { gain: 2 }]));
+export default defineModel({
+  reslint: 1,
+  ops: { ...OPS, ...MADE, solo: { gain: 1 } },
+  blocks: { b: { paths: { skip: [], r: ['a1', 'a2', 'm1'] } } },
+  layers: [{ block: 'b' }],
+});
+`;
+      await client.open(opsUri, text, 'typescript');
+      await client.diagnostics(opsUri, 1);
+      const written = markdownOf(await client.hover(opsUri, positionOf(text, '...OPS', 4)));
+      assert.equal(written, ['**2 user ops from here**', '', '| op | gain (seed) | from | uses |', '|---|---|---|---|', '| `a1` | 0.500 | user-defined gain | 1 |', '| `a2` | 0.700 | user-defined gain | 1 |'].join('\n'));
+      const made = markdownOf(await client.hover(opsUri, positionOf(text, '...MADE', 4)));
+      assert.ok(made.startsWith('**2 user ops from here**'), made);
+      assert.ok(made.includes('| `m1` | 2.00 | user-defined gain | 1 |') && made.includes('| `m2` | 2.00 | user-defined gain | 0 |'), made);
+      // A key written out for one op still hovers that op alone.
+      assert.ok(markdownOf(await client.hover(opsUri, positionOf(text, 'a2: {', 1))).startsWith('**User op `a2`**'));
+      assert.ok(markdownOf(await client.hover(opsUri, positionOf(text, 'solo', 1))).startsWith('**User op `solo`**'));
+      await client.close(opsUri);
+    });
+
     test('layers key shows network W', async () => {
       const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"layers"', 2)));
       assert.ok(markdown.includes('Network W = 0.00211 under the seed model: gradients vanish'), markdown);

@@ -72,6 +72,8 @@ function partsOf(target: HoverTarget | undefined): unknown[] {
       return [target.kind];
     case 'userOp':
       return [target.kind, target.name, target.span.start, target.span.end, target.uses];
+    case 'userOps':
+      return [target.kind, target.span.start, target.span.end, ...target.ops.flatMap((op) => [op.name, op.uses])];
   }
 }
 

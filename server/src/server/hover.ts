@@ -15,7 +15,7 @@ import { rangeOf } from './diagnostics';
 import { textOrderOf } from './textOrder';
 import { hasSyntaxErrors } from '../core/analysis';
 import { bandText, depthVerdict, groupCount, groupWText, layerWText, networkVerdict, repeats } from './format';
-import { hoverTargetAt, layerGroupOf, type HoverTarget, type LayerGroup, type OpSite } from './locate';
+import { hoverTargetAt, layerGroupOf, type HoverTarget, type LayerGroup, type OpSite, type PlacedUserOp } from './locate';
 import type { Workspace } from './workspace';
 
 /** Rows of a hover table; the rest is summarised in one line. */
@@ -51,6 +51,7 @@ function targetSpan(analysis: Analysis, target: HoverTarget): Span | undefined {
     case 'layers':
       return analysis.model.layersSpan;
     case 'userOp':
+    case 'userOps':
       return target.span;
   }
 }
@@ -74,6 +75,8 @@ export function hoverMarkdown(analysis: Analysis, target: HoverTarget): string[]
       return layersHover(analysis);
     case 'userOp':
       return userOpHover(analysis, target.name, target.op, target.uses);
+    case 'userOps':
+      return userOpsHover(analysis, target.ops);
   }
 }
 
@@ -266,7 +269,7 @@ function opHover(analysis: Analysis, site: OpSite): string[] {
 /** Describes a user op where it is defined: its gain in each model and how many ops use it. */
 function userOpHover(analysis: Analysis, name: string, user: UserOp, uses: number): string[] {
   const lines = [`**User op ${code(name)}**${user.description ? `: ${user.description}` : ''}`, '', '| model | gain | from |', '|---|---|---|'];
-  const op: OpNode = { kind: 'user', name, user, label: name, parameters: {}, repeat: 1, trivial: false, span: { start: 0, end: 0 }, path: ['ops', name] };
+  const op = userOpNode(name, user);
   for (const modelName of MODEL_NAMES) {
     const label = modelName === analysis.network.model.name ? `**${modelName}** (selected)` : modelName;
     const gain = GAIN_MODELS[modelName].opGain(op, { blockName: '' });
@@ -274,6 +277,23 @@ function userOpHover(analysis: Analysis, name: string, user: UserOp, uses: numbe
   }
   lines.push('', uses === 0 ? 'No block or plain layer uses it.' : `${uses} op${uses === 1 ? '' : 's'} in the model use${uses === 1 ? 's' : ''} it.`);
   return lines;
+}
+
+/** Describes the user ops that one expression under "ops" places: each op's gain under the selected model and its uses. */
+function userOpsHover(analysis: Analysis, ops: readonly PlacedUserOp[]): string[] {
+  const modelName = analysis.network.model.name;
+  const lines = [`**${ops.length} user ops from here**`, '', `| op | gain (${modelName}) | from | uses |`, '|---|---|---|---|'];
+  for (const { name, op, uses } of ops.slice(0, MAX_TABLE_ROWS)) {
+    const gain = GAIN_MODELS[modelName].opGain(userOpNode(name, op), { blockName: '' });
+    rows(lines, code(name), fmtW(gain.log10), gain.source, String(uses));
+  }
+  if (ops.length > MAX_TABLE_ROWS) lines.push('', `${ops.length - MAX_TABLE_ROWS} more user ops are not listed.`);
+  return lines;
+}
+
+/** Returns the op node that an op naming the user op would have, to compute its gain. */
+function userOpNode(name: string, user: UserOp): OpNode {
+  return { kind: 'user', name, user, label: name, parameters: {}, repeat: 1, trivial: false, span: { start: 0, end: 0 }, path: ['ops', name] };
 }
 
 function rows(lines: string[], ...cells: string[]): void {

@@ -21,7 +21,15 @@ export type HoverTarget =
   | { kind: 'layer'; layer: LayerNode; entry?: LayerResult }
   | { kind: 'placed'; span: Span; group: LayerGroup }
   | { kind: 'layers' }
-  | { kind: 'userOp'; name: string; op: UserOp; span: Span; uses: number };
+  | { kind: 'userOp'; name: string; op: UserOp; span: Span; uses: number }
+  | { kind: 'userOps'; ops: PlacedUserOp[]; span: Span };
+
+/** A user op that one expression under "ops" placed there, such as a spread, with how many ops use it. */
+export interface PlacedUserOp {
+  name: string;
+  op: UserOp;
+  uses: number;
+}
 
 function contains(span: Span, offset: number): boolean {
   return span.start <= offset && offset < span.end;
@@ -84,21 +92,45 @@ export function hoverTargetAt(analysis: Analysis, offset: number, order?: TextOr
 
 /**
  * Finds the user op whose key or value under "ops" contains the offset, with the number of ops in
- * the model that use it. Only ops that passed validation are found, as the analysis uses only those.
+ * the model that use it. Where one range places several user ops (a spread, or an object a helper
+ * made), they are found together. Only ops that passed validation are found, as the analysis uses
+ * only those.
  */
 function userOpAt(analysis: Analysis, offset: number): HoverTarget | undefined {
   const { doc, model } = analysis;
-  for (const [name, user] of model.userOps) {
-    const key = doc.locate(['ops', name], 'key');
-    const value = doc.locate(['ops', name]);
-    if (!key || (!contains(key, offset) && !(value && contains(value, offset)))) continue;
-    let uses = 0;
-    forEachOp(analysis, (op) => {
-      if (op.kind === 'user' && op.name === name) uses += 1;
-    });
-    return { kind: 'userOp', name, op: user, span: key, uses };
+  let placed: { span: Span; names: string[] } | undefined;
+  for (const name of model.userOps.keys()) {
+    const path = ['ops', name];
+    const key = doc.locate(path, 'key');
+    if (key && contains(key, offset) && !placesOthers(analysis, key, name)) return userOpTarget(analysis, [name], key);
+    const value = doc.locate(path);
+    const span = [doc.placedAt?.(path), value, key].find((candidate) => candidate && contains(candidate, offset));
+    if (!span) continue;
+    if (!placed) placed = { span, names: [name] };
+    else if (span.start === placed.span.start && span.end === placed.span.end) placed.names.push(name);
   }
-  return undefined;
+  return placed && userOpTarget(analysis, placed.names, placed.span);
+}
+
+/** Tests whether a range that locates one user op's key also locates another's, as a spread does. */
+function placesOthers(analysis: Analysis, span: Span, name: string): boolean {
+  if (!analysis.doc.sharedRanges) return false;
+  for (const other of analysis.model.userOps.keys()) {
+    const key = other === name ? undefined : analysis.doc.locate(['ops', other], 'key');
+    if (key && key.start === span.start && key.end === span.end) return true;
+  }
+  return false;
+}
+
+function userOpTarget(analysis: Analysis, names: string[], span: Span): HoverTarget {
+  const uses = new Map(names.map((name) => [name, 0]));
+  forEachOp(analysis, (op) => {
+    const count = op.kind === 'user' && op.name !== undefined ? uses.get(op.name) : undefined;
+    if (count !== undefined) uses.set(op.name as string, count + 1);
+  });
+  const ops = names.map((name) => ({ name, op: analysis.model.userOps.get(name) as UserOp, uses: uses.get(name) ?? 0 }));
+  if (ops.length === 1) return { kind: 'userOp', ...ops[0], span };
+  return { kind: 'userOps', ops, span };
 }
 
 /**
