@@ -22,6 +22,7 @@ export async function measureCore({ root, workloads }) {
   const notes = [];
   const analysisMedians = [];
   const parseTreeMedians = [];
+  const fullMedians = { analysis: [], parseTree: [] };
 
   const jsonService = createJsonService(root);
   notes.push(jsonService ? await jsonService.checkSchemaApplies() : MISSING_LANGUAGE_SERVICE);
@@ -45,6 +46,9 @@ export async function measureCore({ root, workloads }) {
     const parseTreeMs = median(json.get('parseTree'));
     analysisMedians.push({ x: count, y: analysisMs });
     parseTreeMedians.push({ x: count, y: parseTreeMs });
+    const jsonFull = await sampleInterleaved(candidates.slice(0, 2), afterFullCollectionSampling(sampling));
+    fullMedians.analysis.push({ x: count, y: median(jsonFull.get('analysis')) });
+    fullMedians.parseTree.push({ x: count, y: median(jsonFull.get('parseTree')) });
     const size = `${count} blocks, ${(jsonText.length / 1e6).toFixed(2)} MB`;
     rows.push({
       id: `a-${count}`,
@@ -89,16 +93,14 @@ export async function measureCore({ root, workloads }) {
       target: { max: 2.0 },
       caveat: typeScriptStatus.usable ? undefined : 'front end not usable yet',
     });
-    if (count === 1000) {
-      const full = await sampleInterleaved(
-        [
-          { name: 'analysis', run: analyzeTypeScript },
-          { name: 'createSourceFile', run: createSourceFile },
-        ],
-        { ...sampling, collect: 'full' },
-      );
-      rows.push(afterFullCollection(`c-full-${count}`, `c. The same (${count} blocks)`, full, 'analysis', 'createSourceFile'));
-    }
+    const tsFull = await sampleInterleaved(
+      [
+        { name: 'analysis', run: analyzeTypeScript },
+        { name: 'createSourceFile', run: createSourceFile },
+      ],
+      afterFullCollectionSampling(sampling),
+    );
+    rows.push(afterFullCollection(`c-full-${count}`, `c. The same (${count} blocks)`, tsFull, 'analysis', 'createSourceFile'));
     // The front end's own share of c: its parse, evaluation and conversion, without validation and analysis.
     rows.push({
       id: `c-front-end-${count}`,
@@ -128,6 +130,13 @@ export async function measureCore({ root, workloads }) {
     detail: `R^2 ${growth.r2.toFixed(3)}; parseTree on the same texts grows with exponent ${parseGrowth.exponent.toFixed(2)}`,
     target: { max: 1.1 },
   });
+  const fullGrowth = fitExponent(fullMedians.analysis);
+  rows.push({
+    id: 'd-growth-full',
+    measure: 'd. The same, each sample after a forced full collection',
+    exponent: fullGrowth.exponent,
+    detail: `R^2 ${fullGrowth.r2.toFixed(3)}; parseTree grows with exponent ${fitExponent(fullMedians.parseTree).exponent.toFixed(2)}`,
+  });
 
   const repeatOne = readFileSync(workloads['repeat-1.arch.json'], 'utf8');
   const repeatHuge = readFileSync(workloads['repeat-1e12.arch.json'], 'utf8');
@@ -143,7 +152,7 @@ export async function measureCore({ root, workloads }) {
     detail: `findings: ${describeFindings(core.analyzeText(repeatHuge, 'json'))} vs ${describeFindings(core.analyzeText(repeatOne, 'json'))}`,
     target: { max: 1.1 },
   });
-  rows.push(afterFullCollection('d-repeat-full', 'd. The same', await sampleInterleaved(repeatCandidates, { ...SAMPLING[1000], collect: 'full' }), 'huge', 'one'));
+  rows.push(afterFullCollection('d-repeat-full', 'd. The same', await sampleInterleaved(repeatCandidates, afterFullCollectionSampling(SAMPLING[1000])), 'huge', 'one'));
   // Repeated 10^6 times, almost every layer leaves the band too: the two models differ in the
   // count alone, not in their findings.
   const repeatLarge = readFileSync(workloads['repeat-1e6.arch.json'], 'utf8');
@@ -191,8 +200,17 @@ function mbLeftByScavenges(run) {
 }
 
 /**
+ * Returns the sampling for the rows after a forced full collection, with a third of the time
+ * budget, since they are reported without a verdict.
+ */
+function afterFullCollectionSampling(sampling) {
+  return { ...sampling, budgetMs: sampling.budgetMs / 3, collect: 'full' };
+}
+
+/**
  * Returns a row without a target for samples that each follow a forced full collection. That
- * collection throws away the code compiled against the shapes of the previous sample's results.
+ * collection throws away the code compiled against the shapes of the previous sample's results,
+ * as V8's memory reducer does in a server that has been idle for a few seconds.
  */
 function afterFullCollection(id, measure, samples, valueName, baselineName) {
   return { id, measure: `${measure}, each sample after a forced full collection`, ...ratioOf(samples, valueName, baselineName) };

@@ -52,11 +52,11 @@ export async function timeOnce(run) {
  * same number for every candidate. Each run's result stays alive until the next run ends, as the
  * language server keeps a document's analysis while it makes the next one.
  *
- * With --expose-gc, a collection runs before each sample so that one candidate's garbage is not
- * collected in another's sample: 'minor' (the default) collects the young generation, 'full' the
+ * With --expose-gc, a collection runs before each sample so that one candidate's young garbage is
+ * not collected in another's sample: 'minor' (the default) collects the young generation, 'full' the
  * whole heap, and false nothing. A full collection frees the object shapes that no live object
  * has, and V8 then throws away the code compiled against them ("weak objects" under
- * --trace-deopt), so the first runs after it are slower than in an editor session.
+ * --trace-deopt), so the first runs after it are slower than during continuous editing.
  *
  * Returns a Map from candidate name to its samples in milliseconds per run, and the runs per
  * sample of each candidate under `runsPerSample`.

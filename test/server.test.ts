@@ -577,13 +577,26 @@ export default defineModel({
       await client.change(uri, 2, renamed);
       assert.deepEqual(codesOf(await client.diagnostics(uri, 2)), before);
 
+      // The cursor may sit just after a key written as an identifier.
+      const afterKey = positionOf(renamed, 'outer: {', 5);
+      const preparedOuter = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: afterKey });
+      assert.deepEqual(preparedOuter, { range: { start: positionOf(renamed, 'outer: {'), end: afterKey }, placeholder: 'outer' });
+
+      // A template literal and a computed key are edited inside their quotes, with the template's escapes.
+      const written = renamed.replace("{ block: 'outer' }", '{ block: `outer` }').replace('outer: {', "['outer']: {");
+      await client.change(uri, 3, written);
+      await client.diagnostics(uri, 3);
+      const inKey = positionOf(written, "['outer']", 3);
+      const outerEdit = (await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: inKey, newName: 'a`b${c}' })) as WorkspaceEdit;
+      assert.equal(applyWorkspaceEdit(written, outerEdit, uri), written.replace("['outer']", "['a`b${c}']").replace('`outer`', '`a\\`b\\${c}`'));
+
       // A name that is also the model's name would change the name too, so the rename is refused.
       const shared = text.replace('reslint: 1,', 'reslint: 1,\n  name: OUTER,').replace("{ block: 'outer' }", '{ block: OUTER }').replace('const sub', "const OUTER = 'outer';\nconst sub");
-      await client.change(uri, 3, shared);
-      assert.deepEqual(codesOf(await client.diagnostics(uri, 3)), before);
+      await client.change(uri, 4, shared);
+      assert.deepEqual(codesOf(await client.diagnostics(uri, 4)), before);
       await assert.rejects(
         client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(shared, 'outer: {', 2), newName: 'wrapper' }),
-        /Block "outer" is named by an expression other than a string or a key, or one of its names is also used for something else; rename it by hand\./,
+        /Block "outer" is named by an expression that ResLint cannot rewrite .*, or one of its names also sets something else; rename it by hand\./,
       );
       await client.close(uri);
     });

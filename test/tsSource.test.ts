@@ -1341,6 +1341,21 @@ export default defineModel({
     assert.equal(disabled(text), text.replace("[{ block: 'hot' }],", '[{ block: \'hot\' }],\n  settings: { severity: { "block-exploding": "off" } },'));
   });
 
+  test('marks a string outside the model as const', () => {
+    const text = explodingModel('\n  settings,').replace('export default', "const settings = { tolerance: 0.2 };\n\nexport default");
+    assert.equal(disabled(text), text.replace('tolerance: 0.2 }', "tolerance: 0.2, severity: { 'block-exploding': 'off' as const } }"));
+  });
+
+  test('replaces an entry with a computed key', () => {
+    const text = explodingModel("\n  settings: { severity: { [CODE]: 'warning' } },").replace('export default', "const CODE = 'block-exploding';\n\nexport default");
+    assert.equal(disabled(text), text.replace("[CODE]: 'warning'", "[CODE]: 'off'"));
+  });
+
+  test('reads the quote after a byte order mark', () => {
+    const text = `\uFEFF${explodingModel('')}`;
+    assert.equal(disabled(text), text.replace("[{ block: 'hot' }],", "[{ block: 'hot' }],\n  settings: { severity: { 'block-exploding': 'off' } },"));
+  });
+
   test('leaves unevaluated settings alone', () => {
     const text = explodingModel('\n  settings: loadSettings(),');
     const analysis = analyse(text);

@@ -19,7 +19,7 @@ export class TypeScriptEditor implements SourceEditor {
 
   setNumber(path: ValuePath, key: string, value: number): TextEdit[] | undefined {
     if (!Number.isFinite(value)) return undefined;
-    return this.setProperty(path, key, JSON.stringify(value), '"');
+    return this.setProperty(path, key, () => JSON.stringify(value), '"');
   }
 
   /**
@@ -30,35 +30,60 @@ export class TypeScriptEditor implements SourceEditor {
     for (let depth = path.length - 1; depth >= 0; depth--) {
       if (!this.tree.resolve(path.slice(0, depth))) continue;
       const quote = quoteStyle(this.text);
-      let text = quoted(value, quote);
-      for (let at = path.length - 1; at > depth; at--) text = `{ ${propertyName(String(path[at]), quote)}: ${text} }`;
-      return this.setProperty(path.slice(0, depth), String(path[depth]), text, quote, depth < path.length - 1);
+      const valueText = (literal: ts.ObjectLiteralExpression): string => {
+        // An object outside the model's literal has no contextual type: its strings widen to string.
+        let text = quoted(value, quote) + (this.inModelLiteral(literal) ? '' : ' as const');
+        for (let at = path.length - 1; at > depth; at--) text = `{ ${propertyName(String(path[at]), quote)}: ${text} }`;
+        return text;
+      };
+      return this.setProperty(path.slice(0, depth), String(path[depth]), valueText, quote, depth < path.length - 1);
     }
     return undefined;
   }
 
   /**
-   * Sets the property `key` of the object at `path` to `valueText`. A `nested` value adds an
-   * object the model lacks, so it is not written where the literal has that key in a form the
-   * evaluation skipped, or where a skipped spread may have set it.
+   * Sets the property `key` of the object at `path` to the text `valueText` makes for its literal.
+   * A `nested` value adds an object the model lacks, so it is not written where the literal has
+   * that key in a form the evaluation skipped, or where a skipped spread may have set it.
    */
-  private setProperty(path: ValuePath, key: string, valueText: string, quote: string, nested = false): TextEdit[] | undefined {
+  private setProperty(
+    path: ValuePath,
+    key: string,
+    valueText: (literal: ts.ObjectLiteralExpression) => string,
+    quote: string,
+    nested = false,
+  ): TextEdit[] | undefined {
     const target = this.tree.resolve(path)?.value;
     if (target?.kind !== 'object' || (nested && target.partial)) return undefined;
     const literal = this.tree.editableNode(target);
     if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
 
     const members = literal.properties;
-    const index = findLastIndex(members, (member) => staticName(member) === key);
+    // A computed key (`[CODE]: ...`) has no static name, but the evaluation recorded its member.
+    const evaluated = target.entries.get(key)?.member;
+    const index = findLastIndex(members, (member) => staticName(member) === key || member === evaluated);
     if (index >= 0) {
       // A spread after the property may override it, and a second property of that name would not type-check.
       if (nested || members.slice(index + 1).some(ts.isSpreadAssignment)) return undefined;
       const member = members[index];
-      if (ts.isPropertyAssignment(member)) return [{ span: spanOf(member.initializer), newText: valueText }];
-      if (ts.isShorthandPropertyAssignment(member)) return [{ span: spanOf(member), newText: `${member.name.text}: ${valueText}` }];
+      if (ts.isPropertyAssignment(member)) return [{ span: spanOf(member.initializer), newText: valueText(literal) }];
+      if (ts.isShorthandPropertyAssignment(member)) return [{ span: spanOf(member), newText: `${member.name.text}: ${valueText(literal)}` }];
       return undefined;
     }
-    return this.insertProperty(literal, `${propertyName(key, quote)}: ${valueText}`);
+    return this.insertProperty(literal, `${propertyName(key, quote)}: ${valueText(literal)}`);
+  }
+
+  /** Tests whether a literal is the model's own object literal or nested in it through properties. */
+  private inModelLiteral(literal: ts.Node): boolean {
+    const root = this.tree.resolve([])?.value.node;
+    let node: ts.Node = literal;
+    while (node !== root) {
+      const parent = node.parent;
+      if (parent && ts.isPropertyAssignment(parent) && parent.initializer === node) node = parent.parent;
+      else if (parent && (ts.isParenthesizedExpression(parent) || ts.isSatisfiesExpression(parent))) node = parent;
+      else return false;
+    }
+    return true;
   }
 
   wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined {

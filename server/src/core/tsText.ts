@@ -3,7 +3,7 @@
 
 /** Returns the quote of the file's first import, or a double quote. */
 export function quoteStyle(text: string): string {
-  return /^import\s[^'"]*(['"])/m.exec(text)?.[1] ?? '"';
+  return /(?:^|\uFEFF)import\s[^'"]*(['"])/m.exec(text)?.[1] ?? '"';
 }
 
 /** Writes a string literal with the given quote, a double or a single one. */

@@ -183,8 +183,12 @@ function withoutDetails(symbols: DocumentSymbol[]): void {
   }
 }
 
-/** Returns the name of the block that the part under an offset defines or refers to. */
+/** Returns the name of the block that the part under an offset, or just before it, defines or refers to. */
 function blockNameAt(document: AnalyzedDocument, offset: number): string | undefined {
+  return blockNameUnder(document, offset) ?? (offset > 0 ? blockNameUnder(document, offset - 1) : undefined);
+}
+
+function blockNameUnder(document: AnalyzedDocument, offset: number): string | undefined {
   const { analysis } = document;
   const target = hoverTargetAt(analysis, offset, textOrderOf(document));
   if (target?.kind === 'block') return target.block.name;
@@ -248,16 +252,19 @@ export async function prepareRename(workspace: Workspace, params: PrepareRenameP
   const document = await workspace.analysisOf(params.textDocument.uri);
   if (!document) return null;
   const offset = document.lines.offsetAt(params.position);
-  const name = renamable(document) ? blockNameAt(document, offset) : undefined;
+  const name = blockNameAt(document, offset);
+  if (name !== undefined && !renamable(document)) throw new ResponseError(0, NOT_RENAMABLE);
   const span = name === undefined ? undefined : blockNameRanges(document.analysis, name).find((candidate) => candidate.start <= offset && offset <= candidate.end);
   if (!name || !span) return null;
   const edit = nameEdit(document, span, name, name);
   return edit ? { range: rangeOf(document.lines, edit.span), placeholder: name } : null;
 }
 
+const NOT_RENAMABLE = 'ResLint renames blocks in models without syntax errors or duplicate keys.';
+
 export async function rename(workspace: Workspace, params: RenameParams): Promise<WorkspaceEdit | null> {
   const document = await workspace.analysisOf(params.textDocument.uri);
-  if (!document || !renamable(document)) throw new ResponseError(0, 'ResLint renames blocks in models without syntax errors or duplicate keys.');
+  if (!document || !renamable(document)) throw new ResponseError(0, NOT_RENAMABLE);
   const name = blockNameAt(document, document.lines.offsetAt(params.position));
   if (name === undefined || !document.analysis.model.blocks.has(name)) return null;
   const newName = params.newName;
@@ -280,7 +287,7 @@ function rejectTypeScriptRename(document: AnalyzedDocument, name: string): null 
   if (!isTypeScript(document)) return null;
   throw new ResponseError(
     0,
-    `Block ${JSON.stringify(name)} is named by an expression other than a string or a key, or one of its names is also used for something else; rename it by hand.`,
+    `Block ${JSON.stringify(name)} is named by an expression that ResLint cannot rewrite (it edits strings and keys, not shorthand properties or built names), or one of its names also sets something else; rename it by hand.`,
   );
 }
 
@@ -291,15 +298,19 @@ function rejectTypeScriptRename(document: AnalyzedDocument, name: string): null 
  */
 function nameEdit(document: AnalyzedDocument, span: Span, name: string, newName: string): TextEdit | undefined {
   const written = document.text.slice(span.start, span.end);
-  const inside = { start: span.start + 1, end: span.end - 1 };
   if (!isTypeScript(document)) {
-    return isQuoted(document.text, span) ? { span: inside, newText: JSON.stringify(newName).slice(1, -1) } : undefined;
+    return isQuoted(document.text, span) ? { span: { start: span.start + 1, end: span.end - 1 }, newText: JSON.stringify(newName).slice(1, -1) } : undefined;
   }
-  const string = plainString(written);
+  // A computed key written as a string (`['attn']: ...`) is edited inside its brackets.
+  const computed = written.startsWith('[') && written.endsWith(']') ? plainString(written.slice(1, -1).trim()) : undefined;
+  const string = plainString(written) ?? computed;
   if (string) {
     if (string.content !== name) return undefined;
-    if (string.quote === '`') return /[`\\\n]|\$\{/.test(newName) ? undefined : { span: inside, newText: newName };
-    return { span: inside, newText: quoted(newName, string.quote).slice(1, -1) };
+    const start = span.start + written.indexOf(string.quote) + 1;
+    const contentSpan = { start, end: start + name.length };
+    // A template literal keeps a newline as it is; its backticks, backslashes and "${" are escaped.
+    if (string.quote === '`') return { span: contentSpan, newText: newName.replace(/[`\\]|\$\{/g, (match) => `\\${match}`) };
+    return { span: contentSpan, newText: quoted(newName, string.quote).slice(1, -1) };
   }
   if (written !== name || !isIdentifier(name)) return undefined;
   return { span, newText: propertyName(newName, quoteStyle(document.text)) };
