@@ -794,7 +794,8 @@ describe('validation', () => {
   test('a rejected number is shown as written', () => {
     const text =
       '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b","repeat":1e-400},{"block":"b","repeat":9007199254740993},' +
-      '{"block":"b","repeat":1e400},{"block":"b","repeat":2.50},{"block":"b","repeat":9007199254740992}],"settings":{"band":[-0.0e-500,10]}}';
+      '{"block":"b","repeat":1e400},{"block":"b","repeat":2.50},{"block":"b","repeat":9007199254740992},{"block":"b","repeat":9007199254740993e0},' +
+      '{"block":"b","repeat":90071992547409930e-1},{"block":"b","repeat":0.5e1}],"settings":{"band":[-0.0e-500,10]}}';
     const findings = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'invalid-number');
     assert.deepEqual(
       findings.map((finding) => finding.message),
@@ -804,6 +805,8 @@ describe('validation', () => {
         '"layers[2].repeat" is 1e400, which reads as Infinity; it must be a finite number.',
         '"layers[3].repeat" is 2.5; it must be a whole number.',
         '"layers[4].repeat" is 9007199254740992; it must be at most 9007199254740991.',
+        '"layers[5].repeat" is 9007199254740993e0, which reads as 9007199254740992; it must be at most 9007199254740991.',
+        '"layers[6].repeat" is 90071992547409930e-1, which reads as 9007199254740992; it must be at most 9007199254740991.',
         '"settings.band[0]" is 0; it must be greater than 0.',
       ],
     );

@@ -257,12 +257,24 @@ function shownNumber(doc: SourceDocument, span: Span, value: number): string {
 
 const NUMBER_LITERAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
-/** Returns whether a number literal's double differs from its digits: 0 from 1e-400, Infinity from 1e400, or a rounded integer above 2^53. */
+/**
+ * Returns whether a number literal's decimal value differs from the shortest decimal that prints
+ * its double: 1e-400 reads as 0, 1e400 as Infinity, 9007199254740993e0 as 9007199254740992.
+ */
 function readsOtherwise(written: string, value: number): boolean {
-  if (value === 0) return /[1-9]/.test(written.split(/[eE]/)[0]);
   if (!Number.isFinite(value)) return true;
-  if (Math.abs(value) <= Number.MAX_SAFE_INTEGER || !/^-?\d+$/.test(written)) return false;
-  return BigInt(written) !== BigInt(value);
+  return canonicalDecimal(written) !== canonicalDecimal(String(value));
+}
+
+/** Returns a decimal number's significant digits and the power of ten of the last one ("25e-1" for 2.50), or "0" for zero. */
+function canonicalDecimal(text: string): string {
+  const match = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(text);
+  if (!match) return text;
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const digits = (whole + fraction).replace(/^0+/, '');
+  if (digits === '') return '0';
+  const significant = digits.replace(/0+$/, '');
+  return `${sign}${significant}e${Number(exponent) - fraction.length + digits.length - significant.length}`;
 }
 
 function describeIssue(issue: Issue, value: unknown, path: ValuePath, numberText = String(value)): { code: Code; message: string } {
