@@ -1351,6 +1351,11 @@ export default defineModel({
     assert.equal(disabled(text), text.replace("[CODE]: 'warning'", "[CODE]: 'off'"));
   });
 
+  test('overrides an entry from a spread', () => {
+    const text = explodingModel("\n  settings: { severity: { ...base } },").replace('export default', "const base = { 'block-exploding': 'warning' as const };\n\nexport default");
+    assert.equal(disabled(text), text.replace('{ ...base }', "{ ...base, 'block-exploding': 'off' }"));
+  });
+
   test('reads the quote after a byte order mark', () => {
     const text = `\uFEFF${explodingModel('')}`;
     assert.equal(disabled(text), text.replace("[{ block: 'hot' }],", "[{ block: 'hot' }],\n  settings: { severity: { 'block-exploding': 'off' } },"));

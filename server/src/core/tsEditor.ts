@@ -59,9 +59,11 @@ export class TypeScriptEditor implements SourceEditor {
     if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
 
     const members = literal.properties;
-    // A computed key (`[CODE]: ...`) has no static name, but the evaluation recorded its member.
+    // A computed key (`[CODE]: ...`) has no static name, but the evaluation recorded its member. A
+    // key from a spread has no member here, and a property added after the spread overrides it.
     const evaluated = target.entries.get(key)?.member;
-    const index = findLastIndex(members, (member) => staticName(member) === key || member === evaluated);
+    const computed = evaluated && ts.isPropertyAssignment(evaluated) && ts.isComputedPropertyName(evaluated.name) ? evaluated : undefined;
+    const index = findLastIndex(members, (member) => staticName(member) === key || member === computed);
     if (index >= 0) {
       // A spread after the property may override it, and a second property of that name would not type-check.
       if (nested || members.slice(index + 1).some(ts.isSpreadAssignment)) return undefined;
