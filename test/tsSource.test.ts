@@ -1356,6 +1356,14 @@ export default defineModel({
     assert.equal(disabled(text), text.replace('{ ...base }', "{ ...base, 'block-exploding': 'off' }"));
   });
 
+  test('follows the strings of a file without imports', () => {
+    const text = explodingModel('').replace("import { defineModel } from 'reslint';\n\nexport default defineModel(", 'export default (').replace("layers: [{ block: 'hot' }],", 'layers: [{ block: "hot" }],').replaceAll("'", '"');
+    assert.ok(!text.includes("'") && !text.includes('import'), text);
+    assert.equal(disabled(text), text.replace('[{ block: "hot" }],', '[{ block: "hot" }],\n  settings: { severity: { "block-exploding": "off" } },'));
+    const single = text.replaceAll('"', "'");
+    assert.equal(disabled(single), single.replace("[{ block: 'hot' }],", "[{ block: 'hot' }],\n  settings: { severity: { 'block-exploding': 'off' } },"));
+  });
+
   test('reads the quote after a byte order mark', () => {
     const text = `\uFEFF${explodingModel('')}`;
     assert.equal(disabled(text), text.replace("[{ block: 'hot' }],", "[{ block: 'hot' }],\n  settings: { severity: { 'block-exploding': 'off' } },"));

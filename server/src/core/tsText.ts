@@ -1,9 +1,12 @@
 // Quoting of strings and property names for edits to *.arch.ts text. This module does not load the
 // TypeScript compiler, so that the server can use it before the DSL front end is loaded.
 
-/** Returns the quote of the file's first import, or a double quote. */
+/**
+ * Returns the quote of the file's first import, or else of the first string after a colon, comma
+ * or opening bracket, which is where a model's strings stand. A double quote when there is none.
+ */
 export function quoteStyle(text: string): string {
-  return /(?:^|\uFEFF)import\s[^'"]*(['"])/m.exec(text)?.[1] ?? '"';
+  return /(?:^|\uFEFF)import\s[^'"]*(['"])/m.exec(text)?.[1] ?? /[:,[(]\s*(['"])/.exec(text)?.[1] ?? '"';
 }
 
 /** Writes a string literal with the given quote, a double or a single one. */
