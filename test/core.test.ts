@@ -795,7 +795,7 @@ describe('validation', () => {
     const text =
       '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b","repeat":1e-400},{"block":"b","repeat":9007199254740993},' +
       '{"block":"b","repeat":1e400},{"block":"b","repeat":2.50},{"block":"b","repeat":9007199254740992},{"block":"b","repeat":9007199254740993e0},' +
-      '{"block":"b","repeat":90071992547409930e-1},{"block":"b","repeat":0.5e1}],"settings":{"band":[-0.0e-500,10]}}';
+      '{"block":"b","repeat":90071992547409930e-1},{"block":"b","repeat":0.5e1},{"block":"b","repeat":-9007199254740993}],"settings":{"band":[-0.0e-500,10]}}';
     const findings = analyzeText(text, 'json').findings.filter((finding) => finding.code === 'invalid-number');
     assert.deepEqual(
       findings.map((finding) => finding.message),
@@ -807,6 +807,7 @@ describe('validation', () => {
         '"layers[4].repeat" is 9007199254740992; it must be at most 9007199254740991.',
         '"layers[5].repeat" is 9007199254740993e0, which reads as 9007199254740992; it must be at most 9007199254740991.',
         '"layers[6].repeat" is 90071992547409930e-1, which reads as 9007199254740992; it must be at most 9007199254740991.',
+        '"layers[8].repeat" is -9007199254740993, which reads as -9007199254740992; it must be at least 1.',
         '"settings.band[0]" is 0; it must be greater than 0.',
       ],
     );

@@ -194,7 +194,7 @@ function parsePart(
       current = withoutKeys(current, unknownKeys);
       continue;
     }
-    for (const issue of issues) {
+    for (const issue of tightestBounds(issues)) {
       const path = [...base, ...issue.path.map(toKey)];
       const value = valueAt(current, issue.path.map(toKey));
       // An object that lacks a key because its value could not be evaluated (a *.arch.ts
@@ -214,6 +214,22 @@ function parsePart(
     return { ok: false };
   }
   return { ok: false };
+}
+
+/**
+ * Returns the issues with one bound per value and side, the tightest. An integer below -(2^53 - 1)
+ * breaks both the safe-integer bound of int() and a repeat's minimum of 1, and only the second helps.
+ */
+function tightestBounds(issues: readonly Issue[]): Issue[] {
+  const keyOf = (issue: Issue): string => `${issue.code} ${JSON.stringify(issue.path)}`;
+  const tightest = new Map<string, { issue: Issue; limit: number }>();
+  for (const issue of issues) {
+    if (issue.code !== 'too_small' && issue.code !== 'too_big') continue;
+    const limit = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+    const current = tightest.get(keyOf(issue));
+    if (!current || (issue.code === 'too_small' ? limit > current.limit : limit < current.limit)) tightest.set(keyOf(issue), { issue, limit });
+  }
+  return issues.filter((issue) => (issue.code !== 'too_small' && issue.code !== 'too_big') || tightest.get(keyOf(issue))?.issue === issue);
 }
 
 function toKey(segment: PropertyKey): string | number {
