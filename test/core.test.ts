@@ -791,6 +791,18 @@ describe('validation', () => {
     assert.ok(broken.findings.some((finding) => finding.message.startsWith('1e-400 is too small')));
   });
 
+  test('a number cut short by a syntax error is not judged', () => {
+    const text = '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b","repeat":0x10},{"block":"b","repeat":0}]}';
+    const findings = analyzeText(text, 'json').findings;
+    assert.deepEqual(
+      findings.map((finding) => finding.code),
+      ['syntax-error', 'invalid-number'],
+    );
+    assert.equal(findings[0].message, 'Invalid number "0x10": JSON numbers are decimal; write 16.');
+    // The 0 written as such is still reported.
+    assert.equal(findings[1].message, '"layers[1].repeat" is 0; it must be at least 1.');
+  });
+
   test('a rejected number is shown as written', () => {
     const text =
       '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b","repeat":1e-400},{"block":"b","repeat":9007199254740993},' +

@@ -99,7 +99,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const unchanged = earlier && unchangedParts(earlier, doc);
   const validated = validateModelFile(doc, unchanged);
   dropSupersededReadings(problems, validated.problems);
-  appendAll(problems, validated.problems);
+  appendAll(problems, withoutGuessedNumbers(validated.problems, problems));
   const built = buildModel(doc, validated.file, unchanged?.blocks, unchanged?.layers ? earlier?.model.layers : undefined);
   appendAll(problems, built.problems);
   const model = built.model;
@@ -165,6 +165,24 @@ function dropSupersededReadings(problems: Problem[], validation: readonly Proble
   }
   problems.length = keptCount;
 }
+
+/**
+ * Returns validation's findings without those on a number that a syntax error cuts short, such as
+ * the 0 of 0x10: the parser guessed that value, and the syntax error tells what to write.
+ */
+function withoutGuessedNumbers(validation: Problem[], reading: readonly Problem[]): Problem[] {
+  const syntaxStarts = new Set(reading.filter((problem) => problem.code === 'syntax-error').map((problem) => problem.span.start));
+  if (syntaxStarts.size === 0) return validation;
+  const cutShort = (span: Span): boolean => {
+    // Number texts are short, so every offset up to the end of one is looked up.
+    for (let at = span.start; at <= span.end && at - span.start <= MAX_NUMBER_TEXT; at++) if (syntaxStarts.has(at)) return true;
+    return false;
+  };
+  return validation.filter((problem) => problem.code !== 'invalid-number' || !cutShort(problem.span));
+}
+
+/** Length beyond which a number's text is not searched for a syntax error. */
+const MAX_NUMBER_TEXT = 400;
 
 /** The parts each analysis leaves to the next analysis of its document (AnalyzeOptions.previous). */
 const carried = new Slot<Analysis, CarriedParts>('parts carried to the next analysis');
