@@ -51,9 +51,23 @@ rmSync(join(root, 'dist/types'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist/types'), { recursive: true });
 writeFileSync(join(root, 'dist/types/dsl.d.ts'), await dslDeclarations());
 
+/**
+ * Gives the { block } form of a layer an "ops" key of type `never` ("tsType" is read by
+ * json-schema-to-typescript). A union of object types lets an object literal carry a key of any
+ * member, so TypeScript accepted { block, ops }, which validation rejects. The { ops } form gets no
+ * such "block" key, because TypeScript picks the member that a wrong value is reported against
+ * by the keys only one member has.
+ */
+function excludeOtherLayerKey(schema) {
+  for (const form of schema.properties.layers.items.anyOf) {
+    if (form.type === 'object' && 'block' in form.properties) form.properties.ops = { tsType: 'never' };
+  }
+}
+
 /** Returns the text of dist/types/dsl.d.ts: ModelInput from the JSON Schema, the types of its parts, and defineModel. */
 async function dslDeclarations() {
   const { title: _title, ...schema } = modelJsonSchema();
+  excludeOtherLayerKey(schema);
   // Without a title, the root type takes the name given here. A minimum item count would make a
   // tuple type ([Edge, ...Edge[]]), which rejects a list that code builds, such as one from map().
   const modelInput = await compile(schema, 'ModelInput', { bannerComment: '', additionalProperties: false, format: true, ignoreMinAndMaxItems: true });

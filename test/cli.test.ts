@@ -347,6 +347,17 @@ describe('DSL types', () => {
     assert.match(stdout, /TS2322: Type '2' is not assignable to type '1'/);
   });
 
+  test('a layer with both block and ops fails', () => {
+    const { status, stdout } = typeCheck({
+      'model.arch.ts':
+        "import { defineModel } from 'reslint';\nexport default defineModel({ reslint: 1, blocks: { b: { paths: { s: [] } } }, layers: [{ block: 'b' }, { ops: ['relu'], repeat: 2 }, { block: 'b', ops: ['relu'] }] });\n",
+    });
+    assert.equal(status, 2);
+    // Only the third layer is reported: the two forms alone still type-check.
+    assert.equal(stdout.match(/error TS/g)?.length, 1, stdout);
+    assert.match(stdout, /model\.arch\.ts\(2,\d+\): error TS2353: Object literal may only specify known properties, and 'block' does not exist in type '\{ ops:/);
+  });
+
   test('every example twin type-checks', () => {
     const twins = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.arch.ts'));
     assert.ok(twins.length >= 9, `found ${twins.length} example twins`);
