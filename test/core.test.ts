@@ -12,6 +12,7 @@ import { formatApart, formatLog10 } from '../server/src/core/logmath';
 import { groupedCount } from '../server/src/core/findings';
 import { readJsonSource } from '../server/src/core/jsonSource';
 import { ModelFile, modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
+import { applyTextEdits as applyEdits } from '../server/src/core/source';
 import { analyzeModel, assertClose, codesOf, repeatedModel, residualBlock } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -606,14 +607,6 @@ describe('scale solver', () => {
     assert.equal(applyEdits(text, fix.edits), text.replace('"scale": 1 }', '"scale": 2 }'));
   });
 });
-
-function applyEdits(text: string, edits: { span: { start: number; end: number }; newText: string }[]): string {
-  let result = text;
-  for (const edit of [...edits].sort((a, b) => b.span.start - a.span.start)) {
-    result = result.slice(0, edit.span.start) + edit.newText + result.slice(edit.span.end);
-  }
-  return result;
-}
 
 describe('validation', () => {
   const cases: [string, string, string][] = [

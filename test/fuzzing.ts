@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { analyzeText, fixesFor, type Analysis } from '../server/src/core/analysis';
 import { CATALOG } from '../server/src/core/catalog';
-import type { TextEdit } from '../server/src/core/source';
+import { applyTextEdits } from '../server/src/core/source';
 
 const OP_NAMES = Object.keys(CATALOG);
 
@@ -91,13 +91,6 @@ export const mutatedTextArbitrary = fc.tuple(modelArbitrary, fc.integer({ min: 0
   );
 });
 
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  let result = text;
-  for (const edit of [...edits].sort((a, b) => b.span.start - a.span.start)) {
-    result = result.slice(0, edit.span.start) + edit.newText + result.slice(edit.span.end);
-  }
-  return result;
-}
 
 /** A failed property, with the text that broke it. */
 export class PropertyViolation extends Error {}
@@ -117,7 +110,7 @@ export function checkAnalysis(text: string, analysis: Analysis = analyzeText(tex
     if (!finding.subject) continue;
     const { fixes } = fixesFor(analysis, finding);
     for (const fix of fixes) {
-      const edited = applyEdits(text, fix.edits);
+      const edited = applyTextEdits(text, fix.edits);
       const after = analyzeText(edited, 'json', {});
       const syntaxBefore = analysis.findings.filter((f) => f.code === 'syntax-error').length;
       const syntaxAfter = after.findings.filter((f) => f.code === 'syntax-error').length;

@@ -746,9 +746,10 @@ export default defineModel({
       await client.diagnostics(opsUri, 1);
       const written = markdownOf(await client.hover(opsUri, positionOf(text, '...OPS', 4)));
       assert.equal(written, ['**2 user ops from here**', '', '| op | gain (seed) | from | uses |', '|---|---|---|---|', '| `a1` | 0.500 | user-defined gain | 1 |', '| `a2` | 0.700 | user-defined gain | 1 |'].join('\n'));
-      const made = markdownOf(await client.hover(opsUri, positionOf(text, '...MADE', 4)));
-      assert.ok(made.startsWith('**2 user ops from here**'), made);
-      assert.ok(made.includes('| `m1` | 2.00 | user-defined gain | 1 |') && made.includes('| `m2` | 2.00 | user-defined gain | 0 |'), made);
+      const generated = markdownOf(await client.hover(opsUri, positionOf(text, '...MADE', 4)));
+      assert.ok(generated.startsWith('**2 user ops from here**'), generated);
+      assert.ok(generated.includes('| `m1` | 2.00 | user-defined gain | 1 |'), generated);
+      assert.ok(generated.includes('| `m2` | 2.00 | user-defined gain | 0 |'), generated);
       // A key written out for one op still hovers that op alone.
       assert.ok(markdownOf(await client.hover(opsUri, positionOf(text, 'a2: {', 1))).startsWith('**User op `a2`**'));
       assert.ok(markdownOf(await client.hover(opsUri, positionOf(text, 'solo', 1))).startsWith('**User op `solo`**'));

@@ -168,7 +168,7 @@ function dropSupersededReadings(problems: Problem[], validation: readonly Proble
 
 /**
  * Returns validation's findings without those on a number that a syntax error cuts short, such as
- * the 0 of 0x10: the parser guessed that value, and the syntax error tells what to write.
+ * the 0 of 0x10: the parser guessed that value, and the syntax error gives the number to write.
  */
 function withoutGuessedNumbers(validation: Problem[], reading: readonly Problem[]): Problem[] {
   const syntaxStarts = new Set(reading.filter((problem) => problem.code === 'syntax-error').map((problem) => problem.span.start));
