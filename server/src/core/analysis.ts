@@ -12,7 +12,7 @@ import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
 import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import { isPlainObject, listedNames, locateNearest, sameValue, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
+import { isPlainObject, listedNames, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
 import { fileSettingsOf, validateModelFile } from './validate';
 
@@ -316,7 +316,7 @@ function repeatsKeyOnPath(doc: SourceDocument, path: ValuePath): boolean {
 /**
  * Returns the edits that turn `code` off in a model's "settings.severity", or undefined when
  * canDisable rules it out. A JSON model's edits are checked here to change nothing else.
- * A *.arch.ts model's edits need setsOnly on the edited text read again with its imports.
+ * A *.arch.ts model's edited text must be read again with its imports and compared with withValueAt.
  */
 export function disableEdits(analysis: Analysis, code: Code, formatting: FormattingOptions): TextEdit[] | undefined {
   if (!canDisable(analysis, code)) return undefined;
@@ -325,13 +325,8 @@ export function disableEdits(analysis: Analysis, code: Code, formatting: Formatt
   return setJsonValue(analysis.doc, path, 'off', formatting);
 }
 
-/** Returns whether `after` is `before` with the value at an object path set to `value`, and nothing else changed. */
-export function setsOnly(before: unknown, after: unknown, path: readonly string[], value: unknown): boolean {
-  return sameValue(after, withValueAt(before, path, value));
-}
-
 /** Returns a copy of `object` with the value at `path` set, making the objects missing on the way. */
-function withValueAt(object: unknown, path: readonly string[], value: unknown): unknown {
+export function withValueAt(object: unknown, path: readonly string[], value: unknown): unknown {
   if (path.length === 0) return value;
   const base = isPlainObject(object) ? object : {};
   return { ...base, [path[0]]: withValueAt(base[path[0]], path.slice(1), value) };

@@ -17,7 +17,7 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { canDisable, canTurnOff, disableEdits, fixesFor, setsOnly, sourceKindOf, type Finding } from '../core/analysis';
+import { canDisable, canTurnOff, disableEdits, fixesFor, sourceKindOf, withValueAt, type Finding } from '../core/analysis';
 import { CODES, type Code } from '../core/codes';
 import { applyTextEdits, sameValue, type SourceDocument, type TextEdit } from '../core/source';
 import { DIAGNOSTIC_SOURCE, rangeOf, type FindingData } from './diagnostics';
@@ -241,19 +241,22 @@ function disableEdit(workspace: Workspace, document: AnalyzedDocument, code: Cod
   // disableEdits checks canDisable itself, and checks the edits of a JSON model.
   const spans = disableEdits(analysis, code, { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' });
   if (!spans) return undefined;
-  if (sourceKindOf(fileNameOf(document.uri)) === 'typescript' && !setsOnlySeverity(workspace, document, spans, code)) return undefined;
+  if (sourceKindOf(fileNameOf(document.uri)) === 'typescript') {
+    // The edited text must read as the model with only that severity entry added.
+    const expected = withValueAt(analysis.doc.value, ['settings', 'severity', code], 'off');
+    if (!readsEditedAs(workspace, document, spans, expected)) return undefined;
+  }
   return workspaceEdit(workspace, document, spans);
 }
 
 /**
- * Reads a *.arch.ts model's edited text again and checks that the edit set the one severity
- * entry, left the rest of the model as it was, and added no problem.
+ * Reads a *.arch.ts model's text again with the edits applied, and tests whether its value is
+ * `expected` and the problems met while reading it are the same as before.
  */
-function setsOnlySeverity(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[], code: Code): boolean {
-  const before = document.analysis.doc;
+export function readsEditedAs(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[], expected: unknown): boolean {
   const after = workspace.readTypeScript(document.uri, applyTextEdits(document.text, edits));
   const problemsOf = (doc: SourceDocument): string[] => doc.problems.map((problem) => `${problem.code}: ${problem.message}`);
-  return setsOnly(before.value, after.value, ['settings', 'severity', code], 'off') && sameValue(problemsOf(after), problemsOf(before));
+  return sameValue(after.value, expected) && sameValue(problemsOf(after), problemsOf(document.analysis.doc));
 }
 
 /** Detects the indentation of the first indented line: tabs, or a count of spaces (2 when no line is indented). */

@@ -18,10 +18,10 @@ import { hasAmbiguousPaths, hasSyntaxErrors, sourceKindOf } from '../core/analys
 import type { Analysis } from '../core/analysis';
 import { fmtW } from '../core/findings';
 import type { BlockNode, LayerNode } from '../core/model';
-import { applyTextEdits, isPlainObject, sameValue, type SourceDocument, type Span, type TextEdit, type ValuePath } from '../core/source';
+import { isPlainObject, type Span, type TextEdit, type ValuePath } from '../core/source';
 import { isIdentifier, plainString, propertyName, quoted, quoteStyle } from '../core/tsText';
 import { blockResults } from './blockResults';
-import { workspaceEdit } from './codeActions';
+import { readsEditedAs, workspaceEdit } from './codeActions';
 import { rangeOf } from './diagnostics';
 import { groupCount, groupWText, layerWText } from './format';
 import { forEachOp, hoverTargetAt, layerResultOf, type HoverTarget, type LayerGroup } from './locate';
@@ -278,7 +278,10 @@ export async function rename(workspace: Workspace, params: RenameParams): Promis
     if (!edit) return rejectTypeScriptRename(document, name);
     edits.push(edit);
   }
-  if (isTypeScript(document) && !renamesOnly(workspace, document, edits, name, newName)) return rejectTypeScriptRename(document, name);
+  // The edited text must read as the model with only the block's name changed.
+  if (isTypeScript(document) && !readsEditedAs(workspace, document, edits, withBlockRenamed(document.analysis.doc.value, name, newName))) {
+    return rejectTypeScriptRename(document, name);
+  }
   return workspaceEdit(workspace, document, edits);
 }
 
@@ -314,17 +317,6 @@ function nameEdit(document: AnalyzedDocument, span: Span, name: string, newName:
   }
   if (written !== name || !isIdentifier(name)) return undefined;
   return { span, newText: propertyName(newName, quoteStyle(document.text)) };
-}
-
-/**
- * Reads a *.arch.ts model's edited text again and checks that the only change is the block's
- * name: its key under "blocks" and every "block" that named it.
- */
-function renamesOnly(workspace: Workspace, document: AnalyzedDocument, edits: TextEdit[], name: string, newName: string): boolean {
-  const before = document.analysis.doc;
-  const after = workspace.readTypeScript(document.uri, applyTextEdits(document.text, edits));
-  const problemsOf = (doc: SourceDocument): string[] => doc.problems.map((problem) => `${problem.code}: ${problem.message}`);
-  return sameValue(after.value, withBlockRenamed(before.value, name, newName)) && sameValue(problemsOf(after), problemsOf(before));
 }
 
 /** Returns a copy of a model value with a block renamed: its key under "blocks" and every "block" property that names it. */
