@@ -322,6 +322,44 @@ describe('numbers against bounds', () => {
     // Values a double cannot tell apart stop at the cap of 15 digits.
     assert.deepEqual(formatApart([0.3, 0.3 + 1e-16]), { texts: ['1.99526231496888', '1.99526231496888'], digits: 15 });
   });
+
+  test('formatLog10 prints the digits that toFixed prints, halfway cases included', () => {
+    // The formatter rounds by multiplying, and calls toFixed only near one half. This reference
+    // calls toFixed every time.
+    const reference = (log: number, significant: number): string => {
+      if (log >= -3 && log < 6) {
+        const value = Math.pow(10, log);
+        let decimals = Math.max(0, significant - 1 - Math.floor(log));
+        let text = value.toFixed(decimals);
+        if (decimals > 0 && Number(text) >= Math.pow(10, Math.floor(log) + 1)) text = value.toFixed(--decimals);
+        while (Math.abs(log) >= 2e-4 && Number(text) === 1 && decimals < 4) text = value.toFixed(++decimals);
+        return text;
+      }
+      let exponent = Math.floor(log);
+      let mantissa = Math.pow(10, log - exponent);
+      if (mantissa.toFixed(significant - 1).startsWith('10')) {
+        exponent += 1;
+        mantissa /= 10;
+      }
+      return `${mantissa.toFixed(significant - 1)}e${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}`;
+    };
+    const outsideNearOne = (log: number) => Math.abs(log) >= 2e-4 && Math.abs(log) < 1e15;
+    const halfway = fc
+      .tuple(fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(0, 1, -1))
+      .map(([units, decimals, nudge]) => Math.log10((units + 0.5) / 10 ** decimals) + nudge * 1e-15);
+    const anyLog = fc.oneof(fc.double({ min: -3.5, max: 6.5, noNaN: true }), fc.double({ min: -1e12, max: 1e12, noNaN: true }), halfway);
+    fc.assert(
+      fc.property(anyLog.filter(outsideNearOne), fc.integer({ min: 1, max: 15 }), (log, significant) => {
+        assert.equal(formatLog10(log, significant, true), reference(log, significant));
+      }),
+      { numRuns: 20_000 },
+    );
+    // Halfway values as stored: 10^log10(2.675) is below 2.675, and 10^log10(999.5) is not below 999.5.
+    assert.deepEqual(
+      [1.005, 2.675, 0.125, 9.995, 99.95, 0.0015, 1.0015, 999.5].map((value) => formatLog10(Math.log10(value))),
+      ['1.005', '2.67', '0.125', '9.99', '99.9', '0.00150', '1.002', '1000'],
+    );
+  });
 });
 
 describe('scale solver', () => {
