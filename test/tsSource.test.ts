@@ -541,6 +541,26 @@ export default defineModel({ reslint: 1, blocks: { only: block(['relu']) }, laye
     assertLocated(fixture, ['blocks', 'only', 'paths'], 'paths');
   });
 
+  test('unknown key in shared helper reported once', () => {
+    const fixture = read(
+      model(`const res = (scale: number) => ({ paths: { residual: { ops: ['relu'], scale, ⟦colour⟧colour⟦/colour⟧: 'red' }, shortcut: [] } });
+const conv = (ops: string[]) => ({ paths: { p: ops } });
+export default defineModel({
+  reslint: 1,
+  blocks: { a: res(0.5), b: res(0.25), c: res(0.1), d: conv([{ op: 'relu', ⟦slope⟧slope⟦/slope⟧: 0.1 }]), e: conv(['relu']) },
+  layers: [{ block: 'a' }, { block: 'b' }, { block: 'c' }, { block: 'd' }],
+});`),
+    );
+    const findings = analyzeText(fixture.text, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text) }).findings;
+    const unknownKeys = findings.filter((finding) => finding.code === 'unknown-key');
+    // Three calls make the helper's key, which is written once. The argument's key is at its call.
+    assert.deepEqual(
+      unknownKeys.map((finding) => finding.span),
+      [fixture.spans.get('colour'), fixture.spans.get('slope')],
+      unknownKeys.map((finding) => `${finding.message} at ${fixture.text.slice(finding.span.start, finding.span.end)}`).join('\n'),
+    );
+  });
+
   test('absent paths are not located', () => {
     const fixture = read(model(`export default defineModel({ reslint: 1, name: undefined, layers: [['relu']] });`));
     assert.equal(fixture.doc.locate(['name']), undefined);

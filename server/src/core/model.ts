@@ -4,7 +4,7 @@
 import { CATALOG, INIT_GAINS, type CatalogOp } from './catalog';
 import type { z } from 'zod';
 import type { AnalysisSettings, Block, Init, Layer, Op, PathSpec, UserOp } from './schema';
-import { listedNames, locateNearest, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
+import { listedNames, locateNearest, locateWrittenKey, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 import { closest, type ValidFile } from './validate';
 
 export const INPUT_NODE = 'in';
@@ -389,7 +389,7 @@ class OpResolver {
       this.problems.push({
         code: 'unknown-key',
         message: `Op "${name}" ${takes}, not "${parameter}"; the value is ignored.`,
-        span: locateNearest(this.doc, [...list.path, index, parameter], 'key'),
+        span: locateWrittenKey(this.doc, [...list.path, index, parameter]),
       });
     }
   }
@@ -447,7 +447,7 @@ class OpResolver {
       this.problems.push({
         code: 'unknown-key',
         message: `"repeat" applies to a nested block ({"block": name, "repeat": n}), not to op "${label}"; it is ignored. Repeat the op in the list, or make a layer {"ops": [...], "repeat": n}.`,
-        span: locateNearest(this.doc, [...list.path, index, 'repeat'], 'key'),
+        span: locateWrittenKey(this.doc, [...list.path, index, 'repeat']),
       });
     }
     const fields: OpFields = {

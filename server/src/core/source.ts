@@ -128,6 +128,14 @@ export function locateNearest(doc: SourceDocument, path: ValuePath, part: 'key' 
   return { start: 0, end: Math.min(doc.length, 1) };
 }
 
+/**
+ * Returns the range of the key at a path as written: in a TypeScript helper called several times,
+ * the key inside the helper rather than each call, since deleting or renaming it happens there.
+ */
+export function locateWrittenKey(doc: SourceDocument, path: ValuePath): Span {
+  return doc.originOf?.(path, 'key') ?? locateNearest(doc, path, 'key');
+}
+
 /** Deep equality of two values read from a model: plain objects, lists and primitives. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;

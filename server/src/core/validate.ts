@@ -5,7 +5,7 @@ import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
 import { quickValid } from './quickValid';
 import { AnalysisSettings, ModelFileShape, type ModelFile } from './schema';
-import { isPlainObject, locateNearest, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
+import { isPlainObject, locateNearest, locateWrittenKey, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 
 type Issue = z.core.$ZodIssue;
 
@@ -34,7 +34,7 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
       problems.push({
         code: 'unknown-key',
         message: `Unknown top-level key "${key}"; it is ignored.${suggestion || ` Known keys: ${known.join(', ')}.`}`,
-        span: locateNearest(doc, [key], 'key'),
+        span: locateWrittenKey(doc, [key]),
       });
     }
   }
@@ -122,7 +122,7 @@ function parseEntries(objectSchema: z.ZodType, value: Record<string, unknown>, b
       problems.push({
         code: 'unknown-key',
         message: `Unknown key "${key}"; it is ignored.${suggestKey(key, Object.keys(shape))}`,
-        span: locateNearest(doc, [...base, key], 'key'),
+        span: locateWrittenKey(doc, [...base, key]),
       });
       continue;
     }
@@ -187,7 +187,7 @@ function parsePart(
             message: both
               ? `A layer takes "block" or "ops", not both; "${key}" is ignored.`
               : `Unknown key "${key}"; it is ignored.${suggestKey(key, keysAllowedAt(schema, issue.path))}`,
-            span: locateNearest(doc, [...base, ...issue.path.map(toKey), key], 'key'),
+            span: locateWrittenKey(doc, [...base, ...issue.path.map(toKey), key]),
           });
         }
       }
