@@ -323,7 +323,7 @@ describe('numbers against bounds', () => {
     assert.deepEqual(formatApart([0.3, 0.3 + 1e-16]), { texts: ['1.99526231496888', '1.99526231496888'], digits: 15 });
   });
 
-  test('formatLog10 prints the digits that toFixed prints, halfway cases included', () => {
+  test('formatLog10 digits match toFixed', () => {
     // The formatter rounds by multiplying, and calls toFixed only near one half. This reference
     // calls toFixed every time.
     const reference = (log: number, significant: number): string => {
@@ -1100,6 +1100,28 @@ describe('disable edits', () => {
       assert.deepEqual(codes(after.findings), codes(analysis.findings.filter((finding) => finding.code !== 'block-vanishing')));
     });
   }
+
+  test('new settings follow trailing comments', () => {
+    const severity = '"settings": { "severity": { "block-vanishing": "off" } }';
+    // The comments after the last value stay with it, and a line comment only before a new line.
+    const cases: [string, string][] = [
+      ['{ "reslint": 1, "layers": [["tanh"]] /* the layers */ }', `{ "reslint": 1, "layers": [["tanh"]], /* the layers */ ${severity} }`],
+      ['{ "reslint": 1, "layers": [["tanh"]] /* a */ // b\n}', `{ "reslint": 1, "layers": [["tanh"]], /* a */ ${severity} // b\n}`],
+      ['{ "reslint": 1, "layers": [["tanh"]] /* a\n */ }', `{ "reslint": 1, "layers": [["tanh"]], ${severity} /* a\n */ }`],
+    ];
+    for (const [text, expected] of cases) {
+      const edits = disableEdits(analyzeText(text, 'json'), 'block-vanishing', {});
+      assert.ok(edits, text);
+      assert.equal(applyEdits(text, edits), expected);
+    }
+    const formatted = '{\n  "reslint": 1,\n  "layers": [["tanh"]], // the layers\n}';
+    const edits = disableEdits(analyzeText(formatted, 'json'), 'block-vanishing', FORMATTING);
+    assert.ok(edits);
+    assert.equal(
+      applyEdits(formatted, edits),
+      '{\n  "reslint": 1,\n  "layers": [["tanh"]], // the layers\n  "settings": {\n    "severity": {\n      "block-vanishing": "off"\n    }\n  },\n}',
+    );
+  });
 
   test('off for unknown-op is reported', () => {
     const text = modelWith('\n  "settings": { "severity": { "unknown-op": "off", "cycle": "hint" } },').replace('"conv", "relu", "conv"', '"conv", "rleu"');

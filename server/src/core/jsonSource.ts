@@ -2,7 +2,7 @@
 // where each part of it is, reports syntax errors and duplicate keys, and edits the text minimally.
 // Text without a problem is read by JSON.parse and located when asked (jsonLazy.ts); any other
 // text by jsonc-parser's visitor, into range tables.
-import { modify, printParseErrorCode, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
+import { createScanner, modify, printParseErrorCode, SyntaxKind, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
 import { Children, LazyLayout, lineEnd, quickRead, type Layout, type Located } from './jsonLazy';
 import { isPlainObject, sameValue, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
@@ -636,9 +636,50 @@ export function setJsonValue(doc: SourceDocument, path: readonly string[], value
         newText: edit.content.slice(prefix, edit.content.length - suffix),
       };
     });
-    if (mapped.length > 0 && editSetsOnly(doc, mapped, path, value)) return mapped;
+    if (mapped.length === 0) continue;
+    const placed = afterTrailingComments(doc.text, mapped);
+    if (placed && editSetsOnly(doc, placed, path, value)) return placed;
+    if (editSetsOnly(doc, mapped, path, value)) return mapped;
   }
   return undefined;
+}
+
+/**
+ * Moves a new member that jsonc-parser's modify inserts right after the last value of an object
+ * past the comments that follow that value on its line, which describe that value. Its leading
+ * comma stays at the value. Returns undefined when no edit changes.
+ */
+function afterTrailingComments(text: string, edits: readonly TextEdit[]): TextEdit[] | undefined {
+  let moved = false;
+  const placed = edits.flatMap((edit): TextEdit[] => {
+    if (edit.span.start !== edit.span.end) return [edit];
+    const comma = edit.newText.startsWith(',') ? ',' : '';
+    const member = edit.newText.slice(comma.length);
+    const end = trailingCommentsEnd(text, edit.span.start, /^\r?\n/.test(member));
+    if (end === edit.span.start) return [edit];
+    moved = true;
+    const at = { start: end, end };
+    return comma ? [{ span: edit.span, newText: comma }, { span: at, newText: member }] : [{ span: at, newText: member }];
+  });
+  return moved ? placed : undefined;
+}
+
+/**
+ * Returns the end of the comments that follow `offset` on its line, or `offset` when there are
+ * none. A line comment is passed only when the text to insert starts a new line, since text
+ * placed after it on its line would be part of the comment.
+ */
+function trailingCommentsEnd(text: string, offset: number, startsLine: boolean): number {
+  const scanner = createScanner(text, false);
+  scanner.setPosition(offset);
+  let end = offset;
+  for (;;) {
+    const kind = scanner.scan();
+    if (kind === SyntaxKind.Trivia) continue;
+    if (kind === SyntaxKind.BlockCommentTrivia && !/[\r\n]/.test(scanner.getTokenValue())) end = scanner.getTokenOffset() + scanner.getTokenLength();
+    else if (kind === SyntaxKind.LineCommentTrivia && startsLine) end = scanner.getTokenOffset() + scanner.getTokenLength();
+    else return end;
+  }
 }
 
 /**
