@@ -1389,6 +1389,26 @@ export default defineModel({
     assert.equal(disableEdits(analysis, 'block-exploding', FORMATTING), undefined);
   });
 
+  test('leaves objects shared with unreached code alone', () => {
+    const withConstant = (rest: string) => explodingModel('\n  settings,').replace('export default', `const settings = { tolerance: 0.2 };\n${rest}\nexport default`);
+    const withHelper = (rest: string) =>
+      explodingModel('\n  settings: makeSettings(),').replace('export default', `function makeSettings() {\n  return { tolerance: 0.2 };\n}\n${rest}\nexport default`);
+    // Another export, a re-export and an unused call see the same object, so editing it would change them.
+    const shared = [
+      withConstant("export const other = defineModel({ reslint: 1, settings, layers: [['relu']] });"),
+      withConstant('export { settings };'),
+      withHelper('const unused = makeSettings();'),
+    ];
+    for (const text of shared) {
+      const analysis = analyse(text);
+      assert.ok(analysis.findings.some((finding) => finding.code === 'block-exploding'), text);
+      assert.equal(disableEdits(analysis, 'block-exploding', FORMATTING), undefined, text);
+    }
+    // A type, a property of the same name and the model's own uses do not share the object.
+    const own = [withConstant('type Settings = typeof settings;\nconst other = { settings: 1 };'), withHelper('')];
+    for (const text of own) assert.match(disabled(text), /tolerance: 0\.2, severity: \{ 'block-exploding': 'off' as const \}/);
+  });
+
   test('leaves settings from a spread alone', () => {
     const text = explodingModel('').replace('reslint: 1,', 'reslint: 1,\n  ...defaults(),');
     const analysis = analyse(text);

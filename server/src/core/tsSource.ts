@@ -233,7 +233,27 @@ export class ModelTree {
       occurrences = this.occurrences.get(outer);
     }
     if (value.reads > 0 || occurrences !== 1) return undefined;
+    if (this.reachedByOtherCode(value.node)) return undefined;
     return value.node;
+  }
+
+  /** The identifiers of the model file that refer to a name, by name, made on first use. */
+  private references: Map<string, ts.Identifier[]> | undefined;
+
+  /**
+   * Tests whether code that the evaluation did not run refers to a constant or function that
+   * contains the node: another export that uses the same object, or a call of the same helper
+   * outside the model. An edit there would change that code's value too. Two names alike in
+   * different scopes count as one, which can only refuse an edit.
+   */
+  private reachedByOtherCode(node: ts.Node): boolean {
+    for (let outer = node.parent; outer; outer = outer.parent) {
+      const declared = (ts.isVariableDeclaration(outer) || ts.isFunctionDeclaration(outer)) && outer.name && ts.isIdentifier(outer.name) ? outer.name : undefined;
+      if (!declared) continue;
+      this.references ??= referencesByName(this.sourceFile);
+      if (this.references.get(declared.text)?.some((reference) => this.evaluations.get(reference) === 0)) return true;
+    }
+    return false;
   }
 
   private isUnique(node: ts.Node, origin: Origin): boolean {
@@ -401,6 +421,35 @@ export class ModelTree {
     if (this.root) visit(this.root, 0);
     return occurrences;
   }
+}
+
+/**
+ * Lists the identifiers of a file that refer to a declared name, by name: not the names that
+ * declarations, properties, imports and types introduce, but shorthand properties and exports.
+ */
+function referencesByName(sourceFile: ts.SourceFile): Map<string, ts.Identifier[]> {
+  const references = new Map<string, ts.Identifier[]>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isTypeNode(node) || ts.isImportDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
+    if (ts.isIdentifier(node) && refersToDeclaration(node)) {
+      const list = references.get(node.text);
+      if (list) list.push(node);
+      else references.set(node.text, [node]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return references;
+}
+
+/** Tests whether an identifier reads a variable or function, rather than naming a new one or a property. */
+function refersToDeclaration(identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  if (ts.isShorthandPropertyAssignment(parent)) return parent.name === identifier;
+  if (ts.isExportSpecifier(parent)) return (parent.propertyName ?? parent.name) === identifier;
+  if (ts.isPropertyAccessExpression(parent)) return parent.expression === identifier;
+  const named = parent as { name?: ts.Node; propertyName?: ts.Node };
+  return named.name !== identifier && named.propertyName !== identifier && !ts.isLabeledStatement(parent) && !ts.isBreakOrContinueStatement(parent);
 }
 
 function hasArrayIndexKey(entries: Map<string, Entry>): boolean {
