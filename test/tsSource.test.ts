@@ -561,6 +561,26 @@ export default defineModel({
     );
   });
 
+  test('unknown key used elsewhere stays at calls', () => {
+    const fixture = read(
+      model(`const part = () => ({ ops: ['linear', 'relu'], scale: 0.5 });
+const byArg = (key: string) => ({ paths: { p: ['relu'], q: [] }, [key]: 3 });
+export default defineModel({
+  reslint: 1,
+  blocks: { res: { paths: { shortcut: [], residual: part() } }, g1: ⟦g1⟧byArg('alpha')⟦/g1⟧, g2: ⟦g2⟧byArg('beta')⟦/g2⟧ },
+  layers: [{ block: 'res' }, ⟦layer⟧part()⟦/layer⟧],
+});`),
+    );
+    const findings = analyzeText(fixture.text, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text) }).findings;
+    const unknownKeys = findings.filter((finding) => finding.code === 'unknown-key');
+    // "scale" is a path's key in the block, so the layer's call shows it. A computed key shows at each call.
+    assert.deepEqual(
+      unknownKeys.map((finding) => finding.span),
+      [fixture.spans.get('g1'), fixture.spans.get('g2'), fixture.spans.get('layer')],
+      unknownKeys.map((finding) => `${finding.message} at ${fixture.text.slice(finding.span.start, finding.span.end)}`).join('\n'),
+    );
+  });
+
   test('absent paths are not located', () => {
     const fixture = read(model(`export default defineModel({ reslint: 1, name: undefined, layers: [['relu']] });`));
     assert.equal(fixture.doc.locate(['name']), undefined);

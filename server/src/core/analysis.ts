@@ -12,7 +12,7 @@ import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
 import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import { isPlainObject, listedNames, locateNearest, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
+import { isPlainObject, listedNames, locateNearest, placeUnknownKeys, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
 import { fileSettingsOf, validateModelFile } from './validate';
 
@@ -102,6 +102,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   appendAll(problems, withoutGuessedNumbers(validated.problems, problems));
   const built = buildModel(doc, validated.file, unchanged?.blocks, unchanged?.layers ? earlier?.model.layers : undefined);
   appendAll(problems, built.problems);
+  placeUnknownKeys(problems);
   const model = built.model;
 
   const settings = mergeSettings(options.settings ?? {}, model.settings);

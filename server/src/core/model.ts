@@ -4,7 +4,7 @@
 import { CATALOG, INIT_GAINS, type CatalogOp } from './catalog';
 import type { z } from 'zod';
 import type { AnalysisSettings, Block, Init, Layer, Op, PathSpec, UserOp } from './schema';
-import { listedNames, locateNearest, locateWrittenKey, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
+import { listedNames, locateNearest, unknownKeyProblem, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 import { closest, type ValidFile } from './validate';
 
 export const INPUT_NODE = 'in';
@@ -386,11 +386,7 @@ class OpResolver {
       if (object[parameter] === undefined) continue;
       if (catalog?.parameters && Object.hasOwn(catalog.parameters, parameter)) continue;
       const takes = catalog?.parameters ? `takes ${Object.keys(catalog.parameters).map((p) => `"${p}"`).join(', ')}` : 'takes no parameters';
-      this.problems.push({
-        code: 'unknown-key',
-        message: `Op "${name}" ${takes}, not "${parameter}"; the value is ignored.`,
-        span: locateWrittenKey(this.doc, [...list.path, index, parameter]),
-      });
+      this.problems.push(unknownKeyProblem(this.doc, [...list.path, index, parameter], `Op "${name}" ${takes}, not "${parameter}"; the value is ignored.`));
     }
   }
 
@@ -444,11 +440,7 @@ class OpResolver {
       trivial = true;
     }
     if (kind !== 'block' && object.repeat !== undefined) {
-      this.problems.push({
-        code: 'unknown-key',
-        message: `"repeat" applies to a nested block ({"block": name, "repeat": n}), not to op "${label}"; it is ignored. Repeat the op in the list, or make a layer {"ops": [...], "repeat": n}.`,
-        span: locateWrittenKey(this.doc, [...list.path, index, 'repeat']),
-      });
+      this.problems.push(unknownKeyProblem(this.doc, [...list.path, index, 'repeat'], `"repeat" applies to a nested block ({"block": name, "repeat": n}), not to op "${label}"; it is ignored. Repeat the op in the list, or make a layer {"ops": [...], "repeat": n}.`));
     }
     const fields: OpFields = {
       label: this.intern(label),

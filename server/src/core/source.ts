@@ -1,5 +1,6 @@
 // What a front end (JSON with comments, or the TypeScript DSL) hands to the core: the plain value
 // it read, a way to find the text range of any part of it, and the problems it met while reading.
+import { Slot } from './slot';
 import type { Code, Severity } from './codes';
 
 /**
@@ -68,6 +69,11 @@ export interface SourceDocument {
    */
   originOf?(path: ValuePath, part?: 'key' | 'value'): Span | undefined;
   /**
+   * Returns where the key at a path is written in the model file, when that is a key or string
+   * the evaluation ran, not a computed key. Only TypeScript models have it.
+   */
+  writtenKey?(path: ValuePath): WrittenKey | undefined;
+  /**
    * True where several parts can share one range: values that one TypeScript expression makes,
    * or one literal used twice. In JSON every part has its own range.
    */
@@ -128,12 +134,51 @@ export function locateNearest(doc: SourceDocument, path: ValuePath, part: 'key' 
   return { start: 0, end: Math.min(doc.length, 1) };
 }
 
+/** The range of a key written in a *.arch.ts model, and how many times the evaluation ran it. */
+export interface WrittenKey {
+  span: Span;
+  evaluations: number;
+}
+
+/** The path of an unknown-key problem and where its key is written, kept for placeUnknownKeys. */
+const unknownKeys = new Slot<Problem, { path: string; written: WrittenKey }>('where an unknown key is written');
+
 /**
- * Returns the range of the key at a path as written: in a TypeScript helper called several times,
- * the key inside the helper rather than each call, since deleting or renaming it happens there.
+ * Makes the problem for a key that the format does not define, at the key's range. In a *.arch.ts
+ * model placeUnknownKeys may move it to where a helper writes the key.
  */
-export function locateWrittenKey(doc: SourceDocument, path: ValuePath): Span {
-  return doc.originOf?.(path, 'key') ?? locateNearest(doc, path, 'key');
+export function unknownKeyProblem(doc: SourceDocument, path: ValuePath, message: string): Problem {
+  const problem: Problem = { code: 'unknown-key', message, span: locateNearest(doc, path, 'key') };
+  const written = doc.writtenKey?.(path);
+  if (written && (written.span.start !== problem.span.start || written.span.end !== problem.span.end)) {
+    unknownKeys.set(problem, { path: JSON.stringify(path), written });
+  }
+  return problem;
+}
+
+/**
+ * Shows the unknown-key problems of a key that a *.arch.ts helper writes once at that key, instead
+ * of at each call, when the key is unknown at every place the helper's runs put it. Where one run
+ * puts it where it is defined, deleting it would change the model, so the calls keep them.
+ */
+export function placeUnknownKeys(problems: readonly Problem[]): void {
+  const byKey = new Map<string, { written: WrittenKey; problems: Problem[]; paths: Set<string> }>();
+  for (const problem of problems) {
+    const entry = unknownKeys.get(problem);
+    if (!entry) continue;
+    const at = `${entry.written.span.start} ${entry.written.span.end}`;
+    let group = byKey.get(at);
+    if (!group) {
+      group = { written: entry.written, problems: [], paths: new Set() };
+      byKey.set(at, group);
+    }
+    group.problems.push(problem);
+    group.paths.add(entry.path);
+  }
+  for (const { written, problems: group, paths } of byKey.values()) {
+    if (paths.size < written.evaluations) continue;
+    for (const problem of group) problem.span = written.span;
+  }
 }
 
 /** Deep equality of two values read from a model: plain objects, lists and primitives. */

@@ -7,7 +7,7 @@
 // value is shown at the innermost call in this file that ran once: `sub(['relu'])` rather than the
 // object literal inside `sub`. Quick fixes follow the same rule; see tsEditor.ts.
 import { MAX_JSON_DEPTH } from './jsonSource';
-import type { Problem, SourceDocument, Span, ValuePath } from './source';
+import type { Problem, SourceDocument, Span, ValuePath, WrittenKey } from './source';
 import { TypeScriptEditor } from './tsEditor';
 import { containerOf, isLiteralValue } from './tsLiterals';
 import { EvaluationStopped, Evaluator } from './tsEvaluator';
@@ -95,6 +95,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     skippedKeysAt: (path) => tree.skippedKeys.get(JSON.stringify(path)),
     placedAt: (path) => tree.placedAt(path),
     originOf: (path, part = 'value') => tree.originOf(path, part),
+    writtenKey: (path) => tree.writtenKey(path),
     sharedRanges: true,
   };
 }
@@ -281,6 +282,13 @@ export class ModelTree {
     if (!resolved) return undefined;
     const origin = part === 'key' ? resolved.entry && keyOrigin(resolved.entry) : resolved.value;
     return origin?.file.isMain ? nodeSpan(origin.node, this.sourceFile) : undefined;
+  }
+
+  writtenKey(path: ValuePath): WrittenKey | undefined {
+    const resolved = this.resolve(path);
+    const key = resolved?.entry && keyOrigin(resolved.entry);
+    if (!key?.file.isMain || ts.isComputedPropertyName(key.node)) return undefined;
+    return { span: nodeSpan(key.node, this.sourceFile), evaluations: this.evaluations.get(key.node) };
   }
 
   placedAt(path: ValuePath): Span | undefined {

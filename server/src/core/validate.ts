@@ -5,7 +5,7 @@ import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
 import { quickValid } from './quickValid';
 import { AnalysisSettings, ModelFileShape, type ModelFile } from './schema';
-import { isPlainObject, locateNearest, locateWrittenKey, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
+import { isPlainObject, locateNearest, unknownKeyProblem, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 
 type Issue = z.core.$ZodIssue;
 
@@ -31,11 +31,7 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
     if (!Object.hasOwn(ModelFileShape, key)) {
       const known = Object.keys(ModelFileShape);
       const suggestion = suggestKey(key, known);
-      problems.push({
-        code: 'unknown-key',
-        message: `Unknown top-level key "${key}"; it is ignored.${suggestion || ` Known keys: ${known.join(', ')}.`}`,
-        span: locateWrittenKey(doc, [key]),
-      });
+      problems.push(unknownKeyProblem(doc, [key], `Unknown top-level key "${key}"; it is ignored.${suggestion || ` Known keys: ${known.join(', ')}.`}`));
     }
   }
 
@@ -119,11 +115,7 @@ function parseEntries(objectSchema: z.ZodType, value: Record<string, unknown>, b
   const parsedEntries: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(shape, key)) {
-      problems.push({
-        code: 'unknown-key',
-        message: `Unknown key "${key}"; it is ignored.${suggestKey(key, Object.keys(shape))}`,
-        span: locateWrittenKey(doc, [...base, key]),
-      });
+      problems.push(unknownKeyProblem(doc, [...base, key], `Unknown key "${key}"; it is ignored.${suggestKey(key, Object.keys(shape))}`));
       continue;
     }
     const entry = value[key];
@@ -182,13 +174,9 @@ function parsePart(
         for (const key of (issue as { keys: string[] }).keys) {
           // A layer object names a block or lists ops; zod reports the other key of the two as unknown.
           const both = base.length === 2 && base[0] === 'layers' && issue.path.length === 0 && (key === 'ops' || key === 'block');
-          problems.push({
-            code: 'unknown-key',
-            message: both
+          problems.push(unknownKeyProblem(doc, [...base, ...issue.path.map(toKey), key], both
               ? `A layer takes "block" or "ops", not both; "${key}" is ignored.`
-              : `Unknown key "${key}"; it is ignored.${suggestKey(key, keysAllowedAt(schema, issue.path))}`,
-            span: locateWrittenKey(doc, [...base, ...issue.path.map(toKey), key]),
-          });
+              : `Unknown key "${key}"; it is ignored.${suggestKey(key, keysAllowedAt(schema, issue.path))}`));
         }
       }
       current = withoutKeys(current, unknownKeys);
