@@ -1104,23 +1104,45 @@ describe('disable edits', () => {
   test('new settings follow trailing comments', () => {
     const severity = '"settings": { "severity": { "block-vanishing": "off" } }';
     // The comments after the last value stay with it, and a line comment only before a new line.
-    const cases: [string, string][] = [
+    const oneLine: [string, string][] = [
       ['{ "reslint": 1, "layers": [["tanh"]] /* the layers */ }', `{ "reslint": 1, "layers": [["tanh"]], /* the layers */ ${severity} }`],
       ['{ "reslint": 1, "layers": [["tanh"]] /* a */ // b\n}', `{ "reslint": 1, "layers": [["tanh"]], /* a */ ${severity} // b\n}`],
       ['{ "reslint": 1, "layers": [["tanh"]] /* a\n */ }', `{ "reslint": 1, "layers": [["tanh"]], ${severity} /* a\n */ }`],
     ];
-    for (const [text, expected] of cases) {
+    for (const [text, expected] of oneLine) {
       const edits = disableEdits(analyzeText(text, 'json'), 'block-vanishing', {});
       assert.ok(edits, text);
       assert.equal(applyEdits(text, edits), expected);
     }
-    const formatted = '{\n  "reslint": 1,\n  "layers": [["tanh"]], // the layers\n}';
-    const edits = disableEdits(analyzeText(formatted, 'json'), 'block-vanishing', FORMATTING);
-    assert.ok(edits);
-    assert.equal(
-      applyEdits(formatted, edits),
-      '{\n  "reslint": 1,\n  "layers": [["tanh"]], // the layers\n  "settings": {\n    "severity": {\n      "block-vanishing": "off"\n    }\n  },\n}',
-    );
+    const entry = (indent: string, eol: string) =>
+      ['"settings": {', '  "severity": {', '    "block-vanishing": "off"', '  }', '}'].map((line) => indent + line).join(eol);
+    const formatted: [string, string][] = [
+      ['{\n  "reslint": 1,\n  "layers": [["tanh"]], // the layers\n}', `{\n  "reslint": 1,\n  "layers": [["tanh"]], // the layers\n${entry('  ', '\n')},\n}`],
+      ['{\n  "reslint": 1,\n  "layers": [["tanh"]]  // the layers\n}', `{\n  "reslint": 1,\n  "layers": [["tanh"]],  // the layers\n${entry('  ', '\n')}\n}`],
+      ['{\n  "reslint": 1,\n  "layers": [["tanh"]]\t/* a */\n}', `{\n  "reslint": 1,\n  "layers": [["tanh"]],\t/* a */\n${entry('  ', '\n')}\n}`],
+      ['{\n  "reslint": 1,\n  "layers": [["tanh"]]// a\n}', `{\n  "reslint": 1,\n  "layers": [["tanh"]],// a\n${entry('  ', '\n')}\n}`],
+      ['{\r\n  "reslint": 1,\r\n  "layers": [["tanh"]] // a\r\n}', `{\r\n  "reslint": 1,\r\n  "layers": [["tanh"]], // a\r\n${entry('  ', '\r\n')}\r\n}`],
+      ['{\r  "reslint": 1,\r  "layers": [["tanh"]] // a\r}', `{\r  "reslint": 1,\r  "layers": [["tanh"]], // a\r${entry('  ', '\r')}\r}`],
+      ['{\n  "reslint": 1,\n  "layers": [["tanh"]] /* a */ }', `{\n  "reslint": 1,\n  "layers": [["tanh"]], /* a */\n${entry('  ', '\n')}\n}`],
+      ['{\n  "reslint": 1,\n  "layers": [["tanh"]] /* a */ , // b\n}', `{\n  "reslint": 1,\n  "layers": [["tanh"]] /* a */ , // b\n${entry('  ', '\n')},\n}`],
+      [
+        '{\n  "reslint": 1,\n  "settings": {\n    "severity": {\n      "cycle": "hint"  // a\n    }\n  },\n  "layers": [["tanh"]]\n}',
+        '{\n  "reslint": 1,\n  "settings": {\n    "severity": {\n      "cycle": "hint",  // a\n      "block-vanishing": "off"\n    }\n  },\n  "layers": [["tanh"]]\n}',
+      ],
+      [
+        '{\n  "reslint": 1,\n  "settings": { "severity": { // a\n  } },\n  "layers": [["tanh"]]\n}',
+        '{\n  "reslint": 1,\n  "settings": { "severity": { // a\n    "block-vanishing": "off"\n  } },\n  "layers": [["tanh"]]\n}',
+      ],
+      [
+        '{\n  "reslint": 1,\n  "settings": { "severity": { /* a */ } },\n  "layers": [["tanh"]]\n}',
+        '{\n  "reslint": 1,\n  "settings": { "severity": { /* a */ "block-vanishing": "off" } },\n  "layers": [["tanh"]]\n}',
+      ],
+    ];
+    for (const [text, expected] of formatted) {
+      const edits = disableEdits(analyzeText(text, 'json'), 'block-vanishing', FORMATTING);
+      assert.ok(edits, text);
+      assert.equal(applyEdits(text, edits), expected);
+    }
   });
 
   test('off for unknown-op is reported', () => {

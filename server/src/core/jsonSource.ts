@@ -616,6 +616,8 @@ export function setJsonValue(doc: SourceDocument, path: readonly string[], value
   const cuts = levels.flatMap((level) => level.others.map((other) => ({ span: other.valueSpan, newText: '0' })));
   const skeleton = cutValues(doc.text, { start: 0, end: doc.text.length }, cuts);
   if (!skeleton) return undefined;
+  const appended = appendAfterComments(doc.text, doc.value, path, value, levels, formatting);
+  if (appended && editSetsOnly(doc, appended, path, value)) return appended;
   for (const options of [{ formattingOptions: formatting }, { spaced: true }, {}]) {
     let edits: ReturnType<typeof modify>;
     try {
@@ -636,50 +638,101 @@ export function setJsonValue(doc: SourceDocument, path: readonly string[], value
         newText: edit.content.slice(prefix, edit.content.length - suffix),
       };
     });
-    if (mapped.length === 0) continue;
-    const placed = afterTrailingComments(doc.text, mapped);
-    if (placed && editSetsOnly(doc, placed, path, value)) return placed;
-    if (editSetsOnly(doc, mapped, path, value)) return mapped;
+    if (mapped.length > 0 && editSetsOnly(doc, mapped, path, value)) return mapped;
   }
   return undefined;
 }
 
 /**
- * Moves a new member that jsonc-parser's modify inserts right after the last value of an object
- * past the comments that follow that value on its line, which describe that value. Its leading
- * comma stays at the value. Returns undefined when no edit changes.
+ * Adds the path's first missing key as the new last member of its object, when comments follow
+ * the last member's value (or the opening brace) on its line. Those comments describe that value.
+ * jsonc-parser's modify would put the new member before them, or rewrite them as it formats. Here
+ * the comma goes right after the value and the member after the comments: on a new line with the
+ * last member's indent, or on the same line in a one-line object. Returns undefined for other edits.
  */
-function afterTrailingComments(text: string, edits: readonly TextEdit[]): TextEdit[] | undefined {
-  let moved = false;
-  const placed = edits.flatMap((edit): TextEdit[] => {
-    if (edit.span.start !== edit.span.end) return [edit];
-    const comma = edit.newText.startsWith(',') ? ',' : '';
-    const member = edit.newText.slice(comma.length);
-    const end = trailingCommentsEnd(text, edit.span.start, /^\r?\n/.test(member));
-    if (end === edit.span.start) return [edit];
-    moved = true;
-    const at = { start: end, end };
-    return comma ? [{ span: edit.span, newText: comma }, { span: at, newText: member }] : [{ span: at, newText: member }];
-  });
-  return moved ? placed : undefined;
+function appendAfterComments(
+  text: string,
+  root: unknown,
+  path: readonly string[],
+  value: unknown,
+  levels: { span: Span; others: KeyRanges[] }[],
+  formatting: FormattingOptions,
+): TextEdit[] | undefined {
+  const depth = levels.length - 1;
+  const { span, others } = levels[depth];
+  let object = root;
+  for (const key of path.slice(0, depth)) object = (object as Record<string, unknown>)[key];
+  if (!isPlainObject(object) || Object.hasOwn(object, path[depth])) return undefined;
+  const unit = formatting.insertSpaces === false ? '\t' : ' '.repeat(formatting.tabSize ?? 2);
+  const objectIndent = indentAt(text, span.start);
+  const last = others.length === 0 ? undefined : others.reduce((latest, other) => (other.valueSpan.end > latest.valueSpan.end ? other : latest));
+  // An empty object's member goes after the comments that follow its opening brace.
+  const anchor = last ? last.valueSpan.end : span.start + 1;
+  const lastLine = last ? lineStartOf(text, last.keySpan.start) : undefined;
+  const after = commentsAfter(text, anchor, last ? lastLine !== undefined && lastLine > span.start : true);
+  if (!after.comment) return undefined;
+  const multiLine = last ? lastLine !== undefined && lastLine > span.start : after.lineComment;
+
+  let member = value;
+  for (let at = path.length - 1; at > depth; at--) member = { [path[at]]: member };
+  const key = JSON.stringify(path[depth]);
+  const comma = after.comma ? ',' : '';
+  const edits: TextEdit[] = last && !after.comma ? [{ span: { start: anchor, end: anchor }, newText: ',' }] : [];
+  const at = { start: after.end, end: after.end };
+  if (!multiLine) return [...edits, { span: at, newText: ` ${key}: ${spacedJson(JSON.stringify(member))}${comma}` }];
+  const eol = lineBreakAt(text, after.end) ?? formatting.eol ?? '\n';
+  const indent = last ? text.slice(lastLine, last.keySpan.start) : objectIndent + unit;
+  const lines = JSON.stringify(member, null, unit).split('\n');
+  // Text left on the line after the comments, such as the closing brace, moves to a line of its own.
+  const spaces = /^[ \t]*(?=[^\s])/.exec(text.slice(after.end, after.end + 1000))?.[0];
+  const rest = spaces === undefined ? '' : `${eol}${objectIndent}`;
+  const replaced = { start: after.end, end: after.end + (spaces?.length ?? 0) };
+  return [...edits, { span: replaced, newText: `${eol}${indent}${key}: ${lines.join(eol + indent)}${comma}${rest}` }];
+}
+
+/** Returns the offset where the line containing `offset` starts, after a \n, \r or \r\n. */
+function lineStartOf(text: string, offset: number): number {
+  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+}
+
+/** Returns the spaces and tabs that start the line containing `offset`. */
+function indentAt(text: string, offset: number): string {
+  const start = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
 }
 
 /**
- * Returns the end of the comments that follow `offset` on its line, or `offset` when there are
- * none. A line comment is passed only when the text to insert starts a new line, since text
- * placed after it on its line would be part of the comment.
+ * Scans the spaces, comments and one comma that follow a value on its line. Returns where they
+ * end, whether there was a comment, whether it ended with a line comment and whether the comma
+ * was there. A line comment ends the scan and is passed only when `lineComments` is true, because
+ * text after it on its line is commented out.
  */
-function trailingCommentsEnd(text: string, offset: number, startsLine: boolean): number {
+function commentsAfter(text: string, offset: number, lineComments: boolean): { end: number; comment: boolean; lineComment: boolean; comma: boolean } {
   const scanner = createScanner(text, false);
   scanner.setPosition(offset);
-  let end = offset;
+  const found = { end: offset, comment: false, lineComment: false, comma: false };
   for (;;) {
     const kind = scanner.scan();
+    const end = scanner.getTokenOffset() + scanner.getTokenLength();
     if (kind === SyntaxKind.Trivia) continue;
-    if (kind === SyntaxKind.BlockCommentTrivia && !/[\r\n]/.test(scanner.getTokenValue())) end = scanner.getTokenOffset() + scanner.getTokenLength();
-    else if (kind === SyntaxKind.LineCommentTrivia && startsLine) end = scanner.getTokenOffset() + scanner.getTokenLength();
-    else return end;
+    if (kind === SyntaxKind.CommaToken && !found.comma) {
+      found.comma = true;
+      found.end = end;
+    } else if (kind === SyntaxKind.BlockCommentTrivia && !/[\r\n]/.test(scanner.getTokenValue())) {
+      found.comment = true;
+      found.end = end;
+    } else {
+      if (kind === SyntaxKind.LineCommentTrivia && lineComments) return { ...found, end, comment: true, lineComment: true };
+      return found;
+    }
   }
+}
+
+/** Returns the line break at an offset, or undefined when none starts there. */
+function lineBreakAt(text: string, offset: number): string | undefined {
+  if (text.startsWith('\r\n', offset)) return '\r\n';
+  if (text[offset] === '\n' || text[offset] === '\r') return text[offset];
+  return undefined;
 }
 
 /**
