@@ -100,6 +100,19 @@ describe('examples', () => {
     assert.match(stdout, /x branch "A -> out" of "g": /);
   });
 
+  test('explain prints W apart from band edge', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-edge-'));
+    const file = join(folder, 'edge.arch.json');
+    const settings = { band: [0.999, 1.001], tolerance: 0.0001 };
+    writeFileSync(file, JSON.stringify({ reslint: 1, settings, layers: [[{ gain: 1.00101 }], { ops: [{ gain: 1.0002 }], repeat: 2 }] }));
+    const { stdout } = reslint(['explain', file]);
+    // With three digits both W would read as the band maximum 1.001.
+    assert.match(stdout, /^network: W = 1\.0014 \(log10 W = 0\.0006\)$/m);
+    assert.match(stdout, /the running W first rises above the band at layers\[0\] \(W = 1\.00101\)$/m);
+    writeFileSync(file, JSON.stringify({ reslint: 1, layers: [[{ gain: 0.99999 }]] }));
+    assert.match(reslint(['explain', file]).stdout, /^network: W = 1 - 1\.00e-5 \(log10 W = -4\.3430e-6\)$/m);
+  });
+
   test('explain gives a scale it cannot offer as an edit', () => {
     // The DSL twin of ResNet-50 makes both blocks from one helper, so no edit changes one block alone.
     const { stdout } = reslint(['explain', 'examples/resnet50.arch.ts']);

@@ -171,6 +171,17 @@ describe('path sum', () => {
 });
 
 describe('number format', () => {
+  test('numbers near 1 read apart', () => {
+    const analysis = analyzeModel(repeatedModel({ paths: { only: [{ gain: 0.9999999999997 }] } }, 9007199254740991));
+    const messages = (code: string) => analysis.findings.filter((finding) => finding.code === code).map((finding) => finding.message);
+    // A W_l within rounding noise of 1 prints as its distance from 1 where its power is far from 1.
+    assert.match(messages('stage-out-of-band')[0], /W = \(1 - 3\.00e-13\)\^9007199254740991 = 3\.44e-1174 /);
+    assert.match(messages('network-vanishing')[0], /at layers\[0\], repeat 15,351,475,006,359 of 9,007,199,254,740,991\.$/);
+    // 1 - 0.9999 is 9.99999999999989e-5 in doubles.
+    const tolerant = analyzeModel({ reslint: 1, settings: { tolerance: 0.9999 }, layers: [[{ gain: 0.00001 }]] });
+    assert.match(tolerant.findings[0].message, /W_l = 1\.00e-5 under the seed model, below 1e-4:/);
+  });
+
   test('values below a power of ten keep three digits', () => {
     const cases: [number, string][] = [
       [99.99999, '100'],

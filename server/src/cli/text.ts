@@ -1,7 +1,7 @@
 // Text output of the CLI: one line per finding for `check`, and tables of blocks, paths,
 // stability, spectrum and suggested scales for `explain`.
 import { fixesFor, hasSyntaxErrors, type Analysis } from '../core/analysis';
-import { fmtW, powerText } from '../core/findings';
+import { exitPlace, fmtW, fmtWAgainstBand, powerText } from '../core/findings';
 import { LineIndex } from '../core/lines';
 import { LOG_ZERO, log10Multiply, log10Times } from '../core/logmath';
 import { MODEL_NAMES } from '../core/schema';
@@ -95,7 +95,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   } else {
     // log10 of a blocked W is -Infinity, which is no number to show.
     const log = network.log10W === LOG_ZERO ? 'blocked: a layer has W_l = 0' : `log10 W = ${formatLogValue(network.log10W)}`;
-    out.push(`network: W = ${fmtW(network.log10W)} (${log})`);
+    out.push(`network: W = ${fmtWAgainstBand(network.log10W, network.band)} (${log})`);
     const others = MODEL_NAMES.filter((name) => name !== selected).map((name) => {
       // The same clamped products as the selected model's W, so an underflow reads as one, not as 0.
       const log = network.layers.reduce((product, entry) => log10Multiply(product, log10Times(entry.layer.repeat, entry.byModel[name].log10Wl)), 0);
@@ -110,13 +110,13 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   const exit = network.bandExit;
   if (exit) {
     const layer = model.layers[exit.layerIndex];
-    const repeat = layer && layer.repeat > 1 ? `, repeat ${exit.repeat} of ${layer.repeat}` : '';
     // The running W can leave the band on one side and end inside it or on the other side.
     let turn = '';
     if (network.log10W < network.band.log10Min) turn = exit.side === 'low' ? '' : ', and ends below it';
     else if (network.log10W > network.band.log10Max) turn = exit.side === 'high' ? '' : ', and ends above it';
     else turn = ', and ends inside it';
-    out.push(`  the running W first ${exit.side === 'low' ? 'falls below' : 'rises above'} the band at layers[${exit.layerIndex}]${repeat} (W = ${fmtW(exit.log10W)})${turn}`);
+    const place = exitPlace(exit.layerIndex, exit.repeat, layer?.repeat ?? 1);
+    out.push(`  the running W first ${exit.side === 'low' ? 'falls below' : 'rises above'} the band at ${place} (W = ${fmtWAgainstBand(exit.log10W, network.band)})${turn}`);
   } else if (network.layers.length > 0) {
     out.push('  the running W stays inside the band');
   }
@@ -184,7 +184,9 @@ export function explainText(path: string, text: string, analysis: Analysis): str
 }
 
 function formatLogValue(log: number): string {
-  return Math.abs(log) >= 1e6 ? log.toExponential(4) : log.toFixed(4);
+  // Four decimals would print a log below 5e-5 as 0.0000 or -0.0000.
+  if (Math.abs(log) >= 1e6 || (log !== 0 && Math.abs(log) < 5e-5)) return log.toExponential(4);
+  return log.toFixed(4);
 }
 
 /** The shortest range of lengths around the largest coefficients that contains 90% of the total. */

@@ -1,5 +1,5 @@
 // Smoothness findings from the analysis results, and the scale fixes that resolve them.
-import { BlockAnalyzer, networkLog10W, type BlockResult, type LayerResult, type NetworkResult } from './analyze';
+import { BlockAnalyzer, networkLog10W, type Band, type BlockResult, type LayerResult, type NetworkResult } from './analyze';
 import type { Code } from './codes';
 import { LOG_ZERO, formatApart, formatLog10, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
@@ -20,6 +20,13 @@ export interface SmoothnessProblem extends Problem {
 
 export function fmtW(log10: number): string {
   return formatLog10(log10, 3);
+}
+
+/** Formats a W, apart from the band edge it lies beyond, so that it never reads as that edge. */
+export function fmtWAgainstBand(log10W: number, band: Band): string {
+  if (log10W < band.log10Min) return formatApart([log10W, band.log10Min]).texts[0];
+  if (log10W > band.log10Max) return formatApart([log10W, band.log10Max]).texts[0];
+  return fmtW(log10W);
 }
 
 /** A band edge with its texts, made once for the many values a model can compare with it. */
@@ -54,7 +61,10 @@ function againstBandEdge(log10: number, edge: BandEdge): { value: string; edge: 
 function againstTolerance(logs: number[], vanishing: boolean, tolerance: number): { values: string[]; bound: string } {
   const bound = vanishing ? 1 - tolerance : 1 + tolerance;
   const { texts } = formatApart([...logs, Math.log10(bound)]);
-  return { values: texts.slice(0, logs.length), bound: formatNumber(bound, 15) };
+  // 1 - 0.9999 is 9.99999999999989e-5 in doubles: the digits that the tolerance shares with 1
+  // cancel, and as many of the 15 that a double keeps turn into noise.
+  const digits = vanishing ? Math.max(1, 15 + Math.floor(Math.log10(bound))) : 15;
+  return { values: texts.slice(0, logs.length), bound: formatNumber(bound, digits) };
 }
 
 /** Formats a W_l near 1 that a fix reaches, with enough digits not to read as 1 unless it is 1. */
@@ -178,7 +188,7 @@ export function smoothnessFindings(
     const leaves = exit?.side === 'low' ? 'first falls below' : 'first rises above';
     const where =
       exit && exitLayer
-        ? ` The running W ${leaves} the band at layers[${exit.layerIndex}]${exitLayer.repeat > 1 ? `, repeat ${exit.repeat} of ${exitLayer.repeat}` : ''}${sameSide ? '' : `, and ends ${below ? 'below' : 'above'} it`}.`
+        ? ` The running W ${leaves} the band at ${exitPlace(exit.layerIndex, exit.repeat, exitLayer.repeat)}${sameSide ? '' : `, and ends ${below ? 'below' : 'above'} it`}.`
         : '';
     // Where the running W first left the band on the other side, the finding is shown at the
     // layer that moves W furthest toward its final side instead, since fixing it starts there.
@@ -249,9 +259,16 @@ function fmtNearOne(log10: number): string {
   return Math.abs(log10) < 2e-4 ? Math.pow(10, log10).toFixed(2) : fmtW(log10);
 }
 
+/** "layers[3]", or "layers[3], repeat 1,201 of 1,000,000" where the running W leaves the band inside a repeated layer. */
+export function exitPlace(layerIndex: number, repeat: number, layerRepeat: number): string {
+  return layerRepeat > 1 ? `layers[${layerIndex}], repeat ${groupedCount(repeat)} of ${groupedCount(layerRepeat)}` : `layers[${layerIndex}]`;
+}
+
 /** "0.750^16", with brackets around a base written as 1 +- delta. */
 export function powerText(log10Wl: number, repeat: number): string {
-  const base = fmtW(log10Wl);
+  // fmtW prints a W_l within 1e-12 of 1 as 1.00, as rounding noise, which cannot explain a
+  // power far from 1 (0.9999999999997^(2^53 - 1) is 3.44e-1174), so then the distance is shown.
+  const base = Math.abs(log10Wl * repeat) >= 4e-13 ? formatLog10(log10Wl, 3, true) : fmtW(log10Wl);
   return base.includes(' ') ? `(${base})^${repeat}` : `${base}^${repeat}`;
 }
 

@@ -159,5 +159,6 @@ export function formatNumber(value: number, significant = 4): string {
   if (!Number.isFinite(value)) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude >= 1e-3 && magnitude < 1e6) return String(Number(value.toPrecision(significant)));
-  return value.toExponential(significant - 1);
+  // Trailing zeros of the mantissa go, as in the fixed form: 1e-20 prints as 1e-20, not 1.000e-20.
+  return value.toExponential(significant - 1).replace(/\.?0+e/, 'e');
 }

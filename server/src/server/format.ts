@@ -4,7 +4,7 @@ import type { LayerResult } from '../core/analyze';
 import type { Analysis, EffectiveSettings } from '../core/analysis';
 import type { ModelName } from '../core/schema';
 import type { LayerGroup } from './locate';
-import { fmtW, groupedCount, powerText } from '../core/findings';
+import { exitPlace, fmtW, groupedCount, powerText } from '../core/findings';
 import { LOG_ZERO, formatApart, formatNumber, log10Multiply } from '../core/logmath';
 
 export function bandText(settings: EffectiveSettings): string {
@@ -98,7 +98,7 @@ export function networkVerdict(analysis: Analysis): string {
   const exitLayer = exit ? model.layers[exit.layerIndex] : undefined;
   const where =
     exit && exitLayer
-      ? ` at layers[${exit.layerIndex}]${exitLayer.repeat > 1 ? `, repeat ${exit.repeat} of ${exitLayer.repeat}` : ''}`
+      ? ` at ${exitPlace(exit.layerIndex, exit.repeat, exitLayer.repeat)}`
       : '';
   const skipped =
     network.skippedLayers.length > 0

@@ -4,7 +4,7 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
 import { elided, type BlockResult, type LayerResult } from '../core/analyze';
-import { fmtW } from '../core/findings';
+import { fmtW, fmtWAgainstBand } from '../core/findings';
 import { GAIN_MODELS, type GainModel } from '../core/gain';
 import { LOG_ZERO } from '../core/logmath';
 import type { BlockNode, LayerNode, OpNode } from '../core/model';
@@ -235,7 +235,7 @@ function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | u
     '',
     `${depth} ${depthVerdict(entry, settings, log10Wl)}.`,
     '',
-    `Running W after this layer: ${fmtW(entry.log10Running)}.`,
+    `Running W after this layer: ${fmtWAgainstBand(entry.log10Running, network.band)}.`,
     '',
     '---',
     '',
