@@ -999,6 +999,19 @@ export default defineModel({ reslint: 1, blocks: { a: sub(['relu']) }, layers: [
 describe('imports', () => {
   const files = (entries: Record<string, string>) => (path: string) => entries[path];
 
+  test('unknown key of imported helper at call', () => {
+    const readFile = files({ '/models/lib.ts': `export const helper = (n: number) => ({ paths: { p: ['relu'], q: [] }, colour: n });` });
+    const text = model(`import { helper } from './lib';
+export default defineModel({ reslint: 1, blocks: { a: ⟦a⟧helper(1)⟦/a⟧, b: ⟦b⟧helper(2)⟦/b⟧ }, layers: [{ block: 'a' }] });`);
+    const fixture = read(text, { fileName: '/models/model.arch.ts', readFile });
+    const findings = analyzeText(fixture.text, 'typescript', {
+      readTypeScript: (source) => readTypeScriptSource(source, { fileName: '/models/model.arch.ts', readFile }),
+    }).findings;
+    // The key is written in lib.ts, and the argument that this file passes is its value, not its key.
+    const spans = findings.filter((finding) => finding.code === 'unknown-key').map((finding) => finding.span);
+    assert.deepEqual(spans, [fixture.spans.get('a'), fixture.spans.get('b')]);
+  });
+
   test('named, namespace and re-exports from memory', () => {
     const readFile = files({
       '/models/blocks.ts': `export const ATTENTION = ['attention'];\nexport function residual(ops: string[]) { return { paths: { shortcut: [], residual: ops } }; }\nexport default { stem: ['embedding'] };`,

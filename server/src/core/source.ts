@@ -69,8 +69,9 @@ export interface SourceDocument {
    */
   originOf?(path: ValuePath, part?: 'key' | 'value'): Span | undefined;
   /**
-   * Returns where the key at a path is written in the model file, when that is a key or string
-   * the evaluation ran, not a computed key. Only TypeScript models have it.
+   * Returns where the model file writes the key at a path: the key or string the evaluation ran,
+   * or for a key written in an imported file, the object that this file places (a helper's call).
+   * Undefined for a computed key. Only TypeScript models have it.
    */
   writtenKey?(path: ValuePath): WrittenKey | undefined;
   /**
@@ -134,7 +135,7 @@ export function locateNearest(doc: SourceDocument, path: ValuePath, part: 'key' 
   return { start: 0, end: Math.min(doc.length, 1) };
 }
 
-/** The range of a key written in a *.arch.ts model, and how many times the evaluation ran it. */
+/** The range of a key written in a *.arch.ts model, and how many times the evaluation ran it (0 where it is written in an imported file). */
 export interface WrittenKey {
   span: Span;
   evaluations: number;

@@ -287,8 +287,12 @@ export class ModelTree {
   writtenKey(path: ValuePath): WrittenKey | undefined {
     const resolved = this.resolve(path);
     const key = resolved?.entry && keyOrigin(resolved.entry);
-    if (!key?.file.isMain || ts.isComputedPropertyName(key.node)) return undefined;
-    return { span: nodeSpan(key.node, this.sourceFile), evaluations: this.evaluations.get(key.node) };
+    if (!key || ts.isComputedPropertyName(key.node)) return undefined;
+    if (key.file.isMain) return { span: nodeSpan(key.node, this.sourceFile), evaluations: this.evaluations.get(key.node) };
+    // A key written in an imported file is shown where this file places its object, such as the
+    // helper's call, rather than at a value that this file passes in.
+    const container = path.length > 0 ? this.resolve(path.slice(0, -1))?.span : undefined;
+    return container && { span: container, evaluations: 0 };
   }
 
   placedAt(path: ValuePath): Span | undefined {
