@@ -1135,6 +1135,7 @@ describe('disable edits', () => {
       ['{\r\n  "reslint": 1,\r\n  "layers": [["tanh"]] // a\r\n}', `{\r\n  "reslint": 1,\r\n  "layers": [["tanh"]], // a\r\n${entry('  ', '\r\n')}\r\n}`],
       ['{\r  "reslint": 1,\r  "layers": [["tanh"]] // a\r}', `{\r  "reslint": 1,\r  "layers": [["tanh"]], // a\r${entry('  ', '\r')}\r}`],
       ['{\n  "reslint": 1,\n  "layers": [["tanh"]] /* a */ }', `{\n  "reslint": 1,\n  "layers": [["tanh"]], /* a */\n${entry('  ', '\n')}\n}`],
+      ['{\n  "reslint": 1, "layers": [["tanh"]] // a\n}', `{\n  "reslint": 1, "layers": [["tanh"]], // a\n${entry('  ', '\n')}\n}`],
       ['{\n  "reslint": 1,\n  "layers": [["tanh"]] /* a */ , // b\n}', `{\n  "reslint": 1,\n  "layers": [["tanh"]] /* a */ , // b\n${entry('  ', '\n')},\n}`],
       [
         '{\n  "reslint": 1,\n  "settings": {\n    "severity": {\n      "cycle": "hint"  // a\n    }\n  },\n  "layers": [["tanh"]]\n}',

@@ -681,7 +681,7 @@ function appendAfterComments(
   const at = { start: after.end, end: after.end };
   if (!multiLine) return [...edits, { span: at, newText: ` ${key}: ${spacedJson(JSON.stringify(member))}${comma}` }];
   const eol = lineBreakAt(text, after.end) ?? formatting.eol ?? '\n';
-  const indent = last ? text.slice(lastLine, last.keySpan.start) : objectIndent + unit;
+  const indent = last ? indentAt(text, last.keySpan.start) : objectIndent + unit;
   const lines = JSON.stringify(member, null, unit).split('\n');
   // Text left on the line after the comments, such as the closing brace, moves to a line of its own.
   const spaces = /^[ \t]*(?=[^\s])/.exec(text.slice(after.end, after.end + 1000))?.[0];
