@@ -111,6 +111,27 @@ describe('examples', () => {
     assert.match(stdout, /the running W first rises above the band at layers\[0\] \(W = 1\.00101\)$/m);
     writeFileSync(file, JSON.stringify({ reslint: 1, layers: [[{ gain: 0.99999 }]] }));
     assert.match(reslint(['explain', file]).stdout, /^network: W = 1 - 1\.00e-5 \(log10 W = -4\.3430e-6\)$/m);
+    // 0.09999999999999^2 is below the band minimum 0.01 by 2e-15: every W of it says so.
+    const blocks = { b: { paths: { p: [{ gain: 0.09999999999999 }] } } };
+    writeFileSync(file, JSON.stringify({ reslint: 1, blocks, layers: [{ block: 'b', repeat: 2 }] }));
+    const below = reslint(['explain', file]).stdout;
+    assert.match(below, /^network: W = 0\.009999999999998 \(log10 W = -2\.0000000000001\)$/m);
+    assert.match(below, /^ {2}other models: variance W = 0\.009999999999998, bound W = 0\.009999999999998$/m);
+    assert.match(below, /^ {2}b x2: 0\.100\^2 = 0\.009999999999998; vanishes past 1 repeat$/m);
+    writeFileSync(file, JSON.stringify({ reslint: 1, blocks: { b: { paths: { p: [{ gain: 0.00999999999999 }] } } }, layers: [{ block: 'b' }] }));
+    assert.match(reslint(['explain', file]).stdout, /^ {2}b x1: 0\.0100\^1 = 0\.00999999999999; vanishes even at 1 repeat$/m);
+  });
+
+  test('explain groups counts and keeps digits a double holds', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-huge-'));
+    const file = join(folder, 'huge.arch.json');
+    const blocks = { b: { paths: { p: [{ gain: 0.9 }] } } };
+    writeFileSync(file, JSON.stringify({ reslint: 1, blocks, layers: [{ block: 'b', repeat: 9007199254740991 }] }));
+    const { stdout } = reslint(['explain', file]);
+    // log10 W = -4.12e14 is stored to 0.06, so a mantissa of 10^-4.12e14 would be 15% adrift.
+    assert.match(stdout, /^network: W = 10\^\(-4\.12e\+14\) \(log10 W = -4\.1215e\+14\)$/m);
+    assert.match(stdout, /^ {2}b x9,007,199,254,740,991: 0\.900\^9,007,199,254,740,991 = 10\^\(-4\.12e\+14\); vanishes past 43 repeats$/m);
+    assert.match(stdout, /^ {2}0 +b +9,007,199,254,740,991 +0\.900 +10\^\(-4\.12e\+14\) +10\^\(-4\.12e\+14\) +43$/m);
   });
 
   test('explain gives a scale it cannot offer as an edit', () => {

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { analyzeText, canDisable, disableEdits, fixesFor } from '../server/src/core/analysis';
 import { CATALOG } from '../server/src/core/catalog';
 import { canTurnOff, CODES, type Code } from '../server/src/core/codes';
-import { formatApart, formatLog10 } from '../server/src/core/logmath';
-import { groupedCount } from '../server/src/core/findings';
+import { formatApart, formatLog10, formatLogValue } from '../server/src/core/logmath';
+import { groupedCount, powerText } from '../server/src/core/findings';
 import { readJsonSource } from '../server/src/core/jsonSource';
 import { ModelFile, modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
 import { applyTextEdits as applyEdits } from '../server/src/core/source';
@@ -175,8 +175,9 @@ describe('number format', () => {
     const analysis = analyzeModel(repeatedModel({ paths: { only: [{ gain: 0.9999999999997 }] } }, 9007199254740991));
     const messages = (code: string) => analysis.findings.filter((finding) => finding.code === code).map((finding) => finding.message);
     // A W_l within rounding noise of 1 prints as its distance from 1 where its power is far from 1.
-    assert.match(messages('stage-out-of-band')[0], /W = \(1 - 3\.00e-13\)\^9007199254740991 = 3\.44e-1174 /);
+    assert.match(messages('stage-out-of-band')[0], /W = \(1 - 3\.00e-13\)\^9,007,199,254,740,991 = 3\.44e-1174 /);
     assert.match(messages('network-vanishing')[0], /at layers\[0\], repeat 15,351,475,006,359 of 9,007,199,254,740,991\.$/);
+    assert.match(messages('stage-out-of-band')[0], /^Stage "b" x9,007,199,254,740,991 at layers\[0\]: /);
     // 1 - 0.9999 is 9.99999999999989e-5 in doubles.
     const tolerant = analyzeModel({ reslint: 1, settings: { tolerance: 0.9999 }, layers: [[{ gain: 0.00001 }]] });
     assert.match(tolerant.findings[0].message, /W_l = 1\.00e-5 under the seed model, below 1e-4:/);
@@ -354,7 +355,7 @@ describe('numbers against bounds', () => {
       }
       return `${mantissa.toFixed(significant - 1)}e${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}`;
     };
-    const outsideNearOne = (log: number) => Math.abs(log) >= 2e-4 && Math.abs(log) < 1e15;
+    const outsideNearOne = (log: number) => Math.abs(log) >= 2e-4 && Math.abs(log) < 1e12;
     const halfway = fc
       .tuple(fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(0, 1, -1))
       .map(([units, decimals, nudge]) => Math.log10((units + 0.5) / 10 ** decimals) + nudge * 1e-15);
@@ -370,6 +371,30 @@ describe('numbers against bounds', () => {
       [1.005, 2.675, 0.125, 9.995, 99.95, 0.0015, 1.0015, 999.5].map((value) => formatLog10(Math.log10(value))),
       ['1.005', '2.67', '0.125', '9.99', '99.9', '0.00150', '1.002', '1000'],
     );
+  });
+});
+
+describe('power and log text', () => {
+  test('a base with an exponent is bracketed', () => {
+    const message = analyzeModel(repeatedModel({ paths: { p: [{ gain: 1e-300 }] } }, 3)).findings.find((f) => f.code === 'stage-out-of-band')?.message ?? '';
+    assert.match(message, /: W = \(1\.00e-300\)\^3 = 1\.00e-900 is below the band minimum 0\.0100;/);
+    assert.equal(powerText(Math.log10(0.75), 16), '0.750^16');
+    assert.equal(powerText(Math.log10(1 + 1e-10), 1000), '(1 + 1.00e-10)^1,000');
+  });
+
+  test('a mantissa is written only while a double holds its digits', () => {
+    assert.equal(formatLog10(4e11), '1.00e+400000000000');
+    assert.equal(formatLog10(-4.1215e14), '10^(-4.12e+14)');
+    assert.equal(formatLog10(1e12), '10^(1.00e+12)');
+  });
+
+  test('log10 values print apart from band edges', () => {
+    assert.equal(formatLogValue(-2.676), '-2.6760');
+    assert.equal(formatLogValue(-2 - 4.3e-13, [-2, 2]), '-2.0000000000004');
+    assert.equal(formatLogValue(-2, [-2, 2]), '-2.0000');
+    assert.equal(formatLogValue(4.3429e-9, [-4.3429e-10, 4.3429e-10]), '4.3429e-9');
+    assert.equal(formatLogValue(2.7e18), '2.7000e+18');
+    assert.equal(formatLogValue(0), '0');
   });
 });
 

@@ -1,7 +1,7 @@
 // Text output of the CLI: one line per finding for `check`, and tables of blocks, paths,
 // stability, spectrum and suggested scales for `explain`.
 import { fixesFor, hasSyntaxErrors, type Analysis } from '../core/analysis';
-import { exitPlace, fmtW, fmtWAgainstBand, powerText } from '../core/findings';
+import { exitPlace, fmtLogWAgainstBand, fmtW, fmtWAgainstBand, groupedCount, powerText, timesText } from '../core/findings';
 import { LineIndex } from '../core/lines';
 import { LOG_ZERO, log10Multiply, log10Times } from '../core/logmath';
 import { MODEL_NAMES } from '../core/schema';
@@ -64,11 +64,11 @@ export function explainText(path: string, text: string, analysis: Analysis): str
       rows.push([
         String(entry.layer.index),
         entry.layer.plain ? '(plain layer)' : entry.block.name,
-        String(entry.layer.repeat),
+        groupedCount(entry.layer.repeat),
         fmtW(wl),
-        fmtW(entry.log10Layer),
-        fmtW(entry.log10Running),
-        entry.maxStableDepth === null ? 'unbounded' : String(entry.maxStableDepth),
+        fmtWAgainstBand(entry.log10Layer, network.band),
+        fmtWAgainstBand(entry.log10Running, network.band),
+        entry.maxStableDepth === null ? 'unbounded' : groupedCount(entry.maxStableDepth),
       ]);
     }
     for (const line of table(rows)) out.push(`  ${line}`);
@@ -94,12 +94,12 @@ export function explainText(path: string, text: string, analysis: Analysis): str
     out.push('network: no layer could be analysed, so W is not defined');
   } else {
     // log10 of a blocked W is -Infinity, which is no number to show.
-    const log = network.log10W === LOG_ZERO ? 'blocked: a layer has W_l = 0' : `log10 W = ${formatLogValue(network.log10W)}`;
+    const log = network.log10W === LOG_ZERO ? 'blocked: a layer has W_l = 0' : `log10 W = ${fmtLogWAgainstBand(network.log10W, network.band)}`;
     out.push(`network: W = ${fmtWAgainstBand(network.log10W, network.band)} (${log})`);
     const others = MODEL_NAMES.filter((name) => name !== selected).map((name) => {
       // The same clamped products as the selected model's W, so an underflow reads as one, not as 0.
       const log = network.layers.reduce((product, entry) => log10Multiply(product, log10Times(entry.layer.repeat, entry.byModel[name].log10Wl)), 0);
-      return `${name} W = ${fmtW(log)}`;
+      return `${name} W = ${fmtWAgainstBand(log, network.band)}`;
     });
     out.push(`  other models: ${others.join(', ')}`);
   }
@@ -132,8 +132,8 @@ export function explainText(path: string, text: string, analysis: Analysis): str
       const verdict =
         depth === null
           ? 'W_l = 1: stable at any depth'
-          : `${wl > 0 ? 'explodes' : 'vanishes'} past ${depth} ${depth === 1 ? 'repeat' : 'repeats'}`;
-      out.push(`  ${name} x${entry.layer.repeat}: ${powerText(wl, entry.layer.repeat)} = ${fmtW(entry.log10Layer)}; ${verdict}`);
+          : `${wl > 0 ? 'explodes' : 'vanishes'} ${depth === 0 ? 'even at 1 repeat' : `past ${groupedCount(depth)} ${depth === 1 ? 'repeat' : 'repeats'}`}`;
+      out.push(`  ${name} ${timesText(entry.layer.repeat)}: ${powerText(wl, entry.layer.repeat)} = ${fmtWAgainstBand(entry.log10Layer, network.band)}; ${verdict}`);
     }
   }
 
@@ -181,12 +181,6 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   out.push(findings.length > 0 ? 'findings:' : 'findings: none');
   for (const line of findings) out.push(`  ${line}`);
   return out;
-}
-
-function formatLogValue(log: number): string {
-  // Four decimals would print a log below 5e-5 as 0.0000 or -0.0000.
-  if (Math.abs(log) >= 1e6 || (log !== 0 && Math.abs(log) < 5e-5)) return log.toExponential(4);
-  return log.toFixed(4);
 }
 
 /** The shortest range of lengths around the largest coefficients that contains 90% of the total. */

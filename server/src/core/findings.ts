@@ -1,7 +1,7 @@
 // Smoothness findings from the analysis results, and the scale fixes that resolve them.
 import { BlockAnalyzer, networkLog10W, type Band, type BlockResult, type LayerResult, type NetworkResult } from './analyze';
 import type { Code } from './codes';
-import { LOG_ZERO, formatApart, formatLog10, formatNumber } from './logmath';
+import { LOG_ZERO, formatApart, formatLog10, formatLogValue, formatNumber } from './logmath';
 import type { BlockNode, LayerNode, ModelIR } from './model';
 import { blockTerms, edgeLabel, isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
 import type { ModelName } from './schema';
@@ -27,6 +27,11 @@ export function fmtWAgainstBand(log10W: number, band: Band): string {
   if (log10W < band.log10Min) return formatApart([log10W, band.log10Min]).texts[0];
   if (log10W > band.log10Max) return formatApart([log10W, band.log10Max]).texts[0];
   return fmtW(log10W);
+}
+
+/** Formats log10 W itself, with more decimals where it would print like a band edge's log10. */
+export function fmtLogWAgainstBand(log10W: number, band: Band): string {
+  return formatLogValue(log10W, [band.log10Min, band.log10Max]);
 }
 
 /** A band edge with its texts, made once for the many values a model can compare with it. */
@@ -264,16 +269,23 @@ export function exitPlace(layerIndex: number, repeat: number, layerRepeat: numbe
   return layerRepeat > 1 ? `layers[${layerIndex}], repeat ${groupedCount(repeat)} of ${groupedCount(layerRepeat)}` : `layers[${layerIndex}]`;
 }
 
-/** "0.750^16", with brackets around a base written as 1 +- delta. */
+/** "0.750^16", with brackets around a base that has an exponent or a sign in it: "(1.00e-300)^3". */
 export function powerText(log10Wl: number, repeat: number): string {
   // fmtW prints a W_l within 1e-12 of 1 as 1.00, as rounding noise, which cannot explain a
   // power far from 1 (0.9999999999997^(2^53 - 1) is 3.44e-1174), so then the distance is shown.
   const base = Math.abs(log10Wl * repeat) >= 4e-13 ? formatLog10(log10Wl, 3, true) : fmtW(log10Wl);
-  return base.includes(' ') ? `(${base})^${repeat}` : `${base}^${repeat}`;
+  // Unbracketed, "1.00e-300^3" would read as 1.00e(-300^3).
+  const bracket = base.includes(' ') || base.includes('e') || base.includes('^');
+  return bracket ? `(${base})^${groupedCount(repeat)}` : `${base}^${groupedCount(repeat)}`;
 }
 
 function stageName(layer: LayerNode, block: BlockNode): string {
-  return layer.plain ? `Layer ${layer.index} x${layer.repeat}` : `Stage "${block.name}" x${layer.repeat} at layers[${layer.index}]`;
+  return layer.plain ? `Layer ${layer.index} ${timesText(layer.repeat)}` : `Stage "${block.name}" ${timesText(layer.repeat)} at layers[${layer.index}]`;
+}
+
+/** Writes a repeat count after a name, grouped as every count in a message is: "x1,000,000". */
+export function timesText(repeat: number): string {
+  return `x${groupedCount(repeat)}`;
 }
 
 /** A quick fix: one scale on one edge, with the edits that write it and the result it reaches. */

@@ -58,7 +58,9 @@ const NEAR_ONE_LOG10 = 2e-4;
 
 /**
  * Formats a magnitude given as log10 for people: fixed notation between 1e-3 and 1e6, otherwise
- * scientific notation computed from the logarithm, so 10^(4e12) prints as "1.0e+4000000000000".
+ * scientific notation computed from the logarithm, so 10^(4e11) prints as "1.00e+400000000000".
+ * From |log10| = 1e12 on, a double holds too few digits of the logarithm's fraction for three
+ * digits of the mantissa, so W is written as a power of ten: "10^(4.00e+12)".
  */
 export function formatLog10(log: number, significant = 3, showNoise = false): string {
   if (log === LOG_ZERO) return '0';
@@ -90,8 +92,8 @@ export function formatLog10(log: number, significant = 3, showNoise = false): st
     }
     return withPoint(scaled, decimals);
   }
-  if (Math.abs(log) >= 1e15) {
-    // The exponent itself no longer prints as a whole number: write W as a power of ten.
+  if (Math.abs(log) >= MANTISSA_LOG_LIMIT) {
+    // A double stores log10 W = 4.1e14 to 0.06, which leaves the mantissa 10^0.06 = 15% adrift.
     return `10^(${log.toExponential(significant - 1)})`;
   }
   let exponent = Math.floor(log);
@@ -105,6 +107,24 @@ export function formatLog10(log: number, significant = 3, showNoise = false): st
   }
   const sign = exponent < 0 ? '-' : '+';
   return `${withPoint(scaled, significant - 1)}e${sign}${Math.abs(exponent)}`;
+}
+
+/** |log10| from which the mantissa of a magnitude is not written; see formatLog10. */
+export const MANTISSA_LOG_LIMIT = 1e12;
+
+/**
+ * Formats a log10 value itself ("log10 W = -2.6760"): four decimals, more where it would print
+ * like one of `apartFrom` (a band edge's log10) without being it, and scientific notation where
+ * four decimals would show no digit or too many.
+ */
+export function formatLogValue(log: number, apartFrom: readonly number[] = []): string {
+  if (log === 0) return '0';
+  if (Math.abs(log) >= 1e6 || Math.abs(log) < 5e-5) return log.toExponential(4);
+  let text = log.toFixed(4);
+  for (let decimals = 5; decimals <= 15 && apartFrom.some((other) => other !== log && other.toFixed(decimals - 1) === text); decimals++) {
+    text = log.toFixed(decimals);
+  }
+  return text;
 }
 
 /** 10^0 to 10^20, exact in a double up to 10^22. */

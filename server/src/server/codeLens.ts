@@ -37,7 +37,7 @@ export async function codeLenses(workspace: Workspace, params: CodeLensParams): 
     const log10Wl = entry.byModel[selected].log10Wl;
     lenses.push({
       range: rangeOf(lines, entry.layer.span),
-      command: { title: depthVerdict(entry, analysis.settings, log10Wl), command: NO_COMMAND },
+      command: { title: depthVerdict(entry, analysis, log10Wl), command: NO_COMMAND },
     });
   }
   return lenses;

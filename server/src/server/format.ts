@@ -1,10 +1,10 @@
 // Wording shared by hovers, inlay hints and code lenses: the band, the verdict on a repeated
 // layer and on the network, all from the core's numbers.
-import type { LayerResult } from '../core/analyze';
+import type { Band, LayerResult } from '../core/analyze';
 import type { Analysis, EffectiveSettings } from '../core/analysis';
 import type { ModelName } from '../core/schema';
 import type { LayerGroup } from './locate';
-import { exitPlace, fmtW, groupedCount, powerText } from '../core/findings';
+import { exitPlace, fmtW, fmtWAgainstBand, groupedCount, powerText } from '../core/findings';
 import { LOG_ZERO, formatApart, formatNumber, log10Multiply } from '../core/logmath';
 
 export function bandText(settings: EffectiveSettings): string {
@@ -12,10 +12,10 @@ export function bandText(settings: EffectiveSettings): string {
 }
 
 /**
- * "W = 0.625^5 = 0.0954", or "W = 0.625" for a layer applied once. `shownW` replaces the text
- * of W, which a caller comparing W with a band edge formats with more digits.
+ * "W = 0.625^5 = 0.0954", or "W = 0.625" for a layer applied once. W never prints as the band
+ * edge it lies beyond, and `shownW` replaces its text where a caller needs more digits still.
  */
-export function layerWText(entry: LayerResult, log10Wl: number, shownW = fmtW(entry.log10Layer)): string {
+export function layerWText(entry: LayerResult, log10Wl: number, band: Band, shownW = fmtWAgainstBand(entry.log10Layer, band)): string {
   if (entry.layer.repeat === 1) return `W = ${shownW}`;
   return `W = ${powerText(log10Wl, entry.layer.repeat)} = ${shownW}`;
 }
@@ -24,7 +24,9 @@ export function layerWText(entry: LayerResult, log10Wl: number, shownW = fmtW(en
  * Describes a repeated layer on its own: how deep its block can be stacked before W_l^n leaves
  * the band, and whether this layer's repeat count is past that depth.
  */
-export function depthVerdict(entry: LayerResult, settings: EffectiveSettings, log10Wl: number): string {
+export function depthVerdict(entry: LayerResult, analysis: Analysis, log10Wl: number): string {
+  const { settings, network } = analysis;
+  const band = network.band;
   if (log10Wl === 0 || entry.maxStableDepth === null) return 'Stable at any depth: W_l = 1';
   if (log10Wl === LOG_ZERO) return 'Blocked: W_l = 0, no gradient passes through this layer';
   const growing = log10Wl > 0;
@@ -34,10 +36,10 @@ export function depthVerdict(entry: LayerResult, settings: EffectiveSettings, lo
   if (entry.layer.repeat > depth) {
     // W is shown with enough digits not to read as the band edge it passed.
     const edge = growing ? settings.band[1] : settings.band[0];
-    const w = layerWText(entry, log10Wl, formatApart([entry.log10Layer, Math.log10(edge)]).texts[0]);
+    const w = layerWText(entry, log10Wl, band, formatApart([entry.log10Layer, Math.log10(edge)]).texts[0]);
     return `${verb} ${past}: ${w} is ${growing ? 'above' : 'below'} ${formatNumber(edge, 15)}`;
   }
-  const w = layerWText(entry, log10Wl);
+  const w = layerWText(entry, log10Wl, band);
   return `${verb} ${past}; ${repeats(entry.layer.repeat)} ${entry.layer.repeat === 1 ? 'gives' : 'give'} ${w}, inside the band`;
 }
 

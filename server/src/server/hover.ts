@@ -3,8 +3,8 @@
 // number comes from. The "layers" key shows the network W and where it leaves the band.
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
-import { elided, type BlockResult, type LayerResult } from '../core/analyze';
-import { fmtW, fmtWAgainstBand } from '../core/findings';
+import { elided, type Band, type BlockResult, type LayerResult } from '../core/analyze';
+import { fmtLogWAgainstBand, fmtW, fmtWAgainstBand, groupedCount } from '../core/findings';
 import { GAIN_MODELS, type GainModel } from '../core/gain';
 import { LOG_ZERO } from '../core/logmath';
 import type { BlockNode, LayerNode, OpNode } from '../core/model';
@@ -212,8 +212,8 @@ function modelTable(results: Record<ModelName, BlockResult | undefined>, selecte
 /** Describes one layer, or with `grouped` the layers that share its range when there are several. */
 function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | undefined, grouped = true): string[] {
   const title = layer.plain
-    ? `layers[${layer.index}]: plain layer${layer.repeat > 1 ? ` x ${layer.repeat}` : ''}`
-    : `layers[${layer.index}]: block ${code(layer.blockName ?? '?')}${layer.repeat > 1 ? ` x ${layer.repeat}` : ''}`;
+    ? `layers[${layer.index}]: plain layer${layer.repeat > 1 ? ` x ${groupedCount(layer.repeat)}` : ''}`
+    : `layers[${layer.index}]: block ${code(layer.blockName ?? '?')}${layer.repeat > 1 ? ` x ${groupedCount(layer.repeat)}` : ''}`;
   const group = grouped ? layerGroupOf(analysis, layer) : undefined;
   if (group) return group.entries.length > 0 ? groupHover(analysis, group) : placedSkippedHover(group);
   if (!entry) {
@@ -231,9 +231,9 @@ function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | u
     depth = `Max stable depth: ${repeats(entry.maxStableDepth)} ${verb} W_l^n inside the band ${bandText(settings)} on their own.`;
   }
   const lines = [
-    `**${title}**: ${layerWText(entry, log10Wl)} under the ${network.model.name} model`,
+    `**${title}**: ${layerWText(entry, log10Wl, network.band)} under the ${network.model.name} model`,
     '',
-    `${depth} ${depthVerdict(entry, settings, log10Wl)}.`,
+    `${depth} ${depthVerdict(entry, analysis, log10Wl)}.`,
     '',
     `Running W after this layer: ${fmtWAgainstBand(entry.log10Running, network.band)}.`,
     '',
@@ -303,12 +303,12 @@ function rows(lines: string[], ...cells: string[]): void {
 function layersHover(analysis: Analysis): string[] {
   const { network } = analysis;
   if (network.layers.length === 0) return [`**${networkVerdict(analysis)}**`];
-  const lines = [`**${networkVerdict(analysis)}**`, '', `log10 W = ${formatLog(network.log10W)}`, ''];
-  return [...lines, ...layerTable(network.layers, network.model.name)];
+  const lines = [`**${networkVerdict(analysis)}**`, '', network.log10W === LOG_ZERO ? 'log10 W = -Infinity (W = 0)' : `log10 W = ${fmtLogWAgainstBand(network.log10W, network.band)}`, ''];
+  return [...lines, ...layerTable(network.layers, network.model.name, network.band)];
 }
 
 /** Lists layer results in a table: W_l, W_l^n and the running W of each, up to MAX_TABLE_ROWS rows. */
-function layerTable(entries: readonly LayerResult[], selected: ModelName): string[] {
+function layerTable(entries: readonly LayerResult[], selected: ModelName, band: Band): string[] {
   const lines = ['| layer | block | repeat | W_l | W_l^n | running W |', '|---|---|---|---|---|---|'];
   for (const entry of entries.slice(0, MAX_TABLE_ROWS)) {
     const name = entry.layer.plain ? 'plain layer' : entry.block.name;
@@ -316,10 +316,10 @@ function layerTable(entries: readonly LayerResult[], selected: ModelName): strin
       lines,
       `layers[${entry.layer.index}]`,
       name,
-      String(entry.layer.repeat),
+      groupedCount(entry.layer.repeat),
       fmtW(entry.byModel[selected].log10Wl),
-      fmtW(entry.log10Layer),
-      fmtW(entry.log10Running),
+      fmtWAgainstBand(entry.log10Layer, band),
+      fmtWAgainstBand(entry.log10Running, band),
     );
   }
   const hidden = entries.length - MAX_TABLE_ROWS;
@@ -335,7 +335,7 @@ function groupHover(analysis: Analysis, group: LayerGroup): string[] {
     const names = group.skipped.map((layer) => `layers[${layer.index}]`).join(', ');
     lines.push(`Left out because they cannot be analysed (see their diagnostics): ${names}.`, '');
   }
-  return [...lines, ...layerTable(group.entries, selected)];
+  return [...lines, ...layerTable(group.entries, selected, analysis.network.band)];
 }
 
 function placedSkippedHover(group: LayerGroup): string[] {
@@ -343,10 +343,6 @@ function placedSkippedHover(group: LayerGroup): string[] {
   return [`**${groupCount(group)} from here**`, '', `They cannot be analysed (see their diagnostics), so the network W leaves them out: ${names}.`];
 }
 
-function formatLog(log: number): string {
-  if (log === LOG_ZERO) return '-Infinity (W = 0)';
-  return Number(log.toFixed(3)).toString();
-}
 
 /** Escapes a markdown table cell. */
 function cell(text: string): string {

@@ -3,7 +3,7 @@
 // Layers that share one range in a *.arch.ts model (see LayerGroup) get one hint with their product W.
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
 import type { Analysis } from '../core/analysis';
-import { fmtW, powerText } from '../core/findings';
+import { fmtW, fmtWAgainstBand, powerText } from '../core/findings';
 import { log10Times } from '../core/logmath';
 import type { BlockNode, OpNode } from '../core/model';
 import type { Span, ValuePath } from '../core/source';
@@ -107,7 +107,7 @@ function pushHints(
   if (blockAnchor !== undefined) hints.push({ offset: blockAnchor, label: `W_l = ${fmtW(log10Wl)}` });
   const repeatEnd = inside(endOf(analysis, [...path, 'repeat']));
   if (repeat > 1 && repeatEnd !== undefined) {
-    hints.push({ offset: repeatEnd, label: `W = ${powerText(log10Wl, repeat)} = ${fmtW(log10Times(repeat, log10Wl))}` });
+    hints.push({ offset: repeatEnd, label: `W = ${powerText(log10Wl, repeat)} = ${fmtWAgainstBand(log10Times(repeat, log10Wl), analysis.network.band)}` });
   }
 }
 

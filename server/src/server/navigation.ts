@@ -149,7 +149,7 @@ function layerSymbol(document: AnalyzedDocument, run: LayerRun): DocumentSymbol 
   } else {
     const entry = layerResultOf(analysis, layer);
     name = layer.plain ? `layers[${layer.index}]: plain layer` : `layers[${layer.index}]: ${layer.blockName ?? '?'}`;
-    detail = entry ? layerWText(entry, entry.byModel[selected].log10Wl) : 'cannot be analysed';
+    detail = entry ? layerWText(entry, entry.byModel[selected].log10Wl, analysis.network.band) : 'cannot be analysed';
   }
   const range = rangeOf(lines, run.span);
   return { name, detail, kind: layer.plain || run.layers.length > 1 ? SymbolKind.Array : SymbolKind.Object, range, selectionRange: range };
