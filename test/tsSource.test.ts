@@ -581,6 +581,25 @@ export default defineModel({
     );
   });
 
+  test('unknown key with different reasons stays at calls', () => {
+    const fixture = read(
+      model(`const op = (name: string) => ({ op: name, slope: 0.2 });
+export default defineModel({
+  reslint: 1,
+  layers: [[⟦relu⟧op('relu')⟦/relu⟧], [⟦elu⟧op('elu')⟦/elu⟧], ...⟦mapped⟧[1, 2].map(() => [op('relu')])⟦/mapped⟧],
+});`),
+    );
+    const findings = analyzeText(fixture.text, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text) }).findings;
+    const shown = findings.filter((finding) => finding.code === 'unknown-key').map((finding) => `${fixture.text.slice(finding.span.start, finding.span.end)}: ${finding.message}`);
+    // "slope" is unknown to both ops for different reasons, so the key alone would not tell which call passes "elu".
+    // Layers made by a callback that runs twice are shown at the expression that spreads them.
+    assert.match(shown[1], /^op\('elu'\): Op "elu" takes "alpha", not "slope"/, shown.join('\n'));
+    assert.deepEqual(
+      findings.filter((finding) => finding.code === 'unknown-key').map((finding) => finding.span),
+      [fixture.spans.get('relu'), fixture.spans.get('elu'), fixture.spans.get('mapped')],
+    );
+  });
+
   test('absent paths are not located', () => {
     const fixture = read(model(`export default defineModel({ reslint: 1, name: undefined, layers: [['relu']] });`));
     assert.equal(fixture.doc.locate(['name']), undefined);

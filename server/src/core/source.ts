@@ -159,25 +159,28 @@ export function unknownKeyProblem(doc: SourceDocument, path: ValuePath, message:
 
 /**
  * Shows the unknown-key problems of a key that a *.arch.ts helper writes once at that key, instead
- * of at each call, when the key is unknown at every place the helper's runs put it. Where one run
- * puts it where it is defined, deleting it would change the model, so the calls keep them.
+ * of at each call, when the key is unknown at every place the helper's runs put it, for the same
+ * reason. Where one run puts it where it is defined, deleting it would change the model, and
+ * where the reasons differ ("relu" takes no parameters, "elu" takes "alpha"), only the calls tell
+ * which is which, so the calls keep them.
  */
 export function placeUnknownKeys(problems: readonly Problem[]): void {
-  const byKey = new Map<string, { written: WrittenKey; problems: Problem[]; paths: Set<string> }>();
+  const byKey = new Map<string, { written: WrittenKey; problems: Problem[]; paths: Set<string>; message: string; sameMessage: boolean }>();
   for (const problem of problems) {
     const entry = unknownKeys.get(problem);
     if (!entry) continue;
     const at = `${entry.written.span.start} ${entry.written.span.end}`;
     let group = byKey.get(at);
     if (!group) {
-      group = { written: entry.written, problems: [], paths: new Set() };
+      group = { written: entry.written, problems: [], paths: new Set(), message: problem.message, sameMessage: true };
       byKey.set(at, group);
     }
     group.problems.push(problem);
     group.paths.add(entry.path);
+    if (problem.message !== group.message) group.sameMessage = false;
   }
-  for (const { written, problems: group, paths } of byKey.values()) {
-    if (paths.size < written.evaluations) continue;
+  for (const { written, problems: group, paths, sameMessage } of byKey.values()) {
+    if (paths.size < written.evaluations || !sameMessage) continue;
     for (const problem of group) problem.span = written.span;
   }
 }
