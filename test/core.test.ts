@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { analyzeText, canDisable, disableEdits, fixesFor } from '../server/src/core/analysis';
 import { CATALOG } from '../server/src/core/catalog';
 import { canTurnOff, CODES, type Code } from '../server/src/core/codes';
+import { textLayout } from '../server/src/core/lines';
 import { formatApart, formatLog10, formatLogValue } from '../server/src/core/logmath';
 import { groupedCount, powerText } from '../server/src/core/findings';
 import { readJsonSource } from '../server/src/core/jsonSource';
@@ -1179,6 +1180,20 @@ describe('disable edits', () => {
       const edits = disableEdits(analyzeText(text, 'json'), 'block-vanishing', FORMATTING);
       assert.ok(edits, text);
       assert.equal(applyEdits(text, edits), expected);
+    }
+    // With the indent that the server detects, new lines are indented as the document's are, and
+    // they end as its lines do even where the caller assumed \n.
+    const tabbed = (eol: string) => ['"settings": {', '\t"severity": {', '\t\t"block-vanishing": "off"', '\t}', '}'].map((line) => `\t${line}`).join(eol);
+    const detected: [string, string][] = [
+      ['{\r  "reslint": 1,\r  "layers": [["tanh"]] /* a */ }\r', `{\r  "reslint": 1,\r  "layers": [["tanh"]], /* a */\r${entry('  ', '\r')}\r}\r`],
+      ['{\r\t"reslint": 1,\r\t"layers": [["tanh"]] // a\r}\r', `{\r\t"reslint": 1,\r\t"layers": [["tanh"]], // a\r${tabbed('\r')}\r}\r`],
+      ['{\n\t"reslint": 1,\n\t"layers": [["tanh"]] /* a */ /* b */ }', `{\n\t"reslint": 1,\n\t"layers": [["tanh"]], /* a */ /* b */\n${tabbed('\n')}\n}`],
+      ['{\r\n\t"reslint": 1,\r\n\t"layers": [["tanh"]]\r\n}', `{\r\n\t"reslint": 1,\r\n\t"layers": [["tanh"]],\r\n${tabbed('\r\n')}\r\n}`],
+    ];
+    for (const [text, expected] of detected) {
+      const edits = disableEdits(analyzeText(text, 'json'), 'block-vanishing', { ...textLayout(text), eol: '\n' });
+      assert.ok(edits, text);
+      assert.equal(applyEdits(text, edits), expected, JSON.stringify(text));
     }
   });
 

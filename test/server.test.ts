@@ -760,7 +760,7 @@ export default defineModel({
       const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"layers"', 2)));
       assert.ok(markdown.includes('Network W = 0.00211 under the seed model: gradients vanish'), markdown);
       assert.ok(markdown.includes('the running W first falls below the band at layers[2], repeat 1 of 4'), markdown);
-      assert.ok(markdown.includes('log10 W = -2.6760\n'), markdown);
+      assert.ok(markdown.includes('log10 W = -2.6762\n'), markdown);
       assert.ok(markdown.includes('| layers[0] | res | 16 | 0.750 | 0.0100 | 0.0100 |'), markdown);
     });
 

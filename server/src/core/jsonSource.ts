@@ -3,6 +3,7 @@
 // Text without a problem is read by JSON.parse and located when asked (jsonLazy.ts); any other
 // text by jsonc-parser's visitor, into range tables.
 import { createScanner, modify, printParseErrorCode, SyntaxKind, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
+import { lineBreakOf, textLayout } from './lines';
 import { Children, LazyLayout, lineEnd, quickRead, type Layout, type Located } from './jsonLazy';
 import { isPlainObject, sameValue, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
@@ -610,9 +611,12 @@ function keyPosition(records: Records, layout: number, key: string): number {
  * whole text. When its formatting would take in a cut value, as on a model written on one line,
  * the value is inserted on one line, with a space after each comma and colon.
  */
-export function setJsonValue(doc: SourceDocument, path: readonly string[], value: unknown, formatting: FormattingOptions): TextEdit[] | undefined {
+export function setJsonValue(doc: SourceDocument, path: readonly string[], value: unknown, options: FormattingOptions): TextEdit[] | undefined {
   const levels = objectsOnPath(doc, path);
   if (!levels || doc.text === undefined) return undefined;
+  // New lines end as the document's lines do, whatever the caller assumed.
+  const layout = textLayout(doc.text);
+  const formatting = { ...layout, ...options, eol: layout.eol };
   const cuts = levels.flatMap((level) => level.others.map((other) => ({ span: other.valueSpan, newText: '0' })));
   const skeleton = cutValues(doc.text, { start: 0, end: doc.text.length }, cuts);
   if (!skeleton) return undefined;
@@ -680,7 +684,7 @@ function appendAfterComments(
   const edits: TextEdit[] = last && !after.comma ? [{ span: { start: anchor, end: anchor }, newText: ',' }] : [];
   const at = { start: after.end, end: after.end };
   if (!multiLine) return [...edits, { span: at, newText: ` ${key}: ${spacedJson(JSON.stringify(member))}${comma}` }];
-  const eol = lineBreakAt(text, after.end) ?? formatting.eol ?? '\n';
+  const eol = lineBreakAt(text, after.end) ?? lineBreakOf(text);
   const indent = last ? indentAt(text, last.keySpan.start) : objectIndent + unit;
   const lines = JSON.stringify(member, null, unit).split('\n');
   // Text left on the line after the comments, such as the closing brace, moves to a line of its own.
@@ -928,12 +932,11 @@ class JsonEditor implements SourceEditor {
     }
     const lastStart = offsets[(count - 1) * 4];
     const lastEnd = offsets[(count - 1) * 4 + 3];
-    const lineStart = this.text.lastIndexOf('\n', lastStart) + 1;
+    const lineStart = lineStartOf(this.text, lastStart);
     const onOwnLine = this.text.slice(lineStart, lastStart).trim() === '' && lineStart > object.start;
     if (!onOwnLine) return [{ span: { start: lastEnd, end: lastEnd }, newText: `, ${entry}` }];
     const indent = this.text.slice(lineStart, lastStart);
-    const eol = this.text.includes('\r\n') ? '\r\n' : '\n';
-    return [{ span: { start: lastEnd, end: lastEnd }, newText: `,${eol}${indent}${entry}` }];
+    return [{ span: { start: lastEnd, end: lastEnd }, newText: `,${lineBreakOf(this.text)}${indent}${entry}` }];
   }
 
   wrapList(path: ValuePath, listKey: string, key: string, value: number): TextEdit[] | undefined {

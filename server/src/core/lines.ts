@@ -60,3 +60,20 @@ export class LineIndex {
     return Math.max(start, Math.min(start + Math.max(0, position.character), end));
   }
 }
+
+/** Returns the text's first line break (\n, \r\n or a lone \r), or \n when it has none. */
+export function lineBreakOf(text: string): string {
+  return /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
+}
+
+/**
+ * Returns how edits that add lines should write them: with the text's line break and the indent of
+ * its first indented line, tabs or a count of spaces (2 when no line is indented).
+ */
+export function textLayout(text: string): { eol: string; insertSpaces: boolean; tabSize: number } {
+  const eol = lineBreakOf(text);
+  const indent = /[\r\n]([ \t]+)\S/.exec(text)?.[1];
+  if (indent === undefined) return { eol, insertSpaces: true, tabSize: 2 };
+  if (indent.startsWith('\t')) return { eol, insertSpaces: false, tabSize: 1 };
+  return { eol, insertSpaces: true, tabSize: Math.min(indent.length, 8) };
+}

@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver';
 import { canDisable, canTurnOff, disableEdits, fixesFor, sourceKindOf, withValueAt, type Finding } from '../core/analysis';
 import { CODES, type Code } from '../core/codes';
+import { textLayout } from '../core/lines';
 import { applyTextEdits, sameValue, type SourceDocument, type TextEdit } from '../core/source';
 import { DIAGNOSTIC_SOURCE, rangeOf, type FindingData } from './diagnostics';
 import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
@@ -237,9 +238,8 @@ function disableAction(workspace: Workspace, document: AnalyzedDocument, code: C
  */
 function disableEdit(workspace: Workspace, document: AnalyzedDocument, code: Code): WorkspaceEdit | undefined {
   const { analysis, text } = document;
-  const indent = detectIndent(text);
   // disableEdits checks canDisable itself, and checks the edits of a JSON model.
-  const spans = disableEdits(analysis, code, { insertSpaces: indent.insertSpaces, tabSize: indent.size, eol: text.includes('\r\n') ? '\r\n' : '\n' });
+  const spans = disableEdits(analysis, code, textLayout(text));
   if (!spans) return undefined;
   if (sourceKindOf(fileNameOf(document.uri)) === 'typescript') {
     // The edited text must read as the model with only that severity entry added.
@@ -259,10 +259,3 @@ export function readsEditedAs(workspace: Workspace, document: AnalyzedDocument, 
   return sameValue(after.value, expected) && sameValue(problemsOf(after), problemsOf(document.analysis.doc));
 }
 
-/** Detects the indentation of the first indented line: tabs, or a count of spaces (2 when no line is indented). */
-function detectIndent(text: string): { insertSpaces: boolean; size: number } {
-  const match = /\n([ \t]+)\S/.exec(text);
-  if (!match) return { insertSpaces: true, size: 2 };
-  if (match[1].startsWith('\t')) return { insertSpaces: false, size: 1 };
-  return { insertSpaces: true, size: Math.min(match[1].length, 8) };
-}
