@@ -383,6 +383,14 @@ describe('power and log text', () => {
     assert.equal(powerText(Math.log10(1 + 1e-10), 1000), '(1 + 1.00e-10)^1,000');
   });
 
+  test('tolerance 0 reports W_l beyond rounding only', () => {
+    const codesAt = (gain: number) => codesOf(analyzeModel({ reslint: 1, settings: { tolerance: 0 }, layers: [[{ gain }]] }));
+    assert.deepEqual(codesAt(1.01), ['block-exploding']);
+    assert.deepEqual(codesAt(1 - 1e-9), ['block-vanishing']);
+    assert.deepEqual(codesAt(1 + 1e-13), []);
+    assert.deepEqual(codesAt(1 - 1e-13), []);
+  });
+
   test('a mantissa is written only while a double holds its digits', () => {
     assert.equal(formatLog10(4e11), '1.00e+400000000000');
     assert.equal(formatLog10(-4.1215e14), '10^(-4.12e+14)');
