@@ -1450,6 +1450,9 @@ export default defineModel({
       withConstant("export const other = defineModel({ reslint: 1, settings, layers: [['relu']] });"),
       withConstant('export { settings };'),
       withHelper('const unused = makeSettings();'),
+      // A binding in an inner scope that the unreached reference is not in does not hide it.
+      withConstant('function build() {\n  if (1) { const settings = {}; }\n  return settings;\n}'),
+      withConstant('function build(other: object) {\n  const inner = (settings: object) => settings;\n  return [inner, settings];\n}'),
     ];
     for (const text of shared) {
       const analysis = analyse(text);
@@ -1457,7 +1460,16 @@ export default defineModel({
       assert.equal(disableEdits(analysis, 'block-exploding', FORMATTING), undefined, text);
     }
     // A type, a property of the same name and the model's own uses do not share the object.
-    const own = [withConstant('type Settings = typeof settings;\nconst other = { settings: 1 };'), withHelper('')];
+    // Nor do unreached parameters, declarations and loop or catch variables that bind the name again.
+    const own = [
+      withConstant('type Settings = typeof settings;\nconst other = { settings: 1 };'),
+      withHelper(''),
+      withConstant('function build(settings: object) {\n  return { settings };\n}'),
+      withConstant('const pick = ({ settings }: { settings: object }) => settings;'),
+      withConstant('function build() {\n  const settings = {};\n  return settings;\n}'),
+      withConstant('function build(list: object[]) {\n  for (const settings of list) use(settings);\n  try { use(1); } catch (settings) { use(settings); }\n}'),
+      withHelper('function other(makeSettings: () => object) {\n  return makeSettings();\n}'),
+    ];
     for (const text of own) assert.match(disabled(text), /tolerance: 0\.2, severity: \{ 'block-exploding': 'off' as const \}/);
   });
 

@@ -244,15 +244,16 @@ export class ModelTree {
   /**
    * Tests whether code that the evaluation did not run refers to a constant or function that
    * contains the node: another export that uses the same object, or a call of the same helper
-   * outside the model. An edit there would change that code's value too. Two names alike in
-   * different scopes count as one, which can only refuse an edit.
+   * outside the model. An edit there would change that code's value too. A name that a parameter
+   * or a declaration between the reference and the constant's scope binds again refers to that
+   * binding instead. A binding that this misses (a var in a sibling block) can only refuse an edit.
    */
   private reachedByOtherCode(node: ts.Node): boolean {
     for (let outer = node.parent; outer; outer = outer.parent) {
       const declared = (ts.isVariableDeclaration(outer) || ts.isFunctionDeclaration(outer)) && outer.name && ts.isIdentifier(outer.name) ? outer.name : undefined;
       if (!declared) continue;
       this.references ??= referencesByName(this.sourceFile);
-      if (this.references.get(declared.text)?.some((reference) => this.evaluations.get(reference) === 0)) return true;
+      if (this.references.get(declared.text)?.some((reference) => this.evaluations.get(reference) === 0 && !boundBetween(reference, declared))) return true;
     }
     return false;
   }
@@ -452,6 +453,44 @@ function referencesByName(sourceFile: ts.SourceFile): Map<string, ts.Identifier[
   };
   visit(sourceFile);
   return references;
+}
+
+/**
+ * Tests whether a scope between `reference` and the scope of `declared` binds the same name
+ * again: a parameter, a declaration in an enclosing block or function body, a loop variable or a
+ * catch variable. The reference then reads that binding, not `declared`.
+ */
+function boundBetween(reference: ts.Identifier, declared: ts.Identifier): boolean {
+  const name = reference.text;
+  const other = (binding: ts.BindingName | undefined): boolean => binding !== undefined && binding !== declared && bindsName(binding, name);
+  for (let scope = reference.parent; scope; scope = scope.parent) {
+    if (ts.isFunctionLike(scope)) {
+      if (scope.parameters.some((parameter) => other(parameter.name))) return true;
+      if ((ts.isFunctionExpression(scope) || ts.isClassExpression(scope)) && scope.name && other(scope.name)) return true;
+    }
+    if (ts.isCatchClause(scope) && other(scope.variableDeclaration?.name)) return true;
+    if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+      if (scope.initializer.declarations.some((declaration) => other(declaration.name))) return true;
+    }
+    if (ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+      for (const statement of scope.statements) {
+        const names: (ts.BindingName | undefined)[] = ts.isVariableStatement(statement)
+          ? statement.declarationList.declarations.map((declaration) => declaration.name)
+          : ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)
+            ? [statement.name]
+            : [];
+        if (names.some((binding) => binding === declared)) return false;
+        if (names.some(other)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Tests whether a binding name or pattern binds `name`. */
+function bindsName(binding: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(binding)) return binding.text === name;
+  return binding.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name, name));
 }
 
 /** Tests whether an identifier reads a variable or function, rather than naming a new one or a property. */
