@@ -1395,6 +1395,23 @@ export default defineModel({
     assert.equal(disabled(text), text.replace("'block-vanishing': 'hint', // kept", "'block-vanishing': 'hint', // kept\n      'block-exploding': 'off',"));
   });
 
+  test('writes the new member after the comments on the last line', () => {
+    const severity = "severity: { 'block-exploding': 'off' }";
+    const cases: [string, string][] = [
+      ["settings: {\n    model: 'seed', /* c */ },", `settings: {\n    model: 'seed', /* c */\n    ${severity},\n  },`],
+      ["settings: {\n    model: 'seed' /* c */ // d\n  },", `settings: {\n    model: 'seed', /* c */ // d\n    ${severity}\n  },`],
+      ["settings: {\n    model: 'seed' /* c */ },", `settings: {\n    model: 'seed', /* c */\n    ${severity}\n  },`],
+      ["settings: {\n    model: 'seed' /* c\n    d */\n  },", `settings: {\n    model: 'seed',\n    ${severity} /* c\n    d */\n  },`],
+    ];
+    for (const [settings, expected] of cases) {
+      const text = explodingModel(`\n  ${settings}`);
+      assert.equal(disabled(text), text.replace(settings, expected));
+      // Lone \r line breaks get the same layout.
+      const cr = text.replaceAll('\n', '\r');
+      assert.equal(disabled(cr), cr.replace(settings.replaceAll('\n', '\r'), expected.replaceAll('\n', '\r')));
+    }
+  });
+
   test('replaces an existing entry', () => {
     const text = explodingModel("\n  settings: { severity: { 'block-exploding': 'warning' } },");
     assert.equal(disabled(text), text.replace("'block-exploding': 'warning'", "'block-exploding': 'off'"));

@@ -3,7 +3,7 @@
 // Text without a problem is read by JSON.parse and located when asked (jsonLazy.ts); any other
 // text by jsonc-parser's visitor, into range tables.
 import { createScanner, modify, printParseErrorCode, SyntaxKind, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
-import { lineBreakOf, textLayout } from './lines';
+import { indentAt, lineBreakOf, lineStartOf, textLayout } from './lines';
 import { Children, LazyLayout, lineEnd, quickRead, type Layout, type Located } from './jsonLazy';
 import { isPlainObject, sameValue, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
@@ -692,17 +692,6 @@ function appendAfterComments(
   const rest = spaces === undefined ? '' : `${eol}${objectIndent}`;
   const replaced = { start: after.end, end: after.end + (spaces?.length ?? 0) };
   return [...edits, { span: replaced, newText: `${eol}${indent}${key}: ${lines.join(eol + indent)}${comma}${rest}` }];
-}
-
-/** Returns the offset where the line containing `offset` starts, after a \n, \r or \r\n. */
-function lineStartOf(text: string, offset: number): number {
-  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
-}
-
-/** Returns the spaces and tabs that start the line containing `offset`. */
-function indentAt(text: string, offset: number): string {
-  const start = lineStartOf(text, offset);
-  return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
 }
 
 /**

@@ -77,3 +77,14 @@ export function textLayout(text: string): { eol: string; insertSpaces: boolean; 
   if (indent.startsWith('\t')) return { eol, insertSpaces: false, tabSize: 1 };
   return { eol, insertSpaces: true, tabSize: Math.min(indent.length, 8) };
 }
+
+/** Returns the offset where the line containing `offset` starts, after a \n, \r or \r\n. */
+export function lineStartOf(text: string, offset: number): number {
+  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+}
+
+/** Returns the spaces and tabs that start the line containing `offset`. */
+export function indentAt(text: string, offset: number): string {
+  const start = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
+}

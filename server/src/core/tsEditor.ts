@@ -6,6 +6,7 @@
 // or read by another computation gets no edit (undefined): changing the literal would change those
 // too. A list passed as an argument is edited at the call site, where its literal is.
 import ts from 'typescript';
+import { indentAt, lineBreakOf, lineStartOf } from './lines';
 import type { SourceEditor, TextEdit, ValuePath } from './source';
 import type { ModelTree } from './tsSource';
 import { literalPropertyName } from './tsSyntax';
@@ -119,27 +120,55 @@ export class TypeScriptEditor implements SourceEditor {
 
     const lastStart = last.getStart();
     const lastEnd = last.getEnd();
-    const lineStart = text.lastIndexOf('\n', lastStart - 1) + 1;
+    const lineStart = lineStartOf(text, lastStart);
     const ownLine = lineStart > literal.getStart() && text.slice(lineStart, lastStart).trim() === '';
     if (!ownLine) return [{ span: { start: lastEnd, end: lastEnd }, newText: `, ${property}` }];
 
+    // The comments after the last member on its line stay with it, and the new member starts a
+    // line after them; a trailing-comma style gets a trailing comma.
     const indent = text.slice(lineStart, lastStart);
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    let cursor = lastEnd;
-    while (text[cursor] === ' ' || text[cursor] === '\t') cursor++;
-    const trailingComma = text[cursor] === ',';
-    let lineEnd = text.indexOf('\n', lastEnd);
-    if (lineEnd < 0) lineEnd = text.length;
-    if (text[lineEnd - 1] === '\r') lineEnd -= 1;
-    const rest = text.slice(trailingComma ? cursor + 1 : lastEnd, lineEnd).trim();
-    if (rest !== '' && !rest.startsWith('//')) return [{ span: { start: lastEnd, end: lastEnd }, newText: `,${eol}${indent}${property}` }];
-
-    // The last member's line comment stays on its line; a trailing-comma style gets a trailing comma.
-    const edits: TextEdit[] = [];
-    if (!trailingComma) edits.push({ span: { start: lastEnd, end: lastEnd }, newText: ',' });
-    edits.push({ span: { start: lineEnd, end: lineEnd }, newText: `${eol}${indent}${property}${trailingComma ? ',' : ''}` });
+    const eol = lineBreakOf(text);
+    const after = commaAndCommentsAfter(text, lastEnd);
+    const edits: TextEdit[] = after.comma ? [] : [{ span: { start: lastEnd, end: lastEnd }, newText: ',' }];
+    const member = `${eol}${indent}${property}${after.comma ? ',' : ''}`;
+    let rest = after.end;
+    while (text[rest] === ' ' || text[rest] === '\t') rest++;
+    // A closing brace left on the line moves to a line of its own, indented as the literal's line.
+    if (text[rest] === '}' && rest === literal.getEnd() - 1) {
+      edits.push({ span: { start: after.end, end: rest }, newText: `${member}${eol}${indentAt(text, literal.getStart())}` });
+    } else {
+      edits.push({ span: { start: after.end, end: after.end }, newText: member });
+    }
     return edits;
   }
+}
+
+/**
+ * Scans the spaces, the comma and the comments that follow a member on its line. Returns where
+ * they end and whether the comma was there. A block comment that spans lines ends the scan before it.
+ */
+function commaAndCommentsAfter(text: string, offset: number): { end: number; comma: boolean } {
+  const found = { end: offset, comma: false };
+  for (let at = offset; at < text.length; ) {
+    const char = text[at];
+    if (char === ' ' || char === '\t') {
+      at++;
+    } else if (char === ',' && !found.comma) {
+      found.comma = true;
+      found.end = ++at;
+    } else if (text.startsWith('//', at)) {
+      const breaks = [text.indexOf('\n', at), text.indexOf('\r', at)].filter((index) => index >= 0);
+      found.end = breaks.length > 0 ? Math.min(...breaks) : text.length;
+      return found;
+    } else if (text.startsWith('/*', at)) {
+      const close = text.indexOf('*/', at + 2);
+      if (close < 0 || /[\r\n]/.test(text.slice(at, close))) return found;
+      found.end = at = close + 2;
+    } else {
+      return found;
+    }
+  }
+  return found;
 }
 
 function spanOf(node: ts.Node): { start: number; end: number } {
