@@ -59,7 +59,7 @@ const NEAR_ONE_LOG10 = 2e-4;
 /**
  * Formats a magnitude given as log10 for people: fixed notation between 1e-3 and 1e6, otherwise
  * scientific notation computed from the logarithm, so 10^(4e11) prints as "1.00e+400000000000".
- * From |log10| = 1e12 on, a double holds too few digits of the logarithm's fraction for three
+ * From |log10| = 1e12 on, a double stores too few digits of the logarithm's fraction for three
  * digits of the mantissa, so W is written as a power of ten: "10^(4.00e+12)".
  */
 export function formatLog10(log: number, significant = 3, showNoise = false): string {

@@ -124,8 +124,8 @@ export class TypeScriptEditor implements SourceEditor {
     const ownLine = lineStart > literal.getStart() && text.slice(lineStart, lastStart).trim() === '';
     if (!ownLine) return [{ span: { start: lastEnd, end: lastEnd }, newText: `, ${property}` }];
 
-    // The comments after the last member on its line stay with it, and the new member starts a
-    // line after them; a trailing-comma style gets a trailing comma.
+    // The comments after the last member on its line stay with it. The new member starts a line
+    // after them, with a trailing comma where the last member has one.
     const indent = text.slice(lineStart, lastStart);
     const eol = lineBreakOf(text);
     const after = commaAndCommentsAfter(text, lastEnd);
