@@ -133,7 +133,7 @@ export function smoothnessFindings(
   const plainLayers = new Map<string, LayerResult[]>();
   const band = network.band;
   const edges = { low: bandEdge(band.log10Min), high: bandEdge(band.log10Max) };
-  const repeatRangeTexts = new Map<number, string>();
+  const repeatTexts = new Map<number, { count: string; range: string }>();
   for (const entry of network.layers) {
     const { layer, block } = entry;
     const result = entry.byModel[modelName];
@@ -157,11 +157,12 @@ export function smoothnessFindings(
         const printed = againstBandEdge(stage, below ? edges.low : edges.high);
         // The range's ends must print apart from each other and from 1, which they enclose. Layers
         // of one repeat count share the count and the range, and a model can repeat every layer alike.
-        let repeats = repeatRangeTexts.get(layer.repeat);
+        let repeats = repeatTexts.get(layer.repeat);
         if (!repeats) {
           const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
-          repeats = `${groupedCount(layer.repeat)} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}]`;
-          repeatRangeTexts.set(layer.repeat, repeats);
+          const count = groupedCount(layer.repeat);
+          repeats = { count, range: `${count} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}]` };
+          repeatTexts.set(layer.repeat, repeats);
         }
         // join() makes one flat string of about 260 bytes. A template literal made a chain of about
         // a dozen strings, 720 bytes in all, which young-generation collections copied until they
@@ -170,7 +171,7 @@ export function smoothnessFindings(
         const side = below ? ' is below the band minimum ' : ' is above the band maximum ';
         findings.push({
           code: 'stage-out-of-band',
-          message: [stageName(layer, block), ': W = ', powerText(result.log10Wl, layer.repeat), ' = ', printed.value, side, printed.edge, '; ', repeats, ' (max stable depth ', depth, ').'].join(''),
+          message: [stageName(layer, block, repeats.count), ': W = ', powerText(result.log10Wl, layer.repeat, repeats.count), ' = ', printed.value, side, printed.edge, '; ', repeats.range, ' (max stable depth ', depth, ').'].join(''),
           span: layer.span,
           severity: undefined,
           subject: { kind: 'stage', layerIndex: layer.index },
@@ -269,18 +270,22 @@ export function exitPlace(layerIndex: number, repeat: number, layerRepeat: numbe
   return layerRepeat > 1 ? `layers[${layerIndex}], repeat ${groupedCount(repeat)} of ${groupedCount(layerRepeat)}` : `layers[${layerIndex}]`;
 }
 
-/** "0.750^16", with brackets around a base that has an exponent or a sign in it: "(1.00e-300)^3". */
-export function powerText(log10Wl: number, repeat: number): string {
+/**
+ * "0.750^16", with brackets around a base that has an exponent or a sign in it: "(1.00e-300)^3".
+ * `count` is the grouped repeat count, for a caller that has made it already.
+ */
+export function powerText(log10Wl: number, repeat: number, count = groupedCount(repeat)): string {
   // fmtW prints a W_l within 1e-12 of 1 as 1.00, as rounding noise, which cannot explain a
   // power far from 1 (0.9999999999997^(2^53 - 1) is 3.44e-1174), so then the distance is shown.
   const base = Math.abs(log10Wl * repeat) >= 4e-13 ? formatLog10(log10Wl, 3, true) : fmtW(log10Wl);
   // Unbracketed, "1.00e-300^3" would read as 1.00e(-300^3).
   const bracket = base.includes(' ') || base.includes('e') || base.includes('^');
-  return bracket ? `(${base})^${groupedCount(repeat)}` : `${base}^${groupedCount(repeat)}`;
+  return bracket ? `(${base})^${count}` : `${base}^${count}`;
 }
 
-function stageName(layer: LayerNode, block: BlockNode): string {
-  return layer.plain ? `Layer ${layer.index} ${timesText(layer.repeat)}` : `Stage "${block.name}" ${timesText(layer.repeat)} at layers[${layer.index}]`;
+/** Names a repeated layer, with its count grouped (`count`, made once for the layers that share it). */
+function stageName(layer: LayerNode, block: BlockNode, count: string): string {
+  return layer.plain ? `Layer ${layer.index} x${count}` : `Stage "${block.name}" x${count} at layers[${layer.index}]`;
 }
 
 /** Writes a repeat count after a name, grouped as every count in a message is: "x1,000,000". */
