@@ -12,6 +12,7 @@ import { textLayout } from '../server/src/core/lines';
 import { formatApart, formatLog10, formatLogValue } from '../server/src/core/logmath';
 import { groupedCount, powerText } from '../server/src/core/findings';
 import { readJsonSource } from '../server/src/core/jsonSource';
+import { describePath } from '../server/src/core/validate';
 import { ModelFile, modelJsonSchema, MODEL_NAMES, type ModelName } from '../server/src/core/schema';
 import { applyTextEdits as applyEdits } from '../server/src/core/source';
 import { analyzeModel, assertClose, codesOf, repeatedModel, residualBlock } from './helpers';
@@ -867,6 +868,19 @@ describe('validation', () => {
     assert.ok(broken.findings.some((finding) => finding.message.startsWith('1e-400 is too small')));
   });
 
+  test('findings about W wait for the syntax errors to go', () => {
+    const valid = '{"reslint":1,"blocks":{"res":{"paths":{"s":[],"r":["relux"]}}},"layers":[{"block":"res"},[{"gain":0.5}]]}';
+    assert.deepEqual(codesOf(analyzeText(valid, 'json')), ['unknown-op', 'layer-skipped', 'block-vanishing']);
+    // Without the last closing bracket, the layer left out of W is not reported either.
+    const broken = analyzeText(valid.slice(0, -2) + '}', 'json');
+    assert.deepEqual(codesOf(broken), ['unknown-op', 'syntax-error', 'syntax-error']);
+    // The parser's further reports at the same places are left out.
+    assert.deepEqual(
+      broken.findings.filter((finding) => finding.code === 'syntax-error').map((finding) => [finding.span.start, finding.message]),
+      [[103, 'Comma expected.'], [104, 'Closing bracket ] expected.']],
+    );
+  });
+
   test('a number cut short by a syntax error is not judged', () => {
     const text = '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b","repeat":0x10},{"block":"b","repeat":0}]}';
     const findings = analyzeText(text, 'json').findings;
@@ -931,13 +945,20 @@ describe('validation', () => {
     ]);
   });
 
+  test('paths in messages quote odd keys apart from the path', () => {
+    assert.equal(describePath(['layers', 2, 'repeat']), '"layers[2].repeat"');
+    assert.equal(describePath(['settings', 'severity', 'block-exploding']), `"settings.severity['block-exploding']"`);
+    assert.equal(describePath(['blocks', `it's "b"\\`]), `"blocks['it\\'s "b"\\\\']"`);
+    assert.equal(describePath([]), 'The file');
+  });
+
   test('one invalid severity leaves the others in force', () => {
     const text = '{"reslint":1,"settings":{"severity":{"block-vanishing":"loud","block-exploding":"error"}},"blocks":{"basic":{"paths":{"s":[],"r":["relu"]}}},"layers":[{"ops":["relu"],"block":"basic"}]}';
     const findings = analyzeText(text, 'json').findings;
     assert.deepEqual(
       findings.map((finding) => [finding.code, finding.severity, finding.message]),
       [
-        ['schema', 'error', '"settings.severity["block-vanishing"]" must be "error" or "warning" or "information" or "hint" or "off"; found the string "loud".'],
+        ['schema', 'error', '"settings.severity[\'block-vanishing\']" must be "error" or "warning" or "information" or "hint" or "off"; found the string "loud".'],
         ['block-exploding', 'error', 'Block "basic" has W_l = 1.50 under the seed model, above 1.1: each application grows the gradient by that factor. Scale one of its paths toward W_l = 1.'],
         ['unknown-key', 'warning', 'A layer takes "block" or "ops", not both; "ops" is ignored.'],
       ],

@@ -313,7 +313,7 @@ describe('JSON reader', () => {
       [`{ "gain": 1.${zeros}1 }`, []],
       ['{ "gain": 1e-400 }', ['invalid-number']],
       ['[,]', ['syntax-error']],
-      ['{ "a": 1,, }', ['syntax-error', 'syntax-error']],
+      ['{ "a": 1,, }', ['syntax-error']],
       ['[1 /* gap */ 2]', ['syntax-error']],
       ['{ "a": 1 } // end', []],
       ['{ "a": "x\ty" }', ['syntax-error']],
@@ -339,10 +339,11 @@ describe('JSON reader', () => {
         const root = parseTree(broken, errors as never, { allowTrailingComma: true });
         const duplicateFree = !doc.problems.some((problem) => problem.code === 'duplicate-key');
         if (root && duplicateFree) assert.deepEqual(doc.value, treeValue(root));
-        // The reader leaves out what follows an invalid symbol: the value expected in its place,
-        // and a symbol that continues it.
+        // The reader leaves out what follows an invalid symbol (the value expected in its place,
+        // and a symbol that continues it) and a further error at the same offset.
         const reported = errors.filter((error, index) => {
           const previous = errors[index - 1];
+          if (previous?.offset === error.offset) return false;
           if (!previous || printParseErrorCode(previous.error) !== 'InvalidSymbol') return true;
           const name = printParseErrorCode(error.error);
           return name !== 'ValueExpected' && !(name === 'InvalidSymbol' && error.offset === previous.offset + previous.length);

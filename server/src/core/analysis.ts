@@ -132,11 +132,13 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
     get: (block: BlockNode) => (model.blocks.get(block.name) === block ? analyzer.results(block) : undefined),
   };
   const network = analyzeNetwork(model, analyzer, gainModel, band, earlier?.network);
-  appendAll(problems, skippedLayerProblems(model, network, doc));
+  // Findings about W on a document with syntax errors would judge numbers that the parser had to
+  // guess (0x10 read as 0), so only the reading problems are reported until it parses.
+  const syntaxBroken = problems.some((problem) => problem.code === 'syntax-error');
+  if (!syntaxBroken) appendAll(problems, skippedLayerProblems(model, network, doc));
   appendAll(problems, analyzer.problems);
   const carry = carriedParts(doc, model, analyzer, network, problems);
 
-  const syntaxBroken = problems.some((problem) => problem.code === 'syntax-error');
   if (model.hasLayers && model.layers.length === 0 && !syntaxBroken) {
     problems.push({
       code: 'empty-network',
@@ -144,8 +146,6 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
       span: model.layersSpan ?? { start: 0, end: 1 },
     });
   }
-  // Smoothness findings on a document with syntax errors would judge numbers that the parser had
-  // to guess (0x10 read as 0), so only the reading problems are reported until it parses.
   const smoothness = syntaxBroken ? [] : smoothnessFindings(model, network, selected, settings.tolerance);
 
   const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, smoothness, settings, doc.length) };

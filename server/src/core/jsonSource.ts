@@ -290,7 +290,7 @@ class ValueReader {
   private tooDeep?: number;
   private errors = 0;
   private firstError?: ParseErrorCode;
-  private lastError?: { name: string; end: number };
+  private lastError?: { name: string; start: number; end: number };
 
   /** `outerDepth` is how deep the text's value sits in its document, for the nesting limit. */
   constructor(
@@ -484,10 +484,13 @@ class ValueReader {
     this.firstError ??= error;
     const name = printParseErrorCode(error);
     const previous = this.lastError;
-    this.lastError = { name, end: offset + length };
+    this.lastError = { name, start: offset, end: offset + length };
     // After an invalid symbol the parser also reports the value it failed to read, and it reads
     // "-Infinity" as two symbols. The first message covers both.
     if (previous?.name === 'InvalidSymbol' && (name === 'ValueExpected' || (name === 'InvalidSymbol' && offset === previous.end))) return;
+    // Recovering from one fault, the parser reports more at the same place ("Comma expected." and
+    // "Value expected." at a stray brace), as JSON's language service shows only the first.
+    if (previous?.start === offset) return;
     const message = name === 'InvalidSymbol' ? invalidSymbolMessage(text, offset, length) : `${syntaxMessage(error)}.`;
     this.problems.push({
       code: 'syntax-error',

@@ -373,7 +373,8 @@ export function describePath(path: ValuePath): string {
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(segment)) text += text ? `.${segment}` : segment;
-    else text += `[${JSON.stringify(segment)}]`;
+    // Single quotes, since the whole path is in double quotes: "settings.severity['block-exploding']".
+    else text += `['${JSON.stringify(segment).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}']`;
   }
   return text === '' ? 'The file' : `"${text}"`;
 }
