@@ -234,8 +234,17 @@ function mergeSettings(host: AnalysisSettings, file: AnalysisSettings): Effectiv
 function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: SourceDocument): Problem[] {
   const unevaluated = doc.skippedKeysAt?.(['blocks']);
   const byRange = new Map<string, { span: Span; blocks: Map<string, string> }>();
+  const problems: Problem[] = [];
   for (const index of network.skippedLayers) {
     const layer = model.layers[index];
+    if (layer?.repeatUnevaluated) {
+      problems.push({
+        code: 'layer-skipped',
+        message: 'W leaves this layer out, because its repeat count could not be evaluated statically (see the finding at it). Write the count with literals, constants or arithmetic.',
+        span: layer.span,
+      });
+      continue;
+    }
     if (!layer || layer.plain || layer.blockName === undefined) continue;
     let reason: string;
     if (layer.block) {
@@ -256,7 +265,6 @@ function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: Sourc
     }
     group.blocks.set(layer.blockName, reason);
   }
-  const problems: Problem[] = [];
   for (const { span, blocks } of byRange.values()) {
     const [[name, reason]] = blocks;
     if (blocks.size === 1) {

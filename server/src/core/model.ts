@@ -70,6 +70,11 @@ export interface LayerNode {
   blockName?: string;
   repeat: number;
   plain: boolean;
+  /**
+   * True when a *.arch.ts layer's repeat could not be evaluated. W then leaves the layer out,
+   * since any count taken in its place would give a W the model may not have.
+   */
+  repeatUnevaluated?: boolean;
 }
 
 export interface ModelIR {
@@ -188,22 +193,24 @@ function buildLayer(
   index: number,
   problems: Problem[],
 ): LayerNode {
+  const repeatUnevaluated = doc.skippedKeysAt?.(['layers', index])?.includes('repeat') ?? false;
   if (Array.isArray(layer) || 'ops' in layer) {
-    const node = new SourceLayer(place, index, undefined, undefined, Array.isArray(layer) ? 1 : layer.repeat ?? 1, true);
+    const node = new SourceLayer(place, index, undefined, undefined, Array.isArray(layer) ? 1 : layer.repeat ?? 1, true, repeatUnevaluated);
     const path = node.path;
     const opsPath = Array.isArray(layer) ? path : extendPath(path, 'ops');
     resolver.takeFailed();
     resolver.place = place;
     const ops = resolver.resolveList(Array.isArray(layer) ? layer : layer.ops, path, Array.isArray(layer) ? undefined : 'ops');
     const edges: EdgeNode[] = [new PlainLayerEdge(node, ops, opsPath)];
-    node.block = new PlainLayerBlock(node, path, edges, resolver.takeFailed());
+    const block = new PlainLayerBlock(node, path, edges, resolver.takeFailed());
+    if (!repeatUnevaluated) node.block = block;
     return node;
   }
   const block = blocks.get(layer.block);
   if (!block && !knownBlocks.has(layer.block)) {
     problems.push(unknownBlockProblem(doc, layer.block, ['layers', index, 'block'], knownBlocks));
   }
-  return new SourceLayer(place, index, block, layer.block, layer.repeat ?? 1, false);
+  return new SourceLayer(place, index, repeatUnevaluated ? undefined : block, layer.block, layer.repeat ?? 1, false, repeatUnevaluated);
 }
 
 /**
@@ -270,7 +277,7 @@ function takeOverLayers(
     if (!layer.plain && !knownBlocks.has(layer.blockName as string)) return undefined;
     if (layer.plain && layer.block?.nested.some((op) => !knownBlocks.has(op.name as string))) return undefined;
   }
-  for (const layer of earlier as SourceLayer[]) if (!layer.plain) layer.block = blocks.get(layer.blockName as string);
+  for (const layer of earlier as SourceLayer[]) if (!layer.plain && !layer.repeatUnevaluated) layer.block = blocks.get(layer.blockName as string);
   place?.moveTo(doc);
   return earlier as (LayerNode | undefined)[];
 }
@@ -289,6 +296,7 @@ class SourceLayer implements LayerNode, LocatedPart {
     readonly blockName: string | undefined,
     readonly repeat: number,
     readonly plain: boolean,
+    readonly repeatUnevaluated = false,
   ) {}
 
   get path(): ValuePath {
