@@ -833,6 +833,23 @@ export default defineModel({
     await client.close(uri);
   });
 
+  test('a long repeat hint shows W and keeps the power for its tooltip', async () => {
+    const uri = freshUri('huge.arch.json');
+    const text = '{ "reslint": 1, "layers": [{ "ops": ["tanh"], "repeat": 1000000000000 }, { "ops": ["tanh"], "repeat": 1000 }] }';
+    await client.open(uri, text);
+    const hints = await client.inlayHints(uri, wholeRange(text));
+    assert.deepEqual(
+      hints.map((hint) => [hint.label, hint.tooltip]),
+      [
+        ['W_l = 0.606', undefined],
+        ['W = 2.00e-217742426337', 'W = 0.606^1,000,000,000,000 = 2.00e-217742426337'],
+        ['W_l = 0.606', undefined],
+        ['W = 0.606^1,000 = 1.81e-218', undefined],
+      ],
+    );
+    await client.close(uri);
+  });
+
   test('inlay hints keep to the requested range', async () => {
     const uri = freshUri('residual.arch.json');
     await client.open(uri, residual);

@@ -17,7 +17,15 @@ import type { Workspace } from './workspace';
 export interface OffsetHint {
   offset: number;
   label: string;
+  /** The whole text, where the label leaves part of it out. */
+  tooltip?: string;
 }
+
+/**
+ * Longest label written in full. VS Code cuts a hint at editor.inlayHints.maximumLength, 43
+ * characters by default, which would cut W off "W = 0.606^1,000,000,000,000 = 2.00e-217742426337".
+ */
+const MAX_LABEL_LENGTH = 43;
 
 export async function inlayHints(workspace: Workspace, params: InlayHintParams): Promise<InlayHint[]> {
   const document = await workspace.analysisOf(params.textDocument.uri);
@@ -27,6 +35,7 @@ export async function inlayHints(workspace: Workspace, params: InlayHintParams):
   return hintsBetween(document.analysis, textOrderOf(document), start, end).map((hint) => ({
     position: document.lines.positionAt(hint.offset),
     label: hint.label,
+    ...(hint.tooltip === undefined ? {} : { tooltip: hint.tooltip }),
     paddingLeft: true,
   }));
 }
@@ -107,7 +116,9 @@ function pushHints(
   if (blockAnchor !== undefined) hints.push({ offset: blockAnchor, label: `W_l = ${fmtW(log10Wl)}` });
   const repeatEnd = inside(endOf(analysis, [...path, 'repeat']));
   if (repeat > 1 && repeatEnd !== undefined) {
-    hints.push({ offset: repeatEnd, label: `W = ${powerText(log10Wl, repeat)} = ${fmtWAgainstBand(log10Times(repeat, log10Wl), analysis.network.band)}` });
+    const w = `W = ${fmtWAgainstBand(log10Times(repeat, log10Wl), analysis.network.band)}`;
+    const full = `W = ${powerText(log10Wl, repeat)} = ${w.slice(4)}`;
+    hints.push(full.length <= MAX_LABEL_LENGTH ? { offset: repeatEnd, label: full } : { offset: repeatEnd, label: w, tooltip: full });
   }
 }
 
