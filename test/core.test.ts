@@ -321,6 +321,22 @@ describe('numbers against bounds', () => {
     );
   });
 
+  test('a network fix brings the stages of its block in too', () => {
+    const text = JSON.stringify({
+      reslint: 1,
+      blocks: { res: { paths: { shortcut: [], residual: ['linear', 'relu', 'linear'] } } },
+      layers: [['linear', 'relu'], { block: 'res', repeat: 16 }],
+    });
+    const analysis = analyzeText(text, 'json');
+    const network = analysis.findings.find((finding) => finding.code === 'network-exploding');
+    assert.ok(network);
+    // W_l = 1.39 would bring W to 100 and leave the stage at 1.39^16 = 200, above the band.
+    const [fix] = fixesFor(analysis, network).fixes;
+    assert.equal(fix.title, 'Set the scale of branch "residual" of "res" to 0.667042 to bring the network into the band (W_l = 1.33, W = 50.0)');
+    const after = analyzeText(applyEdits(text, fix.edits), 'json');
+    assert.deepEqual(codesOf(after).filter((code) => code === 'network-exploding' || code === 'stage-out-of-band'), []);
+  });
+
   test('stage fix title shows W_l apart from 1', () => {
     const analysis = analyzeModel(repeatedModel(residualBlock([{ gain: 0.5 }]), 1000));
     const stage = analysis.findings.find((f) => f.code === 'stage-out-of-band');

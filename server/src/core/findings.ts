@@ -478,12 +478,26 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
         const restOfNetwork = network.log10W - contribution;
         const inner = innerBand(band, uses);
         const innerEdge = subject.side === 'low' ? inner.log10Min : inner.log10Max;
+        // The W_l that brings the network in can leave a repeated layer of the block outside the
+        // band, with its stage-out-of-band finding. The target then moves on to the W_l that
+        // brings that stage in too, which the network reaches on the way.
+        const stages = network.layers
+          .filter((entry) => entry.block === block && entry.layer.repeat > 1)
+          .map((entry) => ({ n: entry.layer.repeat, inner: innerBand(band, entry.layer.repeat) }));
+        const networkTarget = (innerEdge - restOfNetwork) / uses;
+        let log10Target = networkTarget;
+        for (const stage of stages) {
+          const stageEdge = (subject.side === 'low' ? stage.inner.log10Min : stage.inner.log10Max) / stage.n;
+          log10Target = subject.side === 'low' ? Math.max(log10Target, stageEdge) : Math.min(log10Target, stageEdge);
+        }
+        const stagesToo = log10Target !== networkTarget;
         return {
           block,
-          log10Target: (innerEdge - restOfNetwork) / uses,
+          log10Target,
           rounding: subject.side === 'low' ? 'up' : 'down',
           uses,
-          accept: (log10Wl: number) => insideBand(restOfNetwork + uses * log10Wl, inner),
+          accept: (log10Wl: number) =>
+            insideBand(restOfNetwork + uses * log10Wl, inner) && (!stagesToo || stages.every((stage) => insideBand(stage.n * log10Wl, stage.inner))),
           blockedBy,
           newFinding: (log10Wl: number) => findingAddedBy(block, contribution / uses, log10Wl, network, tolerance),
           networkInside: (log10W: number) => insideBand(log10W, band),
