@@ -395,7 +395,7 @@ describe('numbers against bounds', () => {
 describe('power and log text', () => {
   test('a base with an exponent is bracketed', () => {
     const message = analyzeModel(repeatedModel({ paths: { p: [{ gain: 1e-300 }] } }, 3)).findings.find((f) => f.code === 'stage-out-of-band')?.message ?? '';
-    assert.match(message, /: W = \(1\.00e-300\)\^3 = 1\.00e-900 is below the band minimum 0\.0100;/);
+    assert.match(message, /: W = \(1\.00e-300\)\^3 = 1\.00e-900 is below the band minimum 0\.01;/);
     assert.equal(powerText(Math.log10(0.75), 16), '0.750^16');
     assert.equal(powerText(Math.log10(1 + 1e-10), 1000), '(1 + 1.00e-10)^1,000');
   });

@@ -892,7 +892,7 @@ export default defineModel({
       [
         [
           positionOf(residual, '"layers"').line,
-          'Network W = 0.00211 under the seed model: gradients vanish, W is below 0.01; the running W first falls below the band at layers[2], repeat 1 of 4',
+          'Network W = 0.00211 (seed model): gradients vanish, W is below the band minimum 0.01; the running W first falls below the band at layers[2], repeat 1 of 4',
         ],
         [positionOf(residual, '"repeat": 16').line, 'Vanishes past 16 repeats; 16 repeats give W = 0.750^16 = 0.0100, inside the band'],
         [positionOf(residual, '"repeat": 4').line, 'Vanishes past 9 repeats; 4 repeats give W = 0.606^4 = 0.135, inside the band'],
@@ -912,7 +912,7 @@ export default defineModel({
     const lenses = await client.codeLenses(uri);
     assert.equal(
       lenses[0]?.command?.title,
-      'Network W = 0.00317 under the seed model: gradients vanish, W is below 0.01; the running W first rises above the band at layers[0], repeat 12 of 20, and ends below it',
+      'Network W = 0.00317 (seed model): gradients vanish, W is below the band minimum 0.01; the running W first rises above the band at layers[0], repeat 12 of 20, and ends below it',
     );
     await client.close(uri);
   });

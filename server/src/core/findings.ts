@@ -37,20 +37,21 @@ export function fmtLogWAgainstBand(log10W: number, band: Band): string {
 /** A band edge with its texts, made once for the many values a model can compare with it. */
 interface BandEdge {
   log10: number;
-  /** The edge as fmtW prints it. */
+  /** The edge as the settings write it. */
   text: string;
   /** The edge at three digits with any difference from 1, as formatApart starts. */
   apart: string;
 }
 
 function bandEdge(log10: number): BandEdge {
-  return { log10, text: fmtW(log10), apart: formatLog10(log10, 3, true) };
+  // The edge as the settings give it ("0.01", not "0.0100"): 15 digits drop the noise of 10^log10.
+  return { log10, text: formatNumber(Math.pow(10, log10), 15), apart: formatLog10(log10, 3, true) };
 }
 
 /**
  * Formats a value and the band edge it is compared with, with more digits than fmtW where three
- * would print both alike ("100 is above the band maximum 100"). The edge keeps fmtW's text when
- * three digits suffice, as they mostly do.
+ * would print both alike ("100 is above the band maximum 100"). The edge keeps its settings text
+ * when three digits suffice, as they mostly do.
  */
 function againstBandEdge(log10: number, edge: BandEdge): { value: string; edge: string } {
   const value = formatLog10(log10, 3, true);

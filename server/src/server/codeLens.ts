@@ -21,7 +21,7 @@ export async function codeLenses(workspace: Workspace, params: CodeLensParams): 
     return layersSpan ? [{ range: rangeOf(lines, layersSpan), command: { title: SYNTAX_ERROR_NOTE, command: NO_COMMAND } }] : [];
   }
   if (layersSpan && analysis.network.layers.length > 0) {
-    lenses.push({ range: rangeOf(lines, layersSpan), command: { title: networkVerdict(analysis), command: NO_COMMAND } });
+    lenses.push({ range: rangeOf(lines, layersSpan), command: { title: networkVerdict(analysis, true), command: NO_COMMAND } });
   }
   const selected = analysis.network.model.name;
   for (const entry of analysis.network.layers) {

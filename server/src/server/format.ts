@@ -89,13 +89,14 @@ export function repeats(count: number): string {
 }
 
 /** "Network W = 2.71e-4 under the seed model: gradients vanish, ...", for the lens and the hover on "layers". */
-export function networkVerdict(analysis: Analysis): string {
+export function networkVerdict(analysis: Analysis, short = false): string {
   const { network, settings, model } = analysis;
   const w = network.log10W;
   // Outside the band, W is shown with enough digits not to read as the band edge it passed.
   const edge = w < network.band.log10Min ? settings.band[0] : settings.band[1];
   const shownW = w < network.band.log10Min || w > network.band.log10Max ? formatApart([w, Math.log10(edge)]).texts[0] : fmtW(w);
-  const head = `Network W = ${shownW} under the ${network.model.name} model`;
+  // A code lens does not wrap, so it names the model in brackets.
+  const head = short ? `Network W = ${shownW} (${network.model.name} model)` : `Network W = ${shownW} under the ${network.model.name} model`;
   const exit = network.bandExit;
   const exitLayer = exit ? model.layers[exit.layerIndex] : undefined;
   const where =
@@ -112,11 +113,11 @@ export function networkVerdict(analysis: Analysis): string {
   const leaves = exit ? `first ${exit.side === 'low' ? 'falls below' : 'rises above'}` : 'leaves';
   if (w < network.band.log10Min) {
     const turn = exit?.side === 'high' ? ', and ends below it' : '';
-    return `${head}: gradients vanish, W is below ${formatNumber(settings.band[0], 15)}; the running W ${leaves} the band${where}${turn}${skipped}`;
+    return `${head}: gradients vanish, W is below the band minimum ${formatNumber(settings.band[0], 15)}; the running W ${leaves} the band${where}${turn}${skipped}`;
   }
   if (w > network.band.log10Max) {
     const turn = exit?.side === 'low' ? ', and ends above it' : '';
-    return `${head}: gradients explode, W is above ${formatNumber(settings.band[1], 15)}; the running W ${leaves} the band${where}${turn}${skipped}`;
+    return `${head}: gradients explode, W is above the band maximum ${formatNumber(settings.band[1], 15)}; the running W ${leaves} the band${where}${turn}${skipped}`;
   }
   if (exit) return `${head}, inside the band ${bandText(settings)} at the output, but the running W ${leaves} it${where}${skipped}`;
   return `${head}, inside the band ${bandText(settings)}${skipped}`;
