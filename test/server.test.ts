@@ -23,6 +23,7 @@ import {
 import { LineIndex } from '../server/src/core/lines';
 import { contributedProperties, parseServerSettings } from '../server/src/server/settings';
 import { EXPLAIN_METHOD } from '../server/src/server/explain';
+import { STATUS_METHOD } from '../server/src/server/status';
 import { UNSAVED_SOURCE_METHOD } from '../server/src/server/unsavedSources';
 import { applyWorkspaceEdit, didChangeMessage, LspClient, positionOf, readFixture, renderInlayHints, ROOT, wholeRange } from './lsp-client';
 
@@ -477,6 +478,27 @@ describe('language server', () => {
     // The CLI adds a blank line and the problem count after each file's report.
     assert.equal(`${result?.text}\n`, cli.stdout.slice(0, cli.stdout.lastIndexOf('\n\n') + 1));
     assert.equal(await client.connection.sendRequest(EXPLAIN_METHOD, { uri: 'file:///not/open.arch.json' }), null);
+    await client.close(uri);
+  });
+
+  test('the status request gives the settings and findings of a model', async () => {
+    const uri = freshUri('status.arch.json');
+    const text = '{ "reslint": 1, "settings": { "model": "variance", "band": [0.001, 1000] }, "layers": [[{ "gain": 0.5 }], { "ops": [{ "gain": 10 }], "repeat": 4 }] }';
+    await client.open(uri, text);
+    await client.diagnostics(uri, 1);
+    assert.deepEqual(await client.connection.sendRequest(STATUS_METHOD, { uri }), {
+      text: 'variance model, band [0.001, 1000]',
+      findings: '2 warnings, 2 information',
+      syntaxErrors: false,
+    });
+    await client.change(uri, 2, text.slice(0, -1));
+    await client.diagnostics(uri, 2);
+    assert.deepEqual(await client.connection.sendRequest(STATUS_METHOD, { uri }), {
+      text: 'variance model, band [0.001, 1000]',
+      findings: '1 error',
+      syntaxErrors: true,
+    });
+    assert.equal(await client.connection.sendRequest(STATUS_METHOD, { uri: 'file:///not/open.arch.json' }), null);
     await client.close(uri);
   });
 

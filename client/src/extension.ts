@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { EXPLAIN_METHOD, type ExplainParams, type ExplainResult } from '../../server/src/server/explain';
+import { STATUS_METHOD, type StatusParams, type StatusResult } from '../../server/src/server/status';
 import { UNSAVED_SOURCE_METHOD, type UnsavedSourceParams } from '../../server/src/server/unsavedSources';
 
 const CLIENT_ID = 'reslint';
@@ -28,6 +29,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidSaveTextDocument((document) => unsavedSources.changed(document)),
     vscode.workspace.onDidCloseTextDocument((document) => unsavedSources.closed(document)),
     { dispose: () => unsavedSources.dispose() },
+    // The status follows the active model, and its findings after each analysis.
+    vscode.window.onDidChangeActiveTextEditor(() => status.update()),
+    vscode.languages.onDidChangeDiagnostics((event) => {
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      if (event.uris.some((uri) => uri.toString() === active)) status.update();
+    }),
+    { dispose: () => status.dispose() },
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       // The document selector is fixed when the client starts, so new patterns need a new client.
       if (event.affectsConfiguration('reslint.files')) {
@@ -39,6 +47,67 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   await start(context);
 }
+
+/**
+ * The language status item of a model (the {} entry in the status bar): its gain model and band,
+ * which its own settings or the reslint.* settings choose, and its findings; a click shows the
+ * report. When the server is not running it says so, and a click restarts the server.
+ */
+class ModelStatus {
+  private item: vscode.LanguageStatusItem | undefined;
+  /** Counts the updates, so that the response to an earlier request does not overwrite a later one. */
+  private generation = 0;
+
+  async update(): Promise<void> {
+    const generation = ++this.generation;
+    const item = this.itemFor(unsavedSources.selector);
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || vscode.languages.match(unsavedSources.selector, document) === 0) return;
+    if (!client?.isRunning()) {
+      this.show(item, 'ResLint is not running', 'The language server stopped', vscode.LanguageStatusSeverity.Error, { title: 'Restart', command: 'reslint.restartServer' });
+      return;
+    }
+    item.busy = true;
+    let result: StatusResult = null;
+    try {
+      const params: StatusParams = { uri: document.uri.toString() };
+      result = await client.sendRequest<StatusResult>(STATUS_METHOD, params);
+    } catch (error) {
+      log(`The status request failed: ${String(error)}`);
+    }
+    if (generation !== this.generation) return;
+    item.busy = false;
+    if (!result) {
+      this.show(item, 'ResLint', 'No analysis of this file yet', vscode.LanguageStatusSeverity.Information, undefined);
+      return;
+    }
+    const detail = result.syntaxErrors ? `${result.findings}; W waits for the syntax errors to be fixed` : result.findings;
+    this.show(item, result.text, detail, vscode.LanguageStatusSeverity.Information, { title: 'Show Report', command: 'reslint.showReport' });
+  }
+
+  dispose(): void {
+    this.item?.dispose();
+    this.item = undefined;
+  }
+
+  private itemFor(selector: DocumentSelector): vscode.LanguageStatusItem {
+    if (!this.item) {
+      this.item = vscode.languages.createLanguageStatusItem('reslint.status', selector as vscode.DocumentSelector);
+      this.item.name = CLIENT_NAME;
+    }
+    this.item.selector = selector as vscode.DocumentSelector;
+    return this.item;
+  }
+
+  private show(item: vscode.LanguageStatusItem, text: string, detail: string, severity: vscode.LanguageStatusSeverity, command: vscode.Command | undefined): void {
+    item.text = text;
+    item.detail = detail;
+    item.severity = severity;
+    item.command = command;
+  }
+}
+
+const status = new ModelStatus();
 
 export async function deactivate(): Promise<void> {
   await stop();
@@ -154,9 +223,12 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     await client.start();
     log(`Language server started from ${module}`);
     unsavedSources.sendAll();
+    client.onDidChangeState(() => void status.update());
+    void status.update();
   } catch (error) {
     log(`Starting the language server failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     void vscode.window.showErrorMessage(`ResLint: the language server failed to start. See the "${CLIENT_NAME}" output channel.`);
+    void status.update();
   }
 }
 

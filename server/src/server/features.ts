@@ -14,6 +14,7 @@ import { codeLenses } from './codeLens';
 import { explainText } from '../cli/text';
 import { completion } from './completion';
 import { EXPLAIN_METHOD, type ExplainParams } from './explain';
+import { STATUS_METHOD, statusOf, type StatusParams } from './status';
 import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
 import { hover } from './hover';
@@ -68,6 +69,13 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     guardRequest(workspace, EXPLAIN_METHOD, null, async (params: ExplainParams) => {
       const document = typeof params?.uri === 'string' ? await workspace.analysisOf(params.uri) : undefined;
       return document ? { text: explainText(fileNameOf(document.uri), document.text, document.analysis).join('\n') } : null;
+    }),
+  );
+  connection.onRequest(
+    STATUS_METHOD,
+    guardRequest(workspace, STATUS_METHOD, null, async (params: StatusParams) => {
+      const document = typeof params?.uri === 'string' ? await workspace.analysisOf(params.uri) : undefined;
+      return document ? statusOf(document.analysis) : null;
     }),
   );
   connection.onCompletion(guardRequest(workspace, 'textDocument/completion', [], (params) => completion(workspace, params)));
