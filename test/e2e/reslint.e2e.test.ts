@@ -55,8 +55,10 @@ import {
   updateUserSettings,
   waitForCodeLenses,
   waitForInlayHints,
+  waitForLanguageStatus,
   waitForProblems,
   type InlayHint,
+  type LanguageStatusEntry,
   type Problem,
   type ProblemSeverity,
 } from './harness';
@@ -308,6 +310,17 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
       `the status bar to show "${expected}"`,
       async () => (await page.locator('#status\\.editor\\.selection').innerText()).trim() === expected,
     );
+  });
+
+  // The model is the active editor since the first test, and its text is still the original.
+  await t.test('language status shows the seed model', async () => {
+    const expected: LanguageStatusEntry = { text: 'seed model, band [0.01, 100]', detail: '1 warning, 3 information', link: 'Show Report' };
+    const entries = await waitForLanguageStatus(
+      page,
+      (found) => found.some((entry) => isDeepStrictEqual(entry, expected)),
+      "ResLint's item for the seed model",
+    );
+    assert.deepEqual(entries.filter((entry) => entry.link === 'Show Report'), [expected]);
   });
 
   // The model is the active editor since the test before.
@@ -637,5 +650,16 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
     await saveScreenshot(page, 'reslint-variance-hover');
     assert.ok(hover.includes(`Block bottleneck: W_l = ${varianceWl} under the variance model`), hover);
     assert.ok(!hover.includes('W_l = 0.625 under'), `the hover still shows the seed W_l:\n${hover}`);
+  });
+
+  // The restored example is the active editor, and the test before switched to the variance model.
+  await t.test('language status shows the variance model', async () => {
+    const expected: LanguageStatusEntry = { text: 'variance model, band [0.01, 100]', detail: '3 information', link: 'Show Report' };
+    const entries = await waitForLanguageStatus(
+      page,
+      (found) => found.some((entry) => isDeepStrictEqual(entry, expected)),
+      "ResLint's item for the variance model",
+    );
+    assert.deepEqual(entries.filter((entry) => entry.link === 'Show Report'), [expected]);
   });
 });

@@ -805,3 +805,90 @@ export async function waitForProblems(
     throw new Error(`${errorMessage(error)} Last entries: ${util.inspect(last, { breakLength: Infinity })}`);
   }
 }
+
+// --- language status ------------------------------------------------------------
+
+export interface LanguageStatusEntry {
+  /** The item's text, such as "seed model, band [0.01, 100]". */
+  text: string;
+  /** The item's detail, or empty when it has none. */
+  detail: string;
+  /** Title of the item's command link, or empty when it has none. */
+  link: string;
+}
+
+/** The clickable part of the `{}` entry next to the language mode in the status bar. */
+const LANGUAGE_STATUS_LABEL = '#status\\.languageStatus .statusbar-item-label';
+/** One item's row in the popup of the language status. */
+const LANGUAGE_STATUS_ROW = '.workbench-hover .hover-language-status';
+
+/** Returns the rows of the open language status popup, top to bottom, and none while it is closed. */
+async function readLanguageStatusRows(page: Page): Promise<LanguageStatusEntry[]> {
+  return page.evaluate(
+    (rowSelector: string) =>
+      [...document.querySelectorAll(rowSelector)].map((row: any) => {
+        // VS Code 1.100 renders the text, then a separator span and the detail, in one element.
+        const parts = ['', ''];
+        let part = 0;
+        for (const node of row.querySelector('.element .left')?.childNodes ?? []) {
+          if (node.classList?.contains('separator')) {
+            part = 1;
+          } else {
+            parts[part] += node.textContent;
+          }
+        }
+        const link = row.querySelector('.element .right .monaco-link');
+        return { text: parts[0].trim(), detail: parts[1].trim(), link: link ? link.textContent.trim() : '' };
+      }),
+    LANGUAGE_STATUS_ROW,
+  );
+}
+
+async function closeLanguageStatus(page: Page, options: WaitOptions): Promise<void> {
+  // Escape closes the popup that a click opened with the focus in it. The focus then returns to
+  // the status bar entry, which shows the popup again while it has the focus or the mouse rests on
+  // it. So the mouse leaves the entry and the editor takes the focus.
+  await page.mouse.move(1, 1);
+  await page.keyboard.press('Escape');
+  await focusEditor(page, options);
+  await pollUntil(page, 'the language status popup to close', async () => (await page.locator(LANGUAGE_STATUS_ROW).count()) === 0, options);
+}
+
+/**
+ * Opens the popup of the language status by sending a click to its status bar entry, waits until
+ * its entries satisfy `predicate`, closes the popup and returns the entries. A look whose entries
+ * fail `predicate` closes the popup too, so that the next look reads the items as they are then.
+ * The helper needs an active editor, because it leaves the keyboard focus there.
+ */
+export async function waitForLanguageStatus(
+  page: Page,
+  predicate: (entries: LanguageStatusEntry[]) => boolean,
+  description: string,
+  options: WaitOptions = {},
+): Promise<LanguageStatusEntry[]> {
+  let last: LanguageStatusEntry[] = [];
+  let entries: LanguageStatusEntry[];
+  try {
+    entries = await pollUntil(page, `language status: ${description}`, async () => {
+      if ((await page.locator(LANGUAGE_STATUS_ROW).count()) === 0) {
+        // A click event sent to the entry, not a mouse click, because a mouse that rests on the entry
+        // shows the popup as a hover. That hover can cover the entry, and Playwright's next click
+        // then waits until its own timeout.
+        await page.evaluate((selector: string) => document.querySelector(selector)?.click(), LANGUAGE_STATUS_LABEL);
+        return undefined;
+      }
+      last = await readLanguageStatusRows(page);
+      if (predicate(last)) {
+        return last;
+      }
+      await closeLanguageStatus(page, options);
+      return undefined;
+    }, options);
+  } catch (error) {
+    // The timeout is the error to report, so a failure to close the popup as well is ignored.
+    await closeLanguageStatus(page, options).catch(() => undefined);
+    throw new Error(`${errorMessage(error)} Last entries: ${util.inspect(last, { breakLength: Infinity })}`);
+  }
+  await closeLanguageStatus(page, options);
+  return entries;
+}
