@@ -337,6 +337,28 @@ describe('numbers against bounds', () => {
     assert.deepEqual(codesOf(after).filter((code) => code === 'network-exploding' || code === 'stage-out-of-band'), []);
   });
 
+  test('a network fix that pushes a stage across the band is not offered', () => {
+    const text = JSON.stringify({
+      reslint: 1,
+      settings: { tolerance: 0.5 },
+      blocks: { b: { paths: { s: [{ scale: 0.4 }], r: ['conv', 'relu'] } } },
+      layers: [[{ gain: 1e-6 }], { block: 'b', repeat: 50 }],
+    });
+    const analysis = analyzeText(text, 'json');
+    const network = analysis.findings.find((finding) => finding.code === 'network-vanishing');
+    assert.ok(network);
+    const { fixes, failures } = fixesFor(analysis, network);
+    // W_l = 1.20 would bring W to the band minimum, and take the stage from below the band to 1.20^50 = 10000.
+    assert.deepEqual(fixes, []);
+    assert.deepEqual(
+      failures.map((failure) => failure.reason),
+      [
+        'a scale of 1.60453 would take the stage at layers[1] to W = 1.20^50 = 10000, outside the band',
+        'a scale of 1.75567 would take the stage at layers[1] to W = 1.20^50 = 10001, outside the band',
+      ],
+    );
+  });
+
   test('stage fix title shows W_l apart from 1', () => {
     const analysis = analyzeModel(repeatedModel(residualBlock([{ gain: 0.5 }]), 1000));
     const stage = analysis.findings.find((f) => f.code === 'stage-out-of-band');

@@ -511,16 +511,19 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
 
 /**
  * Describes the finding that changing a block's W_l from `before` to `after` (log10) adds: a
- * repeated layer of it that leaves the band, or the block itself leaving the tolerance range on
- * the side where it was not. Undefined when it adds none.
+ * repeated layer of it that leaves the band on a side where it was not, or the block itself leaving
+ * the tolerance range on the side where it was not. Undefined when it adds none.
  */
 function findingAddedBy(block: BlockNode, before: number, after: number, network: NetworkResult, tolerance: number): string | undefined {
   const { band } = network;
+  // A stage that was inside and leaves the band, or that crosses it from one side to the other,
+  // gets a finding it did not have.
+  const sideOf = (log10W: number): number => (log10W < band.log10Min ? -1 : log10W > band.log10Max ? 1 : 0);
   for (const entry of network.layers) {
     if (entry.block !== block || entry.layer.repeat === 1) continue;
     const stage = entry.layer.repeat * after;
-    if (insideBand(entry.log10Layer, band) && !insideBand(stage, band)) {
-      return `take the stage at layers[${entry.layer.index}] to W = ${fmtW(after)}^${entry.layer.repeat} = ${fmtW(stage)}, outside the band`;
+    if (sideOf(stage) !== 0 && sideOf(stage) !== sideOf(entry.log10Layer)) {
+      return `take the stage at layers[${entry.layer.index}] to W = ${powerText(after, entry.layer.repeat)} = ${fmtWAgainstBand(stage, band)}, outside the band`;
     }
   }
   const low = Math.log10(1 - tolerance);
