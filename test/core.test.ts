@@ -252,7 +252,7 @@ describe('numbers against bounds', () => {
   test('network W never reads as the band edge', () => {
     assert.equal(
       messageOf(analyzeText('{"reslint":1,"layers":[[{"gain":100.04}]]}', 'json'), 'network-exploding'),
-      'Network W = 100.04 under the seed model is above the band maximum 100.00: gradients explode toward the input. The running W first rises above the band at layers[0].',
+      'Network W = 100.04 under the seed model is above the band maximum 100: gradients explode toward the input. The running W first rises above the band at layers[0].',
     );
   });
 
@@ -415,6 +415,12 @@ describe('numbers against bounds', () => {
 });
 
 describe('power and log text', () => {
+  test('a stage W_l reads apart from its range', () => {
+    // W_l is 10^(2 / 1000) to a few units in the last place: the end of the range that keeps 1,000 repeats inside.
+    const message = analyzeModel({ reslint: 1, layers: [{ ops: [{ gain: 1.0046157902783952 }], repeat: 1000 }] }).findings.find((f) => f.code === 'stage-out-of-band')?.message ?? '';
+    assert.match(message, /^Layer 0 x1,000: W = 1\.00461579027840\^1,000 = 100\.00000000001 is above the band maximum 100; 1,000 repeats stay inside only for W_l in \[0\.995, 1\.005\] /);
+  });
+
   test('a base with an exponent is bracketed', () => {
     const message = analyzeModel(repeatedModel({ paths: { p: [{ gain: 1e-300 }] } }, 3)).findings.find((f) => f.code === 'stage-out-of-band')?.message ?? '';
     assert.match(message, /: W = \(1\.00e-300\)\^3 = 1\.00e-900 is below the band minimum 0\.01;/);

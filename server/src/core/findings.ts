@@ -50,14 +50,13 @@ function bandEdge(log10: number): BandEdge {
 
 /**
  * Formats a value and the band edge it is compared with, with more digits than fmtW where three
- * would print both alike ("100 is above the band maximum 100"). The edge keeps its settings text
- * when three digits suffice, as they mostly do.
+ * would print both alike ("100 is above the band maximum 100"). The edge keeps its settings text.
  */
 function againstBandEdge(log10: number, edge: BandEdge): { value: string; edge: string } {
   const value = formatLog10(log10, 3, true);
   if (log10 === edge.log10 || value !== edge.apart) return { value, edge: edge.text };
-  const { texts, digits } = formatApart([log10, edge.log10]);
-  return { value: texts[0], edge: digits === 3 ? edge.text : texts[1] };
+  // The edge keeps its settings text, which is exact: "100.00000000001 is above 100".
+  return { value: formatApart([log10, edge.log10]).texts[0], edge: edge.text };
 }
 
 /**
@@ -134,7 +133,7 @@ export function smoothnessFindings(
   const plainLayers = new Map<string, LayerResult[]>();
   const band = network.band;
   const edges = { low: bandEdge(band.log10Min), high: bandEdge(band.log10Max) };
-  const repeatTexts = new Map<number, { count: string; range: string }>();
+  const repeatTexts = new Map<number, { count: string; range: string; ends: { log10: number; text: string }[] }>();
   for (const entry of network.layers) {
     const { layer, block } = entry;
     const result = entry.byModel[modelName];
@@ -160,9 +159,14 @@ export function smoothnessFindings(
         // of one repeat count share the count and the range, and a model can repeat every layer alike.
         let repeats = repeatTexts.get(layer.repeat);
         if (!repeats) {
-          const [rangeMin, rangeMax] = formatApart([band.log10Min / layer.repeat, band.log10Max / layer.repeat, 0]).texts;
+          const ends = [band.log10Min / layer.repeat, band.log10Max / layer.repeat];
+          const [rangeMin, rangeMax] = formatApart([...ends, 0]).texts;
           const count = groupedCount(layer.repeat);
-          repeats = { count, range: `${count} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}]` };
+          repeats = {
+            count,
+            range: `${count} repeats stay inside only for W_l in [${rangeMin}, ${rangeMax}]`,
+            ends: [{ log10: ends[0], text: rangeMin }, { log10: ends[1], text: rangeMax }],
+          };
           repeatTexts.set(layer.repeat, repeats);
         }
         // join() makes one flat string of about 260 bytes. A template literal made a chain of about
@@ -172,7 +176,7 @@ export function smoothnessFindings(
         const side = below ? ' is below the band minimum ' : ' is above the band maximum ';
         findings.push({
           code: 'stage-out-of-band',
-          message: [stageName(layer, block, repeats.count), ': W = ', powerText(result.log10Wl, layer.repeat, repeats.count), ' = ', printed.value, side, printed.edge, '; ', repeats.range, ' (max stable depth ', depth, ').'].join(''),
+          message: [stageName(layer, block, repeats.count), ': W = ', stagePower(result.log10Wl, layer.repeat, repeats), ' = ', printed.value, side, printed.edge, '; ', repeats.range, ' (max stable depth ', depth, ').'].join(''),
           span: layer.span,
           severity: undefined,
           subject: { kind: 'stage', layerIndex: layer.index },
@@ -273,15 +277,25 @@ export function exitPlace(layerIndex: number, repeat: number, layerRepeat: numbe
 
 /**
  * "0.750^16", with brackets around a base that has an exponent or a sign in it: "(1.00e-300)^3".
- * `count` is the grouped repeat count, for a caller that has made it already.
+ * `count` is the grouped repeat count, and `shownBase` the text of W_l, for a caller that has made them already.
  */
-export function powerText(log10Wl: number, repeat: number, count = groupedCount(repeat)): string {
+export function powerText(log10Wl: number, repeat: number, count = groupedCount(repeat), shownBase?: string): string {
   // fmtW prints a W_l within 1e-12 of 1 as 1.00, as rounding noise, which cannot explain a
   // power far from 1 (0.9999999999997^(2^53 - 1) is 3.44e-1174), so then the distance is shown.
-  const base = Math.abs(log10Wl * repeat) >= 4e-13 ? formatLog10(log10Wl, 3, true) : fmtW(log10Wl);
+  const base = shownBase ?? (Math.abs(log10Wl * repeat) >= 4e-13 ? formatLog10(log10Wl, 3, true) : fmtW(log10Wl));
   // Unbracketed, "1.00e-300^3" would read as 1.00e(-300^3).
   const bracket = base.includes(' ') || base.includes('e') || base.includes('^');
   return bracket ? `(${base})^${count}` : `${base}^${count}`;
+}
+
+/**
+ * Writes W_l^n for a stage outside the band, with W_l apart from the ends of the range that would
+ * keep the stage inside ("1.00462^1,000", not "1.005^1,000" beside the range [0.995, 1.005]).
+ */
+function stagePower(log10Wl: number, repeat: number, texts: { count: string; ends: { log10: number; text: string }[] }): string {
+  const base = formatLog10(log10Wl, 3, true);
+  const end = texts.ends.find((candidate) => candidate.text === base && candidate.log10 !== log10Wl);
+  return powerText(log10Wl, repeat, texts.count, end ? formatApart([log10Wl, end.log10]).texts[0] : base);
 }
 
 /** Names a repeated layer, with its count grouped (`count`, made once for the layers that share it). */
