@@ -498,6 +498,10 @@ describe('language server', () => {
       findings: '1 error',
       syntaxErrors: true,
     });
+    // The band is written in full, as set, not rounded to four digits.
+    await client.change(uri, 3, text.replace('[0.001, 1000]', '[0.012345678, 98.7654321]'));
+    await client.diagnostics(uri, 3);
+    assert.equal(((await client.connection.sendRequest(STATUS_METHOD, { uri })) as { text: string }).text, 'variance model, band [0.012345678, 98.7654321]');
     assert.equal(await client.connection.sendRequest(STATUS_METHOD, { uri: 'file:///not/open.arch.json' }), null);
     await client.close(uri);
   });

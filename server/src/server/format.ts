@@ -8,7 +8,7 @@ import { exitPlace, fmtW, fmtWAgainstBand, groupedCount, powerText } from '../co
 import { LOG_ZERO, formatApart, formatNumber, log10Multiply } from '../core/logmath';
 
 export function bandText(settings: EffectiveSettings): string {
-  return `[${formatNumber(settings.band[0])}, ${formatNumber(settings.band[1])}]`;
+  return `[${formatNumber(settings.band[0], 15)}, ${formatNumber(settings.band[1], 15)}]`;
 }
 
 /**
