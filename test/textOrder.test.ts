@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeText, type Analysis } from '../server/src/core/analysis';
+import { readTypeScriptSource } from '../server/src/core/tsSource';
 import { hintsBetween } from '../server/src/server/inlayHints';
 import { hoverTargetAt, type HoverTarget } from '../server/src/server/locate';
 import { blocksInTextOrder, buildTextOrder, type TextOrder } from '../server/src/server/textOrder';
@@ -137,5 +138,23 @@ describe('text order', () => {
     assert.equal(blocksInTextOrder(order), false);
     const all = hintsBetween(analysis, undefined, 0, text.length);
     assert.deepEqual(hintsBetween(analysis, order, 0, text.length), all);
+  });
+});
+
+describe('hint length', () => {
+  test('long group hint keeps W in the label', () => {
+    const text = `import { defineModel } from 'reslint';
+export default defineModel({
+  reslint: 1,
+  blocks: { b: { paths: { p: [{ gain: 2 }] } } },
+  layers: [...[1, 2, 3].map((n) => ({ block: 'b', repeat: 1e15 + n }))],
+});`;
+    const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    const hints = hintsBetween(analysis, undefined, 0, text.length);
+    // VS Code cuts a hint at 43 characters by default, so the power goes to the tooltip.
+    assert.deepEqual(
+      hints.map((hint) => [hint.label, hint.tooltip]),
+      [['3 layers: W = 10^(9.03e+14)', '3 layers: W = 2.00^3,000,000,000,000,006 = 10^(9.03e+14)']],
+    );
   });
 });

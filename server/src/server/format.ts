@@ -61,7 +61,7 @@ function groupLog10W(entries: readonly LayerResult[]): number {
 export function groupCount(group: LayerGroup): string {
   const size = group.entries.length + group.skipped.length;
   const noun = size === 1 ? 'layer' : 'layers';
-  return group.skipped.length === 0 ? `${size} ${noun}` : `${group.entries.length} of ${size} ${noun}`;
+  return group.skipped.length === 0 ? `${groupedCount(size)} ${noun}` : `${groupedCount(group.entries.length)} of ${groupedCount(size)} ${noun}`;
 }
 
 /**
@@ -80,7 +80,7 @@ export function groupVerdict(group: LayerGroup, analysis: Analysis): string {
   if (repeated.length === 0) return head;
   const past = repeated.filter((entry) => entry.layer.repeat > (entry.maxStableDepth ?? Infinity)).length;
   if (past === 0) return `${head}; each repeated layer stays inside the band when stacked alone`;
-  return `${head}; ${past} of its ${repeated.length} repeated layers ${past === 1 ? 'leaves' : 'leave'} the band when stacked alone`;
+  return `${head}; ${groupedCount(past)} of its ${groupedCount(repeated.length)} repeated layers ${past === 1 ? 'leaves' : 'leave'} the band when stacked alone`;
 }
 
 /** "1 repeat", "16 repeats", "1,000,000 repeats". */

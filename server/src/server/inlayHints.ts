@@ -27,6 +27,17 @@ export interface OffsetHint {
  */
 const MAX_LABEL_LENGTH = 43;
 
+/**
+ * Makes the hint `prefix` + `wText` ("W = 0.606^16 = 3.34e-4"), or, where that is longer than
+ * MAX_LABEL_LENGTH, `prefix` + "W = " and the value after the last " = ", with the whole text as
+ * its tooltip.
+ */
+function shortened(offset: number, prefix: string, wText: string): OffsetHint {
+  const full = `${prefix}${wText}`;
+  if (full.length <= MAX_LABEL_LENGTH) return { offset, label: full };
+  return { offset, label: `${prefix}W = ${wText.slice(wText.lastIndexOf(' = ') + 3)}`, tooltip: full };
+}
+
 export async function inlayHints(workspace: Workspace, params: InlayHintParams): Promise<InlayHint[]> {
   const document = await workspace.analysisOf(params.textDocument.uri);
   if (!document || !document.settings.inlayHints.enabled || hasSyntaxErrors(document.analysis)) return [];
@@ -66,7 +77,7 @@ export function hintsBetween(analysis: Analysis, order: TextOrder | undefined, s
     const group = layerGroupOf(analysis, layer);
     if (group) {
       // The layers at one range get one hint after it, where one per layer would stack.
-      if (group.entries[0] === entry) hints.push({ offset: layer.span.end, label: `${groupCount(group)}: ${groupWText(group.entries, selected)}` });
+      if (group.entries[0] === entry) hints.push(shortened(layer.span.end, `${groupCount(group)}: `, groupWText(group.entries, selected)));
       continue;
     }
     const log10Wl = entry.byModel[selected].log10Wl;
@@ -116,9 +127,8 @@ function pushHints(
   if (blockAnchor !== undefined) hints.push({ offset: blockAnchor, label: `W_l = ${fmtW(log10Wl)}` });
   const repeatEnd = inside(endOf(analysis, [...path, 'repeat']));
   if (repeat > 1 && repeatEnd !== undefined) {
-    const w = `W = ${fmtWAgainstBand(log10Times(repeat, log10Wl), analysis.network.band)}`;
-    const full = `W = ${powerText(log10Wl, repeat)} = ${w.slice(4)}`;
-    hints.push(full.length <= MAX_LABEL_LENGTH ? { offset: repeatEnd, label: full } : { offset: repeatEnd, label: w, tooltip: full });
+    const w = fmtWAgainstBand(log10Times(repeat, log10Wl), analysis.network.band);
+    hints.push(shortened(repeatEnd, '', `W = ${powerText(log10Wl, repeat)} = ${w}`));
   }
 }
 
