@@ -337,6 +337,22 @@ describe('numbers against bounds', () => {
     assert.deepEqual(codesOf(after).filter((code) => code === 'network-exploding' || code === 'stage-out-of-band'), []);
   });
 
+  test('a block nested only outside the network is a lever', () => {
+    const residual = { paths: { s: [], r: ['conv', 'relu'] }, afterSum: ['relu'] };
+    const layers = [{ block: 'b', repeat: 4 }, ['conv'], { block: 'b', repeat: 30 }];
+    const leverOf = (blocks: object, extraLayers: object[] = []): string[] => {
+      const analysis = analyzeModel({ reslint: 1, blocks, layers: [...layers, ...extraLayers] });
+      const network = analysis.findings.find((finding) => finding.code === 'network-vanishing');
+      assert.ok(network);
+      return fixesFor(analysis, network).fixes.map((fix) => fix.solution.block.name);
+    };
+    const outer = { paths: { s: [], r: [{ block: 'b' }] } };
+    // "outer" applies no layer, so scaling "b" changes W only through the layers of "b".
+    assert.deepEqual(leverOf({ outer, b: residual }), ['b']);
+    // Once a layer applies "outer", scaling "b" changes its W_l too, which the target does not count.
+    assert.deepEqual(leverOf({ outer, b: residual }, [{ block: 'outer' }]).includes('b'), false);
+  });
+
   test('a network fix that pushes a stage across the band is not offered', () => {
     const text = JSON.stringify({
       reslint: 1,

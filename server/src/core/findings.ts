@@ -475,9 +475,9 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
     }
     case 'network': {
       // A block nested in another one also changes that block's W_l, which the target below does
-      // not count, so only blocks that no other block nests are levers.
-      const nestedBlocks = new Set<string>();
-      for (const candidate of model.blocks.values()) for (const op of candidate.nested) if (op.name !== undefined) nestedBlocks.add(op.name);
+      // not count, so only blocks that no block in the network nests are levers. A block that no
+      // layer reaches does not count: it changes no W.
+      const nestedBlocks = nestedInNetwork(model, network);
       const contributions = new Map<BlockNode, number>();
       for (const entry of network.layers) {
         if (entry.layer.plain || nestedBlocks.has(entry.block.name)) continue;
@@ -521,6 +521,21 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
       });
     }
   }
+}
+
+/** Returns the names of the blocks that the blocks of the network's layers nest, at any depth. */
+function nestedInNetwork(model: ModelIR, network: NetworkResult): Set<string> {
+  const nested = new Set<string>();
+  const pending: BlockNode[] = network.layers.map((entry) => entry.block);
+  for (let block = pending.pop(); block; block = pending.pop()) {
+    for (const op of block.nested) {
+      if (op.name === undefined || nested.has(op.name)) continue;
+      nested.add(op.name);
+      const inner = model.blocks.get(op.name);
+      if (inner) pending.push(inner);
+    }
+  }
+  return nested;
 }
 
 /**
