@@ -193,7 +193,10 @@ function buildLayer(
   index: number,
   problems: Problem[],
 ): LayerNode {
-  const repeatUnevaluated = doc.skippedKeysAt?.(['layers', index])?.includes('repeat') ?? false;
+  const layerPath = ['layers', index];
+  // A spread that could not be evaluated may have set the repeat as well as left it out.
+  const repeatUnevaluated =
+    (doc.skippedKeysAt?.(layerPath)?.includes('repeat') ?? false) || (!Array.isArray(layer) && layer.repeat === undefined && (doc.partialAt?.(layerPath) ?? false));
   if (Array.isArray(layer) || 'ops' in layer) {
     const node = new SourceLayer(place, index, undefined, undefined, Array.isArray(layer) ? 1 : layer.repeat ?? 1, true, repeatUnevaluated);
     const path = node.path;

@@ -57,6 +57,8 @@ export interface SourceDocument {
   unreadKeys?: ReadonlySet<string>;
   /** The keys of the object at a path whose values could not be read, as unreadKeys for the top level. */
   skippedKeysAt?(path: ValuePath): readonly string[] | undefined;
+  /** Whether the object at a path had a spread that could not be read, so any key may be missing from it. */
+  partialAt?(path: ValuePath): boolean;
   /**
    * Returns the range of the expression that placed the value at a path in its container, when
    * that is not the value's own range: a spread (`...stem`) or a constant's name in a list. Only

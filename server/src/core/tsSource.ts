@@ -93,6 +93,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     editor: new TypeScriptEditor(text, tree),
     unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
     skippedKeysAt: (path) => tree.skippedKeys.get(JSON.stringify(path)),
+    partialAt: (path) => tree.partialObjects.has(JSON.stringify(path)),
     placedAt: (path) => tree.placedAt(path),
     originOf: (path, part = 'value') => tree.originOf(path, part),
     writtenKey: (path) => tree.writtenKey(path),
@@ -155,6 +156,8 @@ export class ModelTree {
   private readonly path: (string | number)[] = [];
   /** The keys whose values could not be evaluated, by the path of their object (JSON text of the path). */
   readonly skippedKeys = new Map<string, string[]>();
+  /** The paths of objects that a spread not evaluated may have left keys out of, as JSON texts. */
+  readonly partialObjects = new Set<string>();
   /** The segments of the last resolved path and the entries they led to, valid up to resolvedDepth. */
   private readonly resolvedSegments: (string | number)[] = [];
   private readonly resolvedEntries: Entry[] = [];
@@ -369,6 +372,7 @@ export class ModelTree {
         const object: Record<string, unknown> = {};
         const entries = value.entries;
         if (value.skippedKeys && value.skippedKeys.size > 0) this.skippedKeys.set(JSON.stringify(path), [...value.skippedKeys]);
+        if (value.partial) this.partialObjects.add(JSON.stringify(path));
         // Insertion order is the enumeration order unless a key is an array index, and most
         // objects have none, so they skip sorting and the lookup of each key.
         if (hasArrayIndexKey(entries)) {
