@@ -105,7 +105,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   }
   if (network.skippedLayers.length > 0) {
     const skipped = network.skippedLayers;
-    out.push(`  W leaves out ${skipped.length === 1 ? 'layer' : 'layers'} ${skipped.join(', ')}, which could not be analysed (see the errors below)`);
+    out.push(`  W leaves out ${skipped.length === 1 ? 'layer' : 'layers'} ${skipped.join(', ')}, which could not be analysed (see the findings below)`);
   }
   const exit = network.bandExit;
   if (exit) {
