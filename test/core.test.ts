@@ -941,6 +941,15 @@ describe('validation', () => {
     );
   });
 
+  test('a value the parser guessed is judged by its syntax error alone', () => {
+    const text = '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b\u0001"}]}';
+    // The control character ends the string for the parser, which reads "b"; no unknown-block "b" beside it.
+    assert.deepEqual(
+      analyzeText(text, 'json').findings.map((finding) => [finding.code, finding.message]),
+      [['syntax-error', 'Invalid character in a string.']],
+    );
+  });
+
   test('a number cut short by a syntax error is not judged', () => {
     const text = '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b","repeat":0x10},{"block":"b","repeat":0}]}';
     const findings = analyzeText(text, 'json').findings;

@@ -148,7 +148,8 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   }
   const smoothness = syntaxBroken ? [] : smoothnessFindings(model, network, selected, settings.tolerance);
 
-  const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(problems, smoothness, settings, doc.length) };
+  const shown = syntaxBroken ? withoutSyntaxEchoes(problems) : problems;
+  const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(shown, smoothness, settings, doc.length) };
   if (carry) carried.set(analysis, carry);
   return analysis;
 }
@@ -180,6 +181,16 @@ function withoutGuessedNumbers(validation: Problem[], reading: readonly Problem[
     return false;
   };
   return validation.filter((problem) => problem.code !== 'invalid-number' || !cutShort(problem.span));
+}
+
+/**
+ * Drops the problems that start where a syntax error starts: the parser guessed the value there
+ * ("b\u0001" read as "b", then reported as an unknown block named like a defined one), and the
+ * syntax error says what to write.
+ */
+function withoutSyntaxEchoes(problems: Problem[]): Problem[] {
+  const syntaxStarts = new Set(problems.filter((problem) => problem.code === 'syntax-error').map((problem) => problem.span.start));
+  return problems.filter((problem) => problem.code === 'syntax-error' || !syntaxStarts.has(problem.span.start));
 }
 
 /** Length beyond which a number's text is not searched for a syntax error. */
