@@ -909,6 +909,19 @@ export default defineModel({
     await client.close(uri);
   });
 
+  test('network lens says when every layer is left out', async () => {
+    const uri = freshUri('skipped.arch.json');
+    const text = '{ "reslint": 1, "blocks": { "b": { "paths": { "r": ["relux"] } } }, "layers": [{ "block": "b" }, { "block": "b" }] }';
+    await client.open(uri, text);
+    await client.diagnostics(uri, 1);
+    const lenses = await client.codeLenses(uri);
+    assert.deepEqual(
+      lenses.map((lens) => lens.command?.title),
+      ['No layer could be analysed, so the network has no W (2 layers with problems left out)'],
+    );
+    await client.close(uri);
+  });
+
   test('code lenses show network and depth verdicts', async () => {
     const uri = freshUri('residual.arch.json');
     await client.open(uri, residual);
