@@ -148,8 +148,8 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   }
   const smoothness = syntaxBroken ? [] : smoothnessFindings(model, network, selected, settings.tolerance);
 
-  const shown = syntaxBroken ? withoutSyntaxEchoes(problems) : problems;
-  const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(shown, smoothness, settings, doc.length) };
+  const reported = syntaxBroken ? withoutSyntaxEchoes(problems) : problems;
+  const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(reported, smoothness, settings, doc.length) };
   if (carry) carried.set(analysis, carry);
   return analysis;
 }
@@ -186,7 +186,7 @@ function withoutGuessedNumbers(validation: Problem[], reading: readonly Problem[
 /**
  * Drops the problems that start where a syntax error starts: the parser guessed the value there
  * ("b\u0001" read as "b", then reported as an unknown block named like a defined one), and the
- * syntax error says what to write.
+ * syntax error names what to fix.
  */
 function withoutSyntaxEchoes(problems: Problem[]): Problem[] {
   const syntaxStarts = new Set(problems.filter((problem) => problem.code === 'syntax-error').map((problem) => problem.span.start));

@@ -290,7 +290,7 @@ export function powerText(log10Wl: number, repeat: number, count = groupedCount(
 
 /**
  * Writes W_l^n for a stage outside the band, with W_l apart from the ends of the range that would
- * keep the stage inside ("1.00462^1,000", not "1.005^1,000" beside the range [0.995, 1.005]).
+ * keep the stage inside: "1.00461579027840^1,000" beside the range [0.995, 1.005], not "1.005^1,000".
  */
 function stagePower(log10Wl: number, repeat: number, texts: { count: string; ends: { log10: number; text: string }[] }): string {
   const base = formatLog10(log10Wl, 3, true);
@@ -547,7 +547,10 @@ function findingAddedBy(block: BlockNode, before: number, after: number, network
   const { band } = network;
   // A stage that was inside and leaves the band, or that crosses it from one side to the other,
   // gets a finding it did not have.
-  const sideOf = (log10W: number): number => (log10W < band.log10Min ? -1 : log10W > band.log10Max ? 1 : 0);
+  const sideOf = (log10W: number): number => {
+    if (log10W < band.log10Min) return -1;
+    return log10W > band.log10Max ? 1 : 0;
+  };
   for (const entry of network.layers) {
     if (entry.block !== block || entry.layer.repeat === 1) continue;
     const stage = entry.layer.repeat * after;

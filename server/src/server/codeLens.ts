@@ -20,7 +20,7 @@ export async function codeLenses(workspace: Workspace, params: CodeLensParams): 
   if (hasSyntaxErrors(analysis)) {
     return layersSpan ? [{ range: rangeOf(lines, layersSpan), command: { title: SYNTAX_ERROR_NOTE, command: NO_COMMAND } }] : [];
   }
-  // With every layer left out the lens says so, where no lens would look like a model with no layers.
+  // With every layer left out the lens states it, because no lens would look like a model without layers.
   if (layersSpan && (analysis.network.layers.length > 0 || analysis.network.skippedLayers.length > 0)) {
     lenses.push({ range: rangeOf(lines, layersSpan), command: { title: networkVerdict(analysis, true), command: NO_COMMAND } });
   }
