@@ -1014,6 +1014,14 @@ describe('validation', () => {
     ]);
   });
 
+  test('names in messages are escaped', () => {
+    const text = JSON.stringify({ reslint: 1, 'we"ird': 1, layers: [['re\u2028lu'], [{ block: 'a\tb' }]] });
+    const messages = analyzeText(text, 'json').findings.map((finding) => finding.message);
+    assert.ok(messages.some((message) => message.startsWith('Unknown top-level key "we\\"ird"; it is ignored.')), messages.join('\n'));
+    assert.ok(messages.some((message) => message.startsWith('Unknown op "re\\u2028lu".')), messages.join('\n'));
+    assert.ok(messages.some((message) => message.startsWith('Unknown block "a\\tb".')), messages.join('\n'));
+  });
+
   test('paths in messages quote odd keys apart from the path', () => {
     assert.equal(describePath(['layers', 2, 'repeat']), '"layers[2].repeat"');
     assert.equal(describePath(['settings', 'severity', 'block-exploding']), `"settings.severity['block-exploding']"`);

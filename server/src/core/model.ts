@@ -4,7 +4,7 @@
 import { CATALOG, INIT_GAINS, type CatalogOp } from './catalog';
 import type { z } from 'zod';
 import type { AnalysisSettings, Block, Init, Layer, Op, PathSpec, UserOp } from './schema';
-import { listedNames, locateNearest, unknownKeyProblem, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
+import { listedNames, locateNearest, quotedName, unknownKeyProblem, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 import { closest, type ValidFile } from './validate';
 
 export const INPUT_NODE = 'in';
@@ -319,7 +319,7 @@ function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath,
   if (!suggestion && doc.problems.some((problem) => problem.code === 'not-evaluated')) {
     return {
       code: 'unknown-block',
-      message: `Block "${name}" is not defined, or its definition could not be evaluated (see the not-evaluated findings); the layers that use it are left out of W.`,
+      message: `Block ${quotedName(name)} is not defined, or its definition could not be evaluated (see the not-evaluated findings); the layers that use it are left out of W.`,
       span: locateNearest(doc, path),
       severity: 'information',
     };
@@ -330,7 +330,7 @@ function unknownBlockProblem(doc: SourceDocument, name: string, path: ValuePath,
   } else if (knownBlocks.size > 0) {
     hint = ` Defined blocks: ${listedNames(knownBlocks).join(', ')}.`;
   }
-  return { code: 'unknown-block', message: `Unknown block "${name}".${hint}`, span: locateNearest(doc, path), suggestion };
+  return { code: 'unknown-block', message: `Unknown block ${quotedName(name)}.${hint}`, span: locateNearest(doc, path), suggestion };
 }
 
 /** Turns op specs into resolved ops, reporting names that are neither in the catalog nor user ops. */
@@ -476,7 +476,7 @@ class OpResolver {
     const hint = suggestion
       ? ` Did you mean "${suggestion}"?`
       : ' Define it under "ops" with a "gain", or use {"gain": g} for an anonymous op.';
-    this.problems.push({ code: 'unknown-op', message: `Unknown op "${name}".${hint}`, span: locateNearest(this.doc, path), suggestion });
+    this.problems.push({ code: 'unknown-op', message: `Unknown op ${quotedName(name)}.${hint}`, span: locateNearest(this.doc, path), suggestion });
   }
 }
 

@@ -214,6 +214,14 @@ export function nameRunAfter(text: string, offset: number, end: number): number 
   return at - offset;
 }
 
+/**
+ * Quotes a name from the model for a message, escaped as a JSON string, so that a quote, a
+ * control character or a line separator in it cannot break the message: "we\"ird".
+ */
+export function quotedName(name: string): string {
+  return JSON.stringify(name).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
 /** Names listed in a message, such as the defined blocks; the rest are counted. */
 const MAX_LISTED_NAMES = 8;
 
@@ -223,7 +231,7 @@ const MAX_LISTED_NAMES = 8;
  */
 export function listedNames(names: Iterable<string>): string[] {
   const all = [...names];
-  const listed = all.slice(0, MAX_LISTED_NAMES).map((name) => `"${name}"`);
+  const listed = all.slice(0, MAX_LISTED_NAMES).map(quotedName);
   if (all.length > MAX_LISTED_NAMES) listed.push(`${all.length - MAX_LISTED_NAMES} more`);
   return listed;
 }

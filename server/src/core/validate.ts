@@ -5,7 +5,7 @@ import type { Unchanged } from './carryOver';
 import type { Code } from './codes';
 import { quickValid } from './quickValid';
 import { AnalysisSettings, ModelFileShape, type ModelFile } from './schema';
-import { isPlainObject, locateNearest, unknownKeyProblem, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
+import { isPlainObject, locateNearest, quotedName, unknownKeyProblem, type Problem, type SourceDocument, type Span, type ValuePath } from './source';
 
 type Issue = z.core.$ZodIssue;
 
@@ -31,7 +31,7 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
     if (!Object.hasOwn(ModelFileShape, key)) {
       const known = Object.keys(ModelFileShape);
       const suggestion = suggestKey(key, known);
-      problems.push(unknownKeyProblem(doc, [key], `Unknown top-level key "${key}"; it is ignored.${suggestion || ` Known keys: ${known.join(', ')}.`}`));
+      problems.push(unknownKeyProblem(doc, [key], `Unknown top-level key ${quotedName(key)}; it is ignored.${suggestion || ` Known keys: ${known.join(', ')}.`}`));
     }
   }
 
@@ -115,7 +115,7 @@ function parseEntries(objectSchema: z.ZodType, value: Record<string, unknown>, b
   const parsedEntries: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(shape, key)) {
-      problems.push(unknownKeyProblem(doc, [...base, key], `Unknown key "${key}"; it is ignored.${suggestKey(key, Object.keys(shape))}`));
+      problems.push(unknownKeyProblem(doc, [...base, key], `Unknown key ${quotedName(key)}; it is ignored.${suggestKey(key, Object.keys(shape))}`));
       continue;
     }
     const entry = value[key];
@@ -176,7 +176,7 @@ function parsePart(
           const both = base.length === 2 && base[0] === 'layers' && issue.path.length === 0 && (key === 'ops' || key === 'block');
           problems.push(unknownKeyProblem(doc, [...base, ...issue.path.map(toKey), key], both
               ? `A layer takes "block" or "ops", not both; "${key}" is ignored.`
-              : `Unknown key "${key}"; it is ignored.${suggestKey(key, keysAllowedAt(schema, issue.path))}`));
+              : `Unknown key ${quotedName(key)}; it is ignored.${suggestKey(key, keysAllowedAt(schema, issue.path))}`));
         }
       }
       current = withoutKeys(current, unknownKeys);
