@@ -397,7 +397,7 @@ class OpResolver {
       if (object[parameter] === undefined) continue;
       if (catalog?.parameters && Object.hasOwn(catalog.parameters, parameter)) continue;
       const takes = catalog?.parameters ? `takes ${Object.keys(catalog.parameters).map((p) => `"${p}"`).join(', ')}` : 'takes no parameters';
-      this.problems.push(unknownKeyProblem(this.doc, [...list.path, index, parameter], `Op "${name}" ${takes}, not "${parameter}"; the value is ignored.`));
+      this.problems.push(unknownKeyProblem(this.doc, [...list.path, index, parameter], `Op ${quotedName(name)} ${takes}, not ${quotedName(parameter)}; the value is ignored.`));
     }
   }
 

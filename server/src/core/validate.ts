@@ -392,7 +392,7 @@ export function describeValue(value: unknown): string {
  * the value of `keys` in the object at `at` (or the value at `at` itself) could not be evaluated.
  */
 function leftOut(doc: SourceDocument, part: ValuePath, at: ValuePath, keys?: readonly string[]): Problem {
-  const unread = keys ? `the value of ${keys.map((key) => `"${key}"`).join(', ')} in ${describePath(at)}` : 'its value';
+  const unread = keys ? `the value of ${keys.map(quotedName).join(', ')} in ${describePath(at)}` : 'its value';
   return {
     code: 'not-evaluated',
     message: `${describePath(part)} is left out, because ${unread} could not be evaluated statically (see the finding there).`,
@@ -405,12 +405,12 @@ function leftOut(doc: SourceDocument, part: ValuePath, at: ValuePath, keys?: rea
 function numberEntries(value: Record<string, unknown>): string | undefined {
   const entries = Object.entries(value).filter(([key]) => key !== 'description');
   if (entries.length === 0 || entries.length > 6 || !entries.every(([, item]) => typeof item === 'number')) return undefined;
-  return entries.map(([key, item]) => `"${key}": ${String(item)}`).join(', ');
+  return entries.map(([key, item]) => `${quotedName(key)}: ${String(item)}`).join(', ');
 }
 
 function describeKeys(keys: string[]): string {
   if (keys.length === 0) return 'an empty object';
-  const listed = keys.slice(0, 6).map((key) => `"${key}"`).join(', ');
+  const listed = keys.slice(0, 6).map(quotedName).join(', ');
   return `${keys.length === 1 ? 'the key' : 'the keys'} ${listed}${keys.length > 6 ? ` and ${keys.length - 6} more` : ''}`;
 }
 
