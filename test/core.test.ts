@@ -1257,6 +1257,7 @@ describe('disable edits', () => {
       assert.ok(edits, text);
       assert.equal(applyEdits(text, edits), expected);
     }
+
     const entry = (indent: string, eol: string) =>
       ['"settings": {', '  "severity": {', '    "block-vanishing": "off"', '  }', '}'].map((line) => indent + line).join(eol);
     const formatted: [string, string][] = [
@@ -1287,6 +1288,7 @@ describe('disable edits', () => {
       assert.ok(edits, text);
       assert.equal(applyEdits(text, edits), expected);
     }
+
     // With the indent that the server detects, new lines are indented as the document's are, and
     // they end as its lines do even where the caller assumed \n.
     const tabbed = (eol: string) => ['"settings": {', '\t"severity": {', '\t\t"block-vanishing": "off"', '\t}', '}'].map((line) => `\t${line}`).join(eol);

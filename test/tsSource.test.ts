@@ -590,10 +590,12 @@ export default defineModel({
 });`),
     );
     const findings = analyzeText(fixture.text, 'typescript', { readTypeScript: (text) => readTypeScriptSource(text) }).findings;
-    const shown = findings.filter((finding) => finding.code === 'unknown-key').map((finding) => `${fixture.text.slice(finding.span.start, finding.span.end)}: ${finding.message}`);
+    const located = findings
+      .filter((finding) => finding.code === 'unknown-key')
+      .map((finding) => `${fixture.text.slice(finding.span.start, finding.span.end)}: ${finding.message}`);
     // "slope" is unknown to both ops for different reasons, so the key alone would not tell which call passes "elu".
     // Layers made by a callback that runs twice are shown at the expression that spreads them.
-    assert.match(shown[1], /^op\('elu'\): Op "elu" takes "alpha", not "slope"/, shown.join('\n'));
+    assert.match(located[1], /^op\('elu'\): Op "elu" takes "alpha", not "slope"/, located.join('\n'));
     assert.deepEqual(
       findings.filter((finding) => finding.code === 'unknown-key').map((finding) => finding.span),
       [fixture.spans.get('relu'), fixture.spans.get('elu'), fixture.spans.get('mapped')],

@@ -51,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 /**
  * The language status item of a model (the {} entry in the status bar): its gain model and band,
  * which its own settings or the reslint.* settings choose, and its findings; a click shows the
- * report. When the server is not running it says so, and a click restarts the server.
+ * report. When the server is not running, the item shows that, and a click restarts the server.
  */
 class ModelStatus {
   private item: vscode.LanguageStatusItem | undefined;
