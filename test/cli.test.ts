@@ -111,7 +111,7 @@ describe('examples', () => {
     assert.match(stdout, /the running W first rises above the band at layers\[0\] \(W = 1\.00101\)$/m);
     writeFileSync(file, JSON.stringify({ reslint: 1, layers: [[{ gain: 0.99999 }]] }));
     assert.match(reslint(['explain', file]).stdout, /^network: W = 1 - 1\.00e-5 \(log10 W = -4\.3430e-6\)$/m);
-    // 0.09999999999999^2 is below the band minimum 0.01 by 2e-15: every W of it says so.
+    // 0.09999999999999^2 is below the band minimum 0.01 by 2e-15: every W of it is printed apart from 0.01.
     const blocks = { b: { paths: { p: [{ gain: 0.09999999999999 }] } } };
     writeFileSync(file, JSON.stringify({ reslint: 1, blocks, layers: [{ block: 'b', repeat: 2 }] }));
     const below = reslint(['explain', file]).stdout;

@@ -431,14 +431,16 @@ describe('numbers against bounds', () => {
 });
 
 describe('power and log text', () => {
+  const stageMessageOf = (model: object): string => analyzeModel(model).findings.find((finding) => finding.code === 'stage-out-of-band')?.message ?? '';
+
   test('a stage W_l reads apart from its range', () => {
     // W_l is 10^(2 / 1000) to a few units in the last place: the end of the range that keeps 1,000 repeats inside.
-    const message = analyzeModel({ reslint: 1, layers: [{ ops: [{ gain: 1.0046157902783952 }], repeat: 1000 }] }).findings.find((f) => f.code === 'stage-out-of-band')?.message ?? '';
+    const message = stageMessageOf({ reslint: 1, layers: [{ ops: [{ gain: 1.0046157902783952 }], repeat: 1000 }] });
     assert.match(message, /^Layer 0 x1,000: W = 1\.00461579027840\^1,000 = 100\.00000000001 is above the band maximum 100; 1,000 repeats stay inside only for W_l in \[0\.995, 1\.005\] /);
   });
 
   test('a base with an exponent is bracketed', () => {
-    const message = analyzeModel(repeatedModel({ paths: { p: [{ gain: 1e-300 }] } }, 3)).findings.find((f) => f.code === 'stage-out-of-band')?.message ?? '';
+    const message = stageMessageOf(repeatedModel({ paths: { p: [{ gain: 1e-300 }] } }, 3));
     assert.match(message, /: W = \(1\.00e-300\)\^3 = 1\.00e-900 is below the band minimum 0\.01;/);
     assert.equal(powerText(Math.log10(0.75), 16), '0.750^16');
     assert.equal(powerText(Math.log10(1 + 1e-10), 1000), '(1 + 1.00e-10)^1,000');

@@ -161,6 +161,16 @@ function hintsBetween(hints: InlayHint[], first: number, last: number): InlayHin
  * Waits until the hover widget has finished fading in, so that a screenshot shows it opaque.
  * VS Code 1.100 fades a new hover in with a CSS animation.
  */
+/** Waits until ResLint's language status item equals `expected`, and asserts that it is the only one. */
+async function expectLanguageStatus(page: Page, expected: LanguageStatusEntry, model: string): Promise<void> {
+  const entries = await waitForLanguageStatus(
+    page,
+    (found) => found.some((entry) => isDeepStrictEqual(entry, expected)),
+    `ResLint's item for the ${model} model`,
+  );
+  assert.deepEqual(entries.filter((entry) => entry.link === 'Show Report'), [expected]);
+}
+
 async function waitForHoverSettled(page: Page): Promise<void> {
   await pollUntil(page, 'the hover to finish fading in', () =>
     page.evaluate(() => {
@@ -314,13 +324,7 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
 
   // The model is the active editor since the first test, and its text is still the original.
   await t.test('language status shows the seed model', async () => {
-    const expected: LanguageStatusEntry = { text: 'seed model, band [0.01, 100]', detail: '1 warning, 3 information', link: 'Show Report' };
-    const entries = await waitForLanguageStatus(
-      page,
-      (found) => found.some((entry) => isDeepStrictEqual(entry, expected)),
-      "ResLint's item for the seed model",
-    );
-    assert.deepEqual(entries.filter((entry) => entry.link === 'Show Report'), [expected]);
+    await expectLanguageStatus(page, { text: 'seed model, band [0.01, 100]', detail: '1 warning, 3 information', link: 'Show Report' }, 'seed');
   });
 
   // The model is the active editor since the test before.
@@ -654,12 +658,6 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
 
   // The restored example is the active editor, and the test before switched to the variance model.
   await t.test('language status shows the variance model', async () => {
-    const expected: LanguageStatusEntry = { text: 'variance model, band [0.01, 100]', detail: '3 information', link: 'Show Report' };
-    const entries = await waitForLanguageStatus(
-      page,
-      (found) => found.some((entry) => isDeepStrictEqual(entry, expected)),
-      "ResLint's item for the variance model",
-    );
-    assert.deepEqual(entries.filter((entry) => entry.link === 'Show Report'), [expected]);
+    await expectLanguageStatus(page, { text: 'variance model, band [0.01, 100]', detail: '3 information', link: 'Show Report' }, 'variance');
   });
 });

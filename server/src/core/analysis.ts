@@ -99,7 +99,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   const unchanged = earlier && unchangedParts(earlier, doc);
   const validated = validateModelFile(doc, unchanged);
   dropSupersededReadings(problems, validated.problems);
-  appendAll(problems, withoutGuessedNumbers(validated.problems, problems));
+  appendAll(problems, validated.problems);
   const built = buildModel(doc, validated.file, unchanged?.blocks, unchanged?.layers ? earlier?.model.layers : undefined);
   appendAll(problems, built.problems);
   placeUnknownKeys(problems);
@@ -169,28 +169,22 @@ function dropSupersededReadings(problems: Problem[], validation: readonly Proble
 }
 
 /**
- * Returns validation's findings without those on a number that a syntax error cuts short, such as
- * the 0 of 0x10: the parser guessed that value, and the syntax error gives the number to write.
+ * Drops the problems about a value that the parser guessed, because the syntax error there names
+ * what to fix: those that start where a syntax error starts ("b\u0001" read as "b", then reported
+ * as an unknown block named like a defined one), and an invalid number that a syntax error cuts
+ * short, such as the 0 of 0x10.
  */
-function withoutGuessedNumbers(validation: Problem[], reading: readonly Problem[]): Problem[] {
-  const syntaxStarts = new Set(reading.filter((problem) => problem.code === 'syntax-error').map((problem) => problem.span.start));
-  if (syntaxStarts.size === 0) return validation;
+function withoutSyntaxEchoes(problems: Problem[]): Problem[] {
+  const syntaxStarts = new Set(problems.filter((problem) => problem.code === 'syntax-error').map((problem) => problem.span.start));
   const cutShort = (span: Span): boolean => {
     // Number texts are short, so every offset up to the end of one is looked up.
     for (let at = span.start; at <= span.end && at - span.start <= MAX_NUMBER_TEXT; at++) if (syntaxStarts.has(at)) return true;
     return false;
   };
-  return validation.filter((problem) => problem.code !== 'invalid-number' || !cutShort(problem.span));
-}
-
-/**
- * Drops the problems that start where a syntax error starts: the parser guessed the value there
- * ("b\u0001" read as "b", then reported as an unknown block named like a defined one), and the
- * syntax error names what to fix.
- */
-function withoutSyntaxEchoes(problems: Problem[]): Problem[] {
-  const syntaxStarts = new Set(problems.filter((problem) => problem.code === 'syntax-error').map((problem) => problem.span.start));
-  return problems.filter((problem) => problem.code === 'syntax-error' || !syntaxStarts.has(problem.span.start));
+  return problems.filter((problem) => {
+    if (problem.code === 'syntax-error') return true;
+    return !syntaxStarts.has(problem.span.start) && !(problem.code === 'invalid-number' && cutShort(problem.span));
+  });
 }
 
 /** Length beyond which a number's text is not searched for a syntax error. */
