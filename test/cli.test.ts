@@ -119,7 +119,7 @@ describe('examples', () => {
     assert.match(below, /^ {2}other models: variance W = 0\.009999999999998, bound W = 0\.009999999999998$/m);
     assert.match(below, /^ {2}b x2: 0\.100\^2 = 0\.009999999999998; vanishes past 1 repeat$/m);
     writeFileSync(file, JSON.stringify({ reslint: 1, blocks: { b: { paths: { p: [{ gain: 0.00999999999999 }] } } }, layers: [{ block: 'b' }] }));
-    assert.match(reslint(['explain', file]).stdout, /^ {2}b x1: 0\.0100\^1 = 0\.00999999999999; vanishes even at 1 repeat$/m);
+    assert.match(reslint(['explain', file]).stdout, /^ {2}b x1: 0\.00999999999999\^1 = 0\.00999999999999; vanishes even at 1 repeat$/m);
   });
 
   test('explain groups counts and keeps digits a double holds', () => {

@@ -442,8 +442,16 @@ describe('power and log text', () => {
   test('a base with an exponent is bracketed', () => {
     const message = stageMessageOf(repeatedModel({ paths: { p: [{ gain: 1e-300 }] } }, 3));
     assert.match(message, /: W = \(1\.00e-300\)\^3 = 1\.00e-900 is below the band minimum 0\.01;/);
-    assert.equal(powerText(Math.log10(0.75), 16), '0.750^16');
-    assert.equal(powerText(Math.log10(1 + 1e-10), 1000), '(1 + 1.00e-10)^1,000');
+    const band = { log10Min: -2, log10Max: 2 };
+    assert.equal(powerText(Math.log10(0.75), 16, band), '0.750^16');
+    assert.equal(powerText(Math.log10(1 + 1e-10), 1000, band), '(1 + 1.00e-10)^1,000');
+  });
+
+  test('a stage W_l beyond the band reads apart from its edge', () => {
+    // At three significant digits 0.0099999 prints as 0.0100, which reads as the band minimum 0.01.
+    const message = stageMessageOf(repeatedModel({ paths: { p: [{ gain: 0.0099999 }] } }, 3));
+    assert.match(message, /: W = 0\.0099999\^3 = 1\.00e-6 is below the band minimum 0\.01;/);
+    assert.equal(powerText(Math.log10(0.0099999), 3, { log10Min: -2, log10Max: 2 }), '0.0099999^3');
   });
 
   test('tolerance 0 reports W_l beyond rounding only', () => {

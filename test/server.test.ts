@@ -701,6 +701,16 @@ export default defineModel({
       assert.ok(markdown.includes('Max stable depth: 9 repeats'), markdown);
     });
 
+    test('one-op block states its value once', async () => {
+      const oneOpUri = freshUri('one-op.arch.json');
+      const text = '{ "reslint": 1, "blocks": { "small": { "paths": { "p": [{ "gain": 0.0099999 }] } } }, "layers": [{ "block": "small" }] }';
+      await client.open(oneOpUri, text);
+      await client.diagnostics(oneOpUri, 1);
+      const markdown = markdownOf(await client.hover(oneOpUri, positionOf(text, '"small": {', 2)));
+      assert.ok(markdown.includes('`W_l = gain 0.0099999 = 0.0100`'), markdown);
+      await client.close(oneOpUri);
+    });
+
     test('op shows its gain per model', async () => {
       const markdown = markdownOf(await client.hover(uri, positionOf(residual, '"relu", { "op"', 2)));
       assert.match(markdown, /\*\*Op `relu`\*\* on path `residual` of block `res`/);

@@ -133,7 +133,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
         depth === null
           ? 'W_l = 1: stable at any depth'
           : `${wl > 0 ? 'explodes' : 'vanishes'} ${depth === 0 ? 'even at 1 repeat' : `past ${groupedCount(depth)} ${depth === 1 ? 'repeat' : 'repeats'}`}`;
-      out.push(`  ${name} ${timesText(entry.layer.repeat)}: ${powerText(wl, entry.layer.repeat)} = ${fmtWAgainstBand(entry.log10Layer, network.band)}; ${verdict}`);
+      out.push(`  ${name} ${timesText(entry.layer.repeat)}: ${powerText(wl, entry.layer.repeat, network.band)} = ${fmtWAgainstBand(entry.log10Layer, network.band)}; ${verdict}`);
     }
   }
 

@@ -176,7 +176,7 @@ export function smoothnessFindings(
         const side = below ? ' is below the band minimum ' : ' is above the band maximum ';
         findings.push({
           code: 'stage-out-of-band',
-          message: [stageName(layer, block, repeats.count), ': W = ', stagePower(result.log10Wl, layer.repeat, repeats), ' = ', printed.value, side, printed.edge, '; ', repeats.range, ' (max stable depth ', depth, ').'].join(''),
+          message: [stageName(layer, block, repeats.count), ': W = ', stagePower(result.log10Wl, layer.repeat, band, repeats), ' = ', printed.value, side, printed.edge, '; ', repeats.range, ' (max stable depth ', depth, ').'].join(''),
           span: layer.span,
           severity: undefined,
           subject: { kind: 'stage', layerIndex: layer.index },
@@ -277,12 +277,19 @@ export function exitPlace(layerIndex: number, repeat: number, layerRepeat: numbe
 
 /**
  * "0.750^16", with brackets around a base that has an exponent or a sign in it: "(1.00e-300)^3".
- * `count` is the grouped repeat count, and `shownBase` the text of W_l, for a caller that has made them already.
+ * A W_l outside the band never prints as the band edge. `count` is the grouped repeat count, and
+ * `shownBase` the text of W_l, for a caller that has made them already.
  */
-export function powerText(log10Wl: number, repeat: number, count = groupedCount(repeat), shownBase?: string): string {
+export function powerText(log10Wl: number, repeat: number, band: Band, count = groupedCount(repeat), shownBase?: string): string {
   // fmtW prints a W_l within 1e-12 of 1 as 1.00, as rounding noise, which cannot explain a
   // power far from 1 (0.9999999999997^(2^53 - 1) is 3.44e-1174), so then the distance is shown.
-  const base = shownBase ?? (Math.abs(log10Wl * repeat) >= 4e-13 ? formatLog10(log10Wl, 3, true) : fmtW(log10Wl));
+  const base =
+    shownBase ??
+    (log10Wl < band.log10Min || log10Wl > band.log10Max
+      ? fmtWAgainstBand(log10Wl, band)
+      : Math.abs(log10Wl * repeat) >= 4e-13
+        ? formatLog10(log10Wl, 3, true)
+        : fmtW(log10Wl));
   // Unbracketed, "1.00e-300^3" would read as 1.00e(-300^3).
   const bracket = base.includes(' ') || base.includes('e') || base.includes('^');
   return bracket ? `(${base})^${count}` : `${base}^${count}`;
@@ -292,10 +299,11 @@ export function powerText(log10Wl: number, repeat: number, count = groupedCount(
  * Writes W_l^n for a stage outside the band, with W_l apart from the ends of the range that would
  * keep the stage inside: "1.00461579027840^1,000" beside the range [0.995, 1.005], not "1.005^1,000".
  */
-function stagePower(log10Wl: number, repeat: number, texts: { count: string; ends: { log10: number; text: string }[] }): string {
+function stagePower(log10Wl: number, repeat: number, band: Band, texts: { count: string; ends: { log10: number; text: string }[] }): string {
+  if (log10Wl < band.log10Min || log10Wl > band.log10Max) return powerText(log10Wl, repeat, band, texts.count);
   const base = formatLog10(log10Wl, 3, true);
   const end = texts.ends.find((candidate) => candidate.text === base && candidate.log10 !== log10Wl);
-  return powerText(log10Wl, repeat, texts.count, end ? formatApart([log10Wl, end.log10]).texts[0] : base);
+  return powerText(log10Wl, repeat, band, texts.count, end ? formatApart([log10Wl, end.log10]).texts[0] : base);
 }
 
 /** Names a repeated layer, with its count grouped (`count`, made once for the layers that share it). */
@@ -555,7 +563,7 @@ function findingAddedBy(block: BlockNode, before: number, after: number, network
     if (entry.block !== block || entry.layer.repeat === 1) continue;
     const stage = entry.layer.repeat * after;
     if (sideOf(stage) !== 0 && sideOf(stage) !== sideOf(entry.log10Layer)) {
-      return `take the stage at layers[${entry.layer.index}] to W = ${powerText(after, entry.layer.repeat)} = ${fmtWAgainstBand(stage, band)}, outside the band`;
+      return `take the stage at layers[${entry.layer.index}] to W = ${powerText(after, entry.layer.repeat, band)} = ${fmtWAgainstBand(stage, band)}, outside the band`;
     }
   }
   const low = Math.log10(1 - tolerance);

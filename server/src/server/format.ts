@@ -1,8 +1,7 @@
 // Wording shared by hovers, inlay hints and code lenses: the band, the verdict on a repeated
 // layer and on the network, all from the core's numbers.
-import type { Band, LayerResult } from '../core/analyze';
+import type { Band, LayerResult, NetworkResult } from '../core/analyze';
 import type { Analysis, EffectiveSettings } from '../core/analysis';
-import type { ModelName } from '../core/schema';
 import type { LayerGroup } from './locate';
 import { exitPlace, fmtW, fmtWAgainstBand, groupedCount, powerText } from '../core/findings';
 import { LOG_ZERO, formatApart, formatNumber, log10Multiply } from '../core/logmath';
@@ -17,7 +16,7 @@ export function bandText(settings: EffectiveSettings): string {
  */
 export function layerWText(entry: LayerResult, log10Wl: number, band: Band, shownW = fmtWAgainstBand(entry.log10Layer, band)): string {
   if (entry.layer.repeat === 1) return `W = ${shownW}`;
-  return `W = ${powerText(log10Wl, entry.layer.repeat)} = ${shownW}`;
+  return `W = ${powerText(log10Wl, entry.layer.repeat, band)} = ${shownW}`;
 }
 
 /**
@@ -44,13 +43,14 @@ export function depthVerdict(entry: LayerResult, analysis: Analysis, log10Wl: nu
 }
 
 /** Formats the product W of a group of layers: "W = 0.625^16 = 5.42e-4", or "W = 0.0250" when their W_l differ. */
-export function groupWText(entries: readonly LayerResult[], selected: ModelName): string {
+export function groupWText(entries: readonly LayerResult[], network: NetworkResult): string {
+  const selected = network.model.name;
   const log10W = groupLog10W(entries);
   const log10Wl = entries[0].byModel[selected].log10Wl;
   const repeatCount = entries.reduce((total, entry) => total + entry.layer.repeat, 0);
   const sameWl = entries.every((entry) => entry.byModel[selected].log10Wl === log10Wl);
-  const power = sameWl && repeatCount > 1 && Number.isSafeInteger(repeatCount) ? `${powerText(log10Wl, repeatCount)} = ` : '';
-  return `W = ${power}${fmtW(log10W)}`;
+  const power = sameWl && repeatCount > 1 && Number.isSafeInteger(repeatCount) ? `${powerText(log10Wl, repeatCount, network.band)} = ` : '';
+  return `W = ${power}${fmtWAgainstBand(log10W, network.band)}`;
 }
 
 function groupLog10W(entries: readonly LayerResult[]): number {
@@ -75,7 +75,7 @@ export function groupVerdict(group: LayerGroup, analysis: Analysis): string {
   let position = 'inside';
   if (log10W < band.log10Min) position = 'below';
   else if (log10W > band.log10Max) position = 'above';
-  const head = `${groupCount(group)} from here: ${groupWText(entries, analysis.network.model.name)}, ${position} the band ${bandText(analysis.settings)}`;
+  const head = `${groupCount(group)} from here: ${groupWText(entries, analysis.network)}, ${position} the band ${bandText(analysis.settings)}`;
   const repeated = entries.filter((entry) => entry.layer.repeat > 1);
   if (repeated.length === 0) return head;
   const past = repeated.filter((entry) => entry.layer.repeat > (entry.maxStableDepth ?? Infinity)).length;

@@ -158,7 +158,9 @@ export function formula(analysis: Analysis, block: BlockNode, result: BlockResul
     symbolic = `${after} x ${symbolic}`;
     numeric = `${fmtW(result.log10AfterSum)} x ${numeric}`;
   }
-  return `W_l = ${symbolic} = ${numeric} = ${fmtW(result.log10Wl)}`;
+  // A single op prints its value as the product ("gain 0.5 = 0.500"), which is then not repeated.
+  const total = fmtW(result.log10Wl);
+  return numeric === total ? `W_l = ${symbolic} = ${total}` : `W_l = ${symbolic} = ${numeric} = ${total}`;
 }
 
 /** Lists the gains of the ops on a one-edge block's only path, with its scale when it is not 1. */
@@ -330,7 +332,7 @@ function layerTable(entries: readonly LayerResult[], selected: ModelName, band: 
 /** Describes the layers that share one range: their product W and a table of them. */
 function groupHover(analysis: Analysis, group: LayerGroup): string[] {
   const selected = analysis.network.model.name;
-  const lines = [`**${groupCount(group)} from here**: ${groupWText(group.entries, selected)} under the ${selected} model`, ''];
+  const lines = [`**${groupCount(group)} from here**: ${groupWText(group.entries, analysis.network)} under the ${selected} model`, ''];
   if (group.skipped.length > 0) {
     const names = group.skipped.map((layer) => `layers[${layer.index}]`).join(', ');
     lines.push(`Left out because they cannot be analysed (see their diagnostics): ${names}.`, '');

@@ -77,7 +77,7 @@ export function hintsBetween(analysis: Analysis, order: TextOrder | undefined, s
     const group = layerGroupOf(analysis, layer);
     if (group) {
       // The layers at one range get one hint after it, where one per layer would stack.
-      if (group.entries[0] === entry) hints.push(shortened(layer.span.end, `${groupCount(group)}: `, groupWText(group.entries, selected)));
+      if (group.entries[0] === entry) hints.push(shortened(layer.span.end, `${groupCount(group)}: `, groupWText(group.entries, analysis.network)));
       continue;
     }
     const log10Wl = entry.byModel[selected].log10Wl;
@@ -128,7 +128,7 @@ function pushHints(
   const repeatEnd = inside(endOf(analysis, [...path, 'repeat']));
   if (repeat > 1 && repeatEnd !== undefined) {
     const w = fmtWAgainstBand(log10Times(repeat, log10Wl), analysis.network.band);
-    hints.push(shortened(repeatEnd, '', `W = ${powerText(log10Wl, repeat)} = ${w}`));
+    hints.push(shortened(repeatEnd, '', `W = ${powerText(log10Wl, repeat, analysis.network.band)} = ${w}`));
   }
 }
 

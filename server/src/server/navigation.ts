@@ -145,7 +145,7 @@ function layerSymbol(document: AnalyzedDocument, run: LayerRun): DocumentSymbol 
       else group.skipped.push(member);
     }
     name = `layers[${layer.index}] to [${run.layers[run.layers.length - 1].index}]: ${groupCount(group)}`;
-    detail = group.entries.length > 0 ? groupWText(group.entries, selected) : 'cannot be analysed';
+    detail = group.entries.length > 0 ? groupWText(group.entries, analysis.network) : 'cannot be analysed';
   } else {
     const entry = layerResultOf(analysis, layer);
     name = layer.plain ? `layers[${layer.index}]: plain layer` : `layers[${layer.index}]: ${layer.blockName ?? '?'}`;
