@@ -88,6 +88,13 @@ describe('examples', () => {
     assert.match(stdout.trimEnd().split('\n').pop() ?? '', /^⚠ 4 problems \(0 errors, 1 warning, 3 infos\) in 1 file$/);
   });
 
+  test('explain writes long path lengths in scientific notation', () => {
+    // 10^12 repeats of a block with two paths of gain 1: mean n/2, standard deviation sqrt(n)/2.
+    const file = join(mkdtempSync(join(tmpdir(), 'reslint-spectrum-')), 'long.arch.json');
+    writeFileSync(file, JSON.stringify({ reslint: 1, blocks: { b: { paths: { s: [], p: [{ gain: 1 }] } } }, layers: [{ block: 'b', repeat: 1e12 }] }));
+    assert.match(reslint(['explain', file]).stdout, /^path-length spectrum: mean length 5\.00e\+11, standard deviation 500000\.00$/m);
+  });
+
   test('explain names parallel edges apart', () => {
     const folder = mkdtempSync(join(tmpdir(), 'reslint-parallel-'));
     const file = join(folder, 'parallel.arch.json');

@@ -140,7 +140,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   const spectrum = network.spectrum;
   if (spectrum) {
     out.push('');
-    out.push(`path-length spectrum: mean length ${spectrum.meanLength.toFixed(2)}, standard deviation ${spectrum.stdLength.toFixed(2)}`);
+    out.push(`path-length spectrum: mean length ${lengthText(spectrum.meanLength)}, standard deviation ${lengthText(spectrum.stdLength)}`);
     // In the variance model the coefficients add up to W^2, the squared gradient norm.
     const total = network.model.power === 2 ? 'W^2' : 'W';
     if (spectrum.coefficients) {
@@ -199,4 +199,9 @@ function spectrumShares(coefficients: number[]): [number, number] | undefined {
     else sum += weights[++high];
   }
   return [low, high];
+}
+
+/** Writes a path length with two decimals, or in scientific notation from 10^6 on, where a repeat count of 10^12 would give a long row of digits. */
+function lengthText(length: number): string {
+  return length < 1e6 ? length.toFixed(2) : length.toExponential(2);
 }
