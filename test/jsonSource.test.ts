@@ -415,6 +415,28 @@ describe('JSON reader', () => {
     }
   });
 
+  test('leading zeros are named with their fix', () => {
+    // The scanner reads "02" as 0 and then 2, so without this the message would be "Comma expected".
+    const cases: [string, string, string][] = [
+      ['{"gain": 02}', '02', 'Invalid number "02": JSON numbers have no leading zeros; write 2.'],
+      ['{"gain": 00.5, "b": 1}', '00.5', 'Invalid number "00.5": JSON numbers have no leading zeros; write 0.5.'],
+      ['[1, -0123e2]', '-0123e2', 'Invalid number "-0123e2": JSON numbers have no leading zeros; write -123e2.'],
+      ['02', '02', 'Invalid number "02": JSON numbers have no leading zeros; write 2.'],
+    ];
+    for (const [text, number, message] of cases) {
+      const start = text.indexOf(number);
+      assert.deepEqual(
+        readJsonSource(text).problems.map((problem) => [problem.message, problem.span.start, problem.span.end]),
+        [[message, start, start + number.length]],
+        text,
+      );
+    }
+    // A zero that ends a number, or stands apart from the next one, is a missing comma.
+    for (const text of ['{"a": 10 2}', '{"a": 1.0 2}', '{"a": 1e0 2}', '{"a": 0 2}']) {
+      assert.equal(readJsonSource(text).problems[0].message, 'Comma expected.', text);
+    }
+  });
+
   test('byte order mark reads as a space', () => {
     const text = '{ "a": [1, 2] }';
     const doc = readJsonSource(`\uFEFF${text}`);

@@ -291,6 +291,8 @@ class ValueReader {
   private errors = 0;
   private firstError?: ParseErrorCode;
   private lastError?: { name: string; start: number; end: number };
+  /** End of the digits after a leading zero ("02"), which the parser reads as a second value. */
+  private leadingZeroEnd?: number;
 
   /** `outerDepth` is how deep the text's value sits in its document, for the nesting limit. */
   constructor(
@@ -491,6 +493,22 @@ class ValueReader {
     // Recovering from one fault, the parser reports more at the same place ("Comma expected." and
     // "Value expected." at a stray brace), as JSON's language service shows only the first.
     if (previous?.start === offset) return;
+    // In an object the parser also expects a value at the token after such digits.
+    if (this.leadingZeroEnd !== undefined && name === 'ValueExpected' && text.slice(this.leadingZeroEnd, offset).trim() === '') return;
+    this.leadingZeroEnd = undefined;
+    const zeroStart = (name === 'CommaExpected' || name === 'EndOfFileExpected') && leadingZeroStart(text, offset);
+    if (zeroStart !== false) {
+      this.leadingZeroEnd = offset + length;
+      const symbol = text.slice(zeroStart, offset + length);
+      const quoted = symbol.length > MAX_QUOTED_SYMBOL ? `${symbol.slice(0, MAX_QUOTED_SYMBOL)}...` : symbol;
+      const written = symbol.length > MAX_QUOTED_SYMBOL ? '' : `; write ${symbol.replace(/^(-?)0+(?=\d)/, '$1')}`;
+      this.problems.push({
+        code: 'syntax-error',
+        message: `Invalid number "${quoted}": JSON numbers have no leading zeros${written}.`,
+        span: { start: zeroStart, end: offset + length },
+      });
+      return;
+    }
     const message = name === 'InvalidSymbol' ? invalidSymbolMessage(text, offset, length) : `${syntaxMessage(error)}.`;
     this.problems.push({
       code: 'syntax-error',
@@ -846,6 +864,19 @@ function cutValues(text: string, span: Span, replacements: readonly TextEdit[]):
     return Math.min(run.from + (offset - run.at), run.to);
   };
   return { text: result, toDocument };
+}
+
+/**
+ * Returns where a number with a leading zero starts when the token at `offset` is its remaining
+ * digits: the scanner reads "02" as the number 0 followed by the number 2. Returns false otherwise.
+ */
+function leadingZeroStart(text: string, offset: number): number | false {
+  const digit = (at: number): boolean => text.charCodeAt(at) >= 0x30 && text.charCodeAt(at) <= 0x39;
+  if (!digit(offset) || text[offset - 1] !== '0') return false;
+  // The zero must be a whole number token: not the end of 10, 1.0 or 1e0.
+  const before = offset - 2;
+  if (digit(before) || /[.eE+]/.test(text[before] ?? '')) return false;
+  return text[before] === '-' ? before : offset - 1;
 }
 
 /** Maximum length of the invalid symbol quoted in a message. */
