@@ -951,6 +951,15 @@ describe('validation', () => {
     );
   });
 
+  test('a misplaced closing brace holds back the structure problems', () => {
+    // The } on line 4 closes block "c" for the parser, which then reads "layers" inside "blocks".
+    const text = '{\n  "reslint": 1,\n  "blocks": {\n    "c": { "paths": { "p": ["relux"] }\n  },\n  "layers": [{ "block": "c" }]\n}\n';
+    assert.deepEqual(codesOf(analyzeText(text, 'json')), ['syntax-error']);
+    // With the brace added, the problems come back.
+    const fixed = text.replace('] }\n', '] } }\n');
+    assert.deepEqual(codesOf(analyzeText(fixed, 'json')), ['unknown-op', 'layer-skipped']);
+  });
+
   test('a value the parser guessed is judged by its syntax error alone', () => {
     const text = '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b\u0001"}]}';
     // The control character ends the string for the parser, which reads "b"; no unknown-block "b" beside it.

@@ -148,7 +148,7 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   }
   const smoothness = syntaxBroken ? [] : smoothnessFindings(model, network, selected, settings.tolerance);
 
-  const reported = syntaxBroken ? withoutSyntaxEchoes(problems) : problems;
+  const reported = syntaxBroken ? withoutSyntaxEchoes(doc.nestingUnknown ? problems.filter(isReadingProblem) : problems) : problems;
   const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(reported, smoothness, settings, doc.length) };
   if (carry) carried.set(analysis, carry);
   return analysis;
@@ -185,6 +185,11 @@ function withoutSyntaxEchoes(problems: Problem[]): Problem[] {
     if (problem.code === 'syntax-error') return true;
     return !syntaxStarts.has(problem.span.start) && !(problem.code === 'invalid-number' && cutShort(problem.span));
   });
+}
+
+/** Tests whether a problem is about the text itself, which holds whatever the nesting of the keys. */
+function isReadingProblem(problem: Problem): boolean {
+  return problem.code === 'syntax-error' || problem.code === 'invalid-number';
 }
 
 /** Length beyond which a number's text is not searched for a syntax error. */

@@ -3,7 +3,7 @@
 // Text without a problem is read by JSON.parse and located when asked (jsonLazy.ts); any other
 // text by jsonc-parser's visitor, into range tables.
 import { createScanner, modify, printParseErrorCode, SyntaxKind, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
-import { indentAt, lineBreakOf, lineStartOf, textLayout } from './lines';
+import { LineIndex, indentAt, lineBreakOf, lineStartOf, textLayout } from './lines';
 import { Children, LazyLayout, lineEnd, quickRead, type Layout, type Located } from './jsonLazy';
 import { isPlainObject, sameValue, type BlockPatch, type Problem, type SourceDocument, type SourceEditor, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
@@ -82,7 +82,10 @@ export function readJsonSource(text: string, previous?: SourceDocument): SourceD
   // A text read this way because an earlier version was broken may have no problem left. Read
   // the fast way, the next edit inside a block patches it instead of reading the text again.
   const clean = likelyBroken && problems.length === 0 ? fastDocument(text, source) : undefined;
-  return clean ?? jsonDocument(text, read.value, tableLayout(read.root, read.records), problems);
+  if (clean) return clean;
+  const doc = jsonDocument(text, read.value, tableLayout(read.root, read.records), problems);
+  if (read.misnested) doc.nestingUnknown = true;
+  return doc;
 }
 
 /** Returns the document of a text that the fast read takes (see quickRead), or undefined. */
@@ -293,6 +296,11 @@ class ValueReader {
   private lastError?: { name: string; start: number; end: number };
   /** End of the digits after a leading zero ("02"), which the parser reads as a second value. */
   private leadingZeroEnd?: number;
+  private text = '';
+  /** The first object or list, in closing order, whose closing bracket starts a line indented less than the line it opens on. */
+  private misclosed?: { open: number; close: number; isObject: boolean };
+  /** Offset of the error for a bracket missing at the end of the text. */
+  private unclosedAt?: number;
 
   /** `outerDepth` is how deep the text's value sits in its document, for the nesting limit. */
   constructor(
@@ -300,7 +308,8 @@ class ValueReader {
     private readonly outerDepth = 0,
   ) {}
 
-  read(text: string): { value: unknown; root?: Located; records: Records; tooDeep?: number } {
+  read(text: string): { value: unknown; root?: Located; records: Records; tooDeep?: number; misnested: boolean } {
+    this.text = text;
     try {
       visit(
         text,
@@ -332,7 +341,26 @@ class ValueReader {
         span: { start: 0, end: Math.min(text.length, 1) },
       });
     }
-    return { value: this.rootValue, root: this.root, records: this.records(), tooDeep: this.tooDeep };
+    if (this.unclosedAt !== undefined && this.misclosed) this.pointAtMisclosed(text, this.unclosedAt, this.misclosed);
+    const misnested = this.unclosedAt !== undefined && this.misclosed !== undefined;
+    return { value: this.rootValue, root: this.root, records: this.records(), tooDeep: this.tooDeep, misnested };
+  }
+
+  /**
+   * Moves the error for a bracket missing at the end of the text to the object or list that most
+   * likely lacks it. That is the first one whose closing bracket is indented less than the line
+   * it opens on, because that bracket was written for an outer object.
+   */
+  private pointAtMisclosed(text: string, unclosedAt: number, misclosed: { open: number; close: number; isObject: boolean }): void {
+    const index = this.problems.findIndex((problem) => problem.code === 'syntax-error' && problem.span.start === unclosedAt);
+    if (index < 0) return;
+    const [open, close] = misclosed.isObject ? ['{', '}'] : ['[', ']'];
+    const closeLine = new LineIndex(text).positionAt(misclosed.close).line + 1;
+    this.problems[index] = {
+      code: 'syntax-error',
+      message: `This ${open} is probably not closed: the ${close} on line ${closeLine}, which the parser pairs with it, is indented less than this line, so it was probably written for an outer ${open}. Everything after it is then read one level too deep. Add ${close} before line ${closeLine}.`,
+      span: { start: misclosed.open, end: misclosed.open + 1 },
+    };
   }
 
   private records(): Records {
@@ -436,6 +464,13 @@ class ValueReader {
     this.pendingCount = first;
     this.openKeyIndexes[depth] = undefined;
     this.attach(value, this.starts[depth], close, layout);
+    if (!this.misclosed && close > 0 && (this.text[close - 1] === '}' || this.text[close - 1] === ']')) {
+      const closing = lineIndent(this.text, close - 1);
+      const opening = lineIndent(this.text, this.starts[depth]);
+      if (closing?.onlyBlanksBefore && opening && closing.indent.length < opening.indent.length && opening.indent.startsWith(closing.indent)) {
+        this.misclosed = { open: this.starts[depth], close: close - 1, isObject };
+      }
+    }
   }
 
   /** Records the key of the next value, reporting "__proto__" and keys the object already has. */
@@ -493,6 +528,7 @@ class ValueReader {
     // Recovering from one fault, the parser reports more at the same place ("Comma expected." and
     // "Value expected." at a stray brace), as JSON's language service shows only the first.
     if (previous?.start === offset) return;
+    if ((name === 'CloseBraceExpected' || name === 'CloseBracketExpected') && text.slice(offset).trim() === '') this.unclosedAt = offset;
     // In an object the parser also expects a value at the token after such digits.
     if (this.leadingZeroEnd !== undefined && name === 'ValueExpected' && text.slice(this.leadingZeroEnd, offset).trim() === '') return;
     this.leadingZeroEnd = undefined;
@@ -864,6 +900,25 @@ function cutValues(text: string, span: Span, replacements: readonly TextEdit[]):
     return Math.min(run.from + (offset - run.at), run.to);
   };
   return { text: result, toDocument };
+}
+
+/** Longest line scanned back for its indentation; a longer one counts as not indented. */
+const MAX_INDENT_SCAN = 1000;
+
+/**
+ * Returns the blanks that start the line holding `offset`, and whether only blanks precede
+ * `offset` on it. Returns undefined for a line longer than MAX_INDENT_SCAN before `offset`, so
+ * that a minified text is not scanned once per bracket.
+ */
+function lineIndent(text: string, offset: number): { indent: string; onlyBlanksBefore: boolean } | undefined {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') {
+    start -= 1;
+    if (offset - start > MAX_INDENT_SCAN) return undefined;
+  }
+  let end = start;
+  while (text[end] === ' ' || text[end] === '\t') end += 1;
+  return { indent: text.slice(start, end), onlyBlanksBefore: end === offset };
 }
 
 /**

@@ -37,6 +37,12 @@ export interface SourceDocument {
   /** Length of the document text. */
   length: number;
   /**
+   * Set when the text ends inside an object or list and the indentation shows that a closing
+   * bracket earlier was written for an outer one. Everything after that bracket is then read one
+   * level too deep, so problems about the structure would describe a nesting not written.
+   */
+  nestingUnknown?: boolean;
+  /**
    * The text, where the text of each part alone decides that part's value (JSON). Absent where a
    * part can depend on text elsewhere, as a TypeScript value can on a variable declared above it.
    */
