@@ -148,7 +148,9 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
   }
   const smoothness = syntaxBroken ? [] : smoothnessFindings(model, network, selected, settings.tolerance);
 
-  const reported = syntaxBroken ? withoutSyntaxEchoes(doc.nestingUnknown ? problems.filter(isReadingProblem) : problems) : problems;
+  let reported = problems;
+  if (doc.nestingUnknown) reported = reported.filter(isReadingProblem);
+  if (syntaxBroken) reported = withoutSyntaxEchoes(reported);
   const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(reported, smoothness, settings, doc.length) };
   if (carry) carried.set(analysis, carry);
   return analysis;
@@ -187,7 +189,7 @@ function withoutSyntaxEchoes(problems: Problem[]): Problem[] {
   });
 }
 
-/** Tests whether a problem is about the text itself, which holds whatever the nesting of the keys. */
+/** Tests whether a problem is about the text itself, which is true whatever the nesting of the keys. */
 function isReadingProblem(problem: Problem): boolean {
   return problem.code === 'syntax-error' || problem.code === 'invalid-number';
 }

@@ -902,7 +902,7 @@ function cutValues(text: string, span: Span, replacements: readonly TextEdit[]):
   return { text: result, toDocument };
 }
 
-/** Longest line scanned back for its indentation; a longer one counts as not indented. */
+/** Maximum number of characters scanned back for a line's indentation; a longer line counts as not indented. */
 const MAX_INDENT_SCAN = 1000;
 
 /**
