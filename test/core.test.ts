@@ -857,6 +857,25 @@ describe('validation', () => {
     assert.equal(hidden.findings.filter((finding) => finding.code === 'layer-skipped').length, 0);
   });
 
+  test('layers that use an invalid user op name it', () => {
+    // The error is at the definition in "ops", so the layers say where it is, plain ones included.
+    const text = `{"reslint": 1,
+  "ops": {"bad": {"mean": 0.8, "rms": 0.7, "peak": 1.0}},
+  "blocks": {"uses": {"paths": {"s": [], "r": ["bad"]}}, "outer": {"paths": {"s": [], "r": [{"block": "uses"}]}}},
+  "layers": [["bad"], {"block": "uses"}, {"block": "outer"}, ["relu"]]}`;
+    const analysis = analyzeText(text, 'json');
+    const skipped = analysis.findings.filter((finding) => finding.code === 'layer-skipped');
+    assert.deepEqual(
+      skipped.map((finding) => [text.slice(finding.span.start, finding.span.end), finding.message]),
+      [
+        ['["bad"]', 'W leaves this layer out, because it uses op "bad", whose definition is invalid (see the error at "ops.bad").'],
+        ['{"block": "uses"}', 'W leaves this layer out, because block "uses" uses op "bad", whose definition is invalid (see the error at "ops.bad").'],
+        ['{"block": "outer"}', 'W leaves this layer out, because block "outer" uses, through a block it nests, op "bad", whose definition is invalid (see the error at "ops.bad").'],
+      ],
+    );
+    assert.deepEqual(analysis.network.skippedLayers, [0, 1, 2]);
+  });
+
   test('unknown block lists the defined ones', () => {
     const blocks = Object.fromEntries(['', 'a, b', ...'cdefghij'].map((name) => [name, { paths: { s: [] } }]));
     const text = JSON.stringify({ reslint: 1, blocks, layers: [{ block: 'zzzzzz' }] });

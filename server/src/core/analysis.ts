@@ -12,9 +12,9 @@ import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
 import { type AnalysisSettings, type ModelName, type SeverityName } from './schema';
 import type { ScaleFailure } from './scale';
-import { isPlainObject, listedNames, locateNearest, placeUnknownKeys, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
+import { isPlainObject, listedNames, locateNearest, placeUnknownKeys, quotedName, type Problem, type SourceDocument, type Span, type TextEdit, type ValuePath } from './source';
 import { Slot } from './slot';
-import { fileSettingsOf, validateModelFile } from './validate';
+import { describePath, fileSettingsOf, validateModelFile } from './validate';
 
 /** Largest document analysed, in UTF-16 code units (16 Mi); larger text gets one file-too-large finding. */
 export const MAX_TEXT_LENGTH = 16 * 1024 * 1024;
@@ -257,9 +257,18 @@ function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: Sourc
       });
       continue;
     }
-    if (!layer || layer.plain || layer.blockName === undefined) continue;
+    if (!layer) continue;
+    const invalidOp = layer.block && invalidOpReachedFrom(layer.block, model);
+    if (layer.plain) {
+      // Other ops that fail are reported at the layer itself.
+      if (invalidOp !== undefined) problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because it ${usesInvalidOp(invalidOp)}.`, span: layer.span });
+      continue;
+    }
+    if (layer.blockName === undefined) continue;
     let reason: string;
-    if (layer.block) {
+    if (invalidOp !== undefined) {
+      reason = usesInvalidOp(invalidOp, layer.block !== undefined && layer.block.invalidOp !== invalidOp);
+    } else if (layer.block) {
       reason = `cannot be analysed (see the errors in its definition${layer.block.nested.length > 0 ? ' or in the blocks it nests' : ''})`;
     } else if (unevaluated?.includes(layer.blockName)) {
       reason = 'could not be evaluated statically (see the finding at its definition)';
@@ -292,6 +301,29 @@ function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: Sourc
     });
   }
   return problems;
+}
+
+/**
+ * Returns the first user op with an invalid definition that a block uses, directly or through the
+ * blocks it nests, or undefined.
+ */
+function invalidOpReachedFrom(block: BlockNode, model: ModelIR): string | undefined {
+  const seen = new Set<BlockNode>();
+  const pending = [block];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (next.invalidOp !== undefined) return next.invalidOp;
+    seen.add(next);
+    for (const op of next.nested) {
+      const nested = typeof op.name === 'string' ? model.blocks.get(op.name) : undefined;
+      if (nested && !seen.has(nested)) pending.push(nested);
+    }
+  }
+  return undefined;
+}
+
+/** Says that a layer or block uses an invalid user op, and where its error is. */
+function usesInvalidOp(name: string, throughNested = false): string {
+  return `uses${throughNested ? ', through a block it nests,' : ''} op ${quotedName(name)}, whose definition is invalid (see the error at ${describePath(['ops', name])})`;
 }
 
 /** Appends in a loop: spreading a list of 100,000 problems into push() overflows the stack. */

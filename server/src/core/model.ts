@@ -57,6 +57,11 @@ export interface BlockNode {
   afterSum: OpNode[];
   /** True when an op of the block could not be resolved; such a block is not analysed. */
   unresolved: boolean;
+  /**
+   * The first user op the block uses whose definition failed validation. The error is at that
+   * definition, so the layers that W leaves out for it name the op.
+   */
+  invalidOp?: string;
   /** The ops that nest a block, edges first, then afterSum; most blocks have none. */
   nested: readonly OpNode[];
 }
@@ -172,7 +177,10 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
   if (named.length === 0) edges = graph;
   else if (graph.length > 0) edges = [...named, ...graph];
   const afterSum = resolver.resolveList(block.afterSum ?? [], path, 'afterSum');
-  return new SourceBlock(place, name, path, block.paths ? 'paths' : 'graph', edges, afterSum, resolver.takeFailed());
+  const invalidOp = resolver.invalidOp;
+  const built = new SourceBlock(place, name, path, block.paths ? 'paths' : 'graph', edges, afterSum, resolver.takeFailed());
+  built.invalidOp = invalidOp;
+  return built;
 }
 
 function buildNamedPath(place: Place, resolver: OpResolver, name: string, spec: PathSpec, blockPath: ValuePath): EdgeNode {
@@ -205,7 +213,9 @@ function buildLayer(
     resolver.place = place;
     const ops = resolver.resolveList(Array.isArray(layer) ? layer : layer.ops, path, Array.isArray(layer) ? undefined : 'ops');
     const edges: EdgeNode[] = [new PlainLayerEdge(node, ops, opsPath)];
+    const invalidOp = resolver.invalidOp;
     const block = new PlainLayerBlock(node, path, edges, resolver.takeFailed());
+    block.invalidOp = invalidOp;
     if (!repeatUnevaluated) node.block = block;
     return node;
   }
@@ -245,6 +255,7 @@ class PlainLayerBlock implements BlockNode {
   readonly form = 'plain';
   readonly afterSum: OpNode[] = NO_OPS;
   readonly nested: readonly OpNode[];
+  invalidOp: string | undefined = undefined;
 
   constructor(
     private readonly layer: SourceLayer,
@@ -377,6 +388,8 @@ class OpResolver {
 
   /** Set when an op fails to resolve; the block builder reads and clears it. */
   failed = false;
+  /** The first op since the last takeFailed() that names a user op whose definition is invalid. */
+  invalidOp: string | undefined = undefined;
 
   /** The place of the block or layer being built, where the ops resolved next are located. */
   place: Place;
@@ -401,10 +414,11 @@ class OpResolver {
     }
   }
 
-  /** Returns whether any op failed since the last call, and starts a new count. */
+  /** Returns whether any op failed since the last call, and starts a new count, clearing invalidOp too. */
   takeFailed(): boolean {
     const failed = this.failed;
     this.failed = false;
+    this.invalidOp = undefined;
     return failed;
   }
 
@@ -435,7 +449,8 @@ class OpResolver {
       // Own keys only: a name such as "toString" must not find Object.prototype's method.
       catalog = user || !Object.hasOwn(CATALOG, name) ? undefined : CATALOG[name];
       if (!user && !catalog) {
-        if (!this.invalidOps.has(name)) this.reportUnknownOp(name, typeof spec === 'string' ? [...list.path, index] : [...list.path, index, 'op']);
+        if (this.invalidOps.has(name)) this.invalidOp ??= name;
+        else this.reportUnknownOp(name, typeof spec === 'string' ? [...list.path, index] : [...list.path, index, 'op']);
         return undefined;
       }
       if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, list, index);
@@ -516,6 +531,7 @@ interface LocatedPart {
 class SourceBlock implements BlockNode, LocatedPart {
   located?: Span;
   locatedAt = 0;
+  invalidOp: string | undefined = undefined;
 
   constructor(
     readonly place: Place,
