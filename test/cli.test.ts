@@ -88,6 +88,16 @@ describe('examples', () => {
     assert.match(stdout.trimEnd().split('\n').pop() ?? '', /^⚠ 4 problems \(0 errors, 1 warning, 3 infos\) in 1 file$/);
   });
 
+  test('explain keeps names with line breaks on one line', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'reslint-names-')), 'names.arch.json');
+    writeFileSync(file, JSON.stringify({ reslint: 1, blocks: { z: { paths: { 'p\nq': [{ gain: 0 }] } } }, layers: [{ block: 'z' }] }));
+    const { stdout } = reslint(['explain', file]);
+    assert.match(stdout, /^ {4}w = 0 +length 1 +p\\u000aq {2}\[gain 0\]$/m);
+    assert.match(stdout, /^ {4}x branch "p\\nq" of "z": path "p\\nq" carries no gradient/m);
+    assert.match(stdout, /blocked-gradient$/m);
+    assert.match(stdout, /every path has gain 0 \("p\\nq"\)/);
+  });
+
   test('explain writes long path lengths in scientific notation', () => {
     // 10^12 repeats of a block with two paths of gain 1: mean n/2, standard deviation sqrt(n)/2.
     const file = join(mkdtempSync(join(tmpdir(), 'reslint-spectrum-')), 'long.arch.json');

@@ -941,6 +941,15 @@ describe('validation', () => {
         '"layers[2][0]": an op object needs one of "op", "gain", "scale" or "block"; found an empty object.',
       ],
     );
+    // Keys dropped as unknown are still what the object has.
+    const misspelt = analyzeText('{"reslint":1,"layers":[[{"gian":0.3}]]}', 'json');
+    assert.deepEqual(
+      misspelt.findings.map((finding) => finding.message),
+      [
+        '"layers[0][0]": an op object needs one of "op", "gain", "scale" or "block"; found "gian": 0.3.',
+        'Unknown key "gian"; it is ignored. Did you mean "gain"?',
+      ],
+    );
   });
 
   test('a number that underflows to 0 is reported', () => {

@@ -415,6 +415,9 @@ describe('JSON reader', () => {
       ['-Infinity', '"-Infinity" is not a JSON number; write a finite number.'],
       ['\u20281', 'Invalid character U+2028, which is not shown as text; delete it.'],
       ['relu', 'Unquoted word "relu": JSON strings need double quotes, and NaN, Infinity and words are not numbers; write a string "relu" or a number.'],
+      ["'relu'", 'Single-quoted string \'relu\': JSON strings need double quotes; write "relu".'],
+      // The parser reads the words of a single-quoted string with a space as two symbols.
+      ["'conv relu'", 'Single-quoted string \'conv relu\': JSON strings need double quotes; write "conv relu".'],
     ];
     for (const [written, message] of cases) {
       const doc = readJsonSource(`{"gain": ${written}}`);

@@ -5,6 +5,7 @@ import { exitPlace, fmtLogWAgainstBand, fmtW, fmtWAgainstBand, groupedCount, pow
 import { LineIndex } from '../core/lines';
 import { LOG_ZERO, log10Multiply, log10Times } from '../core/logmath';
 import { MODEL_NAMES } from '../core/schema';
+import { quotedName } from '../core/source';
 
 export interface Counts {
   error: number;
@@ -164,7 +165,7 @@ export function explainText(path: string, text: string, analysis: Analysis): str
     const position = lines.positionAt(finding.span.start);
     fixLines.push(`  for ${finding.code} at line ${position.line + 1}:`);
     for (const fix of fixes) fixLines.push(`    ${fix.preferred ? '*' : '-'} ${fix.title}`);
-    for (const failure of failures) fixLines.push(`    x ${failure.role} "${failure.label}" of "${failure.block}": ${failure.reason}`);
+    for (const failure of failures) fixLines.push(`    x ${failure.role} ${quotedName(failure.label)} of ${quotedName(failure.block)}: ${failure.reason}`);
   }
   if (fixLines.length > 0) {
     out.push('');
@@ -180,7 +181,15 @@ export function explainText(path: string, text: string, analysis: Analysis): str
   const findings = findingLines(path, text, analysis);
   out.push(findings.length > 0 ? 'findings:' : 'findings: none');
   for (const line of findings) out.push(`  ${line}`);
-  return out;
+  return out.map(oneLine);
+}
+
+/**
+ * Escapes the line breaks and other control characters that names from the model bring into a
+ * line (a path named "p\nq"), so that each line of the report stays one line.
+ */
+function oneLine(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The shortest range of lengths around the largest coefficients that contains 90% of the total. */

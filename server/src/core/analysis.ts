@@ -289,7 +289,7 @@ function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: Sourc
   for (const { span, blocks } of byRange.values()) {
     const [[name, reason]] = blocks;
     if (blocks.size === 1) {
-      problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because block "${name}" ${reason}.`, span });
+      problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because block ${quotedName(name)} ${reason}.`, span });
       continue;
     }
     const names = listedNames(blocks.keys());

@@ -6,7 +6,7 @@ import { GAIN_MODELS, type GainContext, type GainModel } from './gain';
 import { clampLog, LOG_ZERO, log10Abs, log10Add, log10Multiply, log10Times } from './logmath';
 import { INPUT_NODE, OUTPUT_NODE, type BlockNode, type EdgeNode, type LayerNode, type ModelIR, type OpNode } from './model';
 import { MAX_REPEAT, type ModelName } from './schema';
-import type { Problem } from './source';
+import { quotedName, type Problem } from './source';
 
 /** log10 W_l closer to 0 than this (about ten units in the last place of 1) is taken as W_l = 1. */
 const ROUNDING_OF_ONE = 1e-15;
@@ -303,8 +303,8 @@ export class BlockAnalyzer {
         this.reportedCycles.add(op);
         const message =
           nested.name === blockName
-            ? `Block "${blockName}" contains itself; a block cannot contain itself. Remove the nested reference.`
-            : `Block "${blockName}" contains block "${nested.name}", which leads back to "${blockName}" through nested blocks; a block cannot contain itself. Remove one of the nested references.`;
+            ? `Block ${quotedName(blockName)} contains itself; a block cannot contain itself. Remove the nested reference.`
+            : `Block ${quotedName(blockName)} contains block ${quotedName(String(nested.name))}, which leads back to ${quotedName(blockName)} through nested blocks; a block cannot contain itself. Remove one of the nested references.`;
         this.problems.push({
           code: 'cycle',
           message,
@@ -569,7 +569,7 @@ function topologicalOrder(block: BlockNode, problems: Problem[]): string[] | und
     const listed = cycle.length > 6 ? [...cycle.slice(0, 5), `... (${cycle.length} nodes)`] : cycle;
     problems.push({
       code: 'cycle',
-      message: `The graph of block "${block.name}" has a cycle ${[...listed, cycle[0]].map((n) => (n.startsWith('...') ? n : `"${n}"`)).join(' -> ')}; a block graph must be acyclic. Remove one of these edges.`,
+      message: `The graph of block ${quotedName(block.name)} has a cycle ${[...listed, cycle[0]].map((n) => (n.startsWith('...') ? n : quotedName(n))).join(' -> ')}; a block graph must be acyclic. Remove one of these edges.`,
       span: edge?.span ?? block.span,
     });
     return undefined;
@@ -617,7 +617,7 @@ function checkReachability(block: BlockNode, outgoing: Map<string, EdgeNode[]>, 
   if (!reached.has(OUTPUT_NODE)) {
     problems.push({
       code: 'graph-shape',
-      message: `Block "${block.name}" has no path from "in" to "out", so no gradient passes through it. Add edges that connect "in" to "out".`,
+      message: `Block ${quotedName(block.name)} has no path from "in" to "out", so no gradient passes through it. Add edges that connect "in" to "out".`,
       span: block.span,
     });
     return false;
@@ -626,13 +626,13 @@ function checkReachability(block: BlockNode, outgoing: Map<string, EdgeNode[]>, 
     if (!reached.has(edge.from)) {
       problems.push({
         code: 'graph-shape',
-        message: `Edge ${edge.name} of block "${block.name}" starts at "${edge.from}", which no path from "in" reaches; it carries no gradient. Add a path from "in" to "${edge.from}", or remove the edge.`,
+        message: `Edge ${edge.name} of block ${quotedName(block.name)} starts at ${quotedName(edge.from)}, which no path from "in" reaches; it carries no gradient. Add a path from "in" to ${quotedName(edge.from)}, or remove the edge.`,
         span: edge.span,
       });
     } else if (edge.to !== OUTPUT_NODE && !(outgoing.get(edge.to)?.length)) {
       problems.push({
         code: 'graph-shape',
-        message: `Edge ${edge.name} of block "${block.name}" ends at "${edge.to}", which has no way on to "out"; it carries no gradient. Add a path from "${edge.to}" to "out", or remove the edge.`,
+        message: `Edge ${edge.name} of block ${quotedName(block.name)} ends at ${quotedName(edge.to)}, which has no way on to "out"; it carries no gradient. Add a path from ${quotedName(edge.to)} to "out", or remove the edge.`,
         span: edge.span,
       });
     }

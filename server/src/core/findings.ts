@@ -5,7 +5,7 @@ import { LOG_ZERO, formatApart, formatLog10, formatLogValue, formatNumber } from
 import type { BlockNode, LayerNode, ModelIR } from './model';
 import { blockTerms, edgeLabel, isSolution, scaleCandidates, solveEdgeScale, type Rounding, type ScaleFailure, type ScaleSolution } from './scale';
 import type { ModelName } from './schema';
-import type { Problem, SourceDocument, TextEdit } from './source';
+import { quotedName, type Problem, type SourceDocument, type TextEdit } from './source';
 
 /** The subject of a smoothness finding, kept so that its fixes can be computed later. */
 export type FindingSubject =
@@ -97,9 +97,9 @@ export function smoothnessFindings(
     const wl = result.log10Wl;
     if (wl !== LOG_ZERO && wl >= low && wl <= high) return;
     const subject: FindingSubject = layerIndex === undefined ? { kind: 'block', block: block.name } : { kind: 'layer', layerIndex };
-    const subjectName = layerIndex === undefined ? `Block "${block.name}"` : `Layer ${layerIndex}`;
+    const subjectName = layerIndex === undefined ? `Block ${quotedName(block.name)}` : `Layer ${layerIndex}`;
     if (wl === LOG_ZERO) {
-      const zeroPaths = result.paths.filter((path) => path.log10w === LOG_ZERO).map((path) => `"${path.name}"`);
+      const zeroPaths = result.paths.filter((path) => path.log10w === LOG_ZERO).map((path) => quotedName(path.name));
       const afterSumZero = result.log10AfterSum === LOG_ZERO;
       const cause = afterSumZero ? 'an op after the sum has gain 0' : `every path has gain 0 (${zeroPaths.slice(0, 4).join(', ')})`;
       const remedy = afterSumZero ? 'Give the ops after the sum a non-zero gain.' : 'Give a path a non-zero gain or add an identity shortcut.';
@@ -308,7 +308,7 @@ function stagePower(log10Wl: number, repeat: number, band: Band, texts: { count:
 
 /** Names a repeated layer, with its count grouped (`count`, made once for the layers that share it). */
 function stageName(layer: LayerNode, block: BlockNode, count: string): string {
-  return layer.plain ? `Layer ${layer.index} x${count}` : `Stage "${block.name}" x${count} at layers[${layer.index}]`;
+  return layer.plain ? `Layer ${layer.index} x${count}` : `Stage ${quotedName(block.name)} x${count} at layers[${layer.index}]`;
 }
 
 /** Writes a repeat count after a name, grouped as every count in a message is: "x1,000,000". */
@@ -371,7 +371,7 @@ export function fixesForSubject(
     if (!terms) return;
     const blockedBy = target.blockedBy;
     if (blockedBy) {
-      const name = blockedBy.layer.plain ? `layers[${blockedBy.layer.index}]` : `block "${blockedBy.block.name}" at layers[${blockedBy.layer.index}]`;
+      const name = blockedBy.layer.plain ? `layers[${blockedBy.layer.index}]` : `block ${quotedName(blockedBy.block.name)} at layers[${blockedBy.layer.index}]`;
       for (const candidate of scaleCandidates(terms)) {
         failures.push({
           block: target.block.name,
@@ -442,7 +442,7 @@ function fixTargets(subject: FindingSubject, model: ModelIR, network: NetworkRes
   // The scale replaces the edge's current one, so the title reads "set ... to", not "scale by".
   const lever = (solution: ScaleSolution): string => {
     const current = solution.edge.scale === 1 ? '' : ` from ${formatNumber(solution.edge.scale, 6)}`;
-    return `Set the scale of ${solution.role} "${edgeLabel(solution.block, solution.edgeIndex)}" of "${solution.block.name}"${current} to ${solution.scale}`;
+    return `Set the scale of ${solution.role} ${quotedName(edgeLabel(solution.block, solution.edgeIndex))} of ${quotedName(solution.block.name)}${current} to ${solution.scale}`;
   };
   switch (subject.kind) {
     case 'block': {
@@ -573,7 +573,7 @@ function findingAddedBy(block: BlockNode, before: number, after: number, network
     return log10Wl > high ? 1 : 0;
   };
   if (side(after) !== 0 && side(after) !== side(before)) {
-    return `make block "${block.name}" ${side(after) > 0 ? 'explode' : 'vanish'} on its own, with W_l = ${fmtW(after)}`;
+    return `make block ${quotedName(block.name)} ${side(after) > 0 ? 'explode' : 'vanish'} on its own, with W_l = ${fmtW(after)}`;
   }
   return undefined;
 }

@@ -296,6 +296,8 @@ class ValueReader {
   private lastError?: { name: string; start: number; end: number };
   /** End of the digits after a leading zero ("02"), which the parser reads as a second value. */
   private leadingZeroEnd?: number;
+  /** End of a single-quoted string, whose words the parser reads as further invalid symbols. */
+  private singleQuotedEnd?: number;
   private text = '';
   /** The first object or list, in closing order, whose closing bracket starts a line indented less than the line it opens on. */
   private misclosed?: { open: number; close: number; isObject: boolean };
@@ -528,6 +530,26 @@ class ValueReader {
     // Recovering from one fault, the parser reports more at the same place ("Comma expected." and
     // "Value expected." at a stray brace), as JSON's language service shows only the first.
     if (previous?.start === offset) return;
+    if (this.singleQuotedEnd !== undefined) {
+      const blanksBefore = text.slice(this.singleQuotedEnd, offset).trim() === '';
+      if (offset < this.singleQuotedEnd || (blanksBefore && name === 'PropertyNameExpected')) return;
+      this.singleQuotedEnd = undefined;
+    }
+    if (name === 'InvalidSymbol' && text[offset] === "'") {
+      const close = singleQuoteEnd(text, offset);
+      if (close !== undefined) {
+        this.singleQuotedEnd = close + 1;
+        const inner = text.slice(offset + 1, close);
+        const quoted = inner.length > MAX_QUOTED_SYMBOL ? `${inner.slice(0, MAX_QUOTED_SYMBOL)}...` : inner;
+        const written = inner.length > MAX_QUOTED_SYMBOL ? 'double quotes' : JSON.stringify(inner);
+        this.problems.push({
+          code: 'syntax-error',
+          message: `Single-quoted string '${quoted}': JSON strings need double quotes; write ${written}.`,
+          span: { start: offset, end: close + 1 },
+        });
+        return;
+      }
+    }
     if ((name === 'CloseBraceExpected' || name === 'CloseBracketExpected') && text.slice(offset).trim() === '') this.unclosedAt = offset;
     // In an object the parser also expects a value at the token after such digits.
     if (this.leadingZeroEnd !== undefined && name === 'ValueExpected' && text.slice(this.leadingZeroEnd, offset).trim() === '') return;
@@ -900,6 +922,16 @@ function cutValues(text: string, span: Span, replacements: readonly TextEdit[]):
     return Math.min(run.from + (offset - run.at), run.to);
   };
   return { text: result, toDocument };
+}
+
+/** Returns the offset of the quote that closes the single-quoted string at `offset` on the same line, or undefined. */
+function singleQuoteEnd(text: string, offset: number): number | undefined {
+  for (let at = offset + 1; at < text.length; at++) {
+    const char = text[at];
+    if (char === "'") return at;
+    if (char === '\n' || char === '\r') return undefined;
+  }
+  return undefined;
 }
 
 /** Maximum number of characters scanned back for a line's indentation; a longer line counts as not indented. */

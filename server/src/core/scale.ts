@@ -5,6 +5,7 @@ import { backwardSums, forwardSums, type BlockAnalyzer } from './analyze';
 import type { GainContext, GainModel } from './gain';
 import { LOG_ZERO, formatApart, formatLog10, log10Abs, log10Add } from './logmath';
 import { OUTPUT_NODE, type BlockNode, type EdgeNode } from './model';
+import { quotedName } from './source';
 
 /** Smallest log10 scale a fix offers: a smaller scale removes the edge instead of scaling it. */
 const MIN_LOG10_SCALE = -9;
@@ -135,13 +136,13 @@ export function solveEdgeScale(
   const { rest, through } = edgeTerms(terms, edgeIndex, gainModel);
   const power = gainModel.power;
   if (through === LOG_ZERO) {
-    return failure(`path "${edge.name}" carries no gradient (its gain is 0), so scaling it changes nothing`);
+    return failure(`path ${quotedName(edge.name)} carries no gradient (its gain is 0), so scaling it changes nothing`);
   }
   if (afterSum === LOG_ZERO) return failure('an op after the sum has gain 0');
   const needed = power * (log10Target - afterSum);
   if (rest !== LOG_ZERO && rest >= needed) {
     const [others, target] = formatApart([afterSum + rest / power, log10Target]).texts;
-    return failure(`the other paths alone already give W_l = ${others}, at or above the target ${target}, so no positive scale on "${edge.name}" reaches it`);
+    return failure(`the other paths alone already give W_l = ${others}, at or above the target ${target}, so no positive scale on ${quotedName(edge.name)} reaches it`);
   }
   const difference = rest === LOG_ZERO ? needed : needed + Math.log10(1 - Math.pow(10, rest - needed));
   const log10Scale = (difference - through) / power;
@@ -153,7 +154,7 @@ export function solveEdgeScale(
   }
   // Below the minimum, the scale would cut the edge rather than tune it.
   if (log10Scale < MIN_LOG10_SCALE) {
-    return failure(`the scale would be ${formatLog10(log10Scale)}, below the minimum scale of 1e${MIN_LOG10_SCALE}, so it would remove "${edge.name}" instead of scaling it`);
+    return failure(`the scale would be ${formatLog10(log10Scale)}, below the minimum scale of 1e${MIN_LOG10_SCALE}, so it would remove ${quotedName(edge.name)} instead of scaling it`);
   }
   const resultOf = (candidate: number): number => wlWith(candidate, rest, through, afterSum, power);
   const scale = roundScale(Math.pow(10, log10Scale), rounding, (candidate) => resultOf(candidate) - log10Target, (candidate) => accept(resultOf(candidate)));

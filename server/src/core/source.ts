@@ -225,7 +225,10 @@ export function nameRunAfter(text: string, offset: number, end: number): number 
  * control character or a line separator in it cannot break the message: "we\"ird".
  */
 export function quotedName(name: string): string {
-  return JSON.stringify(name).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const quoted = JSON.stringify(name);
+  // JSON.stringify leaves the two line separators as they are, which most names do not contain.
+  if (!quoted.includes('\u2028') && !quoted.includes('\u2029')) return quoted;
+  return quoted.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** Names listed in a message, such as the defined blocks; the rest are counted. */

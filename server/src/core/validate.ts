@@ -160,6 +160,7 @@ function parsePart(
 ): { ok: true; value: unknown } | { ok: false } {
   // Most parts are valid, and the quick test accepts those without the copy a zod parse makes.
   if (quickValid(schema, value)) return { ok: true, value };
+  const asWritten = value;
   let current = value;
   for (let attempt = 0; attempt < 8; attempt++) {
     const result = schema.safeParse(current);
@@ -196,7 +197,9 @@ function parsePart(
       }
       const span = locateNearest(doc, path);
       const numberText = typeof value === 'number' ? shownNumber(doc, span, value) : undefined;
-      const { code, message } = describeIssue(issue, value, path, numberText);
+      // The keys dropped as unknown are part of what was found ("gian" instead of "gain").
+      const written = valueAt(asWritten, issue.path.map(toKey));
+      const { code, message } = describeIssue(issue, value, path, numberText, written);
       problems.push({ code, message, span });
     }
     return { ok: false };
@@ -281,7 +284,7 @@ function canonicalDecimal(text: string): string {
   return `${sign}${significant}e${Number(exponent) - fraction.length + digits.length - significant.length}`;
 }
 
-function describeIssue(issue: Issue, value: unknown, path: ValuePath, numberText = String(value)): { code: Code; message: string } {
+function describeIssue(issue: Issue, value: unknown, path: ValuePath, numberText = String(value), written: unknown = value): { code: Code; message: string } {
   const name = describePath(path);
   switch (issue.code) {
     case 'too_small':
@@ -331,11 +334,11 @@ function describeIssue(issue: Issue, value: unknown, path: ValuePath, numberText
     case 'custom': {
       // A rule about an object's keys is explained by the keys it has, not by "an object". A rule
       // about a few numbers (a band, an op's statistics) is explained by the numbers.
-      const numbers = isPlainObject(value) ? numberEntries(value) : undefined;
+      const numbers = isPlainObject(written) ? numberEntries(written) : undefined;
       const numeric = typeof value === 'number' || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
       let found = describeValue(value);
       if (numbers) found = numbers;
-      else if (isPlainObject(value)) found = describeKeys(Object.keys(value));
+      else if (isPlainObject(written)) found = describeKeys(Object.keys(written));
       else if (Array.isArray(value) && value.length <= 8 && value.every((item) => typeof item === 'number')) found = `[${value.join(', ')}]`;
       return { code: numeric ? 'invalid-number' : 'schema', message: `${name}: ${issue.message}; found ${found}.` };
     }

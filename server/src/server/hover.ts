@@ -9,7 +9,7 @@ import { GAIN_MODELS, type GainModel } from '../core/gain';
 import { LOG_ZERO } from '../core/logmath';
 import type { BlockNode, LayerNode, OpNode } from '../core/model';
 import { MODEL_NAMES, type ModelName, type UserOp } from '../core/schema';
-import type { Span } from '../core/source';
+import { quotedName, type Span } from '../core/source';
 import { blockResults } from './blockResults';
 import { rangeOf } from './diagnostics';
 import { textOrderOf } from './textOrder';
@@ -257,7 +257,7 @@ function opHover(analysis: Analysis, site: OpSite): string[] {
     const label = name === analysis.network.model.name ? `**${name}** (selected)` : name;
     if (op.kind === 'block') {
       const log = analysis.analyzer.opLog(op, gainModel, { blockName: block.name });
-      const source = `W_l of block "${op.name}"${op.repeat > 1 ? ` to the power ${op.repeat}` : ''}${op.scale !== undefined ? `, scale x ${op.scale}` : ''}`;
+      const source = `W_l of block ${quotedName(String(op.name))}${op.repeat > 1 ? ` to the power ${op.repeat}` : ''}${op.scale !== undefined ? `, scale x ${op.scale}` : ''}`;
       rows(lines, label, log === undefined ? 'n/a' : fmtW(log), log === undefined ? 'the nested block cannot be analysed' : source);
     } else {
       const gain = gainModel.opGain(op, { blockName: block.name });
@@ -305,7 +305,7 @@ function rows(lines: string[], ...cells: string[]): void {
 function layersHover(analysis: Analysis): string[] {
   const { network } = analysis;
   if (network.layers.length === 0) return [`**${networkVerdict(analysis)}**`];
-  const lines = [`**${networkVerdict(analysis)}**`, '', network.log10W === LOG_ZERO ? 'log10 W = -Infinity (W = 0)' : `log10 W = ${fmtLogWAgainstBand(network.log10W, network.band)}`, ''];
+  const lines = [`**${networkVerdict(analysis)}**`, '', network.log10W === LOG_ZERO ? 'W = 0: a layer has W_l = 0 and blocks the gradient' : `log10 W = ${fmtLogWAgainstBand(network.log10W, network.band)}`, ''];
   return [...lines, ...layerTable(network.layers, network.model.name, network.band)];
 }
 
