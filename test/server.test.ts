@@ -701,6 +701,17 @@ export default defineModel({
       assert.ok(markdown.includes('Max stable depth: 9 repeats'), markdown);
     });
 
+    test('layers key of a blocked network says W = 0', async () => {
+      const blockedUri = freshUri('blocked.arch.json');
+      const text = '{ "reslint": 1, "layers": [["relu"], { "ops": [{ "gain": 0 }], "repeat": 3 }] }';
+      await client.open(blockedUri, text);
+      await client.diagnostics(blockedUri, 1);
+      const markdown = markdownOf(await client.hover(blockedUri, positionOf(text, '"layers"', 2)));
+      assert.ok(markdown.includes('W = 0: a layer has W_l = 0 and blocks the gradient'), markdown);
+      assert.ok(!markdown.includes('Infinity'), markdown);
+      await client.close(blockedUri);
+    });
+
     test('one-op block states its value once', async () => {
       const oneOpUri = freshUri('one-op.arch.json');
       const text = '{ "reslint": 1, "blocks": { "small": { "paths": { "p": [{ "gain": 0.0099999 }] } } }, "layers": [{ "block": "small" }] }';
