@@ -256,6 +256,12 @@ describe('numbers against bounds', () => {
     );
   });
 
+  test('a subnormal band edge prints as written', () => {
+    // 1e-320 is stored as 9.99988867182683e-321, with fewer digits than a normal double.
+    const text = '{"reslint":1,"settings":{"band":[1e-320,1e308]},"layers":[{"ops":[{"gain":1e-300}],"repeat":2}]}';
+    assert.match(messageOf(analyzeText(text, 'json'), 'network-vanishing') ?? '', / is below the band minimum 1e-320: /);
+  });
+
   test('stage range ends print apart from 1', () => {
     const cases: [number, string][] = [
       [1000, '[0.995, 1.005]'],
