@@ -432,7 +432,12 @@ export function fixesForSubject(
     solve(target, failures);
     // When no lever reaches W_l = 1 (an identity shortcut alone gives 1), a W_l inside the
     // tolerance is still a fix.
-    if (fixes.length === before && target.fallback) solve(target.fallback, []);
+    if (fixes.length === before && target.fallback) {
+      solve(target.fallback, []);
+      // A lever that the fallback sets is offered, so its failure to reach 1 is not listed as well.
+      const offered = new Set(fixes.slice(before).map((fix) => fix.solution.edge));
+      for (let at = failures.length - 1; at >= 0; at--) if (offered.has(failures[at].edge)) failures.splice(at, 1);
+    }
   }
   return { fixes, failures };
 }

@@ -120,6 +120,9 @@ export function scaleCandidates(terms: BlockTerms): { edgeIndex: number; role: '
   return [...levers('branch', MAX_BRANCH_LEVERS), ...levers('shortcut', MAX_SHORTCUT_LEVERS)];
 }
 
+/** Distance in log10 below which two W_l differ only by rounding in their sums, as formatLog10 treats it. */
+const NOISE_LOG10 = 4e-13;
+
 /** Solves for the scale of one edge that brings the block's W_l to 10^log10Target. */
 export function solveEdgeScale(
   terms: BlockTerms,
@@ -141,7 +144,11 @@ export function solveEdgeScale(
   if (afterSum === LOG_ZERO) return failure('an op after the sum has gain 0');
   const needed = power * (log10Target - afterSum);
   if (rest !== LOG_ZERO && rest >= needed) {
-    const [others, target] = formatApart([afterSum + rest / power, log10Target]).texts;
+    // Within rounding noise of the target (1 + 6.39e-17 from three paths in quadrature) the two
+    // print alike, as they are alike but for the last bits of a sum.
+    const log10Others = afterSum + rest / power;
+    const noise = Math.abs(log10Others - log10Target) < NOISE_LOG10;
+    const [others, target] = noise ? [formatLog10(log10Others), formatLog10(log10Target)] : formatApart([log10Others, log10Target]).texts;
     return failure(`the other paths alone already give W_l = ${others}, at or above the target ${target}, so no positive scale on ${quotedName(edge.name)} reaches it`);
   }
   const difference = rest === LOG_ZERO ? needed : needed + Math.log10(1 - Math.pow(10, rest - needed));
