@@ -712,6 +712,16 @@ export default defineModel({
       await client.close(blockedUri);
     });
 
+    test('max stable depth of 1 reads in the singular', async () => {
+      const shallowUri = freshUri('shallow.arch.json');
+      const text = '{ "reslint": 1, "layers": [{ "ops": [{ "gain": 0.05 }], "repeat": 2 }] }';
+      await client.open(shallowUri, text);
+      await client.diagnostics(shallowUri, 1);
+      const markdown = markdownOf(await client.hover(shallowUri, positionOf(text, '{ "ops"', 2)));
+      assert.ok(markdown.includes('Max stable depth: 1 repeat keeps W_l^n inside the band [0.01, 100] on its own.'), markdown);
+      await client.close(shallowUri);
+    });
+
     test('one-op block states its value once', async () => {
       const oneOpUri = freshUri('one-op.arch.json');
       const text = '{ "reslint": 1, "blocks": { "small": { "paths": { "p": [{ "gain": 0.0099999 }] } } }, "layers": [{ "block": "small" }] }';

@@ -6,7 +6,7 @@ import { carriedParts, unchangedParts, type CarriedParts } from './carryOver';
 import { canTurnOff, CODES, type Code, type Severity } from './codes';
 
 export { canTurnOff };
-import { fixesForSubject, smoothnessFindings, type FindingSubject, type ScaleFix, type SmoothnessProblem } from './findings';
+import { fixesForSubject, groupedCount, smoothnessFindings, type FindingSubject, type ScaleFix, type SmoothnessProblem } from './findings';
 import { GAIN_MODELS } from './gain';
 import { readJsonSource, setJsonValue } from './jsonSource';
 import { buildModel, type BlockNode, type ModelIR } from './model';
@@ -447,7 +447,7 @@ function tooLargeDocument(length: number): SourceDocument {
     problems: [
       {
         code: 'file-too-large',
-        message: `The file has ${length} characters; ResLint analyses files up to ${MAX_TEXT_LENGTH} characters (16 Mi). Split the model or generate a smaller one.`,
+        message: `The file has ${groupedCount(length)} characters; ResLint analyses files up to ${groupedCount(MAX_TEXT_LENGTH)} characters (16 Mi). Split the model or generate a smaller one.`,
         span: { start: 0, end: Math.min(length, 1) },
       },
     ],

@@ -229,8 +229,9 @@ function layerHover(analysis: Analysis, layer: LayerNode, entry: LayerResult | u
   } else if (entry.maxStableDepth === 0) {
     depth = `Max stable depth: 0, because one application already leaves the band ${bandText(settings)}.`;
   } else {
-    const verb = entry.maxStableDepth === 1 ? 'keeps' : 'keep';
-    depth = `Max stable depth: ${repeats(entry.maxStableDepth)} ${verb} W_l^n inside the band ${bandText(settings)} on their own.`;
+    const keep = entry.maxStableDepth === 1 ? 'keeps W_l^n inside the band' : 'keep W_l^n inside the band';
+    const alone = entry.maxStableDepth === 1 ? 'on its own' : 'on their own';
+    depth = `Max stable depth: ${repeats(entry.maxStableDepth)} ${keep} ${bandText(settings)} ${alone}.`;
   }
   const lines = [
     `**${title}**: ${layerWText(entry, log10Wl, network.band)} under the ${network.model.name} model`,
