@@ -38,7 +38,11 @@ export function log10Times(count: number, log: number): number {
   return clampLog(count * log);
 }
 
-/** Adds log magnitudes (multiplies the values): a true zero stays zero, overflow is clamped. */
+/**
+ * Adds log magnitudes (multiplies the values): a true zero stays zero, overflow is clamped.
+ * NOTE: two clamped magnitudes of opposite sign sum to 0, so a product of parts whose log10 passes
+ * +1.8e308 and -1.8e308 (nested repeats of 2^53) reads as W = 1 where it is indeterminate.
+ */
 export function log10Multiply(a: number, b: number): number {
   if (a === LOG_ZERO || b === LOG_ZERO) return LOG_ZERO;
   return clampLog(a + b);
