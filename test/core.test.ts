@@ -944,6 +944,13 @@ describe('validation', () => {
     );
   });
 
+  test('a model that is not an object says what one needs', () => {
+    assert.deepEqual(
+      analyzeText('[1, 2]', 'json').findings.map((finding) => finding.message),
+      ['A model must be an object with "reslint": 1 and "layers", and "blocks" when the layers name blocks; found a list of 2.'],
+    );
+  });
+
   test('a rule about keys names the keys found', () => {
     const text = '{"reslint":1,"ops":{"u":{"mean":0.5}},"blocks":{"b":{"paths":{"s":[]},"graph":[{"from":"in","to":"out"}]},"c":{}},"layers":[{"block":"b"},{"block":"c"},[{}]]}';
     assert.deepEqual(

@@ -20,7 +20,8 @@ export function validateModelFile(doc: SourceDocument, unchanged?: Unchanged): {
   if (!isPlainObject(raw)) {
     problems.push({
       code: 'schema',
-      message: `A model file must be a JSON object with "reslint": 1, "blocks" and "layers"; found ${describeValue(raw)}.`,
+      // The same words fit a *.arch.json file and the value a *.arch.ts file exports.
+      message: `A model must be an object with "reslint": 1 and "layers", and "blocks" when the layers name blocks; found ${describeValue(raw)}.`,
       span: locateNearest(doc, []),
     });
     return { file: {}, problems };
