@@ -179,7 +179,7 @@ describe('files without a model', () => {
     assert.deepEqual(
       findings.map((finding) => [finding.code, finding.severity, finding.message]),
       [
-        ['not-evaluated', 'information', 'Cannot evaluate call to "f()" statically: calls are nested more than 100 deep, which suggests unbounded recursion. The value is left out. A key set from it is missing or takes its default (1 for a scale or for the repeat of a nested block), a layer whose repeat it sets is left out of W, and a list element made from it is left out of its list.'],
+        ['not-evaluated', 'information', 'Cannot evaluate call to "f()" statically: calls are nested more than 100 deep, which suggests unbounded recursion. The value is left out. A key set from it is missing, a list element made from it is left out of its list, and W leaves out any block or layer that needs it.'],
         ['not-evaluated', 'error', '"blocks.b" is left out, because the value of "to" in "blocks.b.graph[0]" could not be evaluated statically (see the finding there).'],
         ['not-evaluated', 'error', '"layers[0]" is left out, because the value of "gain" in "layers[0][0]" could not be evaluated statically (see the finding there).'],
         ['layer-skipped', 'information', 'W leaves this layer out, because block "b" is invalid (see the errors in its definition).'],
@@ -653,7 +653,7 @@ describe('not-evaluated constructs', () => {
     );
     assert.equal(
       assertSkipped(fixture, 'call'),
-      'Cannot evaluate call to "randomDepth()" statically: it is not a function defined in this file or its imports. The value is left out, so the key it sets is missing or takes its default (1 for a scale or for the repeat of a nested block), and a layer whose repeat it sets is left out of W.',
+      'Cannot evaluate call to "randomDepth()" statically: it is not a function defined in this file or its imports. The value is left out, so the key it sets is missing, and W leaves out any block or layer that needs it.',
     );
     assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b' }, ['tanh']]);
     assert.equal(fixture.doc.problems[0].severity, undefined, 'the code default (information) applies');
@@ -677,6 +677,37 @@ export default defineModel({
       ["{ block: 'b', repeat: n }", "{ ops: ['tanh'], repeat: n }", "{ block: 'b', ...(depth() ? { repeat: 7 } : {}) }"],
     );
     assert.match(skipped[0].message, /^W leaves this layer out, because its repeat count could not be evaluated statically/);
+  });
+
+  test('a block or plain layer with an unevaluated part is left out of W', () => {
+    const text = model(`import { branch } from './missing';
+export default defineModel({
+  reslint: 1,
+  blocks: {
+    path: { paths: { shortcut: [], residual: branch } },
+    scale: { paths: { shortcut: [], residual: { ops: ['relu'], scale: depth() } } },
+    op: { paths: { shortcut: [], residual: [{ op: 'linear', init: depth() }] } },
+    outer: { paths: { body: [{ block: 'path' }] } },
+    named: { description: describe(), paths: { shortcut: [], residual: [{ gain: 0.5 }] } },
+  },
+  layers: [{ block: 'path' }, { block: 'scale' }, { block: 'op' }, { block: 'outer' }, ['relu', branch], { block: 'named' }],
+});`);
+    const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    // A description that could not be read does not change W_l, so "named" still counts.
+    assert.deepEqual(analysis.network.skippedLayers, [0, 1, 2, 3, 4]);
+    assert.ok(Math.abs(analysis.network.log10W - Math.log10(1.5)) < 1e-12, String(analysis.network.log10W));
+    const unevaluated = 'a part that could not be evaluated statically (see the finding there).';
+    assert.deepEqual(
+      analysis.findings.filter((finding) => finding.code === 'layer-skipped').map((finding) => finding.message),
+      [
+        `W leaves this layer out, because block "path" has ${unevaluated}`,
+        `W leaves this layer out, because block "scale" has ${unevaluated}`,
+        `W leaves this layer out, because block "op" has ${unevaluated}`,
+        `W leaves this layer out, because block "outer" nests block "path", which has ${unevaluated}`,
+        'W leaves this layer out, because a part of its ops could not be evaluated statically (see the finding there).',
+      ],
+    );
+    assert.equal(analysis.findings.filter((finding) => finding.code === 'block-vanishing' || finding.code === 'stage-out-of-band').length, 0);
   });
 
   test('reassigned let, loops and environment globals', () => {
@@ -731,7 +762,7 @@ export default defineModel({
       model(`const acts = ['tanh', 'relu'];
 export default defineModel({ reslint: 1, name: ⟦sort⟧[...acts].sort⟦/sort⟧().join(), description: ⟦reverse⟧[...acts].reverse⟦/reverse⟧().join(), layers: [] });`),
     );
-    const consequence = 'The value is left out, so the key it sets is missing or takes its default (1 for a scale or for the repeat of a nested block), and a layer whose repeat it sets is left out of W.';
+    const consequence = 'The value is left out, so the key it sets is missing, and W leaves out any block or layer that needs it.';
     assert.equal(
       assertSkipped(fixture, 'sort'),
       `Cannot evaluate "[...acts].sort" statically: "sort" sorts the list in place, which is not evaluated even on a copy such as [...list]; write the elements in the order you need. ${consequence}`,
@@ -754,7 +785,7 @@ export default defineModel({ reslint: 1, layers: [], x: [list.map((_, i) => list
   test('Date functions without a clock', () => {
     const fixture = read(model(`export default defineModel({ reslint: 1, name: ⟦utc⟧Date.UTC(2020, 0, 1)⟦/utc⟧, description: ⟦parse⟧Date.parse('2020-01-01')⟦/parse⟧, layers: [] });`));
     const reason = 'Date is not evaluated, because Date() and Date.now() read the clock; write a date or timestamp as a string or a number.';
-    const consequence = 'The value is left out, so the key it sets is missing or takes its default (1 for a scale or for the repeat of a nested block), and a layer whose repeat it sets is left out of W.';
+    const consequence = 'The value is left out, so the key it sets is missing, and W leaves out any block or layer that needs it.';
     assert.equal(assertSkipped(fixture, 'utc'), `Cannot evaluate call to "Date.UTC()" statically: ${reason} ${consequence}`);
     assert.equal(assertSkipped(fixture, 'parse'), `Cannot evaluate call to "Date.parse()" statically: ${reason} ${consequence}`);
   });
@@ -790,7 +821,7 @@ export default defineModel({
     );
     // After a spread, the text does not show the position of a list.
     assert.equal(assertSkipped(fixture, 'after'), `${unknown} The element is left out of "layers[].ops", so that list is one element shorter than written.`);
-    assert.equal(assertSkipped(fixture, 'count'), `${unknown} The value is left out, so the key it sets is missing or takes its default (1 for a scale or for the repeat of a nested block), and a layer whose repeat it sets is left out of W.`);
+    assert.equal(assertSkipped(fixture, 'count'), `${unknown} The value is left out, so the key it sets is missing, and W leaves out any block or layer that needs it.`);
     assert.deepEqual((fixture.value as { blocks: unknown }).blocks, {
       post: { paths: { s: [], r: ['relu'], q: { ops: [] } }, afterSum: ['relu'] },
       g: { graph: [{ from: 'in', to: 'out', ops: [] }] },
@@ -1116,7 +1147,7 @@ export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: ⟦depth
       depthProblems.map((problem) => [problem.code, problem.severity, problem.message]),
       [
         ['not-evaluated', 'warning', './blocks.ts has a syntax error at line 3 ("Expression or comma expected"); values read from it may be incomplete. Fix that file.'],
-        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date is not evaluated, because Date() and Date.now() read the clock; write a date or timestamp as a string or a number. The value is left out. A key set from it is missing or takes its default (1 for a scale or for the repeat of a nested block), a layer whose repeat it sets is left out of W, and a list element made from it is left out of its list.'],
+        ['not-evaluated', undefined, 'In ./blocks.ts, line 2: Cannot evaluate call to "Date.now()" statically: Date is not evaluated, because Date() and Date.now() read the clock; write a date or timestamp as a string or a number. The value is left out. A key set from it is missing, a list element made from it is left out of its list, and W leaves out any block or layer that needs it.'],
       ],
     );
     assert.equal(problemsWith(fixture.doc, 'syntax-error').length, 0, 'this document has no syntax error');
@@ -1207,7 +1238,7 @@ export default defineModel({ reslint: 1, layers: [{ block: 'b', repeat: SUM }, {
     });
     assert.equal(
       assertSkipped(fixture, 'data'),
-      'Cannot evaluate "data" statically: "data" is imported from "./data.json", but only .ts, .mts and .cts files are read, not .json files, and no file was found at ./data.json.ts or ./data.json/index.ts; export the values from a .ts file instead. The value is left out, so the key it sets is missing or takes its default (1 for a scale or for the repeat of a nested block), and a layer whose repeat it sets is left out of W.',
+      'Cannot evaluate "data" statically: "data" is imported from "./data.json", but only .ts, .mts and .cts files are read, not .json files, and no file was found at ./data.json.ts or ./data.json/index.ts; export the values from a .ts file instead. The value is left out, so the key it sets is missing, and W leaves out any block or layer that needs it.',
     );
     assert.deepEqual(reads, ['/p/data.json.ts', '/p/data.json/index.ts']);
   });
@@ -1586,7 +1617,7 @@ describe('string length limit', () => {
       const fixture = readX('', expression);
       assert.equal(
         assertSkipped(fixture, 'x'),
-        `Cannot evaluate call to "${expression.slice(0, expression.lastIndexOf('('))}()" statically: the string would have ${length} characters, more than the maximum of 1,000,000. The value is left out, so the key it sets is missing or takes its default (1 for a scale or for the repeat of a nested block), and a layer whose repeat it sets is left out of W.`,
+        `Cannot evaluate call to "${expression.slice(0, expression.lastIndexOf('('))}()" statically: the string would have ${length} characters, more than the maximum of 1,000,000. The value is left out, so the key it sets is missing, and W leaves out any block or layer that needs it.`,
       );
     }
   });

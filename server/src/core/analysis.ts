@@ -258,16 +258,23 @@ function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: Sourc
       continue;
     }
     if (!layer) continue;
-    const invalidOp = layer.block && invalidOpReachedFrom(layer.block, model);
+    const invalidOp = layer.block && firstReached(layer.block, model, (block) => block.invalidOp)?.found;
+    const incomplete = layer.block && firstReached(layer.block, model, (block) => (block.incomplete ? block.name : undefined));
     if (layer.plain) {
       // Other ops that fail are reported at the layer itself.
-      if (invalidOp !== undefined) problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because it ${usesInvalidOp(invalidOp)}.`, span: layer.span });
+      let because: string | undefined;
+      if (invalidOp !== undefined) because = `it ${usesInvalidOp(invalidOp)}`;
+      else if (incomplete) because = 'a part of its ops could not be evaluated statically (see the finding there)';
+      if (because) problems.push({ code: 'layer-skipped', message: `W leaves this layer out, because ${because}.`, span: layer.span });
       continue;
     }
     if (layer.blockName === undefined) continue;
     let reason: string;
     if (invalidOp !== undefined) {
       reason = usesInvalidOp(invalidOp, layer.block !== undefined && layer.block.invalidOp !== invalidOp);
+    } else if (incomplete) {
+      const unevaluatedPart = 'a part that could not be evaluated statically (see the finding there)';
+      reason = incomplete.block === layer.block ? `has ${unevaluatedPart}` : `nests block ${quotedName(incomplete.found)}, which has ${unevaluatedPart}`;
     } else if (layer.block) {
       reason = `cannot be analysed (see the errors in its definition${layer.block.nested.length > 0 ? ' or in the blocks it nests' : ''})`;
     } else if (unevaluated?.includes(layer.blockName)) {
@@ -304,14 +311,15 @@ function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: Sourc
 }
 
 /**
- * Returns the first user op with an invalid definition that a block uses, directly or through the
- * blocks it nests, or undefined.
+ * Returns the first of a block and the blocks it nests, at any depth, for which `find` returns a
+ * value, with that value, or undefined.
  */
-function invalidOpReachedFrom(block: BlockNode, model: ModelIR): string | undefined {
+function firstReached(block: BlockNode, model: ModelIR, find: (block: BlockNode) => string | undefined): { block: BlockNode; found: string } | undefined {
   const seen = new Set<BlockNode>();
   const pending = [block];
   for (let next = pending.pop(); next; next = pending.pop()) {
-    if (next.invalidOp !== undefined) return next.invalidOp;
+    const found = find(next);
+    if (found !== undefined) return { block: next, found };
     seen.add(next);
     for (const op of next.nested) {
       const nested = typeof op.name === 'string' ? model.blocks.get(op.name) : undefined;

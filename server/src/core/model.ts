@@ -55,8 +55,16 @@ export interface BlockNode {
   form: 'paths' | 'graph' | 'plain';
   edges: EdgeNode[];
   afterSum: OpNode[];
-  /** True when an op of the block could not be resolved; such a block is not analysed. */
+  /**
+   * True when an op of the block could not be resolved, or a part of it could not be evaluated
+   * (`incomplete`); such a block is not analysed.
+   */
   unresolved: boolean;
+  /**
+   * True when a *.arch.ts block lost a path, an op or a value of one that could not be evaluated.
+   * Any W_l computed without it could be one the model does not have.
+   */
+  incomplete?: boolean;
   /**
    * The first user op the block uses whose definition failed validation. The error is at that
    * definition, so the layers that W leaves out for it name the op.
@@ -178,9 +186,19 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
   else if (graph.length > 0) edges = [...named, ...graph];
   const afterSum = resolver.resolveList(block.afterSum ?? [], path, 'afterSum');
   const invalidOp = resolver.invalidOp;
-  const built = new SourceBlock(place, name, path, block.paths ? 'paths' : 'graph', edges, afterSum, resolver.takeFailed());
+  const incomplete = lostPart(doc, path, ['paths', 'graph', 'afterSum']);
+  const built = new SourceBlock(place, name, path, block.paths ? 'paths' : 'graph', edges, afterSum, resolver.takeFailed() || incomplete);
   built.invalidOp = invalidOp;
+  built.incomplete = incomplete;
   return built;
+}
+
+/** Tests whether the object at `path` lost one of `keys`, or a part under one, that could not be evaluated. */
+function lostPart(doc: SourceDocument, path: ValuePath, keys: readonly string[]): boolean {
+  if (!doc.incompleteAt?.(path)) return false;
+  if (doc.partialAt?.(path)) return true;
+  const skipped = doc.skippedKeysAt?.(path);
+  return keys.some((key) => skipped?.includes(key) || doc.incompleteAt?.([...path, key]));
 }
 
 function buildNamedPath(place: Place, resolver: OpResolver, name: string, spec: PathSpec, blockPath: ValuePath): EdgeNode {
@@ -214,8 +232,11 @@ function buildLayer(
     const ops = resolver.resolveList(Array.isArray(layer) ? layer : layer.ops, path, Array.isArray(layer) ? undefined : 'ops');
     const edges: EdgeNode[] = [new PlainLayerEdge(node, ops, opsPath)];
     const invalidOp = resolver.invalidOp;
-    const block = new PlainLayerBlock(node, path, edges, resolver.takeFailed());
+    // A layer written as a list is its ops, and its repeat is 1.
+    const incomplete = Array.isArray(layer) ? doc.incompleteAt?.(layerPath) === true : lostPart(doc, layerPath, ['ops']);
+    const block = new PlainLayerBlock(node, path, edges, resolver.takeFailed() || incomplete);
     block.invalidOp = invalidOp;
+    block.incomplete = incomplete;
     if (!repeatUnevaluated) node.block = block;
     return node;
   }
@@ -256,6 +277,7 @@ class PlainLayerBlock implements BlockNode {
   readonly afterSum: OpNode[] = NO_OPS;
   readonly nested: readonly OpNode[];
   invalidOp: string | undefined = undefined;
+  incomplete = false;
 
   constructor(
     private readonly layer: SourceLayer,
@@ -532,6 +554,7 @@ class SourceBlock implements BlockNode, LocatedPart {
   located?: Span;
   locatedAt = 0;
   invalidOp: string | undefined = undefined;
+  incomplete = false;
 
   constructor(
     readonly place: Place,

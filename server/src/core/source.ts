@@ -66,6 +66,11 @@ export interface SourceDocument {
   /** Whether the object at a path had a spread that could not be read, so any key may be missing from it. */
   partialAt?(path: ValuePath): boolean;
   /**
+   * Whether the value at a path, or a value inside it, lost a key or an element that could not be
+   * read (a *.arch.ts expression not evaluated). Only TypeScript models have it.
+   */
+  incompleteAt?(path: ValuePath): boolean;
+  /**
    * Returns the range of the expression that placed the value at a path in its container, when
    * that is not the value's own range: a spread (`...stem`) or a constant's name in a list. Only
    * TypeScript models have it.

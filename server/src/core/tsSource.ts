@@ -94,6 +94,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
     skippedKeysAt: (path) => tree.skippedKeys.get(JSON.stringify(path)),
     partialAt: (path) => tree.partialObjects.has(JSON.stringify(path)),
+    incompleteAt: (path) => tree.incompleteParts.has(JSON.stringify(path)),
     placedAt: (path) => tree.placedAt(path),
     originOf: (path, part = 'value') => tree.originOf(path, part),
     writtenKey: (path) => tree.writtenKey(path),
@@ -158,6 +159,8 @@ export class ModelTree {
   readonly skippedKeys = new Map<string, string[]>();
   /** The paths of objects that a spread not evaluated may have left keys out of, as JSON texts. */
   readonly partialObjects = new Set<string>();
+  /** The paths, as JSON texts, at or under which an object or list lost a part that could not be evaluated. */
+  readonly incompleteParts = new Set<string>();
   /** The segments of the last resolved path and the entries they led to, valid up to resolvedDepth. */
   private readonly resolvedSegments: (string | number)[] = [];
   private readonly resolvedEntries: Entry[] = [];
@@ -360,6 +363,7 @@ export class ModelTree {
       case 'primitive':
         return value.value;
       case 'array': {
+        if (value.partial) this.markIncomplete(path);
         // map makes an array of the final length, while one that grows by push keeps unused room.
         return value.items.map((entry, index) => {
           path.push(index);
@@ -371,8 +375,14 @@ export class ModelTree {
       case 'object': {
         const object: Record<string, unknown> = {};
         const entries = value.entries;
-        if (value.skippedKeys && value.skippedKeys.size > 0) this.skippedKeys.set(JSON.stringify(path), [...value.skippedKeys]);
-        if (value.partial) this.partialObjects.add(JSON.stringify(path));
+        if (value.skippedKeys && value.skippedKeys.size > 0) {
+          this.skippedKeys.set(JSON.stringify(path), [...value.skippedKeys]);
+          this.markIncomplete(path);
+        }
+        if (value.partial) {
+          this.partialObjects.add(JSON.stringify(path));
+          this.markIncomplete(path);
+        }
         // Insertion order is the enumeration order unless a key is an array index, and most
         // objects have none, so they skip sorting and the lookup of each key.
         if (hasArrayIndexKey(entries)) {
@@ -389,6 +399,15 @@ export class ModelTree {
           span: this.locate(path) ?? this.rootSpan ?? { start: 0, end: 1 },
         });
         return undefined;
+    }
+  }
+
+  /** Records that the part at `path` lost a part, for it and every part that contains it. */
+  private markIncomplete(path: readonly (string | number)[]): void {
+    for (let length = path.length; length >= 0; length--) {
+      const key = JSON.stringify(path.slice(0, length));
+      if (this.incompleteParts.has(key)) return;
+      this.incompleteParts.add(key);
     }
   }
 

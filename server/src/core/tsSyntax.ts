@@ -181,9 +181,9 @@ export function skipConsequence(node: ts.Node): string {
     return `The element is left out of ${listName(parent)}, so that list is one element shorter than written.`;
   }
   if (parent && ((ts.isPropertyAssignment(parent) && parent.initializer === expression) || ts.isShorthandPropertyAssignment(parent))) {
-    return 'The value is left out, so the key it sets is missing or takes its default (1 for a scale or for the repeat of a nested block), and a layer whose repeat it sets is left out of W.';
+    return 'The value is left out, so the key it sets is missing, and W leaves out any block or layer that needs it.';
   }
-  return 'The value is left out. A key set from it is missing or takes its default (1 for a scale or for the repeat of a nested block), a layer whose repeat it sets is left out of W, and a list element made from it is left out of its list.';
+  return 'The value is left out. A key set from it is missing, a list element made from it is left out of its list, and W leaves out any block or layer that needs it.';
 }
 
 /** Tests whether the evaluator skips `parent` when its operand `child` is skipped. */
