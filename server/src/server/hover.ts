@@ -90,7 +90,7 @@ function blockHover(analysis: Analysis, block: BlockNode, title: string): string
   const results = resultsOf(analysis, block);
   const result = results?.[selected.name];
   if (!results || !result) {
-    return [`**${title}**`, '', 'W_l cannot be computed: the block has a problem (an unknown op or block, or a cycle). See the diagnostics.'];
+    return [`**${title}**`, '', 'W_l cannot be computed: the block has a problem (an unknown or invalid op or block, a cycle, or a part that could not be evaluated). See the diagnostics.'];
   }
   const lines = [
     `**${title}**: W_l = ${fmtW(result.log10Wl)} under the ${selected.name} model (${selected.summary})`,
