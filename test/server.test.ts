@@ -567,6 +567,43 @@ describe('language server', () => {
       await client.close(uri);
     });
 
+    test('arch.ts block literals in one callback lead to their own blocks', async () => {
+      const uri = freshUri('callback.arch.ts');
+      const text = `export default {
+  reslint: 1,
+  blocks: {
+    alpha: { paths: { s: [], r: ['relu'] } },
+    beta: { paths: { s: [], r: ['tanh'] } },
+    gamma: { paths: { s: [], r: ['gelu'] } },
+  },
+  layers: [
+    ...[0, 1].map((i) => ({ block: i === 0 ? 'gamma' : 'beta' })),
+    ...[1, 2].flatMap((n) => [{ block: 'alpha' }, { block: 'gamma', repeat: n }]),
+  ],
+};
+`;
+      await client.open(uri, text, 'typescript');
+      await client.diagnostics(uri, 1);
+      // The layers of each spread share its range, so the first layer there must not decide.
+      const definitionLine = async (position: Position): Promise<number | undefined> =>
+        ((await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position })) as Location[] | null)?.[0]?.range.start.line;
+      const keyLine = (name: string): number => positionOf(text, `${name}: { paths`).line;
+      assert.equal(await definitionLine(positionOf(text, "'beta' }))", 2)), keyLine('beta'));
+      assert.equal(await definitionLine(positionOf(text, "'gamma', repeat", 2)), keyLine('gamma'));
+      // On the key of the property, the literal after it is meant.
+      assert.equal(await definitionLine(positionOf(text, "block: 'gamma', repeat", 2)), keyLine('gamma'));
+      const references = (await client.connection.sendRequest(ReferencesRequest.type, {
+        textDocument: { uri },
+        position: positionOf(text, "'gamma', repeat", 2),
+        context: { includeDeclaration: true },
+      })) as Location[];
+      assert.ok(references.some((location) => location.range.start.line === keyLine('gamma')), JSON.stringify(references));
+      assert.ok(!references.some((location) => location.range.start.line === keyLine('alpha')), JSON.stringify(references));
+      const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: positionOf(text, "'gamma', repeat", 2) });
+      assert.equal((prepared as { placeholder: string } | null)?.placeholder, 'gamma');
+      await client.close(uri);
+    });
+
     test('arch.ts references and rename', async () => {
       const uri = freshUri('rename.arch.ts');
       const text = `import { defineModel } from 'reslint';

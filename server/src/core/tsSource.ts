@@ -36,6 +36,40 @@ export function lastModelSyntax(text: string): ts.SourceFile | undefined {
   return lastModelFile?.text === text ? lastModelFile.sourceFile : undefined;
 }
 
+/**
+ * Returns the string literal at an offset that gives a "block" key its value, directly or as a
+ * branch of a conditional or logical expression (`block: first ? 'gamma' : 'beta'`), also from the
+ * key or the colon before a literal. A literal in
+ * a callback that runs several times makes several layers, so it cannot be found from the layers.
+ */
+function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: string; span: Span } | undefined {
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    const child = node.forEachChild((candidate) => (candidate.getStart(sourceFile) <= offset && offset < candidate.end ? candidate : undefined));
+    if (!child) break;
+    node = child;
+  }
+  // On the key or the colon of `block: 'name'`, the literal after them is meant.
+  const around = ts.isPropertyAssignment(node) ? node : node.parent && ts.isPropertyAssignment(node.parent) && node.parent.name === node ? node.parent : undefined;
+  if (around && ts.isStringLiteralLike(around.initializer)) node = around.initializer;
+  if (!ts.isStringLiteralLike(node)) return undefined;
+  let value: ts.Node = node;
+  for (;;) {
+    const parent = value.parent;
+    const branch = ts.isConditionalExpression(parent) && parent.condition !== value;
+    const logical = ts.isBinaryExpression(parent) && LOGICAL_OPERATORS.has(parent.operatorToken.kind);
+    if (!ts.isParenthesizedExpression(parent) && !branch && !logical) break;
+    value = parent;
+  }
+  const property = value.parent;
+  if (!ts.isPropertyAssignment(property) || property.initializer !== value) return undefined;
+  const key = property.name;
+  if (!(ts.isIdentifier(key) || ts.isStringLiteral(key)) || key.text !== 'block') return undefined;
+  return { name: node.text, span: nodeSpan(node, sourceFile) };
+}
+
+const LOGICAL_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken]);
+
 export function readTypeScriptSource(text: string, options: TypeScriptSourceOptions = {}): SourceDocument {
   const problems: Problem[] = [];
   const parsed = parseModule(options.fileName ?? '', text);
@@ -94,6 +128,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
     skippedKeysAt: (path) => tree.skippedKeys.get(JSON.stringify(path)),
     partialAt: (path) => tree.partialObjects.has(JSON.stringify(path)),
+    blockLiteralAt: (offset) => blockLiteralAt(sourceFile, offset),
     incompleteAt: (path) => tree.incompleteParts.has(JSON.stringify(path)),
     placedAt: (path) => tree.placedAt(path),
     originOf: (path, part = 'value') => tree.originOf(path, part),

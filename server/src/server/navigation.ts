@@ -32,8 +32,10 @@ export async function definition(workspace: Workspace, params: DefinitionParams)
   const document = await workspace.analysisOf(params.textDocument.uri);
   if (!document) return null;
   const { analysis, lines } = document;
-  const target = hoverTargetAt(analysis, lines.offsetAt(params.position), textOrderOf(document));
-  const span = target && definitionSpan(analysis, target);
+  const offset = lines.offsetAt(params.position);
+  const literal = literalBlockAt(analysis, offset) ?? (offset > 0 ? literalBlockAt(analysis, offset - 1) : undefined);
+  const target = literal === undefined ? hoverTargetAt(analysis, offset, textOrderOf(document)) : undefined;
+  const span = literal !== undefined ? analysis.model.blocks.get(literal)?.span : target && definitionSpan(analysis, target);
   return span ? [{ uri: document.uri, range: rangeOf(lines, span) }] : null;
 }
 
@@ -183,6 +185,17 @@ function withoutDetails(symbols: DocumentSymbol[]): void {
   }
 }
 
+/**
+ * Returns the block that a *.arch.ts string literal at an offset names as a "block" value, when
+ * that block is defined. Layers that one callback makes share the range of their spread, so the
+ * literal, not the layer, decides which block is meant.
+ */
+function literalBlockAt(analysis: Analysis, offset: number): string | undefined {
+  const literal = analysis.doc.blockLiteralAt?.(offset);
+  if (!literal) return undefined;
+  return analysis.model.blocks.has(literal.name) || analysis.model.invalidBlocks.has(literal.name) ? literal.name : undefined;
+}
+
 /** Returns the name of the block that the part under an offset, or just before it, defines or refers to. */
 function blockNameAt(document: AnalyzedDocument, offset: number): string | undefined {
   return blockNameUnder(document, offset) ?? (offset > 0 ? blockNameUnder(document, offset - 1) : undefined);
@@ -190,6 +203,8 @@ function blockNameAt(document: AnalyzedDocument, offset: number): string | undef
 
 function blockNameUnder(document: AnalyzedDocument, offset: number): string | undefined {
   const { analysis } = document;
+  const literal = literalBlockAt(analysis, offset);
+  if (literal !== undefined) return literal;
   const target = hoverTargetAt(analysis, offset, textOrderOf(document));
   if (target?.kind === 'block') return target.block.name;
   if (target?.kind === 'layer' && !target.layer.plain) return target.layer.blockName;
