@@ -999,13 +999,28 @@ export default defineModel({
       [
         [
           positionOf(residual, '"layers"').line,
-          'Network W = 0.00211 (seed model): gradients vanish, W is below the band minimum 0.01; the running W first falls below the band at layers[2], repeat 1 of 4',
+          'Network W = 0.00211 (seed model), vanishing: below 0.01 from layers[2], repeat 1 of 4',
         ],
         [positionOf(residual, '"repeat": 16').line, 'Vanishes past 16 repeats; 16 repeats give W = 0.750^16 = 0.0100, inside the band'],
         [positionOf(residual, '"repeat": 4').line, 'Vanishes past 9 repeats; 4 repeats give W = 0.606^4 = 0.135, inside the band'],
       ],
     );
     await client.close(uri);
+  });
+
+  test('network lens stays short on every side of the band', async () => {
+    const cases: [unknown[], string][] = [
+      [[{ ops: [{ gain: 2 }], repeat: 10 }], 'Network W = 1024 (seed model), exploding: above 100 from layers[0], repeat 7 of 10'],
+      [[{ ops: [{ gain: 0.5 }], repeat: 10 }, { ops: [{ gain: 2 }], repeat: 10 }], 'Network W = 1.00 (seed model): inside the band [0.01, 100] at the output, but below it at layers[0], repeat 7 of 10'],
+      [[{ ops: [{ gain: 2 }], repeat: 10 }, { ops: [{ gain: 0.125 }], repeat: 4 }], 'Network W = 0.250 (seed model): inside the band [0.01, 100] at the output, but above it at layers[0], repeat 7 of 10'],
+      [[['relu']], 'Network W = 0.500 (seed model): inside the band [0.01, 100]'],
+    ];
+    for (const [layers, title] of cases) {
+      const uri = freshUri('short-lens.arch.json');
+      await client.open(uri, JSON.stringify({ reslint: 1, layers }));
+      assert.equal((await client.codeLenses(uri))[0]?.command?.title, title);
+      await client.close(uri);
+    }
   });
 
   test('network lens names both sides the running W reaches', async () => {
@@ -1019,7 +1034,7 @@ export default defineModel({
     const lenses = await client.codeLenses(uri);
     assert.equal(
       lenses[0]?.command?.title,
-      'Network W = 0.00317 (seed model): gradients vanish, W is below the band minimum 0.01; the running W first rises above the band at layers[0], repeat 12 of 20, and ends below it',
+      'Network W = 0.00317 (seed model), vanishing: below 0.01, after rising above 100 at layers[0], repeat 12 of 20',
     );
     await client.close(uri);
   });

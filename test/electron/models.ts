@@ -152,7 +152,7 @@ export const RESNET50_LENSES: readonly LineLenses[] = [
   {
     line: '"layers": [',
     lenses: [
-      'Network W = 2.71e-4 (seed model): gradients vanish, W is below the band minimum 0.01; the running W first falls below the band at layers[6], repeat 1 of 5',
+      'Network W = 2.71e-4 (seed model), vanishing: below 0.01 from layers[6], repeat 1 of 5',
     ],
   },
   { line: '{ "block": "bottleneck", "repeat": 2 }', lenses: ['Vanishes past 9 repeats; 2 repeats give W = 0.625^2 = 0.391, inside the band'] },
@@ -201,7 +201,7 @@ export const TS_MODEL_LENSES: readonly LineLenses[] = [
   {
     line: TS_MODEL_LAYER,
     lenses: [
-      'Network W = 0.00317 (seed model): gradients vanish, W is below the band minimum 0.01; the running W first falls below the band at layers[0], repeat 17 of 20',
+      'Network W = 0.00317 (seed model), vanishing: below 0.01 from layers[0], repeat 17 of 20',
       'Vanishes past 16 repeats: W = 0.750^20 = 0.00317 is below 0.01',
     ],
   },

@@ -109,6 +109,7 @@ export function networkVerdict(analysis: Analysis, short = false): string {
       : '';
   // An empty product is 1, which would read as a perfectly stable network.
   if (network.layers.length === 0) return `No layer could be analysed, so the network has no W${skipped}`;
+  if (short) return shortNetworkVerdict(analysis, head);
   // The running W can leave the band on one side and end on the other, so the side is named.
   const leaves = exit ? `first ${exit.side === 'low' ? 'falls below' : 'rises above'}` : 'leaves';
   if (w < network.band.log10Min) {
@@ -121,6 +122,30 @@ export function networkVerdict(analysis: Analysis, short = false): string {
   }
   if (exit) return `${head}, inside the band ${bandText(settings)} at the output, but the running W ${leaves} it${where}${skipped}`;
   return `${head}, inside the band ${bandText(settings)}${skipped}`;
+}
+
+/**
+ * The network verdict for a code lens, which does not wrap and often shares its line with a
+ * layer's lens: "Network W = 0.00317 (seed model), vanishing: below 0.01 from layers[0], repeat 17 of 20".
+ */
+function shortNetworkVerdict(analysis: Analysis, head: string): string {
+  const { network, settings, model } = analysis;
+  const w = network.log10W;
+  const exit = network.bandExit;
+  const exitLayer = exit ? model.layers[exit.layerIndex] : undefined;
+  const place = exit && exitLayer ? exitPlace(exit.layerIndex, exit.repeat, exitLayer.repeat) : undefined;
+  const [low, high] = [formatNumber(settings.band[0], 15), formatNumber(settings.band[1], 15)];
+  const skipped = network.skippedLayers.length > 0 ? ` (${network.skippedLayers.length} left out)` : '';
+  if (w < network.band.log10Min) {
+    const path = !place ? '' : exit?.side === 'high' ? `, after rising above ${high} at ${place}` : ` from ${place}`;
+    return `${head}, vanishing: below ${low}${path}${skipped}`;
+  }
+  if (w > network.band.log10Max) {
+    const path = !place ? '' : exit?.side === 'low' ? `, after falling below ${low} at ${place}` : ` from ${place}`;
+    return `${head}, exploding: above ${high}${path}${skipped}`;
+  }
+  if (exit && place) return `${head}: inside the band ${bandText(settings)} at the output, but ${exit.side === 'low' ? 'below' : 'above'} it at ${place}${skipped}`;
+  return `${head}: inside the band ${bandText(settings)}${skipped}`;
 }
 
 /** The text shown in place of numbers while the file has syntax errors. */
