@@ -323,6 +323,87 @@ describe('language server', () => {
     await client.close(uri);
   });
 
+  test('non-model documents get no results', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-other-files-'));
+    writeFileSync(join(folder, 'common.ts'), 'export const depth = 6;\n');
+    // Texts that give ResLint errors when they are analysed as models.
+    const others: [name: string, text: string, languageId: string][] = [
+      ['x.json', '{}', 'json'],
+      ['package.json', '{ "name": "demo", "version": "1.0.0" }', 'json'],
+      ['tsconfig.json', '{ "compilerOptions": { "strict": true } }', 'jsonc'],
+      ['foo.ts', 'export const x = 1;\n', 'typescript'],
+      ['foo.arch.json.bak', '{}', 'plaintext'],
+      ['common.ts', 'export const depth = 6;\n', 'typescript'],
+    ];
+    const position = { line: 0, character: 2 };
+    const range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
+    for (const [name, text, languageId] of others) {
+      const uri = pathToFileURL(join(folder, name)).href;
+      await client.open(uri, text, languageId);
+      assert.equal(await client.hover(uri, position), null, `hover on ${name}`);
+      assert.deepEqual(await client.inlayHints(uri, range), [], `inlay hints of ${name}`);
+      assert.deepEqual(await client.codeLenses(uri), [], `code lenses of ${name}`);
+      assert.deepEqual(await client.codeActions(uri, range, []), [], `code actions of ${name}`);
+      assert.deepEqual(await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }), [], `symbols of ${name}`);
+      assert.deepEqual(await completionAt(client, uri, position), [], `completion in ${name}`);
+      assert.equal(await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position }), null, `definition in ${name}`);
+      assert.equal(await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position }), null, `prepareRename in ${name}`);
+      assert.equal(await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position, newName: 'b' }), null, `rename in ${name}`);
+      assert.equal(await client.connection.sendRequest(STATUS_METHOD, { uri }), null, `status of ${name}`);
+      assert.equal(await client.connection.sendRequest(EXPLAIN_METHOD, { uri }), null, `report of ${name}`);
+    }
+
+    // A model that imports the open common.ts reads it as an import, with the same findings as
+    // from the file on disk.
+    const model = join(folder, 'model.arch.ts');
+    writeFileSync(
+      model,
+      "import { defineModel } from 'reslint';\nimport { depth } from './common';\n" +
+        "export default defineModel({ reslint: 1, blocks: { leaf: { paths: { s: [], r: [{ gain: 0.5 }] } } }, layers: [{ block: 'leaf', repeat: depth }] });\n",
+    );
+    const modelUri = pathToFileURL(model).href;
+    await client.open(modelUri, readFileSync(model, 'utf8'), 'typescript');
+    assert.deepEqual(codesOf(await client.diagnostics(modelUri, 1)), ['block-exploding']);
+    const commonUri = pathToFileURL(join(folder, 'common.ts')).href;
+    const since = client.published.length;
+    await client.change(commonUri, 2, 'export const depth = 20;\n');
+    const changed = await client.waitForPublish(modelUri, 'diagnostics after the open import changed', () => true, since);
+    assert.deepEqual(codesOf(changed.diagnostics), ['block-exploding', 'network-exploding', 'stage-out-of-band']);
+
+    for (const [name] of others) await client.close(pathToFileURL(join(folder, name)).href);
+    // The model's publish after the closes comes after any publish of the documents closed before it.
+    const closedSince = client.published.length;
+    await client.change(modelUri, 2, readFileSync(model, 'utf8'));
+    await client.waitForPublish(modelUri, 'diagnostics after the closes', (params) => params.version === 2, closedSince);
+    for (const [name] of others) {
+      const uri = pathToFileURL(join(folder, name)).href;
+      assert.deepEqual(client.published.filter((params) => params.uri === uri), [], `diagnostics published for ${name}`);
+    }
+    await client.close(modelUri);
+  });
+
+  test('reslint.files makes other files models', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reslint-files-setting-'));
+    const uri = pathToFileURL(join(folder, 'models', 'net.json')).href;
+    const other = pathToFileURL(join(folder, 'net.json')).href;
+    await client.changeSettings({ files: ['**/models/*.json'] });
+    await client.open(uri, residual);
+    await client.open(other, residual);
+    assert.deepEqual(codesOf(await client.diagnostics(uri, 1)), ['block-vanishing', 'block-exploding', 'block-vanishing', 'network-vanishing']);
+    assert.ok(await client.hover(uri, positionOf(residual, '"res": {', 2)), 'a file that matches reslint.files gets hovers');
+    assert.equal(await client.hover(other, positionOf(residual, '"res": {', 2)), null);
+
+    // Without the pattern, the file is not a model, and its diagnostics are withdrawn.
+    const since = client.published.length;
+    await client.changeSettings({});
+    const withdrawn = await client.waitForPublish(uri, 'diagnostics after reslint.files changed', () => true, since);
+    assert.deepEqual(withdrawn.diagnostics, []);
+    assert.equal(await client.hover(uri, positionOf(residual, '"res": {', 2)), null);
+    await client.close(uri);
+    await client.close(other);
+    assert.deepEqual(client.published.filter((params) => params.uri === other), []);
+  });
+
   test('unsaved text of an imported file is analysed until it is dropped', async () => {
     const { uri, partsUri } = await openImportingModel();
 

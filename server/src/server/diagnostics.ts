@@ -8,9 +8,10 @@ import type { LineIndex } from '../core/lines';
 import type { Span } from '../core/source';
 import { runGuarded } from './guard';
 import type { MessageQueueMonitor } from './messageQueue';
+import { isModelFile } from './modelFiles';
 import { codeHref } from './packageInfo';
 import type { ServerSettings } from './settings';
-import type { AnalyzedDocument, Workspace } from './workspace';
+import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
 
 /**
  * Delay in ms between an edit that follows a quiet period (no publish of the document pending)
@@ -113,10 +114,13 @@ export class DiagnosticsPublisher {
     for (const document of this.workspace.documents.all()) this.schedule(document.uri, 0);
   }
 
-  /** Publishes an empty list, so the client drops the document's diagnostics. */
+  /**
+   * Publishes an empty list, so the client drops the document's diagnostics. A document that is
+   * not named as a model file and had none published gets no publish.
+   */
   clear(uri: string): void {
     this.cancel(uri);
-    this.published.delete(uri);
+    if (!this.published.delete(uri) && !isModelFile(fileNameOf(uri), [])) return;
     runGuarded(this.workspace, 'Clearing diagnostics', uri, () => this.workspace.connection.sendDiagnostics({ uri, diagnostics: [] }));
   }
 
@@ -141,8 +145,14 @@ export class DiagnosticsPublisher {
 
   private async publish(uri: string): Promise<void> {
     const document = await this.workspace.analysisOf(uri);
+    if (!document) {
+      // An open document that is no longer a model file, after a change of reslint.files, loses
+      // the diagnostics it had. A closed one was cleared when it closed.
+      if (this.workspace.documents.get(uri) && this.published.delete(uri)) await this.workspace.connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
     // A document closed or changed meanwhile has its own publish scheduled (or none is due).
-    if (!document || this.workspace.documents.get(uri)?.version !== document.version) return;
+    if (this.workspace.documents.get(uri)?.version !== document.version) return;
     // Two publishes that waited for the same settings request both find the same analysis.
     const last = this.published.get(uri);
     if (last?.analysisId === document.analysisId && last.settings === document.settings) return;

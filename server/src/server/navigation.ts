@@ -279,7 +279,9 @@ const NOT_RENAMABLE = 'ResLint renames blocks in models without syntax errors or
 
 export async function rename(workspace: Workspace, params: RenameParams): Promise<WorkspaceEdit | null> {
   const document = await workspace.analysisOf(params.textDocument.uri);
-  if (!document || !renamable(document)) throw new ResponseError(0, NOT_RENAMABLE);
+  // A document that is not open or not a model file is another server's to rename.
+  if (!document) return null;
+  if (!renamable(document)) throw new ResponseError(0, NOT_RENAMABLE);
   const name = blockNameAt(document, document.lines.offsetAt(params.position));
   if (name === undefined || !document.analysis.model.blocks.has(name)) return null;
   const newName = params.newName;

@@ -8,6 +8,7 @@ import { analyzeText, sourceKindOf, type Analysis } from '../core/analysis';
 import { LineIndex } from '../core/lines';
 import type { SourceDocument } from '../core/source';
 import { readTypeScriptLazily } from '../typescriptFrontEndLoader';
+import { isModelFile } from './modelFiles';
 import { analysisSettingsOf, DEFAULT_SERVER_SETTINGS, parseServerSettings, SETTINGS_SECTION, type ServerSettings } from './settings';
 
 /** One analysed version of a document, with the text and settings it was analysed with. */
@@ -114,7 +115,8 @@ export class Workspace {
 
   /**
    * Returns the analysis of the document's current version under its current settings, from the
-   * cache or computed now, or undefined when the document is not open.
+   * cache or computed now. Returns undefined when the document is not open or is not a model file
+   * (see isModelFile), such as a TypeScript file that a model imports.
    */
   async analysisOf(uri: string): Promise<AnalyzedDocument | undefined> {
     const document = this.documents.get(uri);
@@ -122,6 +124,11 @@ export class Workspace {
     const settings = await this.settingsFor(uri);
     const current = this.documents.get(uri);
     if (!current) return undefined;
+    if (!isModelFile(fileNameOf(uri), settings.files)) {
+      // The document was a model file under an earlier reslint.files.
+      this.analyses.delete(uri);
+      return undefined;
+    }
     const cached = this.analyses.get(uri);
     const settingsKey = JSON.stringify(analysisSettingsOf(settings));
     // The text is compared too, because a client can open a document again without closing it,
