@@ -1650,13 +1650,13 @@ describe('settings', () => {
     // The valid tolerance 0.5 still applies: no W_l is below 0.5, so no block-vanishing.
     assert.ok(diagnostics.every((diagnostic) => !diagnostic.message.includes('under the nope model')));
     assert.ok(!codesOf(diagnostics).includes('block-vanishing'), JSON.stringify(codesOf(diagnostics)));
-    await client.waitForLog(/invalid setting reslint\.model \("nope"\)/);
+    await client.waitForLog(/"reslint\.model" must be "seed" or "variance" or "bound"; found the string "nope"/);
     // The log names the entry that is wrong, not the whole object.
-    await client.waitForLog(/invalid setting reslint\.severity\.block-exploding \("loud"\)/);
+    await client.waitForLog(/"reslint\.severity\['block-exploding'\]" must be .*; found the string "loud"/);
     // The user sees each problem once, although every document reads the settings.
     const modelWarnings = client.shownMessages.map((params) => params.message).filter((message) => message.includes('reslint.model'));
     assert.equal(modelWarnings.length, 1, JSON.stringify(modelWarnings));
-    assert.ok(modelWarnings[0].startsWith('ResLint: invalid setting reslint.model ("nope"): '), modelWarnings[0]);
+    assert.equal(modelWarnings[0], 'ResLint: "reslint.model" must be "seed" or "variance" or "bound"; found the string "nope". Using the default, "seed".');
     // Entered again after a valid value, the problem is shown again.
     await client.changeSettings({});
     await client.change(uri, 2, residual);
@@ -1664,7 +1664,30 @@ describe('settings', () => {
     await client.changeSettings({ model: 'nope' });
     await client.change(uri, 3, residual);
     await client.diagnostics(uri, 3);
-    assert.equal(client.shownMessages.filter((params) => params.message.includes('reslint.model ("nope")')).length, 2);
+    assert.equal(client.shownMessages.filter((params) => params.message.includes('found the string "nope"')).length, 2);
+    await client.changeSettings({});
+    await client.close(uri);
+  });
+
+  test('invalid settings are shown in the core\'s words', async () => {
+    const uri = freshUri('residual.arch.json');
+    const shownFrom = client.shownMessages.length;
+    await client.changeSettings({ model: 'bogus', band: [2, 1], tolerance: 5 });
+    await client.open(uri, residual);
+    await client.diagnostics(uri, 1);
+    await client.changeSettings({ band: 'abc' });
+    await client.change(uri, 2, residual);
+    await client.diagnostics(uri, 2);
+    const shown = client.shownMessages.slice(shownFrom).map((params) => params.message);
+    // Each message names the setting and its value, says what the value must be, and what applies
+    // instead, in the words the CLI uses for a model file's "settings".
+    assert.deepEqual(shown, [
+      'ResLint: "reslint.model" must be "seed" or "variance" or "bound"; found the string "bogus". Using the default, "seed".',
+      'ResLint: "reslint.band": the band must be [min, max] with 0 < min <= 1 <= max < Infinity and min < max, since the running W starts at 1; found [2, 1]. Using the default, [0.01, 100].',
+      'ResLint: "reslint.tolerance" is 5; it must be less than 1. Using the default, 0.1.',
+      'ResLint: "reslint.band" must be a list; found the string "abc". Using the default, [0.01, 100].',
+    ]);
+    for (const message of shown) assert.doesNotMatch(message, /Invalid option|Too big|Invalid input|expected tuple/);
     await client.changeSettings({});
     await client.close(uri);
   });
@@ -1678,7 +1701,7 @@ test('editor severity off only where allowed', () => {
   const blocking = parseServerSettings({ severity: { 'unknown-op': 'off' } });
   assert.deepEqual(blocking.settings.severity, {});
   assert.equal(blocking.problems.length, 1);
-  assert.match(blocking.problems[0], /^reslint\.severity\.unknown-op cannot be "off", because unknown-op leaves part of the model unanalysed/);
+  assert.match(blocking.problems[0], /^"reslint\.severity\['unknown-op'\]" cannot be "off", because unknown-op leaves part of the model unanalysed/);
   const allowed = parseServerSettings({ severity: { 'unknown-op': 'hint', 'block-vanishing': 'off' } });
   assert.deepEqual(allowed.problems, []);
   assert.deepEqual(allowed.settings.severity, { 'unknown-op': 'hint', 'block-vanishing': 'off' });
@@ -1691,12 +1714,15 @@ test('editor severities are checked one by one', () => {
   // The valid entries still apply; each wrong one is named on its own.
   assert.deepEqual(parsed.settings.severity, { 'block-vanishing': 'error', cycle: 'warning' });
   assert.equal(parsed.problems.length, 3);
-  assert.match(parsed.problems[0], /^invalid setting reslint\.severity\.block-exploding \("loud"\): /);
+  assert.equal(
+    parsed.problems[0],
+    '"reslint.severity[\'block-exploding\']" must be "error" or "warning" or "information" or "hint" or "off"; found the string "loud". block-exploding keeps its default severity.',
+  );
   assert.equal(
     parsed.problems[1],
-    'reslint.severity.syntax-error cannot be "off", because syntax-error leaves part of the model unanalysed; it keeps its default severity. Use "hint" to make it quiet',
+    '"reslint.severity[\'syntax-error\']" cannot be "off", because syntax-error leaves part of the model unanalysed; it keeps its default severity. Use "hint" to make it quiet.',
   );
-  assert.equal(parsed.problems[2], 'unknown setting reslint.severity.block-vanishng; it is ignored. Did you mean "block-vanishing"?');
+  assert.equal(parsed.problems[2], 'Unknown setting "reslint.severity[\'block-vanishng\']"; it is ignored. Did you mean "block-vanishing"?');
   // Other settings are unaffected.
   assert.equal(parsed.settings.model, 'seed');
 });

@@ -285,6 +285,18 @@ function canonicalDecimal(text: string): string {
   return `${sign}${significant}e${Number(exponent) - fraction.length + digits.length - significant.length}`;
 }
 
+/**
+ * Describes the zod issues of a value that no document holds, such as an editor setting, in the
+ * words validation uses for a model file. `base` names the value, and each message names the part
+ * at fault, its value and what it must be.
+ */
+export function describeIssues(issues: readonly Issue[], value: unknown, base: ValuePath): string[] {
+  return tightestBounds(flattenIssues(issues, value)).map((issue) => {
+    const path = issue.path.map(toKey);
+    return describeIssue(issue, valueAt(value, path), [...base, ...path]).message;
+  });
+}
+
 function describeIssue(issue: Issue, value: unknown, path: ValuePath, numberText = String(value), written: unknown = value): { code: Code; message: string } {
   const name = describePath(path);
   switch (issue.code) {

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { canTurnOff, CODES, type Code } from '../core/codes';
 import { Band, MODEL_NAMES, SEVERITY_NAMES, type AnalysisSettings } from '../core/schema';
-import { closest } from '../core/validate';
+import { closest, describeIssues, describePath, describeValue } from '../core/validate';
 
 /** The configuration section: settings are named `reslint.<key>`. */
 export const SETTINGS_SECTION = 'reslint';
@@ -97,7 +97,7 @@ export function parseServerSettings(raw: unknown): { settings: ServerSettings; p
 
   const problems: string[] = [];
   const input = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  if (typeof raw !== 'object' || raw === null) problems.push(`the "${SETTINGS_SECTION}" section is ${typeof raw}, not an object; using the defaults`);
+  if (typeof raw !== 'object' || raw === null) problems.push(`The "${SETTINGS_SECTION}" section is ${describeValue(raw)}, not an object; using the defaults.`);
   const settings: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(ServerSettings.shape)) {
     const value = parseEntries(schema as z.ZodType, input[key], [SETTINGS_SECTION, key], problems);
@@ -106,7 +106,7 @@ export function parseServerSettings(raw: unknown): { settings: ServerSettings; p
       settings[key] = field.data;
     } else {
       settings[key] = (DEFAULT_SERVER_SETTINGS as Record<string, unknown>)[key];
-      problems.push(problemText(field.error.issues[0], value, [SETTINGS_SECTION, key]));
+      problems.push(problemText(field.error.issues, value, [SETTINGS_SECTION, key], fallbackText(schema as z.ZodType)));
     }
   }
   return { settings: settings as ServerSettings, problems };
@@ -121,16 +121,20 @@ function parseEntries(schema: z.ZodType, value: unknown, where: string[], proble
   if (!shape || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const validEntries: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(value)) {
+    const name = describePath([...where, key]);
     if (!Object.hasOwn(shape, key)) {
       const suggestion = closest(key, Object.keys(shape));
-      problems.push(`unknown setting ${[...where, key].join('.')}; it is ignored${suggestion ? `. Did you mean "${suggestion}"?` : ''}`);
+      problems.push(`Unknown setting ${name}; it is ignored.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`);
       continue;
     }
     const parsed = shape[key].safeParse(parseEntries(shape[key], entry, [...where, key], problems));
+    const isSeverity = where[1] === 'severity';
     if (parsed.success) validEntries[key] = parsed.data;
-    else if (where[1] === 'severity' && entry === 'off' && Object.hasOwn(CODES, key) && !canTurnOff(key as Code)) {
-      problems.push(`${[...where, key].join('.')} cannot be "off", because ${key} leaves part of the model unanalysed; it keeps its default severity. Use "hint" to make it quiet`);
-    } else problems.push(problemText(parsed.error.issues[0], entry, [...where, key]));
+    else if (isSeverity && entry === 'off' && Object.hasOwn(CODES, key) && !canTurnOff(key as Code)) {
+      problems.push(`${name} cannot be "off", because ${key} leaves part of the model unanalysed; it keeps its default severity. Use "hint" to make it quiet.`);
+    } else {
+      problems.push(problemText(parsed.error.issues, entry, [...where, key], isSeverity ? `${key} keeps its default severity.` : fallbackText(shape[key])));
+    }
   }
   return validEntries;
 }
@@ -142,12 +146,23 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   return def.type === 'object' ? (def.shape as Record<string, z.ZodType>) : undefined;
 }
 
-/** Names the setting an issue is about, with its value, such as one entry of "severity". */
-function problemText(issue: z.core.$ZodIssue, value: unknown, where: string[]): string {
-  let found = value;
-  for (const segment of issue.path) found = typeof found === 'object' && found !== null ? (found as Record<PropertyKey, unknown>)[segment] : undefined;
-  const name = [...where, ...issue.path.map(String)].join('.');
-  return `invalid setting ${name} (${JSON.stringify(found) ?? 'undefined'}): ${issue.message}; using the default`;
+/**
+ * Describes why a setting's value is invalid, in the core's words for a model file's settings
+ * (the setting, its value and what it must be), followed by `fallback`, what applies instead.
+ */
+function problemText(issues: readonly z.core.$ZodIssue[], value: unknown, where: string[], fallback: string): string {
+  return [...describeIssues(issues, value, where), fallback].join(' ');
+}
+
+/** Says what applies in place of an invalid value: the schema's default, or nothing. */
+function fallbackText(schema: z.ZodType): string {
+  const parsed = schema.safeParse(undefined);
+  return parsed.success && parsed.data !== undefined ? `Using the default, ${valueText(parsed.data)}.` : 'It is ignored.';
+}
+
+/** Writes a default value as a user would write it in settings.json: [0.01, 100], "seed", 0.1. */
+function valueText(value: unknown): string {
+  return Array.isArray(value) ? `[${value.map((item) => JSON.stringify(item)).join(', ')}]` : JSON.stringify(value);
 }
 
 /** Returns the part of the settings that the analysis core reads; a model file's own settings override it. */
