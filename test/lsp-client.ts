@@ -31,7 +31,9 @@ import {
   type CodeAction,
   type CodeLens,
   type Command,
+  type DataCallback,
   type Diagnostic,
+  type Disposable,
   type Hover,
   type InitializeResult,
   type InlayHint,
@@ -41,6 +43,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Range,
+  type ResponseMessage,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../server/src/core/lines';
@@ -50,6 +53,27 @@ export const SERVER_PATH = join(ROOT, 'dist', 'server.js');
 
 /** Max wait for one expected message; a healthy server responds in well under a second. */
 export const WAIT_MS = 15_000;
+
+/**
+ * Reads the server's messages and passes them to the connection, except the responses to requests
+ * that `LspClient.requestRaw` sent, which the connection has no record of.
+ */
+class TappedMessageReader extends StreamMessageReader {
+  readonly rawResponseWaiters = new Map<string, (response: ResponseMessage) => void>();
+
+  override listen(callback: DataCallback): Disposable {
+    return super.listen((message) => {
+      const id = (message as ResponseMessage).id;
+      const waiter = typeof id === 'string' ? this.rawResponseWaiters.get(id) : undefined;
+      if (!waiter) {
+        callback(message);
+        return;
+      }
+      this.rawResponseWaiters.delete(id as string);
+      waiter(message as ResponseMessage);
+    });
+  }
+}
 
 interface DiagnosticsWaiter {
   uri: string;
@@ -78,9 +102,12 @@ export class LspClient {
   private readonly logListeners = new Set<(params: LogMessageParams) => void>();
   private stopping = false;
 
+  private rawRequestCount = 0;
+
   private constructor(
     private readonly process: ChildProcessWithoutNullStreams,
     readonly connection: ProtocolConnection,
+    private readonly reader: TappedMessageReader,
   ) {}
 
   /**
@@ -93,8 +120,9 @@ export class LspClient {
     options: { codeActionResolve?: boolean; nodeArgs?: string[] } = {},
   ): Promise<LspClient> {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_PATH, '--stdio'], { stdio: 'pipe' });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const client = new LspClient(child, connection);
+    const reader = new TappedMessageReader(child.stdout);
+    const connection = createProtocolConnection(reader, new StreamMessageWriter(child.stdin));
+    const client = new LspClient(child, connection, reader);
     client.settings = settings;
     client.listen();
     connection.listen();
@@ -279,6 +307,18 @@ export class LspClient {
       return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
     });
     this.process.stdin.write(frames.join(''));
+  }
+
+  /**
+   * Sends a request with `params` written as given, which the connection's sendRequest cannot do
+   * for null, and returns the server's response. Leaving `params` undefined sends none.
+   */
+  requestRaw(method: string, params?: unknown): Promise<ResponseMessage> {
+    this.rawRequestCount += 1;
+    const id = `raw-${this.rawRequestCount}`;
+    const response = new Promise<ResponseMessage>((resolve) => this.reader.rawResponseWaiters.set(id, resolve));
+    this.writeAtOnce([{ id, method, params }]);
+    return this.withTimeout(response, `the response to ${method}`);
   }
 
   /** Shuts the server down and checks that it exited cleanly without an unhandled error. */

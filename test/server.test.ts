@@ -976,18 +976,94 @@ export default defineModel({
     });
   });
 
-  test('handler exception is logged, not fatal', async () => {
+  test('malformed requests get InvalidParams', async () => {
     const uri = freshUri('residual.arch.json');
     await client.open(uri, residual);
     await client.diagnostics(uri, 1);
-    // A hover without a position makes the handler throw inside the guard.
-    const broken = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: null as unknown as Position });
-    assert.equal(broken, null);
-    const log = await client.waitForLog(/textDocument\/hover failed for /);
-    assert.ok(log.message.includes(uri), log.message);
-    assert.match(log.message, /TypeError/);
+    const logsFrom = client.logs.length;
+    // Responses to raw requests bypass the connection's queue of incoming messages. A request through
+    // the connection returns after every message that came before its response has been dispatched,
+    // logs included.
+    const logsArrived = (): Promise<unknown> => client.codeLenses(uri);
+    const textDocument = { uri };
+    const range = wholeRange(residual);
+    const cases: [what: string, method: string, params: unknown, message: RegExp][] = [
+      ['hover without position', 'textDocument/hover', { textDocument }, /^Invalid params of textDocument\/hover: "position" is missing; it must be \{"line": number, "character": number\}\.$/],
+      ['hover with null params', 'textDocument/hover', null, /^Invalid params of textDocument\/hover: they are null; they must be an object\.$/],
+      ['hover without a document', 'textDocument/hover', { position: { line: 0, character: 0 } }, /"textDocument\.uri" is missing/],
+      ['codeAction without context', 'textDocument/codeAction', { textDocument, range }, /"context\.diagnostics" is missing; it must be a list of diagnostics/],
+      ['inlayHint without range', 'textDocument/inlayHint', { textDocument }, /"range" is missing/],
+      ['references without context', 'textDocument/references', { textDocument, position: { line: 0, character: 0 } }, /"context\.includeDeclaration" is missing/],
+      ['rename with a number as the name', 'textDocument/rename', { textDocument, position: { line: 0, character: 0 }, newName: 5 }, /"newName" is 5; it must be a string/],
+      ['status without uri', STATUS_METHOD, {}, /^Invalid params of reslint\/status: "uri" is missing/],
+      ['resolve of an action without title', 'codeAction/resolve', { kind: 'quickfix' }, /"title" is missing/],
+    ];
+    for (const [what, method, params, message] of cases) {
+      const response = await client.requestRaw(method, params);
+      await logsArrived();
+      assert.equal(response.error?.code, -32602, `${what}: ${JSON.stringify(response)}`);
+      assert.match(response.error?.message ?? '', message, what);
+      // The client's fault is logged as a warning with the same message.
+      const logged = client.logs.slice(logsFrom).find((log) => log.message === response.error?.message);
+      assert.equal(logged?.type, 2, `${what}: warning ${JSON.stringify(logged)}`);
+    }
+    // A field that was already rejected in a request of the same method is counted, not logged again.
+    const again: [what: string, method: string, params: unknown, message: RegExp][] = [
+      ['hover with a null position', 'textDocument/hover', { textDocument, position: null }, /"position" is null; it must be/],
+      ['codeAction with a diagnostic without range', 'textDocument/codeAction', { textDocument, range, context: { diagnostics: [{ message: 'x' }] } }, /"context\.diagnostics" is a list of 1; it must be a list of diagnostics, each with a "range"/],
+    ];
+    for (const [what, method, params, message] of again) {
+      const logCount = client.logs.length;
+      const response = await client.requestRaw(method, params);
+      await logsArrived();
+      assert.equal(response.error?.code, -32602, `${what}: ${JSON.stringify(response)}`);
+      assert.match(response.error?.message ?? '', message, what);
+      assert.equal(client.logs.length, logCount, `${what} is logged again`);
+    }
+
+    // Without params, vscode-jsonrpc rejects the request before the guard sees it.
+    for (const method of ['textDocument/hover', STATUS_METHOD]) {
+      const response = await client.requestRaw(method);
+      assert.equal(response.error?.code, -32602, `${method} without params: ${JSON.stringify(response)}`);
+    }
+
+    // A client that repeats a mistake is logged the first time and at the 10th.
+    const repeatFrom = client.logs.length;
+    for (let i = 0; i < 11; i++) await client.requestRaw('textDocument/codeLens', {});
+    await logsArrived();
+    const repeats = client.logs.slice(repeatFrom).map((log) => log.message);
+    assert.deepEqual(repeats, [
+      'Invalid params of textDocument/codeLens: "textDocument.uri" is missing; it must be a string, the document\'s URI.',
+      'Invalid params of textDocument/codeLens: "textDocument.uri" is missing; it must be a string, the document\'s URI. (10 requests with this problem so far)',
+    ]);
+
+    const errors = client.logs.slice(logsFrom).filter((log) => log.type === 1);
+    assert.deepEqual(errors, [], 'no malformed request is logged as an error');
+    assert.ok(client.logs.slice(logsFrom).every((log) => !/\n\s+at /.test(log.message)), 'no stack trace in the log');
     assert.ok(await client.hover(uri, positionOf(residual, '"res": {', 2)), 'the server should still return hovers');
     await client.close(uri);
+  });
+
+  test('handler exception logs its stack', async () => {
+    const faulty = await LspClient.start({}, { nodeArgs: ['--require', join(FIXTURES, 'fault-injection.js')] });
+    try {
+      const uri = freshUri('residual.arch.json');
+      await faulty.open(uri, residual);
+      await faulty.diagnostics(uri, 1);
+      // The fixture makes the hover handler throw at this character, as an internal error would.
+      assert.equal(await faulty.hover(uri, { line: 0, character: 987654321 }), null);
+      const log = await faulty.waitForLog(/textDocument\/hover failed for /);
+      assert.equal(log.type, 1);
+      assert.ok(log.message.includes(uri), log.message);
+      assert.match(log.message, /fault injected by/);
+      assert.match(log.message, /\n\s+at /, 'the log has the stack');
+      assert.ok(await faulty.hover(uri, positionOf(residual, '"res": {', 2)), 'the server should still return hovers');
+      await faulty.close(uri);
+      await faulty.stop();
+    } catch (error) {
+      faulty.kill();
+      throw error;
+    }
   });
 
   test('hover on unopened document returns null', async () => {

@@ -2,8 +2,21 @@
 // and the feature requests, each request behind the one guard in guard.ts.
 import {
   CodeActionKind,
+  CodeActionRequest,
+  CodeActionResolveRequest,
   CodeLensRefreshRequest,
+  CodeLensRequest,
+  CompletionRequest,
+  DefinitionRequest,
   DidChangeConfigurationNotification,
+  DocumentSymbolRequest,
+  HoverRequest,
+  InlayHintRequest,
+  ParameterStructures,
+  PrepareRenameRequest,
+  ReferencesRequest,
+  RenameRequest,
+  RequestType,
   TextDocumentSyncKind,
   type ClientCapabilities,
   type CodeAction,
@@ -13,8 +26,8 @@ import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
 import { explainText } from '../cli/text';
 import { completion } from './completion';
-import { EXPLAIN_METHOD, type ExplainParams } from './explain';
-import { STATUS_METHOD, statusOf, type StatusParams } from './status';
+import { EXPLAIN_METHOD, type ExplainParams, type ExplainResult } from './explain';
+import { STATUS_METHOD, statusOf, type StatusParams, type StatusResult } from './status';
 import { DiagnosticsPublisher } from './diagnostics';
 import { guardRequest, runGuarded } from './guard';
 import { hover } from './hover';
@@ -60,33 +73,37 @@ export function registerFeatures(workspace: Workspace, messageQueue: MessageQueu
     }
   });
 
-  connection.onHover(guardRequest(workspace, 'textDocument/hover', null, (params) => hover(workspace, params)));
-  connection.languages.inlayHint.on(guardRequest(workspace, 'textDocument/inlayHint', [], (params) => inlayHints(workspace, params)));
-  connection.onCodeLens(guardRequest(workspace, 'textDocument/codeLens', [], (params) => codeLenses(workspace, params)));
-  connection.onCodeAction(guardRequest(workspace, 'textDocument/codeAction', [], (params) => codeActions(workspace, params)));
+  // Each handler is registered with connection.onRequest and the request's type. The shorthands
+  // such as connection.onHover read params.workDoneToken before the handler runs, so params of
+  // null failed there with a TypeError that the guard never saw. The handlers report no progress.
+  // With the type, vscode-jsonrpc itself rejects a request without params or with a list of them.
+  connection.onRequest(HoverRequest.type, guardRequest(workspace, HoverRequest.method, null, (params) => hover(workspace, params)));
+  connection.onRequest(InlayHintRequest.type, guardRequest(workspace, InlayHintRequest.method, [], (params) => inlayHints(workspace, params)));
+  connection.onRequest(CodeLensRequest.type, guardRequest(workspace, CodeLensRequest.method, [], (params) => codeLenses(workspace, params)));
+  connection.onRequest(CodeActionRequest.type, guardRequest(workspace, CodeActionRequest.method, [], (params) => codeActions(workspace, params)));
   connection.onRequest(
-    EXPLAIN_METHOD,
+    new RequestType<ExplainParams, ExplainResult, void>(EXPLAIN_METHOD, ParameterStructures.byName),
     guardRequest(workspace, EXPLAIN_METHOD, null, async (params: ExplainParams) => {
-      const document = typeof params?.uri === 'string' ? await workspace.analysisOf(params.uri) : undefined;
+      const document = await workspace.analysisOf(params.uri);
       return document ? { text: explainText(fileNameOf(document.uri), document.text, document.analysis).join('\n') } : null;
     }),
   );
   connection.onRequest(
-    STATUS_METHOD,
+    new RequestType<StatusParams, StatusResult, void>(STATUS_METHOD, ParameterStructures.byName),
     guardRequest(workspace, STATUS_METHOD, null, async (params: StatusParams) => {
-      const document = typeof params?.uri === 'string' ? await workspace.analysisOf(params.uri) : undefined;
+      const document = await workspace.analysisOf(params.uri);
       return document ? statusOf(document.analysis) : null;
     }),
   );
-  connection.onCompletion(guardRequest(workspace, 'textDocument/completion', [], (params) => completion(workspace, params)));
-  connection.onReferences(guardRequest(workspace, 'textDocument/references', null, (params) => references(workspace, params)));
-  connection.onPrepareRename(guardRequest(workspace, 'textDocument/prepareRename', null, (params) => prepareRename(workspace, params)));
-  connection.onRenameRequest(guardRequest(workspace, 'textDocument/rename', null, (params) => rename(workspace, params)));
-  connection.onDefinition(guardRequest(workspace, 'textDocument/definition', null, (params) => definition(workspace, params)));
-  connection.onDocumentSymbol(guardRequest(workspace, 'textDocument/documentSymbol', [], (params) => documentSymbols(workspace, params)));
+  connection.onRequest(CompletionRequest.type, guardRequest(workspace, CompletionRequest.method, [], (params) => completion(workspace, params)));
+  connection.onRequest(ReferencesRequest.type, guardRequest(workspace, ReferencesRequest.method, null, (params) => references(workspace, params)));
+  connection.onRequest(PrepareRenameRequest.type, guardRequest(workspace, PrepareRenameRequest.method, null, (params) => prepareRename(workspace, params)));
+  connection.onRequest(RenameRequest.type, guardRequest(workspace, RenameRequest.method, null, (params) => rename(workspace, params)));
+  connection.onRequest(DefinitionRequest.type, guardRequest(workspace, DefinitionRequest.method, null, (params) => definition(workspace, params)));
+  connection.onRequest(DocumentSymbolRequest.type, guardRequest(workspace, DocumentSymbolRequest.method, [], (params) => documentSymbols(workspace, params)));
   // A resolve that fails or is cancelled returns the action as the client sent it.
-  connection.onCodeActionResolve((action, token) =>
-    guardRequest(workspace, 'codeAction/resolve', action, (params: CodeAction) => resolveCodeAction(workspace, params))(action, token),
+  connection.onRequest(CodeActionResolveRequest.type, (action, token) =>
+    guardRequest(workspace, CodeActionResolveRequest.method, action, (params: CodeAction) => resolveCodeAction(workspace, params))(action, token),
   );
 
   connection.onDidChangeConfiguration((change) =>
