@@ -569,7 +569,7 @@ describe('language server', () => {
     await client.diagnostics(uri, 1);
     assert.deepEqual(await client.connection.sendRequest(STATUS_METHOD, { uri }), {
       text: 'variance model, band [0.001, 1000]',
-      findings: '2 warnings, 2 information',
+      findings: '2 warnings, 2 infos',
       syntaxErrors: false,
     });
     await client.change(uri, 2, text.slice(0, -1));
@@ -583,6 +583,10 @@ describe('language server', () => {
     await client.change(uri, 3, text.replace('[0.001, 1000]', '[0.012345678, 98.7654321]'));
     await client.diagnostics(uri, 3);
     assert.equal(((await client.connection.sendRequest(STATUS_METHOD, { uri })) as { text: string }).text, 'variance model, band [0.012345678, 98.7654321]');
+    // One finding of a severity is counted in the singular.
+    await client.change(uri, 4, '{ "reslint": 1, "layers": [[{ "gain": 0.5 }]] }');
+    await client.diagnostics(uri, 4);
+    assert.equal(((await client.connection.sendRequest(STATUS_METHOD, { uri })) as { findings: string }).findings, '1 info');
     assert.equal(await client.connection.sendRequest(STATUS_METHOD, { uri: 'file:///not/open.arch.json' }), null);
     await client.close(uri);
   });

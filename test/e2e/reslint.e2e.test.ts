@@ -324,7 +324,7 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
 
   // The model is the active editor since the first test, and its text is still the original.
   await t.test('language status shows the seed model', async () => {
-    await expectLanguageStatus(page, { text: 'seed model, band [0.01, 100]', detail: '1 warning, 3 information', link: 'Show Report' }, 'seed');
+    await expectLanguageStatus(page, { text: 'seed model, band [0.01, 100]', detail: '1 warning, 3 infos', link: 'Show Report' }, 'seed');
   });
 
   // The model is the active editor since the test before.
@@ -658,6 +658,6 @@ test('ResLint in code-server', { timeout: 300_000 }, async (t) => {
 
   // The restored example is the active editor, and the test before switched to the variance model.
   await t.test('language status shows the variance model', async () => {
-    await expectLanguageStatus(page, { text: 'variance model, band [0.01, 100]', detail: '3 information', link: 'Show Report' }, 'variance');
+    await expectLanguageStatus(page, { text: 'variance model, band [0.01, 100]', detail: '3 infos', link: 'Show Report' }, 'variance');
   });
 });

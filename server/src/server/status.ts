@@ -16,7 +16,7 @@ export interface StatusParams {
 export type StatusResult = {
   /** "seed model, band [0.01, 100]". */
   text: string;
-  /** "2 warnings, 1 information", or "no findings". */
+  /** "2 warnings, 1 info", or "no findings"; the words of the CLI's summary line. */
   findings: string;
   /** Whether the text has syntax errors, which hold back the findings about W. */
   syntaxErrors: boolean;
@@ -25,7 +25,7 @@ export type StatusResult = {
 const SEVERITY_WORDS = [
   ['error', 'error', 'errors'],
   ['warning', 'warning', 'warnings'],
-  ['information', 'information', 'information'],
+  ['information', 'info', 'infos'],
   ['hint', 'hint', 'hints'],
 ] as const;
 
