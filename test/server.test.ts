@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Location, MarkupContent, Position, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
@@ -324,8 +324,9 @@ describe('language server', () => {
   });
 
   test('non-model documents get no results', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'reslint-other-files-'));
-    writeFileSync(join(folder, 'common.ts'), 'export const depth = 6;\n');
+    // parts.ts is a helper module that the model imports.
+    const { uri: modelUri, parts, partsUri } = await openImportingModel();
+    const folder = dirname(parts);
     // Texts that give ResLint errors when they are analysed as models.
     const others: [name: string, text: string, languageId: string][] = [
       ['x.json', '{}', 'json'],
@@ -333,7 +334,7 @@ describe('language server', () => {
       ['tsconfig.json', '{ "compilerOptions": { "strict": true } }', 'jsonc'],
       ['foo.ts', 'export const x = 1;\n', 'typescript'],
       ['foo.arch.json.bak', '{}', 'plaintext'],
-      ['common.ts', 'export const depth = 6;\n', 'typescript'],
+      ['parts.ts', 'export const depth = 6;\n', 'typescript'],
     ];
     const position = { line: 0, character: 2 };
     const range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
@@ -353,28 +354,18 @@ describe('language server', () => {
       assert.equal(await client.connection.sendRequest(EXPLAIN_METHOD, { uri }), null, `report of ${name}`);
     }
 
-    // A model that imports the open common.ts reads it as an import, with the same findings as
-    // from the file on disk.
-    const model = join(folder, 'model.arch.ts');
-    writeFileSync(
-      model,
-      "import { defineModel } from 'reslint';\nimport { depth } from './common';\n" +
-        "export default defineModel({ reslint: 1, blocks: { leaf: { paths: { s: [], r: [{ gain: 0.5 }] } } }, layers: [{ block: 'leaf', repeat: depth }] });\n",
-    );
-    const modelUri = pathToFileURL(model).href;
-    await client.open(modelUri, readFileSync(model, 'utf8'), 'typescript');
-    assert.deepEqual(codesOf(await client.diagnostics(modelUri, 1)), ['block-exploding']);
-    const commonUri = pathToFileURL(join(folder, 'common.ts')).href;
+    // The model reads the open parts.ts as its import: an edit there changes the model's findings.
     const since = client.published.length;
-    await client.change(commonUri, 2, 'export const depth = 20;\n');
+    await client.change(partsUri, 2, 'export const depth = 20;\n');
     const changed = await client.waitForPublish(modelUri, 'diagnostics after the open import changed', () => true, since);
     assert.deepEqual(codesOf(changed.diagnostics), ['block-exploding', 'network-exploding', 'stage-out-of-band']);
 
     for (const [name] of others) await client.close(pathToFileURL(join(folder, name)).href);
     // The model's publish after the closes comes after any publish of the documents closed before it.
     const closedSince = client.published.length;
-    await client.change(modelUri, 2, readFileSync(model, 'utf8'));
-    await client.waitForPublish(modelUri, 'diagnostics after the closes', (params) => params.version === 2, closedSince);
+    await client.change(modelUri, 2, readFileSync(fileURLToPath(modelUri), 'utf8'));
+    const closed = await client.waitForPublish(modelUri, 'diagnostics after the closes', (params) => params.version === 2, closedSince);
+    assert.deepEqual(codesOf(closed.diagnostics), ['block-exploding']);
     for (const [name] of others) {
       const uri = pathToFileURL(join(folder, name)).href;
       assert.deepEqual(client.published.filter((params) => params.uri === uri), [], `diagnostics published for ${name}`);
@@ -1025,13 +1016,13 @@ export default defineModel({
       assert.equal(client.logs.length, logCount, `${what} is logged again`);
     }
 
-    // Without params, vscode-jsonrpc rejects the request before the guard sees it.
+    // Without params, vscode-jsonrpc rejects the request before the guard runs.
     for (const method of ['textDocument/hover', STATUS_METHOD]) {
       const response = await client.requestRaw(method);
       assert.equal(response.error?.code, -32602, `${method} without params: ${JSON.stringify(response)}`);
     }
 
-    // A client that repeats a mistake is logged the first time and at the 10th.
+    // A mistake that a client repeats is logged the first time and at the 10th time.
     const repeatFrom = client.logs.length;
     for (let i = 0; i < 11; i++) await client.requestRaw('textDocument/codeLens', {});
     await logsArrived();
@@ -1758,16 +1749,16 @@ describe('settings', () => {
     await client.changeSettings({ band: 'abc' });
     await client.change(uri, 2, residual);
     await client.diagnostics(uri, 2);
-    const shown = client.shownMessages.slice(shownFrom).map((params) => params.message);
-    // Each message names the setting and its value, says what the value must be, and what applies
+    const shownMessages = client.shownMessages.slice(shownFrom).map((params) => params.message);
+    // Each message names the setting and its value, states what the value must be and what applies
     // instead, in the words the CLI uses for a model file's "settings".
-    assert.deepEqual(shown, [
+    assert.deepEqual(shownMessages, [
       'ResLint: "reslint.model" must be "seed" or "variance" or "bound"; found the string "bogus". Using the default, "seed".',
       'ResLint: "reslint.band": the band must be [min, max] with 0 < min <= 1 <= max < Infinity and min < max, since the running W starts at 1; found [2, 1]. Using the default, [0.01, 100].',
       'ResLint: "reslint.tolerance" is 5; it must be less than 1. Using the default, 0.1.',
       'ResLint: "reslint.band" must be a list; found the string "abc". Using the default, [0.01, 100].',
     ]);
-    for (const message of shown) assert.doesNotMatch(message, /Invalid option|Too big|Invalid input|expected tuple/);
+    for (const message of shownMessages) assert.doesNotMatch(message, /Invalid option|Too big|Invalid input|expected tuple/);
     await client.changeSettings({});
     await client.close(uri);
   });

@@ -1,5 +1,5 @@
-// The one wrapper around every handler: it traces the request, honours cancellation, rejects
-// params that lack a field the handler reads, and turns an exception into a logged stack and the
+// The one wrapper around every handler. It traces the request, honours cancellation and rejects
+// params that lack a field the handler reads. It turns an exception into a logged stack and the
 // empty result, so one bad document never stops the server.
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
 import { invalidParams } from './requestParams';

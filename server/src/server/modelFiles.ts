@@ -1,12 +1,12 @@
-// Which documents the server analyses. The VS Code client sends only the documents its document
-// selector names (client/src/extension.ts), but other editors' clients send every document they
-// open, so the server applies the same rule itself.
+// The rule for the documents that the server analyses. The VS Code client sends only the documents
+// its document selector names (client/src/extension.ts), but other editors' clients send every
+// document they open, so the server applies the same rule itself.
 import picomatch from 'picomatch';
 
 /** Endings of the file names that are always model files. */
 const MODEL_FILE_ENDINGS = ['.arch.json', '.arch.ts'];
 
-/** Compiled `reslint.files` patterns; a user sets only a few, so the cache stays small. */
+/** Compiled `reslint.files` patterns. A user sets only a few, so the cache stays small. */
 const matchers = new Map<string, (path: string) => boolean>();
 
 // Returns whether the file at `path` is a model file: its name ends in .arch.json or .arch.ts, or

@@ -1,7 +1,7 @@
 // The params fields that each request handler reads, checked before it runs. A request that lacks
 // one gets a JSON-RPC InvalidParams error that names the field, where the handler would otherwise
-// fail on it with a TypeError. Only the fields the handlers read are checked, as the types they
-// read them as; positions out of the document's range are the handlers' to answer.
+// fail on it with a TypeError. Only the fields the handlers read are checked, with the types they
+// read. A position outside the document passes, because LineIndex.offsetAt clamps it.
 import {
   CodeActionRequest,
   CodeActionResolveRequest,
@@ -23,7 +23,7 @@ import { STATUS_METHOD } from './status';
 interface RequiredField {
   path: string;
   isValid: (value: unknown) => boolean;
-  /** What the value must be, for the error message. */
+  /** Description of a valid value, for the error message. */
   expected: string;
 }
 

@@ -154,13 +154,13 @@ function problemText(issues: readonly z.core.$ZodIssue[], value: unknown, where:
   return [...describeIssues(issues, value, where), fallback].join(' ');
 }
 
-/** Says what applies in place of an invalid value: the schema's default, or nothing. */
+/** Returns the sentence that names what applies in place of an invalid value: the schema's default, or nothing. */
 function fallbackText(schema: z.ZodType): string {
   const parsed = schema.safeParse(undefined);
   return parsed.success && parsed.data !== undefined ? `Using the default, ${valueText(parsed.data)}.` : 'It is ignored.';
 }
 
-/** Writes a default value as a user would write it in settings.json: [0.01, 100], "seed", 0.1. */
+/** Formats a value as a user writes it in settings.json: [0.01, 100], "seed", 0.1. */
 function valueText(value: unknown): string {
   return Array.isArray(value) ? `[${value.map((item) => JSON.stringify(item)).join(', ')}]` : JSON.stringify(value);
 }

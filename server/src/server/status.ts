@@ -16,7 +16,7 @@ export interface StatusParams {
 export type StatusResult = {
   /** "seed model, band [0.01, 100]". */
   text: string;
-  /** "2 warnings, 1 info", or "no findings"; the words of the CLI's summary line. */
+  /** "2 warnings, 1 info", or "no findings", in the words of the CLI's summary line. */
   findings: string;
   /** Whether the text has syntax errors, which hold back the findings about W. */
   syntaxErrors: boolean;
