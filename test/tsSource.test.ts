@@ -962,6 +962,17 @@ export default defineModel({ reslint: 1, description: a as string, layers: [] })
     assert.deepEqual((fixture.value as { layers: unknown }).layers, [{ block: 'b', repeat: 3 }]);
   });
 
+  test('structure problems after a syntax error wait for it', () => {
+    // Without the "]", the parser reads "blocks: {}" as elements of "layers".
+    const text = "export default {\n  reslint: 1,\n  layers: [['relu'], { block: 'nope' }, ['tanh']\n  blocks: {}\n};\n";
+    const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    const codes = analysis.findings.map((finding) => finding.code);
+    // The unknown block comes before the error and is reported; nothing about "blocks: {}" is.
+    assert.deepEqual(codes.filter((code) => code !== 'syntax-error'), ['unknown-block']);
+    assert.ok(codes.includes('syntax-error'), JSON.stringify(codes));
+    assert.equal(readTypeScriptSource(text).guessedFrom, text.indexOf('blocks'));
+  });
+
   test('syntax error at end stays in text', () => {
     const text = 'export default { reslint: 1, layers: [] /* open';
     const doc = readTypeScriptSource(text);

@@ -150,6 +150,8 @@ export function analyzeSource(doc: SourceDocument, options: AnalyzeOptions = {})
 
   let reported = problems;
   if (doc.nestingUnknown) reported = reported.filter(isReadingProblem);
+  const guessedFrom = doc.guessedFrom;
+  if (guessedFrom !== undefined) reported = reported.filter((problem) => isReadingProblem(problem) || problem.span.start < guessedFrom);
   if (syntaxBroken) reported = withoutSyntaxEchoes(reported);
   const analysis: Analysis = { doc, model, settings, analyzer, network, blocks, findings: settleSeverities(reported, smoothness, settings, doc.length) };
   if (carry) carried.set(analysis, carry);

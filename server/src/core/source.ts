@@ -43,6 +43,12 @@ export interface SourceDocument {
    */
   nestingUnknown?: boolean;
   /**
+   * Offset of a *.arch.ts model's first syntax error. The parser guesses the structure of what
+   * follows (`blocks: {}` after a missing `]` becomes an element of "layers"), so problems about
+   * the structure after it would describe a model not written.
+   */
+  guessedFrom?: number;
+  /**
    * The text, where the text of each part alone decides that part's value (JSON). Absent where a
    * part can depend on text elsewhere, as a TypeScript value can on a variable declared above it.
    */

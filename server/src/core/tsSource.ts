@@ -83,10 +83,13 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     return emptyDocument(text, problems);
   }
   const sourceFile = parsed.sourceFile;
+  let guessedFrom: number | undefined;
   for (const diagnostic of parseDiagnosticsOf(sourceFile)) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
     const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
-    problems.push({ code: 'syntax-error', message: sentence, span: clampedSpan(diagnostic, text.length) });
+    const span = clampedSpan(diagnostic, text.length);
+    problems.push({ code: 'syntax-error', message: sentence, span });
+    guessedFrom = Math.min(guessedFrom ?? span.start, span.start);
   }
 
   const evaluator = new Evaluator(parsed, options);
@@ -128,6 +131,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     unreadKeys: root?.kind === 'object' ? root.skippedKeys : undefined,
     skippedKeysAt: (path) => tree.skippedKeys.get(JSON.stringify(path)),
     partialAt: (path) => tree.partialObjects.has(JSON.stringify(path)),
+    guessedFrom,
     blockLiteralAt: (offset) => blockLiteralAt(sourceFile, offset),
     incompleteAt: (path) => tree.incompleteParts.has(JSON.stringify(path)),
     placedAt: (path) => tree.placedAt(path),
