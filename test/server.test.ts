@@ -658,10 +658,12 @@ describe('language server', () => {
     alpha: { paths: { s: [], r: ['relu'] } },
     beta: { paths: { s: [], r: ['tanh'] } },
     gamma: { paths: { s: [], r: ['gelu'] } },
+    delta: { paths: { s: [], r: ['silu'] } },
   },
   layers: [
     ...[0, 1].map((i) => ({ block: i === 0 ? 'gamma' : 'beta' })),
     ...[1, 2].flatMap((n) => [{ block: 'alpha' }, { block: 'gamma', repeat: n }]),
+    ...['alpha', 'delta'].map((x) => ({ block: x })),
   ],
 };
 `;
@@ -684,6 +686,16 @@ describe('language server', () => {
       assert.ok(!references.some((location) => location.range.start.line === keyLine('alpha')), JSON.stringify(references));
       const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: positionOf(text, "'gamma', repeat", 2) });
       assert.equal((prepared as { placeholder: string } | null)?.placeholder, 'gamma');
+
+      // A list of names that a callback turns into layers: each literal is its block's name.
+      assert.equal(await definitionLine(positionOf(text, "'delta']", 2)), keyLine('delta'));
+      const edit = (await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(text, "'delta']", 2), newName: 'd2' })) as WorkspaceEdit;
+      assert.equal(applyWorkspaceEdit(text, edit, uri), text.replace('delta: {', 'd2: {').replace("'delta']", "'d2']"));
+      // On the spread or the "block" key, the layers there apply two blocks, so none is meant.
+      for (const needle of ['...[0, 1]', 'block: x', 'block: i']) {
+        assert.equal(await definitionLine(positionOf(text, needle, 2)), undefined, needle);
+        assert.equal(await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(text, needle, 2), newName: 'z' }), null, needle);
+      }
       await client.close(uri);
     });
 
@@ -706,10 +718,11 @@ export default defineModel({
       const before = codesOf(await client.diagnostics(uri, 1));
       const key = positionOf(text, 'attn: sub', 1);
       const locations = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position: key, context: { includeDeclaration: false } })) as Location[];
-      // The nested op, the call that places three layers, the literal in its callback, and the written-out layer.
+      // The nested op, the literal in the callback that places three layers (once, not also the call
+      // around it), and the written-out layer.
       assert.deepEqual(
         locations.map((location) => location.range.start),
-        [positionOf(text, "'attn' }] }"), positionOf(text, 'Array.from'), positionOf(text, "'attn' }))"), positionOf(text, '"attn", repeat')],
+        [positionOf(text, "'attn' }] }"), positionOf(text, "'attn' }))"), positionOf(text, '"attn", repeat')],
       );
 
       const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: key });

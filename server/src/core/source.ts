@@ -72,10 +72,10 @@ export interface SourceDocument {
   /** Whether the object at a path had a spread that could not be read, so any key may be missing from it. */
   partialAt?(path: ValuePath): boolean;
   /**
-   * Returns the string literal at an offset that sets a "block" key, with the name it writes.
-   * Only TypeScript models have it.
+   * Returns the string literal at an offset, with the text it writes and whether it sets a "block"
+   * key. Only TypeScript models have it.
    */
-  blockLiteralAt?(offset: number): { name: string; span: Span } | undefined;
+  blockLiteralAt?(offset: number): { name: string; span: Span; setsBlock: boolean } | undefined;
   /**
    * Whether the value at a path, or a value inside it, lost a key or an element that could not be
    * read (a *.arch.ts expression not evaluated). Only TypeScript models have it.

@@ -37,12 +37,12 @@ export function lastModelSyntax(text: string): ts.SourceFile | undefined {
 }
 
 /**
- * Returns the string literal at an offset that gives a "block" key its value, directly or as a
- * branch of a conditional or logical expression (`block: first ? 'gamma' : 'beta'`), also from the
- * key or the colon before a literal. A literal in
- * a callback that runs several times makes several layers, so it cannot be found from the layers.
+ * Returns the string literal at an offset, with whether it gives a "block" key its value, directly
+ * or as a branch of a conditional or logical expression (`block: first ? 'gamma' : 'beta'`). On the
+ * key or the colon of `block: 'name'`, the literal after them is returned. A literal in a callback
+ * that runs several times makes several layers, so it cannot be found from the layers.
  */
-function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: string; span: Span } | undefined {
+function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: string; span: Span; setsBlock: boolean } | undefined {
   let node: ts.Node = sourceFile;
   for (;;) {
     const child = node.forEachChild((candidate) => (candidate.getStart(sourceFile) <= offset && offset < candidate.end ? candidate : undefined));
@@ -53,6 +53,7 @@ function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: stri
   const around = ts.isPropertyAssignment(node) ? node : node.parent && ts.isPropertyAssignment(node.parent) && node.parent.name === node ? node.parent : undefined;
   if (around && ts.isStringLiteralLike(around.initializer)) node = around.initializer;
   if (!ts.isStringLiteralLike(node)) return undefined;
+  const literal = { name: node.text, span: nodeSpan(node, sourceFile) };
   let value: ts.Node = node;
   for (;;) {
     const parent = value.parent;
@@ -62,10 +63,9 @@ function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: stri
     value = parent;
   }
   const property = value.parent;
-  if (!ts.isPropertyAssignment(property) || property.initializer !== value) return undefined;
-  const key = property.name;
-  if (!(ts.isIdentifier(key) || ts.isStringLiteral(key)) || key.text !== 'block') return undefined;
-  return { name: node.text, span: nodeSpan(node, sourceFile) };
+  const key = ts.isPropertyAssignment(property) && property.initializer === value ? property.name : undefined;
+  const setsBlock = key !== undefined && (ts.isIdentifier(key) || ts.isStringLiteral(key)) && key.text === 'block';
+  return { ...literal, setsBlock };
 }
 
 const LOGICAL_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken]);

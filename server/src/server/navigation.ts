@@ -2,6 +2,7 @@
 // "block") to the block, and from a user op's name to its entry under "ops". The outline lists the
 // blocks, user ops and layers, each with its W_l or W under the selected model.
 import {
+  LSPErrorCodes,
   ResponseError,
   SymbolKind,
   type DefinitionParams,
@@ -24,7 +25,7 @@ import { blockResults } from './blockResults';
 import { readsEditedAs, workspaceEdit } from './codeActions';
 import { rangeOf } from './diagnostics';
 import { groupCount, groupWText, layerWText } from './format';
-import { forEachOp, hoverTargetAt, layerResultOf, type HoverTarget, type LayerGroup } from './locate';
+import { forEachOp, hoverTargetAt, layerGroupOf, layerResultOf, type HoverTarget, type LayerGroup } from './locate';
 import { textOrderOf } from './textOrder';
 import { fileNameOf, type AnalyzedDocument, type Workspace } from './workspace';
 
@@ -42,7 +43,10 @@ export async function definition(workspace: Workspace, params: DefinitionParams)
 /** Returns the range of the definition that the part refers to: a block's key or a user op's key. */
 function definitionSpan(analysis: Analysis, target: HoverTarget): Span | undefined {
   const { model, doc } = analysis;
-  if (target.kind === 'layer') return target.layer.plain ? undefined : target.layer.block?.span;
+  if (target.kind === 'layer') {
+    const name = target.layer.plain ? undefined : soleBlockOf(analysis, target.layer);
+    return name === undefined ? undefined : model.blocks.get(name)?.span;
+  }
   if (target.kind === 'placed') {
     // A spread or a constant's name in "layers" leads to the block when all its layers apply one.
     const blocks = new Set([...target.group.entries.map((entry) => entry.layer), ...target.group.skipped].map((layer) => layer.block));
@@ -186,6 +190,17 @@ function withoutDetails(symbols: DocumentSymbol[]): void {
 }
 
 /**
+ * Returns the block a layer applies, or undefined when other layers at its range (those one
+ * *.arch.ts expression makes) apply other blocks, since the place then names no single block.
+ */
+function soleBlockOf(analysis: Analysis, layer: LayerNode): string | undefined {
+  const group = layerGroupOf(analysis, layer);
+  if (!group) return layer.blockName;
+  const names = new Set([...group.entries.map((entry) => entry.layer), ...group.skipped].map((member) => (member.plain ? undefined : member.blockName)));
+  return names.size === 1 ? layer.blockName : undefined;
+}
+
+/**
  * Returns the block that a *.arch.ts string literal at an offset names as a "block" value, when
  * that block is defined. Layers that one callback makes share the range of their spread, so the
  * literal, not the layer, decides which block is meant.
@@ -193,7 +208,11 @@ function withoutDetails(symbols: DocumentSymbol[]): void {
 function literalBlockAt(analysis: Analysis, offset: number): string | undefined {
   const literal = analysis.doc.blockLiteralAt?.(offset);
   if (!literal) return undefined;
-  return analysis.model.blocks.has(literal.name) || analysis.model.invalidBlocks.has(literal.name) ? literal.name : undefined;
+  const { name, span } = literal;
+  if (!analysis.model.blocks.has(name) && !analysis.model.invalidBlocks.has(name)) return undefined;
+  // Elsewhere (`const names = ['a', 'b']`) the literal counts when the model took a block's name from it.
+  if (literal.setsBlock || blockNameRanges(analysis, name).some((range) => range.start <= span.start && span.end <= range.end)) return name;
+  return undefined;
 }
 
 /** Returns the name of the block that the part under an offset, or just before it, defines or refers to. */
@@ -207,7 +226,7 @@ function blockNameUnder(document: AnalyzedDocument, offset: number): string | un
   if (literal !== undefined) return literal;
   const target = hoverTargetAt(analysis, offset, textOrderOf(document));
   if (target?.kind === 'block') return target.block.name;
-  if (target?.kind === 'layer' && !target.layer.plain) return target.layer.blockName;
+  if (target?.kind === 'layer' && !target.layer.plain) return soleBlockOf(analysis, target.layer);
   if (target?.kind === 'op' && target.op.kind === 'block') return target.op.name;
   return undefined;
 }
@@ -235,7 +254,10 @@ function blockNameRanges(analysis: Analysis, name: string, withUses = false): Sp
     if (op.kind === 'block' && op.name === name) add([...op.path, 'block'], 'value');
   });
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
-  return spans.filter((span, index) => index === 0 || span.start !== spans[index - 1].start || span.end !== spans[index - 1].end);
+  const distinct = spans.filter((span, index) => index === 0 || span.start !== spans[index - 1].start || span.end !== spans[index - 1].end);
+  // A call that places layers (`Array.from(..., () => ({ block: 'a' }))`) contains the literal
+  // that names the block, and one place is listed once, at the literal.
+  return distinct.filter((span) => !distinct.some((other) => other !== span && span.start <= other.start && other.end <= span.end));
 }
 
 export async function references(workspace: Workspace, params: ReferenceParams): Promise<Location[] | null> {
@@ -268,26 +290,31 @@ export async function prepareRename(workspace: Workspace, params: PrepareRenameP
   if (!document) return null;
   const offset = document.lines.offsetAt(params.position);
   const name = blockNameAt(document, offset);
-  if (name !== undefined && !renamable(document)) throw new ResponseError(0, NOT_RENAMABLE);
+  if (name !== undefined && !renamable(document)) throw new ResponseError(LSPErrorCodes.RequestFailed, NOT_RENAMABLE);
   const span = name === undefined ? undefined : blockNameRanges(document.analysis, name).find((candidate) => candidate.start <= offset && offset <= candidate.end);
   if (!name || !span) return null;
   const edit = nameEdit(document, span, name, name);
   return edit ? { range: rangeOf(document.lines, edit.span), placeholder: name } : null;
 }
 
+/** A rename that cannot be made fails the request with RequestFailed, and VS Code shows the message. */
 const NOT_RENAMABLE = 'ResLint renames blocks in models without syntax errors or duplicate keys.';
 
 export async function rename(workspace: Workspace, params: RenameParams): Promise<WorkspaceEdit | null> {
   const document = await workspace.analysisOf(params.textDocument.uri);
   // A document that is not open or not a model file is another server's to rename.
   if (!document) return null;
-  if (!renamable(document)) throw new ResponseError(0, NOT_RENAMABLE);
-  const name = blockNameAt(document, document.lines.offsetAt(params.position));
+  if (!renamable(document)) throw new ResponseError(LSPErrorCodes.RequestFailed, NOT_RENAMABLE);
+  const offset = document.lines.offsetAt(params.position);
+  const name = blockNameAt(document, offset);
   if (name === undefined || !document.analysis.model.blocks.has(name)) return null;
+  // As prepareRename: only where the text writes the name, so that a request from elsewhere (a
+  // "block" key, a spread) does not rename a block the user did not point at.
+  if (!blockNameRanges(document.analysis, name).some((span) => span.start <= offset && offset <= span.end)) return null;
   const newName = params.newName;
-  if (newName === '' || newName === '__proto__') throw new ResponseError(0, `${JSON.stringify(newName)} cannot name a block; choose another name.`);
+  if (newName === '' || newName === '__proto__') throw new ResponseError(LSPErrorCodes.RequestFailed, `${JSON.stringify(newName)} cannot name a block; choose another name.`);
   if (newName !== name && isPlainObject(document.analysis.doc.value) && isPlainObject(document.analysis.doc.value.blocks) && Object.hasOwn(document.analysis.doc.value.blocks, newName)) {
-    throw new ResponseError(0, `A block named ${JSON.stringify(newName)} already exists; choose another name.`);
+    throw new ResponseError(LSPErrorCodes.RequestFailed, `A block named ${JSON.stringify(newName)} already exists; choose another name.`);
   }
   const edits: TextEdit[] = [];
   for (const span of blockNameRanges(document.analysis, name)) {
@@ -306,7 +333,7 @@ export async function rename(workspace: Workspace, params: RenameParams): Promis
 function rejectTypeScriptRename(document: AnalyzedDocument, name: string): null {
   if (!isTypeScript(document)) return null;
   throw new ResponseError(
-    0,
+    LSPErrorCodes.RequestFailed,
     `Block ${JSON.stringify(name)} is named by an expression that ResLint cannot rewrite (it edits strings and keys, not shorthand properties or built names), or one of its names also sets something else; rename it by hand.`,
   );
 }
