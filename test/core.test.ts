@@ -890,6 +890,14 @@ describe('validation', () => {
       ],
     );
     assert.deepEqual(analysis.network.skippedLayers, [0, 1, 2]);
+
+    // A failed definition named like a catalog op replaces it: W must not use the catalog's tanh.
+    const shadowing = analyzeText('{"reslint": 1, "ops": {"tanh": {"mean": 0.9, "rms": 0.5, "peak": 1}}, "layers": [["tanh"], ["relu"]]}', 'json');
+    assert.deepEqual(shadowing.network.skippedLayers, [0]);
+    assert.deepEqual(
+      shadowing.findings.filter((finding) => finding.code === 'layer-skipped').map((finding) => finding.message),
+      ['W leaves this layer out, because it uses op "tanh", whose definition is invalid (see the error at "ops.tanh").'],
+    );
   });
 
   test('unknown block lists the defined ones', () => {

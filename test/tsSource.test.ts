@@ -690,11 +690,13 @@ export default defineModel({
     outer: { paths: { body: [{ block: 'path' }] } },
     named: { description: describe(), paths: { shortcut: [], residual: [{ gain: 0.5 }] } },
   },
-  layers: [{ block: 'path' }, { block: 'scale' }, { block: 'op' }, { block: 'outer' }, ['relu', branch], { block: 'named' }],
+  layers: [{ block: 'path' }, { block: 'scale' }, { block: 'op' }, { block: 'outer' }, ['relu', branch], { block: 'named' }, ['gelu']],
+  // A definition that could not be evaluated replaces the catalog's gelu all the same.
+  ops: { gelu: depth() },
 });`);
     const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
     // A description that could not be read does not change W_l, so "named" still counts.
-    assert.deepEqual(analysis.network.skippedLayers, [0, 1, 2, 3, 4]);
+    assert.deepEqual(analysis.network.skippedLayers, [0, 1, 2, 3, 4, 6]);
     assert.ok(Math.abs(analysis.network.log10W - Math.log10(1.5)) < 1e-12, String(analysis.network.log10W));
     const unevaluated = 'a part that could not be evaluated statically (see the finding there).';
     assert.deepEqual(
@@ -704,6 +706,7 @@ export default defineModel({
         `W leaves this layer out, because block "scale" has ${unevaluated}`,
         `W leaves this layer out, because block "op" has ${unevaluated}`,
         `W leaves this layer out, because block "outer" nests block "path", which has ${unevaluated}`,
+        'W leaves this layer out, because a part of its ops could not be evaluated statically (see the finding there).',
         'W leaves this layer out, because a part of its ops could not be evaluated statically (see the finding there).',
       ],
     );

@@ -134,7 +134,9 @@ export function buildModel(
   // User ops that failed validation already have a problem; uses of them are not "unknown".
   const rawOps = (doc.value as { ops?: Record<string, unknown> } | undefined)?.ops;
   const invalidOps = new Set(rawOps && typeof rawOps === 'object' ? Object.keys(rawOps).filter((name) => !userOps.has(name)) : []);
-  const resolver = new OpResolver(doc, userOps, knownBlocks, problems, invalidOps);
+  // A *.arch.ts op definition that could not be evaluated has its own finding.
+  const unevaluatedOps = new Set(doc.skippedKeysAt?.(['ops']) ?? []);
+  const resolver = new OpResolver(doc, userOps, knownBlocks, problems, invalidOps, unevaluatedOps);
 
   const blocks = new Map<string, BlockNode>();
   for (const name of Object.keys(fileBlocks)) {
@@ -186,7 +188,7 @@ function buildBlock(doc: SourceDocument, resolver: OpResolver, name: string, blo
   else if (graph.length > 0) edges = [...named, ...graph];
   const afterSum = resolver.resolveList(block.afterSum ?? [], path, 'afterSum');
   const invalidOp = resolver.invalidOp;
-  const incomplete = lostPart(doc, path, ['paths', 'graph', 'afterSum']);
+  const incomplete = resolver.unevaluatedOp || lostPart(doc, path, ['paths', 'graph', 'afterSum']);
   const built = new SourceBlock(place, name, path, block.paths ? 'paths' : 'graph', edges, afterSum, resolver.takeFailed() || incomplete);
   built.invalidOp = invalidOp;
   built.incomplete = incomplete;
@@ -233,7 +235,7 @@ function buildLayer(
     const edges: EdgeNode[] = [new PlainLayerEdge(node, ops, opsPath)];
     const invalidOp = resolver.invalidOp;
     // A layer written as a list is its ops, and its repeat is 1.
-    const incomplete = Array.isArray(layer) ? doc.incompleteAt?.(layerPath) === true : lostPart(doc, layerPath, ['ops']);
+    const incomplete = resolver.unevaluatedOp || (Array.isArray(layer) ? doc.incompleteAt?.(layerPath) === true : lostPart(doc, layerPath, ['ops']));
     const block = new PlainLayerBlock(node, path, edges, resolver.takeFailed() || incomplete);
     block.invalidOp = invalidOp;
     block.incomplete = incomplete;
@@ -374,6 +376,7 @@ class OpResolver {
     private readonly knownBlocks: Set<string>,
     private readonly problems: Problem[],
     private readonly invalidOps: Set<string>,
+    private readonly unevaluatedOps: Set<string>,
   ) {
     this.place = new Place(doc);
   }
@@ -412,6 +415,8 @@ class OpResolver {
   failed = false;
   /** The first op since the last takeFailed() that names a user op whose definition is invalid. */
   invalidOp: string | undefined = undefined;
+  /** Set when an op since the last takeFailed() names a user op whose definition could not be evaluated. */
+  unevaluatedOp = false;
 
   /** The place of the block or layer being built, where the ops resolved next are located. */
   place: Place;
@@ -436,11 +441,12 @@ class OpResolver {
     }
   }
 
-  /** Returns whether any op failed since the last call, and starts a new count, clearing invalidOp too. */
+  /** Returns whether any op failed since the last call, and starts a new count, clearing invalidOp and unevaluatedOp too. */
   takeFailed(): boolean {
     const failed = this.failed;
     this.failed = false;
     this.invalidOp = undefined;
+    this.unevaluatedOp = false;
     return failed;
   }
 
@@ -468,11 +474,20 @@ class OpResolver {
     } else if (object.op !== undefined) {
       name = object.op;
       user = this.userOps.get(name);
+      // A definition under "ops" that failed replaces a catalog op of the same name too, since the
+      // model meant its own numbers ("tanh" with its own statistics).
+      if (!user && this.unevaluatedOps.has(name)) {
+        this.unevaluatedOp = true;
+        return undefined;
+      }
+      if (!user && this.invalidOps.has(name)) {
+        this.invalidOp ??= name;
+        return undefined;
+      }
       // Own keys only: a name such as "toString" must not find Object.prototype's method.
       catalog = user || !Object.hasOwn(CATALOG, name) ? undefined : CATALOG[name];
       if (!user && !catalog) {
-        if (this.invalidOps.has(name)) this.invalidOp ??= name;
-        else this.reportUnknownOp(name, typeof spec === 'string' ? [...list.path, index] : [...list.path, index, 'op']);
+        this.reportUnknownOp(name, typeof spec === 'string' ? [...list.path, index] : [...list.path, index, 'op']);
         return undefined;
       }
       if (object.slope !== undefined || object.alpha !== undefined) this.checkParameters(name, catalog, object, list, index);
