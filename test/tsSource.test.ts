@@ -689,15 +689,17 @@ export default defineModel({
     op: { paths: { shortcut: [], residual: [{ op: 'linear', init: depth() }] } },
     outer: { paths: { body: [{ block: 'path' }] } },
     named: { description: describe(), paths: { shortcut: [], residual: [{ gain: 0.5 }] } },
+    noted: { paths: { shortcut: [], residual: { ops: [{ gain: 0.5, note: describe() }], description: describe() } } },
   },
-  layers: [{ block: 'path' }, { block: 'scale' }, { block: 'op' }, { block: 'outer' }, ['relu', branch], { block: 'named' }, ['gelu']],
+  layers: [{ block: 'path' }, { block: 'scale' }, { block: 'op' }, { block: 'outer' }, ['relu', branch], { block: 'named' }, ['gelu'], { block: 'noted' }],
   // A definition that could not be evaluated replaces the catalog's gelu all the same.
   ops: { gelu: depth() },
 });`);
     const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
-    // A description that could not be read does not change W_l, so "named" still counts.
+    // A description or an unknown key that could not be read does not change W_l, so "named" and
+    // "noted" still count.
     assert.deepEqual(analysis.network.skippedLayers, [0, 1, 2, 3, 4, 6]);
-    assert.ok(Math.abs(analysis.network.log10W - Math.log10(1.5)) < 1e-12, String(analysis.network.log10W));
+    assert.ok(Math.abs(analysis.network.log10W - Math.log10(1.5 * 1.5)) < 1e-12, String(analysis.network.log10W));
     const unevaluated = 'a part that could not be evaluated statically (see the finding there).';
     assert.deepEqual(
       analysis.findings.filter((finding) => finding.code === 'layer-skipped').map((finding) => finding.message),

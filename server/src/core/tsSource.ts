@@ -68,6 +68,19 @@ function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: stri
   return { ...literal, setsBlock };
 }
 
+/** Keys whose value enters W: an edge's or op's numbers and names, and the parts of a block. */
+const W_KEYS: ReadonlySet<string> = new Set(['paths', 'graph', 'afterSum', 'ops', 'scale', 'from', 'to', 'op', 'gain', 'init', 'slope', 'alpha', 'block', 'repeat', 'mean', 'rms', 'peak']);
+
+/**
+ * Tests whether the key of the object at `path` can change W: every key of "paths" or "ops" names
+ * a path or an op, and elsewhere the keys of W_KEYS do. A description or an unknown key does not.
+ */
+function changesW(path: readonly (string | number)[], key: string): boolean {
+  const last = path[path.length - 1];
+  const namesKeys = (last === 'paths' && path.length >= 3) || (last === 'ops' && path.length === 1);
+  return namesKeys || W_KEYS.has(key);
+}
+
 const LOGICAL_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken]);
 
 export function readTypeScriptSource(text: string, options: TypeScriptSourceOptions = {}): SourceDocument {
@@ -415,8 +428,9 @@ export class ModelTree {
         const object: Record<string, unknown> = {};
         const entries = value.entries;
         if (value.skippedKeys && value.skippedKeys.size > 0) {
-          this.skippedKeys.set(JSON.stringify(path), [...value.skippedKeys]);
-          this.markIncomplete(path);
+          const skipped = [...value.skippedKeys];
+          this.skippedKeys.set(JSON.stringify(path), skipped);
+          if (skipped.some((key) => changesW(path, key))) this.markIncomplete(path);
         }
         if (value.partial) {
           this.partialObjects.add(JSON.stringify(path));
