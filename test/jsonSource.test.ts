@@ -418,6 +418,10 @@ describe('JSON reader', () => {
       ["'relu'", 'Single-quoted string \'relu\': JSON strings need double quotes; write "relu".'],
       // The parser reads the words of a single-quoted string with a space as two symbols.
       ["'conv relu'", 'Single-quoted string \'conv relu\': JSON strings need double quotes; write "conv relu".'],
+      // The escapes keep their value: an escaped single quote needs none, a line break keeps its escape.
+      ["'it\\'s'", 'Single-quoted string \'it\\\'s\': JSON strings need double quotes; write "it\'s".'],
+      ["'a\\nb'", 'Single-quoted string \'a\\nb\': JSON strings need double quotes; write "a\\nb".'],
+      ["'relu", 'Unterminated single-quoted string \'relu\': JSON strings need double quotes; write "relu".'],
     ];
     for (const [written, message] of cases) {
       const doc = readJsonSource(`{"gain": ${written}}`);
@@ -427,6 +431,13 @@ describe('JSON reader', () => {
         written,
       );
     }
+  });
+
+  test('single-quoted key gets one error', () => {
+    assert.deepEqual(
+      readJsonSource('{"reslint": 1, \'k\': 1, "x": 2}').problems.map((problem) => problem.message),
+      ['Single-quoted string \'k\': JSON strings need double quotes; write "k".'],
+    );
   });
 
   test('leading zeros are named with their fix', () => {

@@ -298,6 +298,8 @@ class ValueReader {
   private leadingZeroEnd?: number;
   /** End of a single-quoted string, whose words the parser reads as further invalid symbols. */
   private singleQuotedEnd?: number;
+  /** Set after a single-quoted key, whose value the parser skips and then expects. */
+  private afterQuotedKey = false;
   private text = '';
   /** The first object or list, in closing order, whose closing bracket starts a line indented less than the line it opens on. */
   private misclosed?: { open: number; close: number; isObject: boolean };
@@ -532,23 +534,32 @@ class ValueReader {
     if (previous?.start === offset) return;
     if (this.singleQuotedEnd !== undefined) {
       const blanksBefore = text.slice(this.singleQuotedEnd, offset).trim() === '';
-      if (offset < this.singleQuotedEnd || (blanksBefore && name === 'PropertyNameExpected')) return;
+      if (offset < this.singleQuotedEnd) return;
       this.singleQuotedEnd = undefined;
+      // A single-quoted key: the parser expects a property name at the colon, then a value after
+      // the value it skipped.
+      if (blanksBefore && name === 'PropertyNameExpected') {
+        this.afterQuotedKey = true;
+        return;
+      }
+    }
+    if (this.afterQuotedKey) {
+      this.afterQuotedKey = false;
+      if (name === 'ValueExpected') return;
     }
     if (name === 'InvalidSymbol' && text[offset] === "'") {
       const close = singleQuoteEnd(text, offset);
-      if (close !== undefined) {
-        this.singleQuotedEnd = close + 1;
-        const inner = text.slice(offset + 1, close);
-        const quoted = inner.length > MAX_QUOTED_SYMBOL ? `${inner.slice(0, MAX_QUOTED_SYMBOL)}...` : inner;
-        const written = inner.length > MAX_QUOTED_SYMBOL ? 'double quotes' : JSON.stringify(inner);
-        this.problems.push({
-          code: 'syntax-error',
-          message: `Single-quoted string '${quoted}': JSON strings need double quotes; write ${written}.`,
-          span: { start: offset, end: close + 1 },
-        });
-        return;
-      }
+      const end = close === undefined ? offset + Math.max(1, length) : close + 1;
+      this.singleQuotedEnd = end;
+      const inner = text.slice(offset + 1, close ?? end);
+      const quoted = inner.length > MAX_QUOTED_SYMBOL ? `${inner.slice(0, MAX_QUOTED_SYMBOL)}...` : inner;
+      const written = inner.length > MAX_QUOTED_SYMBOL ? 'it in double quotes' : doubleQuoted(inner);
+      this.problems.push({
+        code: 'syntax-error',
+        message: `${close === undefined ? 'Unterminated single-quoted' : 'Single-quoted'} string '${quoted}': JSON strings need double quotes; write ${written}.`,
+        span: { start: offset, end },
+      });
+      return;
     }
     if ((name === 'CloseBraceExpected' || name === 'CloseBracketExpected') && text.slice(offset).trim() === '') this.unclosedAt = offset;
     // In an object the parser also expects a value at the token after such digits.
@@ -924,14 +935,37 @@ function cutValues(text: string, span: Span, replacements: readonly TextEdit[]):
   return { text: result, toDocument };
 }
 
-/** Returns the offset of the quote that closes the single-quoted string at `offset` on the same line, or undefined. */
+/**
+ * Returns the offset of the quote that closes the single-quoted string at `offset` on the same
+ * line, skipping escaped characters (`'it\\'s'`), or undefined.
+ */
 function singleQuoteEnd(text: string, offset: number): number | undefined {
   for (let at = offset + 1; at < text.length; at++) {
     const char = text[at];
-    if (char === "'") return at;
-    if (char === '\n' || char === '\r') return undefined;
+    if (char === '\\') at += 1;
+    else if (char === "'") return at;
+    else if (char === '\n' || char === '\r') return undefined;
   }
   return undefined;
+}
+
+/**
+ * Writes the body of a single-quoted string as a JSON string with the same value: its escapes stay
+ * as they are, an escaped single quote needs no escape, and a double quote needs one.
+ */
+function doubleQuoted(body: string): string {
+  let out = '"';
+  for (let at = 0; at < body.length; at++) {
+    const char = body[at];
+    if (char === '\\' && at + 1 < body.length) {
+      const next = body[at + 1];
+      out += next === "'" ? "'" : `\\${next}`;
+      at += 1;
+    } else {
+      out += char === '"' ? '\\"' : char;
+    }
+  }
+  return `${out}"`;
 }
 
 /** Maximum number of characters scanned back for a line's indentation; a longer line counts as not indented. */
