@@ -1000,13 +1000,15 @@ describe('validation', () => {
   test('findings about W wait for the syntax errors to go', () => {
     const valid = '{"reslint":1,"blocks":{"res":{"paths":{"s":[],"r":["relux"]}}},"layers":[{"block":"res"},[{"gain":0.5}]]}';
     assert.deepEqual(codesOf(analyzeText(valid, 'json')), ['unknown-op', 'layer-skipped', 'block-vanishing']);
-    // Without the last closing bracket, the layer left out of W is not reported either.
+    // A missing comma leaves the unknown op, but not the layer left out of W.
+    const comma = analyzeText(valid.replace('{"block":"res"},[', '{"block":"res"} ['), 'json');
+    assert.deepEqual(codesOf(comma), ['unknown-op', 'syntax-error']);
+    // Without the last closing bracket, the "}" closes nothing the parser expects, and the error
+    // names the "[" instead of a missing comma. The structure after it waits, the unknown op too.
     const broken = analyzeText(valid.slice(0, -2) + '}', 'json');
-    assert.deepEqual(codesOf(broken), ['unknown-op', 'syntax-error', 'syntax-error']);
-    // The parser's further reports at the same places are left out.
     assert.deepEqual(
-      broken.findings.filter((finding) => finding.code === 'syntax-error').map((finding) => [finding.span.start, finding.message]),
-      [[103, 'Comma expected.'], [104, 'Closing bracket ] expected.']],
+      broken.findings.map((finding) => [finding.code, finding.span.start, finding.message]),
+      [['syntax-error', 103, 'Closing bracket ] expected before this }: the [ on line 1 is not closed.']],
     );
   });
 

@@ -300,6 +300,8 @@ class ValueReader {
   private singleQuotedEnd?: number;
   /** Set after a single-quoted key, whose value the parser skips and then expects. */
   private afterQuotedKey = false;
+  /** Offsets of the unclosed brackets that an error named (see unclosedBefore). */
+  private readonly namedOpeners = new Set<number>();
   private text = '';
   /** The first object or list, in closing order, whose closing bracket starts a line indented less than the line it opens on. */
   private misclosed?: { open: number; close: number; isObject: boolean };
@@ -345,9 +347,50 @@ class ValueReader {
         span: { start: 0, end: Math.min(text.length, 1) },
       });
     }
-    if (this.unclosedAt !== undefined && this.misclosed) this.pointAtMisclosed(text, this.unclosedAt, this.misclosed);
-    const misnested = this.unclosedAt !== undefined && this.misclosed !== undefined;
+    // Another syntax error before the misplaced bracket means a bracket is missing elsewhere (a "]"
+    // that a "}" then stands in for), and the indentation no longer tells which.
+    const misclosed = this.misclosed;
+    const clear = misclosed !== undefined && !this.problems.some((problem) => problem.code === 'syntax-error' && problem.span.start < misclosed.close);
+    const pointed = this.unclosedAt !== undefined && misclosed !== undefined && clear;
+    if (pointed) this.pointAtMisclosed(text, this.unclosedAt as number, misclosed);
+    const misnested = pointed || this.namedOpeners.size > 0;
     return { value: this.rootValue, root: this.root, records: this.records(), tooDeep: this.tooDeep, misnested };
+  }
+
+  /**
+   * Names the object or list that is not closed where the parser only reports a missing comma or
+   * property name: a "}" inside a list, a "]" inside an object, a key and colon inside a list
+   * (`"residual":` after a list without its "]"), or a "{" or "[" where an object expects a key.
+   */
+  private unclosedBefore(text: string, name: string, offset: number): { message: string; span: Span; opener: number } | undefined {
+    if (this.depth === 0) return undefined;
+    const innermost = this.depth - 1;
+    if (innermost + this.outerDepth >= MAX_JSON_DEPTH) return undefined;
+    const inObject = this.isObject[innermost];
+    const [open, close, noun] = inObject ? ['{', '}', 'brace'] : ['[', ']', 'bracket'];
+    const opener = this.starts[innermost];
+    const opened = (): number => new LineIndex(text).positionAt(opener).line + 1;
+    const found = text[offset];
+    if ((name === 'CommaExpected' || name === 'ValueExpected') && (found === '}' || found === ']') && inObject !== (found === '}')) {
+      return { message: `Closing ${noun} ${close} expected before this ${found}: the ${open} on line ${opened()} is not closed.`, span: { start: offset, end: offset + 1 }, opener };
+    }
+    if (name === 'CommaExpected' && found === ':' && !inObject) {
+      const key = /"(?:[^"\\\r\n]|\\.)*"\s*$/.exec(text.slice(Math.max(0, offset - MAX_KEY_SCAN), offset));
+      if (!key) return undefined;
+      const start = offset - key[0].length;
+      return { message: `Closing bracket ] expected before the key ${key[0].trimEnd()}: the [ on line ${opened()} is not closed.`, span: { start, end: offset + 1 }, opener };
+    }
+    if (name === 'CommaExpected' && found === '"' && !inObject) {
+      // A string followed by a colon, without the comma before it, is a key as well.
+      const key = /^"(?:[^"\\\r\n]|\\.)*"\s*:/.exec(text.slice(offset, offset + MAX_KEY_SCAN));
+      if (!key) return undefined;
+      const written = key[0].slice(0, -1).trimEnd();
+      return { message: `Closing bracket ] expected before the key ${written}: the [ on line ${opened()} is not closed.`, span: { start: offset, end: offset + key[0].length }, opener };
+    }
+    if (name === 'PropertyNameExpected' && (found === '{' || found === '[') && inObject) {
+      return { message: `Property name expected, found ${found}: the { on line ${opened()} is probably not closed before it.`, span: { start: offset, end: offset + 1 }, opener };
+    }
+    return undefined;
   }
 
   /**
@@ -359,12 +402,14 @@ class ValueReader {
     const index = this.problems.findIndex((problem) => problem.code === 'syntax-error' && problem.span.start === unclosedAt);
     if (index < 0) return;
     const [open, close] = misclosed.isObject ? ['{', '}'] : ['[', ']'];
-    const closeLine = new LineIndex(text).positionAt(misclosed.close).line + 1;
-    this.problems[index] = {
-      code: 'syntax-error',
-      message: `This ${open} is probably not closed: the ${close} on line ${closeLine}, which the parser pairs with it, is indented less than this line, so it was probably written for an outer ${open}. Everything after it is then read one level too deep. Add ${close} before line ${closeLine}.`,
-      span: { start: misclosed.open, end: misclosed.open + 1 },
-    };
+    const lines = new LineIndex(text);
+    const closeLine = lines.positionAt(misclosed.close).line + 1;
+    const endLine = firstOuterLine(text, lines, misclosed.open, closeLine);
+    const message =
+      endLine === closeLine
+        ? `This ${open} is probably not closed: the ${close} on line ${closeLine}, which the parser pairs with it, is indented less than this line, so it was probably written for an outer ${open}. Everything after it is then read one level too deep. Add ${close} before line ${closeLine}.`
+        : `This ${open} is probably not closed: line ${endLine} is indented no deeper than this line, so the ${open === '{' ? 'object' : 'list'} ends before it, but the parser pairs this ${open} with the ${close} on line ${closeLine} and reads the lines between one level too deep. Add ${close} before line ${endLine}.`;
+    this.problems[index] = { code: 'syntax-error', message, span: { start: misclosed.open, end: misclosed.open + 1 } };
   }
 
   private records(): Records {
@@ -562,6 +607,14 @@ class ValueReader {
       return;
     }
     if ((name === 'CloseBraceExpected' || name === 'CloseBracketExpected') && text.slice(offset).trim() === '') this.unclosedAt = offset;
+    const unclosed = this.unclosedBefore(text, name, offset);
+    if (unclosed) {
+      // The parser meets the same unclosed bracket again further on, and the text's end as well.
+      if (!this.namedOpeners.has(unclosed.opener)) this.problems.push({ code: 'syntax-error', message: unclosed.message, span: unclosed.span });
+      this.namedOpeners.add(unclosed.opener);
+      return;
+    }
+    if (this.namedOpeners.size > 0 && this.unclosedAt === offset) return;
     // In an object the parser also expects a value at the token after such digits.
     if (this.leadingZeroEnd !== undefined && name === 'ValueExpected' && text.slice(this.leadingZeroEnd, offset).trim() === '') return;
     this.leadingZeroEnd = undefined;
@@ -968,6 +1021,24 @@ function doubleQuoted(body: string): string {
   return `${out}"`;
 }
 
+/**
+ * Returns the first line after the one of `open` that is indented no deeper than it, and so no
+ * longer inside what `open` starts, up to `closeLine` (1-based). Blank and comment lines do not count.
+ */
+function firstOuterLine(text: string, lines: LineIndex, open: number, closeLine: number): number {
+  const openLine = lines.positionAt(open).line;
+  const depth = lineIndent(text, open)?.indent.length;
+  if (depth === undefined) return closeLine;
+  for (let line = openLine + 1; line < closeLine - 1; line++) {
+    const start = lines.offsetAt({ line, character: 0 });
+    const body = text.slice(start, lines.offsetAt({ line: line + 1, character: 0 }));
+    const trimmed = body.trim();
+    if (trimmed === '' || trimmed.startsWith('//') || trimmed.startsWith('/*')) continue;
+    if (body.length - body.trimStart().length <= depth) return line + 1;
+  }
+  return closeLine;
+}
+
 /** Maximum number of characters scanned back for a line's indentation; a longer line counts as not indented. */
 const MAX_INDENT_SCAN = 1000;
 
@@ -999,6 +1070,9 @@ function leadingZeroStart(text: string, offset: number): number | false {
   if (digit(before) || /[.eE+]/.test(text[before] ?? '')) return false;
   return text[before] === '-' ? before : offset - 1;
 }
+
+/** Maximum number of characters scanned back for the key before a colon inside a list. */
+const MAX_KEY_SCAN = 200;
 
 /** Maximum length of the invalid symbol quoted in a message. */
 const MAX_QUOTED_SYMBOL = 40;
