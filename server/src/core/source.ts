@@ -76,6 +76,8 @@ export interface SourceDocument {
    * key. Only TypeScript models have it.
    */
   blockLiteralAt?(offset: number): { name: string; span: Span; setsBlock: boolean } | undefined;
+  /** Returns the range of a `block:` key when an offset is on it. Only TypeScript models have it. */
+  blockKeyAt?(offset: number): Span | undefined;
   /**
    * Whether the value at a path, or a value inside it, lost a key or an element that could not be
    * read (a *.arch.ts expression not evaluated). Only TypeScript models have it.

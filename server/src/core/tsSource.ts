@@ -43,12 +43,7 @@ export function lastModelSyntax(text: string): ts.SourceFile | undefined {
  * that runs several times makes several layers, so it cannot be found from the layers.
  */
 function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: string; span: Span; setsBlock: boolean } | undefined {
-  let node: ts.Node = sourceFile;
-  for (;;) {
-    const child = node.forEachChild((candidate) => (candidate.getStart(sourceFile) <= offset && offset < candidate.end ? candidate : undefined));
-    if (!child) break;
-    node = child;
-  }
+  let node = nodeAt(sourceFile, offset);
   // On the key or the colon of `block: 'name'`, the literal after them is meant.
   const around = ts.isPropertyAssignment(node) ? node : node.parent && ts.isPropertyAssignment(node.parent) && node.parent.name === node ? node.parent : undefined;
   if (around && ts.isStringLiteralLike(around.initializer)) node = around.initializer;
@@ -79,6 +74,26 @@ function changesW(path: readonly (string | number)[], key: string): boolean {
   const last = path[path.length - 1];
   const namesKeys = (last === 'paths' && path.length >= 3) || (last === 'ops' && path.length === 1);
   return namesKeys || W_KEYS.has(key);
+}
+
+/** Returns the innermost node whose text, without the trivia before it, holds `offset`. */
+function nodeAt(sourceFile: ts.SourceFile, offset: number): ts.Node {
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    const child = node.forEachChild((candidate) => (candidate.getStart(sourceFile) <= offset && offset < candidate.end ? candidate : undefined));
+    if (!child) return node;
+    node = child;
+  }
+}
+
+/** Returns the range of the key of a `block:` property when `offset` is on that key or its colon. */
+function blockKeyAt(sourceFile: ts.SourceFile, offset: number): Span | undefined {
+  const node = nodeAt(sourceFile, offset);
+  const property = ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) ? node : node.parent;
+  if (!property || !(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property))) return undefined;
+  if (ts.isPropertyAssignment(property) && offset >= property.initializer.getStart(sourceFile)) return undefined;
+  const key = property.name;
+  return (ts.isIdentifier(key) || ts.isStringLiteral(key)) && key.text === 'block' ? nodeSpan(key, sourceFile) : undefined;
 }
 
 const LOGICAL_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken]);
@@ -146,6 +161,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     partialAt: (path) => tree.partialObjects.has(JSON.stringify(path)),
     guessedFrom,
     blockLiteralAt: (offset) => blockLiteralAt(sourceFile, offset),
+    blockKeyAt: (offset) => blockKeyAt(sourceFile, offset),
     incompleteAt: (path) => tree.incompleteParts.has(JSON.stringify(path)),
     placedAt: (path) => tree.placedAt(path),
     originOf: (path, part = 'value') => tree.originOf(path, part),

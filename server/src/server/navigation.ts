@@ -291,10 +291,27 @@ export async function prepareRename(workspace: Workspace, params: PrepareRenameP
   const offset = document.lines.offsetAt(params.position);
   const name = blockNameAt(document, offset);
   if (name !== undefined && !renamable(document)) throw new ResponseError(LSPErrorCodes.RequestFailed, NOT_RENAMABLE);
+  // VS Code asks the TypeScript extension when no rename is offered here, and it renames the
+  // "block" key in every object literal. So the key gets an answer: its block's name, or the key
+  // itself, which rename then refuses with a message.
+  const key = document.analysis.doc.blockKeyAt?.(offset);
+  if (key) {
+    const literal = name === undefined ? undefined : document.analysis.doc.blockLiteralAt?.(offset);
+    const edit = literal && name !== undefined ? nameEdit(document, literal.span, name, name) : undefined;
+    return edit && name !== undefined ? { range: rangeOf(document.lines, edit.span), placeholder: name } : { range: rangeOf(document.lines, key), placeholder: 'block' };
+  }
   const span = name === undefined ? undefined : blockNameRanges(document.analysis, name).find((candidate) => candidate.start <= offset && offset <= candidate.end);
   if (!name || !span) return null;
   const edit = nameEdit(document, span, name, name);
   return edit ? { range: rangeOf(document.lines, edit.span), placeholder: name } : null;
+}
+
+/** Refuses a rename on a "block" key of a *.arch.ts model whose value names no single block. */
+function rejectBlockKey(): never {
+  throw new ResponseError(
+    LSPErrorCodes.RequestFailed,
+    '"block" is a key of the model format and keeps its name. To rename a block, rename it at its name: the key under "blocks" or a string that names it.',
+  );
 }
 
 /** A rename that cannot be made fails the request with RequestFailed, and VS Code shows the message. */
@@ -306,11 +323,14 @@ export async function rename(workspace: Workspace, params: RenameParams): Promis
   if (!document) return null;
   if (!renamable(document)) throw new ResponseError(LSPErrorCodes.RequestFailed, NOT_RENAMABLE);
   const offset = document.lines.offsetAt(params.position);
+  const onKey = document.analysis.doc.blockKeyAt?.(offset) !== undefined;
   const name = blockNameAt(document, offset);
+  if (onKey && (name === undefined || !document.analysis.doc.blockLiteralAt?.(offset))) rejectBlockKey();
   if (name === undefined || !document.analysis.model.blocks.has(name)) return null;
-  // As prepareRename: only where the text writes the name, so that a request from elsewhere (a
-  // "block" key, a spread) does not rename a block the user did not point at.
-  if (!blockNameRanges(document.analysis, name).some((span) => span.start <= offset && offset <= span.end)) return null;
+  // As prepareRename: only where the text writes the name, or on the key before the literal that
+  // writes it, so that a request from elsewhere (a spread) does not rename a block the user did
+  // not point at.
+  if (!onKey && !blockNameRanges(document.analysis, name).some((span) => span.start <= offset && offset <= span.end)) return null;
   const newName = params.newName;
   if (newName === '' || newName === '__proto__') throw new ResponseError(LSPErrorCodes.RequestFailed, `${JSON.stringify(newName)} cannot name a block; choose another name.`);
   if (newName !== name && isPlainObject(document.analysis.doc.value) && isPlainObject(document.analysis.doc.value.blocks) && Object.hasOwn(document.analysis.doc.value.blocks, newName)) {
