@@ -64,6 +64,9 @@ export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
   'extensions.ignoreRecommendations': true,
   'chat.commandCenter.enabled': false,
   'git.enabled': false,
+  // VS Code's JSON support fetches schemas such as package.json's from schemastore.org, and the
+  // tests reach no host but 127.0.0.1.
+  'json.schemaDownload.enable': false,
   'files.autoSave': 'off',
   'editor.minimap.enabled': false,
   'editor.accessibilitySupport': 'off',
