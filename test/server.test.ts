@@ -664,6 +664,7 @@ describe('language server', () => {
     ...[0, 1].map((i) => ({ block: i === 0 ? 'gamma' : 'beta' })),
     ...[1, 2].flatMap((n) => [{ block: 'alpha' }, { block: 'gamma', repeat: n }]),
     ...['alpha', 'delta'].map((x) => ({ block: x })),
+    { block: 1 > 0 ? 'alpha' : 'delta' },
   ],
 };
 `;
@@ -690,7 +691,8 @@ describe('language server', () => {
       // A list of names that a callback turns into layers: each literal is its block's name.
       assert.equal(await definitionLine(positionOf(text, "'delta']", 2)), keyLine('delta'));
       const edit = (await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(text, "'delta']", 2), newName: 'd2' })) as WorkspaceEdit;
-      assert.equal(applyWorkspaceEdit(text, edit, uri), text.replace('delta: {', 'd2: {').replace("'delta']", "'d2']"));
+      // The branch that the evaluation did not take names the block too, and is renamed with it.
+      assert.equal(applyWorkspaceEdit(text, edit, uri), text.replace('delta: {', 'd2: {').replace("'delta']", "'d2']").replace(": 'delta' }", ": 'd2' }"));
       // On the spread or the "block" key, the layers there apply two blocks, so none is meant.
       for (const needle of ['...[0, 1]', 'block: x', 'block: i']) {
         assert.equal(await definitionLine(positionOf(text, needle, 2)), undefined, needle);

@@ -76,6 +76,11 @@ export interface SourceDocument {
    * key. Only TypeScript models have it.
    */
   blockLiteralAt?(offset: number): { name: string; span: Span; setsBlock: boolean } | undefined;
+  /**
+   * Returns the ranges of the string literals that set a `block:` key to `name`, in branches that
+   * were not evaluated too. Only TypeScript models have it.
+   */
+  blockLiteralsNamed?(name: string): readonly Span[];
   /** Returns the range of a `block:` key when an offset is on it. Only TypeScript models have it. */
   blockKeyAt?(offset: number): Span | undefined;
   /**

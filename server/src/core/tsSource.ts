@@ -48,8 +48,12 @@ function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: stri
   const around = ts.isPropertyAssignment(node) ? node : node.parent && ts.isPropertyAssignment(node.parent) && node.parent.name === node ? node.parent : undefined;
   if (around && ts.isStringLiteralLike(around.initializer)) node = around.initializer;
   if (!ts.isStringLiteralLike(node)) return undefined;
-  const literal = { name: node.text, span: nodeSpan(node, sourceFile) };
-  let value: ts.Node = node;
+  return { name: node.text, span: nodeSpan(node, sourceFile), setsBlock: setsBlockKey(node) };
+}
+
+/** Tests whether a string literal is the value of a `block:` key, directly or as a branch of a conditional or logical expression. */
+function setsBlockKey(literal: ts.StringLiteralLike): boolean {
+  let value: ts.Node = literal;
   for (;;) {
     const parent = value.parent;
     const branch = ts.isConditionalExpression(parent) && parent.condition !== value;
@@ -59,8 +63,25 @@ function blockLiteralAt(sourceFile: ts.SourceFile, offset: number): { name: stri
   }
   const property = value.parent;
   const key = ts.isPropertyAssignment(property) && property.initializer === value ? property.name : undefined;
-  const setsBlock = key !== undefined && (ts.isIdentifier(key) || ts.isStringLiteral(key)) && key.text === 'block';
-  return { ...literal, setsBlock };
+  return key !== undefined && (ts.isIdentifier(key) || ts.isStringLiteral(key)) && key.text === 'block';
+}
+
+/**
+ * Returns, by name, the ranges of every string literal of the file that sets a `block:` key, also
+ * in a branch the evaluation did not take (`deep ? 'head' : 'ident'`), so that a rename edits it too.
+ */
+function blockLiteralsByName(sourceFile: ts.SourceFile): Map<string, Span[]> {
+  const byName = new Map<string, Span[]>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteralLike(node) && setsBlockKey(node)) {
+      const spans = byName.get(node.text);
+      if (spans) spans.push(nodeSpan(node, sourceFile));
+      else byName.set(node.text, [nodeSpan(node, sourceFile)]);
+    }
+    node.forEachChild(visit);
+  };
+  visit(sourceFile);
+  return byName;
 }
 
 /** Keys whose value enters W: an edge's or op's numbers and names, and the parts of a block. */
@@ -111,6 +132,8 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     return emptyDocument(text, problems);
   }
   const sourceFile = parsed.sourceFile;
+  // Made when navigation first asks, since an analysis alone never does.
+  let blockLiterals: Map<string, Span[]> | undefined;
   let guessedFrom: number | undefined;
   for (const diagnostic of parseDiagnosticsOf(sourceFile)) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
@@ -162,6 +185,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     guessedFrom,
     blockLiteralAt: (offset) => blockLiteralAt(sourceFile, offset),
     blockKeyAt: (offset) => blockKeyAt(sourceFile, offset),
+    blockLiteralsNamed: (name) => (blockLiterals ??= blockLiteralsByName(sourceFile)).get(name) ?? [],
     incompleteAt: (path) => tree.incompleteParts.has(JSON.stringify(path)),
     placedAt: (path) => tree.placedAt(path),
     originOf: (path, part = 'value') => tree.originOf(path, part),

@@ -253,6 +253,8 @@ function blockNameRanges(analysis: Analysis, name: string, withUses = false): Sp
   forEachOp(analysis, (op) => {
     if (op.kind === 'block' && op.name === name) add([...op.path, 'block'], 'value');
   });
+  // A literal in a branch that the evaluation did not take names the block as well.
+  for (const span of doc.blockLiteralsNamed?.(name) ?? []) spans.push(span);
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
   const distinct = spans.filter((span, index) => index === 0 || span.start !== spans[index - 1].start || span.end !== spans[index - 1].end);
   // A call that places layers (`Array.from(..., () => ({ block: 'a' }))`) contains the literal
