@@ -417,6 +417,17 @@ describe('JSON reader', () => {
     }
   });
 
+  test('keys written as in JavaScript get one error each', () => {
+    assert.deepEqual(
+      readJsonSource("[{ block: 'b', repeat: 2 }]").problems.map((problem) => problem.message),
+      [
+        'Unquoted key block: JSON keys need double quotes; write "block".',
+        'Single-quoted string \'b\': JSON strings need double quotes; write "b".',
+        'Unquoted key repeat: JSON keys need double quotes; write "repeat".',
+      ],
+    );
+  });
+
   test('single-quoted key gets one error', () => {
     assert.deepEqual(
       readJsonSource('{"reslint": 1, \'k\': 1, "x": 2}').problems.map((problem) => problem.message),

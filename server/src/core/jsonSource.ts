@@ -296,7 +296,10 @@ class ValueReader {
   private lastError?: { name: string; start: number; end: number };
   /** End of the digits after a leading zero ("02"), which the parser reads as a second value. */
   private leadingZeroEnd?: number;
-  /** End of a single-quoted string, whose words the parser reads as further invalid symbols. */
+  /**
+   * End of a single-quoted string, whose words the parser reads as further invalid symbols, or of
+   * an unquoted key.
+   */
   private singleQuotedEnd?: number;
   /** Set after a single-quoted key, whose value the parser skips and then expects. */
   private afterQuotedKey = false;
@@ -591,6 +594,17 @@ class ValueReader {
     if (this.afterQuotedKey) {
       this.afterQuotedKey = false;
       if (name === 'ValueExpected') return;
+    }
+    const word = name === 'InvalidSymbol' ? text.slice(offset, offset + length) : '';
+    if (/^[A-Za-z_$][\w$]*$/.test(word) && text.slice(offset + length).trimStart().startsWith(':')) {
+      // A key written as in JavaScript (`{ block: "b" }`); the parser then expects a property name at the colon.
+      this.singleQuotedEnd = offset + length;
+      this.problems.push({
+        code: 'syntax-error',
+        message: `Unquoted key ${word}: JSON keys need double quotes; write "${word}".`,
+        span: { start: offset, end: offset + length },
+      });
+      return;
     }
     if (name === 'InvalidSymbol' && text[offset] === "'") {
       const close = singleQuoteEnd(text, offset);
