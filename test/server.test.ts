@@ -1776,10 +1776,18 @@ describe('settings', () => {
 
   test('invalid settings are shown in the core\'s words', async () => {
     const uri = freshUri('residual.arch.json');
+    const other = freshUri('other.arch.json');
     const shownFrom = client.shownMessages.length;
+    const logsFrom = client.logs.length;
     await client.changeSettings({ model: 'bogus', band: [2, 1], tolerance: 5 });
     await client.open(uri, residual);
     await client.diagnostics(uri, 1);
+    // A second model reads the same settings: nothing is shown or logged again.
+    await client.open(other, residual);
+    await client.diagnostics(other, 1);
+    const modelLogs = client.logs.slice(logsFrom).filter((params) => params.message.includes('"reslint.model" must be'));
+    assert.equal(modelLogs.length, 1, JSON.stringify(modelLogs));
+    await client.close(other);
     await client.changeSettings({ band: 'abc' });
     await client.change(uri, 2, residual);
     await client.diagnostics(uri, 2);

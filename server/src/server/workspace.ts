@@ -92,10 +92,11 @@ export class Workspace {
     }
     const { settings, problems } = parseServerSettings(raw);
     for (const problem of problems) {
-      this.connection.console.warn(`${uri}: ${problem}`);
-      // Settings are read per document, so each problem is shown to the user once.
+      // Settings are read per document, so each problem is logged and shown to the user once, for
+      // the first document that has it, until the settings change.
       if (this.shownSettingsProblems.has(problem)) continue;
       this.shownSettingsProblems.add(problem);
+      this.connection.console.warn(`${uri}: ${problem}`);
       // A problem that ends in a question ("Did you mean ...?") gets no full stop after it.
       const sentence = /[.!?]$/.test(problem) ? problem : `${problem}.`;
       void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `ResLint: ${sentence}` });
