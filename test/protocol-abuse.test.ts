@@ -17,9 +17,12 @@ import {
   InitializedNotification,
   InitializeRequest,
   ConfigurationRequest,
+  LogMessageNotification,
+  MessageType,
   PublishDiagnosticsNotification,
   StreamMessageReader,
   StreamMessageWriter,
+  type LogMessageParams,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
@@ -33,6 +36,7 @@ let child: ChildProcessWithoutNullStreams;
 let connection: ProtocolConnection;
 let stderr = '';
 const published: PublishDiagnosticsParams[] = [];
+const logs: LogMessageParams[] = [];
 
 /** Writes one framed message with an arbitrary body, as a broken client would. */
 function writeRaw(body: string): void {
@@ -69,6 +73,7 @@ describe('protocol abuse', () => {
     connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({})));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => published.push(params));
+    connection.onNotification(LogMessageNotification.type, (params) => logs.push(params));
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { workspace: { configuration: true } } });
     await connection.sendNotification(InitializedNotification.type, {});
@@ -88,6 +93,22 @@ describe('protocol abuse', () => {
     const answer = await connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///never.arch.json' }, position: { line: 0, character: 0 } });
     assert.equal(answer, null);
     assert.equal(child.exitCode, null, `server exited; stderr: ${stderr}`);
+  });
+
+  test('a document opened without text is logged once and left alone', async () => {
+    const uri = 'file:///abuse/textless.arch.json';
+    const from = logs.length;
+    writeRaw(JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'jsonc', version: 1, text: null } } }));
+    // Requests and settings changes read the document again, and each would have failed.
+    assert.equal(await connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    assert.deepEqual(await connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }), []);
+    const about = logs.slice(from).filter((params) => params.message.includes(uri));
+    assert.deepEqual(
+      about.map((params) => [params.type, params.message]),
+      [[MessageType.Warning, `${uri}: the client opened this document without a text (null), so it is not analysed.`]],
+    );
+    assert.equal(child.exitCode, null);
   });
 
   test('an unknown method gets MethodNotFound', async () => {

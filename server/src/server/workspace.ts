@@ -55,6 +55,8 @@ export class Workspace {
   private pushedSettings: unknown = undefined;
   private readonly analyses = new Map<string, AnalyzedDocument>();
   private readonly shownSettingsProblems = new Set<string>();
+  /** Documents opened without a text, logged once each. */
+  private readonly textlessDocuments = new Set<string>();
   private analysisCount = 0;
   /** Unsaved editor text of files that are not synced documents, by file name; it takes the place of the file on disk. */
   private readonly unsaved = new Map<string, string>();
@@ -130,6 +132,13 @@ export class Workspace {
       this.analyses.delete(uri);
       return undefined;
     }
+    // A client that breaks the protocol can open a document with a null text.
+    const text: unknown = current.getText();
+    if (typeof text !== 'string') {
+      if (!this.textlessDocuments.has(uri)) this.connection.console.warn(`${uri}: the client opened this document without a text (${text === null ? 'null' : typeof text}), so it is not analysed.`);
+      this.textlessDocuments.add(uri);
+      return undefined;
+    }
     const cached = this.analyses.get(uri);
     const settingsKey = JSON.stringify(analysisSettingsOf(settings));
     // The text is compared too, because a client can open a document again without closing it,
@@ -180,6 +189,7 @@ export class Workspace {
   forget(uri: string): void {
     this.analyses.delete(uri);
     this.settingsByUri.delete(uri);
+    this.textlessDocuments.delete(uri);
   }
 
   private analyze(document: TextDocument, settings: ServerSettings, previous: Analysis | undefined): AnalyzedDocument {
