@@ -197,6 +197,16 @@ describe('files without a model', () => {
         '"layers[0]" needs "block" or "ops". A layer is a list of ops, {"block": name, "repeat": n} or {"ops": [...], "repeat": n}.',
       ],
     );
+    // "ops" not evaluated is why a layer has neither key, and an element not evaluated is why a
+    // band is one number short.
+    const skipped = findingsOfFile("export default { reslint: 1, settings: { band: [0.01, unk()] }, layers: [{ ops: unk(), repeat: 2 }, ['relu']] };\n", '/project/model.arch.ts');
+    assert.deepEqual(
+      skipped.filter((finding) => finding.severity === 'error').map((finding) => finding.message),
+      [
+        '"settings.band" is left out, because an element of "settings.band" could not be evaluated statically (see the finding there).',
+        '"layers[0]" is left out, because the value of "ops" in "layers[0]" could not be evaluated statically (see the finding there).',
+      ],
+    );
   });
 
   test('a helper file is a hint', () => {

@@ -190,10 +190,18 @@ function parsePart(
       // An object that lacks a key because its value could not be evaluated (a *.arch.ts
       // expression) is explained by that, not by the rule the missing key breaks.
       const objectPath = value === undefined ? path.slice(0, -1) : path;
-      const skipped = issue.code === 'custom' || value === undefined ? doc.skippedKeysAt?.(objectPath) : undefined;
-      // A missing key is blamed on a skipped value only when it is that key.
-      if (skipped && (value !== undefined || skipped.includes(String(path[path.length - 1])))) {
+      const skipped = issue.code === 'custom' || issue.code === 'invalid_union' || value === undefined ? doc.skippedKeysAt?.(objectPath) : undefined;
+      // A missing key is blamed on a skipped value only when it is that key, or for a layer, which
+      // takes "block" or "ops", the other of the two.
+      const key = String(path[path.length - 1]);
+      const layerKey = objectPath.length === 2 && objectPath[0] === 'layers' && (key === 'block' || key === 'ops');
+      if (skipped && (value !== undefined || skipped.includes(key) || (layerKey && (skipped.includes('block') || skipped.includes('ops'))))) {
         problems.push(leftOut(doc, base, objectPath, skipped));
+        continue;
+      }
+      // A list that lost an element ([0.01, max] with max not evaluated) is too short for that reason.
+      if (Array.isArray(value) && doc.incompleteAt?.(path)) {
+        problems.push({ ...leftOut(doc, base, path), message: `${describePath(base)} is left out, because an element of ${describePath(path)} could not be evaluated statically (see the finding there).` });
         continue;
       }
       const span = locateNearest(doc, path);
