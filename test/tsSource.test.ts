@@ -725,6 +725,19 @@ export default defineModel({
     assert.equal(analysis.findings.filter((finding) => finding.code === 'block-vanishing' || finding.code === 'stage-out-of-band').length, 0);
   });
 
+  test('layers lost from the list are reported at "layers"', () => {
+    const text = model(`import { more } from './missing';
+export default defineModel({ reslint: 1, layers: [['relu'], ...more, ['tanh']] });`);
+    const analysis = analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) });
+    const skipped = analysis.findings.filter((finding) => finding.code === 'layer-skipped');
+    assert.deepEqual(
+      skipped.map((finding) => [text.slice(finding.span.start, finding.span.end), finding.message]),
+      [['layers', 'W leaves out the layers that an element or spread of "layers" would place, because it could not be evaluated statically (see the finding there), so W covers only the layers that could be read.']],
+    );
+    // W is that of the two layers that could be read.
+    assert.equal(analysis.network.layers.length, 2);
+  });
+
   test('reassigned let, loops and environment globals', () => {
     const fixture = read(
       model(`let depth = 4;

@@ -249,6 +249,13 @@ function skippedLayerProblems(model: ModelIR, network: NetworkResult, doc: Sourc
   const unevaluated = doc.skippedKeysAt?.(['blocks']);
   const byRange = new Map<string, { span: Span; blocks: Map<string, string> }>();
   const problems: Problem[] = [];
+  if (doc.partialAt?.(['layers'])) {
+    problems.push({
+      code: 'layer-skipped',
+      message: 'W leaves out the layers that an element or spread of "layers" would place, because it could not be evaluated statically (see the finding there), so W covers only the layers that could be read.',
+      span: model.layersSpan ?? { start: 0, end: 1 },
+    });
+  }
   for (const index of network.skippedLayers) {
     const layer = model.layers[index];
     if (layer?.repeatUnevaluated) {

@@ -69,7 +69,10 @@ export interface SourceDocument {
   unreadKeys?: ReadonlySet<string>;
   /** The keys of the object at a path whose values could not be read, as unreadKeys for the top level. */
   skippedKeysAt?(path: ValuePath): readonly string[] | undefined;
-  /** Whether the object at a path had a spread that could not be read, so any key may be missing from it. */
+  /**
+   * Whether the object or list at a path had a spread or an element that could not be read, so any
+   * key or element may be missing from it.
+   */
   partialAt?(path: ValuePath): boolean;
   /**
    * Returns the string literal at an offset, with the text it writes and whether it sets a "block"

@@ -249,7 +249,7 @@ export class ModelTree {
   private readonly path: (string | number)[] = [];
   /** The keys whose values could not be evaluated, by the path of their object (JSON text of the path). */
   readonly skippedKeys = new Map<string, string[]>();
-  /** The paths of objects that a spread not evaluated may have left keys out of, as JSON texts. */
+  /** The paths of objects and lists that a spread or an element not evaluated may have left keys or elements out of, as JSON texts. */
   readonly partialObjects = new Set<string>();
   /** The paths, as JSON texts, at or under which an object or list lost a part that could not be evaluated. */
   readonly incompleteParts = new Set<string>();
@@ -455,7 +455,10 @@ export class ModelTree {
       case 'primitive':
         return value.value;
       case 'array': {
-        if (value.partial) this.markIncomplete(path);
+        if (value.partial) {
+          this.partialObjects.add(JSON.stringify(path));
+          this.markIncomplete(path);
+        }
         // map makes an array of the final length, while one that grows by push keeps unused room.
         return value.items.map((entry, index) => {
           path.push(index);
