@@ -1021,6 +1021,15 @@ describe('validation', () => {
     assert.deepEqual(codesOf(analyzeText(fixed, 'json')), ['unknown-op', 'layer-skipped']);
   });
 
+  test('a part with a syntax error inside is not judged by its rules', () => {
+    // Without quotes the keys are not read, so the layer would need "block" or "ops".
+    const text = '{"reslint": 1, "blocks": {"b": {"paths": {"s": []}}}, "layers": [{ block: "b", repeat: 2 }, {"blok": "b"}]}';
+    const findings = analyzeText(text, 'json').findings;
+    assert.deepEqual(findings.map((finding) => finding.code), ['syntax-error', 'syntax-error', 'schema', 'unknown-key']);
+    // The second layer has no syntax error, and its own problems stay.
+    assert.ok(findings[2].message.startsWith('"layers[1]" needs "block" or "ops"'), findings[2].message);
+  });
+
   test('a value the parser guessed is judged by its syntax error alone', () => {
     const text = '{"reslint":1,"blocks":{"b":{"paths":{"s":[]}}},"layers":[{"block":"b\u0001"}]}';
     // The control character ends the string for the parser, which reads "b"; no unknown-block "b" beside it.

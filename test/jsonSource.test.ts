@@ -517,6 +517,30 @@ describe('JSON reader', () => {
     }
   });
 
+  test('one bracket too many or missing is named once', () => {
+    const cases: [string, string, string][] = [
+      // The first layer's "]" is missing: the "]" on line 6 closes it, indented as "layers" is.
+      [
+        '{\n  "layers": [\n    ["linear", "relu",\n    { "block": "res" }\n  ]\n}\n',
+        '["linear"',
+        'This [ is probably not closed: line 4 is indented no deeper than this line, so the list ends before it, but the parser pairs this [ with the ] on line 5 and reads the lines between one level too deep. Add ] before line 4.',
+      ],
+      ['{\n  "paths": { "s": []] }\n}\n', ']] }', 'This ] is probably one too many: the [ it would close is closed just before it. Remove it.'],
+      ['{\n  "blocks": { "a": {} }},\n  "layers": []\n}\n', '},\n  "layers', 'This } closes the top-level object on line 2, so the text after it is not read. A closing bracket before it is probably one too many: remove it.'],
+    ];
+    for (const [text, at, message] of cases) {
+      const doc = readJsonSource(text);
+      // In "[]]" the second "]" is the extra one.
+      const offset = at.startsWith(']]') ? text.indexOf(at) + 1 : text.indexOf(at);
+      assert.deepEqual(doc.problems.map((problem) => [problem.message, problem.span.start]), [[message, offset]], text);
+      assert.equal(doc.nestingUnknown, true, text);
+    }
+    // Brackets inside a single-quoted string are read as structure, so the structure waits too.
+    const quoted = readJsonSource('{ "reslint": 1, "description": \'a {b} [c]\', "layers": [] }');
+    assert.deepEqual(quoted.problems.map((problem) => problem.code), ['syntax-error']);
+    assert.equal(quoted.nestingUnknown, true);
+  });
+
   test('byte order mark reads as a space', () => {
     const text = '{ "a": [1, 2] }';
     const doc = readJsonSource(`\uFEFF${text}`);

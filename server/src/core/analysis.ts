@@ -185,9 +185,14 @@ function withoutSyntaxEchoes(problems: Problem[]): Problem[] {
     for (let at = span.start; at <= span.end && at - span.start <= MAX_NUMBER_TEXT; at++) if (syntaxStarts.has(at)) return true;
     return false;
   };
+  const starts = [...syntaxStarts];
+  // A part with a syntax error inside was read as far as the parser could guess, so a rule it
+  // breaks ("needs block or ops" for { block: "b" }) may be one it keeps as written.
+  const misread = (span: Span): boolean => starts.some((start) => span.start < start && start < span.end);
   return problems.filter((problem) => {
     if (problem.code === 'syntax-error') return true;
-    return !syntaxStarts.has(problem.span.start) && !(problem.code === 'invalid-number' && cutShort(problem.span));
+    if (syntaxStarts.has(problem.span.start) || (problem.code === 'invalid-number' && cutShort(problem.span))) return false;
+    return isReadingProblem(problem) || !misread(problem.span);
   });
 }
 

@@ -303,7 +303,11 @@ class ValueReader {
   private singleQuotedEnd?: number;
   /** Set after a single-quoted key, whose value the parser skips and then expects. */
   private afterQuotedKey = false;
-  /** Offsets of the unclosed brackets that an error named (see unclosedBefore). */
+  /**
+   * Offsets after which the parser's nesting is off: the unclosed brackets that an error named
+   * (see unclosedBefore), and single-quoted strings with brackets or double quotes in them, which
+   * the parser reads as structure.
+   */
   private readonly namedOpeners = new Set<number>();
   private text = '';
   /** The first object or list, in closing order, whose closing bracket starts a line indented less than the line it opens on. */
@@ -375,6 +379,10 @@ class ValueReader {
     const opened = (): number => new LineIndex(text).positionAt(opener).line + 1;
     const found = text[offset];
     if ((name === 'CommaExpected' || name === 'ValueExpected') && (found === '}' || found === ']') && inObject !== (found === '}')) {
+      // Right after a bracket of its own kind (`[]]`), the bracket is more likely one too many.
+      if (text.slice(Math.max(0, offset - MAX_KEY_SCAN), offset).trimEnd().endsWith(found)) {
+        return { message: `This ${found} is probably one too many: the ${found === '}' ? '{' : '['} it would close is closed just before it. Remove it.`, span: { start: offset, end: offset + 1 }, opener };
+      }
       return { message: `Closing ${noun} ${close} expected before this ${found}: the ${open} on line ${opened()} is not closed.`, span: { start: offset, end: offset + 1 }, opener };
     }
     if (name === 'CommaExpected' && found === ':' && !inObject) {
@@ -404,6 +412,11 @@ class ValueReader {
   private pointAtMisclosed(text: string, unclosedAt: number, misclosed: { open: number; close: number; isObject: boolean }): void {
     const index = this.problems.findIndex((problem) => problem.code === 'syntax-error' && problem.span.start === unclosedAt);
     if (index < 0) return;
+    this.problems[index] = this.misclosedProblem(text, misclosed);
+  }
+
+  /** Makes the error at an object or list that a less indented closing bracket closed (see pointAtMisclosed). */
+  private misclosedProblem(text: string, misclosed: { open: number; close: number; isObject: boolean }): Problem {
     const [open, close] = misclosed.isObject ? ['{', '}'] : ['[', ']'];
     const lines = new LineIndex(text);
     const closeLine = lines.positionAt(misclosed.close).line + 1;
@@ -412,7 +425,7 @@ class ValueReader {
       endLine === closeLine
         ? `This ${open} is probably not closed: the ${close} on line ${closeLine}, which the parser pairs with it, is indented less than this line, so it was probably written for an outer ${open}. Everything after it is then read one level too deep. Add ${close} before line ${closeLine}.`
         : `This ${open} is probably not closed: line ${endLine} is indented no deeper than this line, so the ${open === '{' ? 'object' : 'list'} ends before it, but the parser pairs this ${open} with the ${close} on line ${closeLine} and reads the lines between one level too deep. Add ${close} before line ${endLine}.`;
-    this.problems[index] = { code: 'syntax-error', message, span: { start: misclosed.open, end: misclosed.open + 1 } };
+    return { code: 'syntax-error', message, span: { start: misclosed.open, end: misclosed.open + 1 } };
   }
 
   private records(): Records {
@@ -611,6 +624,7 @@ class ValueReader {
       const end = close === undefined ? offset + Math.max(1, length) : close + 1;
       this.singleQuotedEnd = end;
       const inner = text.slice(offset + 1, close ?? end);
+      if (/[{}[\]"]/.test(inner)) this.namedOpeners.add(offset);
       const quoted = inner.length > MAX_QUOTED_SYMBOL ? `${inner.slice(0, MAX_QUOTED_SYMBOL)}...` : inner;
       const written = inner.length > MAX_QUOTED_SYMBOL ? 'it in double quotes' : doubleQuoted(inner);
       this.problems.push({
@@ -623,12 +637,35 @@ class ValueReader {
     if ((name === 'CloseBraceExpected' || name === 'CloseBracketExpected') && text.slice(offset).trim() === '') this.unclosedAt = offset;
     const unclosed = this.unclosedBefore(text, name, offset);
     if (unclosed) {
-      // The parser meets the same unclosed bracket again further on, and the text's end as well.
-      if (!this.namedOpeners.has(unclosed.opener)) this.problems.push({ code: 'syntax-error', message: unclosed.message, span: unclosed.span });
+      // Once one bracket is named, the parser's nesting is off, and the brackets it finds unclosed
+      // further on, and the text's end, follow from that one.
+      if (this.namedOpeners.size === 0) {
+        // A closing bracket indented less than its opening line, met before, shows where the
+        // bracket is missing better than the place where the parser noticed.
+        const misclosed = this.misclosed;
+        const earlier = misclosed !== undefined && misclosed.close < offset && !this.problems.some((problem) => problem.code === 'syntax-error' && problem.span.start < misclosed.close);
+        this.problems.push(earlier ? this.misclosedProblem(text, misclosed) : { code: 'syntax-error', message: unclosed.message, span: unclosed.span });
+      }
       this.namedOpeners.add(unclosed.opener);
       return;
     }
-    if (this.namedOpeners.size > 0 && this.unclosedAt === offset) return;
+    const rootClose = this.root ? text[this.root.end - 1] : undefined;
+    if (name === 'EndOfFileExpected' && this.root && (rootClose === '}' || rootClose === ']') && this.namedOpeners.size === 0 && this.errors === 1) {
+      // One closing bracket too many ends the top-level value early, and the parser notices only
+      // at the text that follows it.
+      const close = this.root.end - 1;
+      const line = new LineIndex(text).positionAt(close).line + 1;
+      this.namedOpeners.add(this.root.start);
+      this.problems.push({
+        code: 'syntax-error',
+        message: `This ${text[close]} closes the top-level ${text[close] === '}' ? 'object' : 'list'} on line ${line}, so the text after it is not read. A closing bracket before it is probably one too many: remove it.`,
+        span: { start: close, end: close + 1 },
+      });
+      return;
+    }
+    // After a bracket is named, the parser reads the rest at the wrong depth, and its further
+    // errors describe that reading rather than the text.
+    if (this.namedOpeners.size > 0) return;
     // In an object the parser also expects a value at the token after such digits.
     if (this.leadingZeroEnd !== undefined && name === 'ValueExpected' && text.slice(this.leadingZeroEnd, offset).trim() === '') return;
     this.leadingZeroEnd = undefined;
