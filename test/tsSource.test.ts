@@ -725,6 +725,18 @@ export default defineModel({
     assert.equal(analysis.findings.filter((finding) => finding.code === 'block-vanishing' || finding.code === 'stage-out-of-band').length, 0);
   });
 
+  test('ops that a spread not evaluated may define leave their users out', () => {
+    const skippedOf = (ops: string): number[] => {
+      const text = `export default { reslint: 1, ops: ${ops}, blocks: { b: { paths: { s: [], r: ['tanh'] } } }, layers: [{ block: 'b' }, [{ gain: 0.5 }]] };\n`;
+      return analyzeText(text, 'typescript', { readTypeScript: (source) => readTypeScriptSource(source) }).network.skippedLayers;
+    };
+    // The spread could define "tanh", so the catalog's tanh cannot be assumed; the anonymous gain is certain.
+    assert.deepEqual(skippedOf('{ ...unknownFn() }'), [0]);
+    assert.deepEqual(skippedOf('unknownFn()'), [0]);
+    assert.deepEqual(skippedOf('{ tanh: { gain: 0.5, ...unknownFn() } }'), [0]);
+    assert.deepEqual(skippedOf('{ other: { gain: 2 } }'), []);
+  });
+
   test('layers lost from the list are reported at "layers"', () => {
     const text = model(`import { more } from './missing';
 export default defineModel({ reslint: 1, layers: [['relu'], ...more, ['tanh']] });`);

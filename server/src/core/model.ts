@@ -134,9 +134,13 @@ export function buildModel(
   // User ops that failed validation already have a problem; uses of them are not "unknown".
   const rawOps = (doc.value as { ops?: Record<string, unknown> } | undefined)?.ops;
   const invalidOps = new Set(rawOps && typeof rawOps === 'object' ? Object.keys(rawOps).filter((name) => !userOps.has(name)) : []);
-  // A *.arch.ts op definition that could not be evaluated has its own finding.
+  // A *.arch.ts op definition that could not be evaluated, in part or whole, has its own finding.
   const unevaluatedOps = new Set(doc.skippedKeysAt?.(['ops']) ?? []);
-  const resolver = new OpResolver(doc, userOps, knownBlocks, problems, invalidOps, unevaluatedOps);
+  for (const name of rawOps && typeof rawOps === 'object' ? Object.keys(rawOps) : []) if (doc.partialAt?.(['ops', name])) unevaluatedOps.add(name);
+  // An "ops" that could not be read, or that a spread not evaluated may add to, may define or
+  // replace any op, catalog ops too.
+  const opsUnread = (doc.unreadKeys?.has('ops') ?? false) || (doc.partialAt?.(['ops']) ?? false);
+  const resolver = new OpResolver(doc, userOps, knownBlocks, problems, invalidOps, unevaluatedOps, opsUnread);
 
   const blocks = new Map<string, BlockNode>();
   for (const name of Object.keys(fileBlocks)) {
@@ -377,6 +381,7 @@ class OpResolver {
     private readonly problems: Problem[],
     private readonly invalidOps: Set<string>,
     private readonly unevaluatedOps: Set<string>,
+    private readonly opsUnread: boolean,
   ) {
     this.place = new Place(doc);
   }
@@ -476,7 +481,7 @@ class OpResolver {
       user = this.userOps.get(name);
       // A definition under "ops" that failed replaces a catalog op of the same name too, since the
       // model meant its own numbers ("tanh" with its own statistics).
-      if (!user && this.unevaluatedOps.has(name)) {
+      if (this.opsUnread || this.unevaluatedOps.has(name)) {
         this.unevaluatedOp = true;
         return undefined;
       }
