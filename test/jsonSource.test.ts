@@ -407,6 +407,8 @@ describe('JSON reader', () => {
       ["'a\\nb'", 'Single-quoted string \'a\\nb\': JSON strings need double quotes; write "a\\nb".'],
       ["'relu", 'Unterminated single-quoted string \'relu\': JSON strings need double quotes; write "relu".'],
     ];
+    // The range of a hexadecimal number starts at its "0", which the parser reads on its own.
+    assert.deepEqual(readJsonSource('{"gain": 0x10}').problems[0].span, { start: 9, end: 13 });
     for (const [written, message] of cases) {
       const doc = readJsonSource(`{"gain": ${written}}`);
       assert.deepEqual(

@@ -683,10 +683,12 @@ class ValueReader {
       return;
     }
     const message = name === 'InvalidSymbol' ? invalidSymbolMessage(text, offset, length) : `${syntaxMessage(error)}.`;
+    // The "0" of "0x10" is read as a number of its own, but the range covers the whole literal.
+    const prefixed = name === 'InvalidSymbol' && /^[xXbBoO]/.test(text[offset] ?? '') && text[offset - 1] === '0' ? 1 : 0;
     this.problems.push({
       code: 'syntax-error',
       message,
-      span: { start: offset, end: offset + Math.max(1, length) },
+      span: { start: offset - prefixed, end: offset + Math.max(1, length) },
     });
   }
 }
