@@ -528,7 +528,14 @@ describe('JSON reader', () => {
         'This [ is probably not closed: line 4 is indented no deeper than this line, so the list ends before it, but the parser pairs this [ with the ] on line 5 and reads the lines between one level too deep. Add ] before line 4.',
       ],
       ['{\n  "paths": { "s": []] }\n}\n', ']] }', 'This ] is probably one too many: the [ it would close is closed just before it. Remove it.'],
-      ['{\n  "blocks": { "a": {} }},\n  "layers": []\n}\n', '},\n  "layers', 'This } closes the top-level object on line 2, so the text after it is not read. A closing bracket before it is probably one too many: remove it.'],
+      // The extra "}" closes the top-level object on a line indented deeper than its "{".
+      [
+        '{\n  "blocks": { "a": {} }},\n  "layers": []\n}\n',
+        '},\n  "layers',
+        'This } closes the object that opens on line 1, but its line is indented deeper than that one, so it is probably one too many, and the top-level value ends early. Remove it.',
+      ],
+      // Without indentation to go by, the "}" that ends the top-level value is named.
+      ['{"blocks": {}}, "layers": []}', '}, "layers', 'This } closes the top-level object on line 1, so the text after it is not read. A closing bracket before it is probably one too many: remove it.'],
     ];
     for (const [text, at, message] of cases) {
       const doc = readJsonSource(text);

@@ -312,6 +312,8 @@ class ValueReader {
   private text = '';
   /** The first object or list, in closing order, whose closing bracket starts a line indented less than the line it opens on. */
   private misclosed?: { open: number; close: number; isObject: boolean };
+  /** The first object or list, in closing order, closed on a later line indented deeper than its opening line. */
+  private overclosed?: { open: number; close: number; isObject: boolean };
   /** Offset of the error for a bracket missing at the end of the text. */
   private unclosedAt?: number;
 
@@ -529,11 +531,17 @@ class ValueReader {
     this.pendingCount = first;
     this.openKeyIndexes[depth] = undefined;
     this.attach(value, this.starts[depth], close, layout);
-    if (!this.misclosed && close > 0 && (this.text[close - 1] === '}' || this.text[close - 1] === ']')) {
+    if ((!this.misclosed || !this.overclosed) && close > 0 && (this.text[close - 1] === '}' || this.text[close - 1] === ']')) {
       const closing = lineIndent(this.text, close - 1);
       const opening = lineIndent(this.text, this.starts[depth]);
-      if (closing?.onlyBlanksBefore && opening && closing.indent.length < opening.indent.length && opening.indent.startsWith(closing.indent)) {
+      if (!this.misclosed && closing?.onlyBlanksBefore && opening && closing.indent.length < opening.indent.length && opening.indent.startsWith(closing.indent)) {
         this.misclosed = { open: this.starts[depth], close: close - 1, isObject };
+      }
+      // Closed on a later line that is indented deeper than the opening one: the bracket was
+      // written for an inner part, and one too many before it ended this one early.
+      const laterLine = /[\r\n]/.test(this.text.slice(this.starts[depth], close));
+      if (!this.overclosed && laterLine && closing && opening && closing.indent.length > opening.indent.length) {
+        this.overclosed = { open: this.starts[depth], close: close - 1, isObject };
       }
     }
   }
@@ -654,8 +662,19 @@ class ValueReader {
       // One closing bracket too many ends the top-level value early, and the parser notices only
       // at the text that follows it.
       const close = this.root.end - 1;
-      const line = new LineIndex(text).positionAt(close).line + 1;
+      const lines = new LineIndex(text);
       this.namedOpeners.add(this.root.start);
+      const over = this.overclosed;
+      if (over) {
+        const openLine = lines.positionAt(over.open).line + 1;
+        this.problems.push({
+          code: 'syntax-error',
+          message: `This ${text[over.close]} closes the ${over.isObject ? 'object' : 'list'} that opens on line ${openLine}, but its line is indented deeper than that one, so it is probably one too many, and the top-level value ends early. Remove it.`,
+          span: { start: over.close, end: over.close + 1 },
+        });
+        return;
+      }
+      const line = lines.positionAt(close).line + 1;
       this.problems.push({
         code: 'syntax-error',
         message: `This ${text[close]} closes the top-level ${text[close] === '}' ? 'object' : 'list'} on line ${line}, so the text after it is not read. A closing bracket before it is probably one too many: remove it.`,
