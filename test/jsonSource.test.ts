@@ -453,7 +453,7 @@ describe('JSON reader', () => {
         text,
       );
     }
-    // A zero that ends a number, or stands apart from the next one, is a missing comma.
+    // A zero that ends a number, or is apart from the next one, is a missing comma.
     for (const text of ['{"a": 10 2}', '{"a": 1.0 2}', '{"a": 1e0 2}', '{"a": 0 2}']) {
       assert.equal(readJsonSource(text).problems[0].message, 'Comma expected.', text);
     }
@@ -475,6 +475,7 @@ describe('JSON reader', () => {
       ],
     );
     assert.equal(doc.nestingUnknown, true);
+
     // With the "}" of "paths" deleted from its line "    },", the block's "}" closes it, but the
     // comma left on line 5 is indented as "paths" is, so the "}" goes before that line. Before
     // line 7 it would make "afterSum" a path.
@@ -490,11 +491,13 @@ describe('JSON reader', () => {
     );
     const fixed = block.replace('\n    ,', '\n    }\n    ,');
     assert.deepEqual(readJsonSource(fixed).value, { b: { paths: { s: [] }, afterSum: ['relu'] }, c: 1 });
+
     // Brackets missing at the very end, with every closing one in place, leave the error at the end.
     const end = '{\n  "layers": [\n    ["relu"]\n';
     const atEnd = readJsonSource(end);
     assert.deepEqual(atEnd.problems.map((problem) => [problem.message, problem.span.start]), [['Closing bracket ] expected.', end.length]]);
     assert.equal(atEnd.nestingUnknown, undefined);
+
     // A missing comma leaves the nesting known.
     assert.equal(readJsonSource('{ "a": 1 "b": 2 }').nestingUnknown, undefined);
   });

@@ -125,8 +125,8 @@ export function networkVerdict(analysis: Analysis, short = false): string {
 }
 
 /**
- * The network verdict for a code lens, which does not wrap and often shares its line with a
- * layer's lens: "Network W = 0.00317 (seed model), vanishing: below 0.01 from layers[0], repeat 17 of 20".
+ * Writes the network verdict for a code lens, which does not wrap and often shares its line with
+ * a layer's lens: "Network W = 0.00317 (seed model), vanishing: below 0.01 from layers[0], repeat 17 of 20".
  */
 function shortNetworkVerdict(analysis: Analysis, head: string): string {
   const { network, settings, model } = analysis;
@@ -136,14 +136,14 @@ function shortNetworkVerdict(analysis: Analysis, head: string): string {
   const place = exit && exitLayer ? exitPlace(exit.layerIndex, exit.repeat, exitLayer.repeat) : undefined;
   const [low, high] = [formatNumber(settings.band[0], 15), formatNumber(settings.band[1], 15)];
   const skipped = network.skippedLayers.length > 0 ? ` (${network.skippedLayers.length} left out)` : '';
-  if (w < network.band.log10Min) {
-    const path = !place ? '' : exit?.side === 'high' ? `, after rising above ${high} at ${place}` : ` from ${place}`;
-    return `${head}, vanishing: below ${low}${path}${skipped}`;
-  }
-  if (w > network.band.log10Max) {
-    const path = !place ? '' : exit?.side === 'low' ? `, after falling below ${low} at ${place}` : ` from ${place}`;
-    return `${head}, exploding: above ${high}${path}${skipped}`;
-  }
+  // Where the running W first left the band: on the side it ends on, or on the other one.
+  const path = (endSide: 'low' | 'high'): string => {
+    if (!place || !exit) return '';
+    if (exit.side === endSide) return ` from ${place}`;
+    return exit.side === 'high' ? `, after rising above ${high} at ${place}` : `, after falling below ${low} at ${place}`;
+  };
+  if (w < network.band.log10Min) return `${head}, vanishing: below ${low}${path('low')}${skipped}`;
+  if (w > network.band.log10Max) return `${head}, exploding: above ${high}${path('high')}${skipped}`;
   if (exit && place) return `${head}: inside the band ${bandText(settings)} at the output, but ${exit.side === 'low' ? 'below' : 'above'} it at ${place}${skipped}`;
   return `${head}: inside the band ${bandText(settings)}${skipped}`;
 }
