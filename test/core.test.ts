@@ -874,7 +874,7 @@ describe('validation', () => {
   });
 
   test('layers that use an invalid user op name it', () => {
-    // The error is at the definition in "ops", so the layers say where it is, plain ones included.
+    // The error is at the definition in "ops", so the layers name where it is, plain ones included.
     const text = `{"reslint": 1,
   "ops": {"bad": {"mean": 0.8, "rms": 0.7, "peak": 1.0}},
   "blocks": {"uses": {"paths": {"s": [], "r": ["bad"]}}, "outer": {"paths": {"s": [], "r": [{"block": "uses"}]}}},

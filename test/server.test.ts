@@ -700,13 +700,14 @@ describe('language server', () => {
       const renameAt = (needle: string, newName: string): Promise<unknown> =>
         client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: positionOf(text, needle, 2), newName });
       assert.equal(await renameAt('...[0, 1]', 'z'), null);
-      // On a "block" key, VS Code would ask TypeScript next, which renames the key in every object,
-      // so the key gets an answer: the block its literal names, or a refusal.
+      // On a "block" key, VS Code would request a rename from TypeScript next, which renames the key
+      // in every object, so the key gets a result: the block its literal names, or a rejection.
       const onKey = positionOf(text, "block: 'gamma', repeat", 2);
       const preparedOnKey = (await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: onKey })) as { range: { start: Position }; placeholder: string };
       assert.deepEqual([preparedOnKey.placeholder, preparedOnKey.range.start], ['gamma', positionOf(text, "'gamma', repeat", 1)]);
       const renamedOnKey = applyWorkspaceEdit(text, (await renameAt("block: 'gamma', repeat", 'g2')) as WorkspaceEdit, uri);
-      assert.ok(renamedOnKey.includes('g2: { paths') && renamedOnKey.includes("{ block: 'g2', repeat: n }"), renamedOnKey);
+      assert.ok(renamedOnKey.includes('g2: { paths'), renamedOnKey);
+      assert.ok(renamedOnKey.includes("{ block: 'g2', repeat: n }"), renamedOnKey);
       const preparedOnX = (await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: positionOf(text, 'block: x', 2) })) as { placeholder: string };
       assert.equal(preparedOnX.placeholder, 'block');
       await assert.rejects(renameAt('block: x', 'blk') as Promise<unknown>, /"block" is a key of the model format and keeps its name/);

@@ -357,7 +357,7 @@ class ValueReader {
       });
     }
     // Another syntax error before the misplaced bracket means a bracket is missing elsewhere (a "]"
-    // that a "}" then stands in for), and the indentation no longer tells which.
+    // that a "}" then replaces), and the indentation no longer tells which.
     const misclosed = this.misclosed;
     const clear = misclosed !== undefined && !this.problems.some((problem) => problem.code === 'syntax-error' && problem.span.start < misclosed.close);
     const pointed = this.unclosedAt !== undefined && misclosed !== undefined && clear;

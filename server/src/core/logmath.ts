@@ -186,7 +186,7 @@ export function formatNumber(value: number, significant = 4): string {
   if (!Number.isFinite(value)) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude >= 1e-3 && magnitude < 1e6) return String(Number(value.toPrecision(significant)));
-  // Below 2^-1022 a double holds fewer digits, and toExponential prints the stored value's noise:
+  // Below 2^-1022 a double stores fewer digits, and toExponential prints the stored value's noise:
   // 1e-320 as 9.99988867182683e-321. The shortest text that reads back as the value is as written.
   if (magnitude < MIN_NORMAL) return String(value);
   // Trailing zeros of the mantissa go, as in the fixed form: 1e-20 prints as 1e-20, not 1.000e-20.

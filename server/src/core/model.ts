@@ -61,8 +61,8 @@ export interface BlockNode {
    */
   unresolved: boolean;
   /**
-   * True when a *.arch.ts block lost a path, an op or a value of one that could not be evaluated.
-   * Any W_l computed without it could be one the model does not have.
+   * True when a *.arch.ts block lost a path, an op or an op's value to an expression that could not
+   * be evaluated. Any W_l computed without it could be one the model does not have.
    */
   incomplete?: boolean;
   /**

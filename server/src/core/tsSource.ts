@@ -97,7 +97,7 @@ function changesW(path: readonly (string | number)[], key: string): boolean {
   return namesKeys || W_KEYS.has(key);
 }
 
-/** Returns the innermost node whose text, without the trivia before it, holds `offset`. */
+/** Returns the innermost node whose text, without the trivia before it, contains `offset`. */
 function nodeAt(sourceFile: ts.SourceFile, offset: number): ts.Node {
   let node: ts.Node = sourceFile;
   for (;;) {
@@ -132,7 +132,7 @@ export function readTypeScriptSource(text: string, options: TypeScriptSourceOpti
     return emptyDocument(text, problems);
   }
   const sourceFile = parsed.sourceFile;
-  // Made when navigation first asks, since an analysis alone never does.
+  // Made on navigation's first request, since an analysis alone never reads it.
   let blockLiterals: Map<string, Span[]> | undefined;
   let guessedFrom: number | undefined;
   for (const diagnostic of parseDiagnosticsOf(sourceFile)) {

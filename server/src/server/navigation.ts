@@ -293,9 +293,9 @@ export async function prepareRename(workspace: Workspace, params: PrepareRenameP
   const offset = document.lines.offsetAt(params.position);
   const name = blockNameAt(document, offset);
   if (name !== undefined && !renamable(document)) throw new ResponseError(LSPErrorCodes.RequestFailed, NOT_RENAMABLE);
-  // VS Code asks the TypeScript extension when no rename is offered here, and it renames the
-  // "block" key in every object literal. So the key gets an answer: its block's name, or the key
-  // itself, which rename then refuses with a message.
+  // When ResLint offers no rename here, VS Code requests one from the TypeScript extension, which
+  // renames the "block" key in every object literal. So the key gets a result: its block's name,
+  // or the key itself, which rename then rejects with a message.
   const key = document.analysis.doc.blockKeyAt?.(offset);
   if (key) {
     const literal = name === undefined ? undefined : document.analysis.doc.blockLiteralAt?.(offset);
