@@ -849,35 +849,31 @@ export default defineModel({
       assert.ok(markdown.includes('Max stable depth: 9 repeats'), markdown);
     });
 
+    /** Opens a model of its own, returns the hover at `needle` (shifted by 2 characters), and closes it. */
+    async function hoverInNewModel(name: string, text: string, needle: string): Promise<string> {
+      const modelUri = freshUri(name);
+      await client.open(modelUri, text);
+      await client.diagnostics(modelUri, 1);
+      const markdown = markdownOf(await client.hover(modelUri, positionOf(text, needle, 2)));
+      await client.close(modelUri);
+      return markdown;
+    }
+
     test('layers key of a blocked network says W = 0', async () => {
-      const blockedUri = freshUri('blocked.arch.json');
-      const text = '{ "reslint": 1, "layers": [["relu"], { "ops": [{ "gain": 0 }], "repeat": 3 }] }';
-      await client.open(blockedUri, text);
-      await client.diagnostics(blockedUri, 1);
-      const markdown = markdownOf(await client.hover(blockedUri, positionOf(text, '"layers"', 2)));
+      const markdown = await hoverInNewModel('blocked.arch.json', '{ "reslint": 1, "layers": [["relu"], { "ops": [{ "gain": 0 }], "repeat": 3 }] }', '"layers"');
       assert.ok(markdown.includes('W = 0: a layer has W_l = 0 and blocks the gradient'), markdown);
       assert.ok(!markdown.includes('Infinity'), markdown);
-      await client.close(blockedUri);
     });
 
     test('max stable depth of 1 reads in the singular', async () => {
-      const shallowUri = freshUri('shallow.arch.json');
-      const text = '{ "reslint": 1, "layers": [{ "ops": [{ "gain": 0.05 }], "repeat": 2 }] }';
-      await client.open(shallowUri, text);
-      await client.diagnostics(shallowUri, 1);
-      const markdown = markdownOf(await client.hover(shallowUri, positionOf(text, '{ "ops"', 2)));
+      const markdown = await hoverInNewModel('shallow.arch.json', '{ "reslint": 1, "layers": [{ "ops": [{ "gain": 0.05 }], "repeat": 2 }] }', '{ "ops"');
       assert.ok(markdown.includes('Max stable depth: 1 repeat keeps W_l^n inside the band [0.01, 100] on its own.'), markdown);
-      await client.close(shallowUri);
     });
 
     test('one-op block states its value once', async () => {
-      const oneOpUri = freshUri('one-op.arch.json');
       const text = '{ "reslint": 1, "blocks": { "small": { "paths": { "p": [{ "gain": 0.0099999 }] } } }, "layers": [{ "block": "small" }] }';
-      await client.open(oneOpUri, text);
-      await client.diagnostics(oneOpUri, 1);
-      const markdown = markdownOf(await client.hover(oneOpUri, positionOf(text, '"small": {', 2)));
+      const markdown = await hoverInNewModel('one-op.arch.json', text, '"small": {');
       assert.ok(markdown.includes('`W_l = gain 0.0099999 = 0.0100`'), markdown);
-      await client.close(oneOpUri);
     });
 
     test('op shows its gain per model', async () => {

@@ -11,7 +11,7 @@ import type { Problem, SourceDocument, Span, ValuePath, WrittenKey } from './sou
 import { TypeScriptEditor } from './tsEditor';
 import { containerOf, isLiteralValue } from './tsLiterals';
 import { EvaluationStopped, Evaluator } from './tsEvaluator';
-import { nodeSpan, parseDiagnosticsOf, parseModule, type NodeCounts } from './tsSyntax';
+import { literalPropertyName, nodeSpan, parseDiagnosticsOf, parseModule, type NodeCounts } from './tsSyntax';
 import { isArrayIndex, keyOrigin, orderedKeys, type Entry, type Origin, type Value } from './tsValues';
 import ts from 'typescript';
 
@@ -63,7 +63,7 @@ function setsBlockKey(literal: ts.StringLiteralLike): boolean {
   }
   const property = value.parent;
   const key = ts.isPropertyAssignment(property) && property.initializer === value ? property.name : undefined;
-  return key !== undefined && (ts.isIdentifier(key) || ts.isStringLiteral(key)) && key.text === 'block';
+  return literalPropertyName(key) === 'block';
 }
 
 /**
@@ -114,7 +114,7 @@ function blockKeyAt(sourceFile: ts.SourceFile, offset: number): Span | undefined
   if (!property || !(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property))) return undefined;
   if (ts.isPropertyAssignment(property) && offset >= property.initializer.getStart(sourceFile)) return undefined;
   const key = property.name;
-  return (ts.isIdentifier(key) || ts.isStringLiteral(key)) && key.text === 'block' ? nodeSpan(key, sourceFile) : undefined;
+  return literalPropertyName(key) === 'block' ? nodeSpan(key, sourceFile) : undefined;
 }
 
 const LOGICAL_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken]);
