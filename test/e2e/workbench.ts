@@ -247,8 +247,8 @@ export async function goToPosition(page: Page, line: number, column: number, opt
     page,
     `the status bar to show "${expected}", or a further column after tabs`,
     async () => {
-      const shown = /^Ln (\d+), Col (\d+)$/.exec((await page.locator('#status\\.editor\\.selection').innerText()).trim());
-      return shown !== null && Number(shown[1]) === line && Number(shown[2]) >= column;
+      const position = /^Ln (\d+), Col (\d+)$/.exec((await page.locator('#status\\.editor\\.selection').innerText()).trim());
+      return position !== null && Number(position[1]) === line && Number(position[2]) >= column;
     },
     options,
   );

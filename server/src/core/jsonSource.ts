@@ -357,7 +357,7 @@ class ValueReader {
       });
     }
     // Another syntax error before the misplaced bracket means a bracket is missing elsewhere (a "]"
-    // that a "}" then replaces), and the indentation no longer tells which.
+    // that a "}" then replaces), and the indentation no longer shows which.
     const misclosed = this.misclosed;
     const clear = misclosed !== undefined && !this.problems.some((problem) => problem.code === 'syntax-error' && problem.span.start < misclosed.close);
     const pointed = this.unclosedAt !== undefined && misclosed !== undefined && clear;
@@ -367,9 +367,9 @@ class ValueReader {
   }
 
   /**
-   * Names the object or list that is not closed where the parser only reports a missing comma or
-   * property name: a "}" inside a list, a "]" inside an object, a key and colon inside a list
-   * (`"residual":` after a list without its "]"), or a "{" or "[" where an object expects a key.
+   * Returns the error that names the object or list left open, where the parser reports only a
+   * missing comma or property name. Four places show one: a "}" inside a list, a "]" inside an
+   * object, a key and colon inside a list, and a "{" or "[" where an object expects a key.
    */
   private unclosedBefore(text: string, name: string, offset: number): { message: string; span: Span; opener: number } | undefined {
     if (this.depth === 0) return undefined;

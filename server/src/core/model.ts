@@ -56,8 +56,8 @@ export interface BlockNode {
   edges: EdgeNode[];
   afterSum: OpNode[];
   /**
-   * True when an op of the block could not be resolved, or a part of it could not be evaluated
-   * (`incomplete`); such a block is not analysed.
+   * True when an op of the block could not be resolved or a part of it could not be evaluated
+   * (`incomplete`). Such a block is not analysed.
    */
   unresolved: boolean;
   /**
